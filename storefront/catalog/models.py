@@ -1,0 +1,240 @@
+"""Catalog data: products, their variants, images, certifications, diet tags and collections."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.clock import today
+from storefront.db_mixins import TimestampMixin
+from storefront.extensions import db
+
+
+class ProductStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+product_diet_tags = Table(
+    "product_diet_tag",
+    db.metadata,
+    Column("product_id", ForeignKey("product.id", ondelete="CASCADE"), primary_key=True),
+    Column("diet_tag_id", ForeignKey("diet_tag.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_product_diet_tag_tag", "diet_tag_id", "product_id"),
+)
+
+
+class DietTag(db.Model):
+    __tablename__ = "diet_tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+    def __repr__(self) -> str:
+        return f"<DietTag {self.slug}>"
+
+
+class Product(TimestampMixin, db.Model):
+    __tablename__ = "product"
+    __table_args__ = (
+        Index("ix_product_status_price", "status", "price_from"),
+        Index("ix_product_status_created", "status", "created_at"),
+        Index("ix_product_status_title", "status", "title"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(120), default="")
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    ingredients: Mapped[str] = mapped_column(Text, default="")
+    allergens: Mapped[str] = mapped_column(Text, default="")
+    nutrition: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    status: Mapped[str] = mapped_column(String(16), default=ProductStatus.ACTIVE.value)
+    seo_title: Mapped[str] = mapped_column(String(200), default="")
+    seo_description: Mapped[str] = mapped_column(String(320), default="")
+    # Lowest variant price, kept in step by the catalog's flush hook so listings can sort and
+    # filter on an indexed column instead of aggregating variants for every row.
+    price_from: Mapped[int] = mapped_column(Integer, default=0)
+    # Words that make the product findable besides its title: brand, tags (weighted higher)...
+    search_keywords: Mapped[str] = mapped_column(Text, default="")
+    # ...and summary, description and ingredients (weighted lower).
+    search_body: Mapped[str] = mapped_column(Text, default="")
+
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="Variant.position"
+    )
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="ProductImage.position"
+    )
+    certifications: Mapped[list[Certification]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="Certification.valid_until"
+    )
+    diet_tags: Mapped[list[DietTag]] = relationship(
+        secondary=product_diet_tags, order_by="DietTag.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Product {self.slug}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProductStatus.ACTIVE
+
+    def valid_certification(self, on: date | None = None) -> Certification | None:
+        """The certification in force on the given day (today by default), if any."""
+        day = on or today()
+        valid = [c for c in self.certifications if c.is_valid_on(day)]
+        return max(valid, key=lambda c: c.valid_until) if valid else None
+
+    @property
+    def is_certified(self) -> bool:
+        """Shows the "Low FODMAP Certified" badge only while a certificate is valid today."""
+        return self.valid_certification() is not None
+
+    @property
+    def in_stock(self) -> bool:
+        return any(v.stock > 0 for v in self.variants)
+
+    @property
+    def default_variant(self) -> Variant | None:
+        """First variant in stock, else the first variant."""
+        for variant in self.variants:
+            if variant.stock > 0:
+                return variant
+        return self.variants[0] if self.variants else None
+
+    @property
+    def primary_image(self) -> ProductImage | None:
+        return self.images[0] if self.images else None
+
+    def refresh_denormalised(self) -> None:
+        """Recompute price_from and the search columns from variants, tags and text."""
+        prices = [v.price for v in self.variants]
+        self.price_from = min(prices) if prices else 0
+        self.search_keywords = " ".join([self.brand or "", *(t.name for t in self.diet_tags)])
+        self.search_body = "\n".join(
+            [self.summary or "", self.description or "", self.ingredients or ""]
+        )
+
+
+class Variant(db.Model):
+    __tablename__ = "variant"
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index("ix_variant_product_stock", "product_id", "stock"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    option_label: Mapped[str] = mapped_column(String(120), default="Default")
+    price: Mapped[int] = mapped_column(Integer)
+    compare_at_price: Mapped[int | None] = mapped_column(Integer, default=None)
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    weight_grams: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    def __repr__(self) -> str:
+        return f"<Variant {self.sku}>"
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    # Path under the static folder ("img/products/x.svg") or under uploads ("uploads/x.webp").
+    path: Mapped[str] = mapped_column(String(255))
+    alt: Mapped[str] = mapped_column(String(255), default="")
+    width: Mapped[int | None] = mapped_column(Integer, default=None)
+    height: Mapped[int | None] = mapped_column(Integer, default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+
+class Certification(db.Model):
+    __tablename__ = "certification"
+    __table_args__ = (
+        CheckConstraint("valid_until >= valid_from", name="valid_range"),
+        Index("ix_certification_product_dates", "product_id", "valid_from", "valid_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(String(120))
+    licence_number: Mapped[str] = mapped_column(String(80), default="")
+    serving_size_tested: Mapped[str] = mapped_column(String(120), default="")
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    evidence_url: Mapped[str] = mapped_column(String(500), default="")
+
+    product: Mapped[Product] = relationship(back_populates="certifications")
+
+    def is_valid_on(self, day: date) -> bool:
+        """Valid from the first day to the last day inclusive."""
+        return self.valid_from <= day <= self.valid_until
+
+
+class CollectionProduct(db.Model):
+    __tablename__ = "collection_product"
+    __table_args__ = (UniqueConstraint("collection_id", "product_id", name="one_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship()
+
+
+class Collection(db.Model):
+    """A manual list of products, or a rule: "certified" or "tag:<diet-tag-slug>"."""
+
+    __tablename__ = "collection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    rule: Mapped[str | None] = mapped_column(String(120), default=None)
+    featured: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    entries: Mapped[list[CollectionProduct]] = relationship(
+        cascade="all, delete-orphan", order_by="CollectionProduct.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Collection {self.slug}>"

@@ -1,0 +1,485 @@
+"""Read-side catalog API: listings, facets, search and batched card lookups.
+
+Every function here issues a fixed number of SQL statements, whatever the number of products
+or cards involved: a product card is one row of one query (its price, stock, badge and image are
+correlated sub-selects), never an object graph loaded per product. `blog` imports this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from storefront.catalog.models import (
+    Certification,
+    Collection,
+    CollectionProduct,
+    DietTag,
+    Product,
+    ProductImage,
+    ProductStatus,
+    Variant,
+    product_diet_tags,
+)
+from storefront.catalog.search import apply_search
+from storefront.clock import today
+from storefront.extensions import db
+
+SORTS = {
+    "featured": "Featured",
+    "newest": "Newest",
+    "price": "Price: low to high",
+    "price-desc": "Price: high to low",
+    "name": "Name: A to Z",
+    "relevance": "Best match",
+}
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """Everything a product tile shows, read in one row."""
+
+    id: int
+    slug: str
+    title: str
+    brand: str
+    summary: str
+    status: str
+    price: int
+    compare_at_price: int | None
+    stock: int
+    certified: bool
+    image_path: str | None
+    image_alt: str
+    variant_id: int | None
+    variant_count: int
+    collection_slug: str | None
+    collection_title: str | None
+    created_at: datetime
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProductStatus.ACTIVE
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+
+@dataclass
+class ListingFilters:
+    """What a shopper chose on a listing page; all optional and combinable."""
+
+    q: str = ""
+    certified: bool = False
+    in_stock: bool = False
+    tags: list[str] = field(default_factory=list)
+    price_min: int | None = None  # minor units
+    price_max: int | None = None
+    sort: str = "featured"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class TagFacet:
+    slug: str
+    name: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facets:
+    total: int
+    certified: int
+    in_stock: int
+    price_low: int | None
+    price_high: int | None
+    tags: list[TagFacet]
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    cards: list[ProductCard]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+# ---------------------------------------------------------------- building blocks
+
+
+def certified_clause(day: date):
+    """SQL truth of "has a certification valid on this day"."""
+    return exists().where(
+        Certification.product_id == Product.id,
+        Certification.valid_from <= day,
+        Certification.valid_until >= day,
+    )
+
+
+def in_stock_clause():
+    return exists().where(Variant.product_id == Product.id, Variant.stock > 0)
+
+
+def tag_clause(tag_slug: str):
+    return exists().where(
+        product_diet_tags.c.product_id == Product.id,
+        product_diet_tags.c.diet_tag_id == DietTag.id,
+        DietTag.slug == tag_slug,
+    )
+
+
+def collection_clause(collection: Collection, day: date):
+    """Membership in a manual or rule-based collection."""
+    rule = collection.rule or ""
+    if rule == "certified":
+        return certified_clause(day)
+    if rule.startswith("tag:"):
+        return tag_clause(rule.removeprefix("tag:"))
+    return exists().where(
+        CollectionProduct.collection_id == collection.id,
+        CollectionProduct.product_id == Product.id,
+    )
+
+
+def _card_columns(day: date) -> list:
+    """Columns of a ProductCard; each sub-select is correlated to the outer product row."""
+    by_product = Variant.product_id == Product.id
+    stock = select(func.coalesce(func.sum(Variant.stock), 0)).where(by_product)
+    default_variant = (
+        select(Variant.id)
+        .where(by_product)
+        .order_by(case((Variant.stock > 0, 0), else_=1), Variant.position, Variant.id)
+        .limit(1)
+    )
+    compare_at = select(func.max(Variant.compare_at_price)).where(
+        by_product, Variant.price == Product.price_from, Variant.compare_at_price > Variant.price
+    )
+    variant_count = select(func.count(Variant.id)).where(by_product)
+    image_path = (
+        select(ProductImage.path)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+    )
+    image_alt = (
+        select(ProductImage.alt)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+    )
+    first_collection = (
+        select(Collection)
+        .join(CollectionProduct, CollectionProduct.collection_id == Collection.id)
+        .where(CollectionProduct.product_id == Product.id)
+        .order_by(Collection.position, Collection.id)
+        .limit(1)
+    )
+    collection_slug = first_collection.with_only_columns(Collection.slug)
+    collection_title = first_collection.with_only_columns(Collection.title)
+    return [
+        Product.id,
+        Product.slug,
+        Product.title,
+        Product.brand,
+        Product.summary,
+        Product.status,
+        Product.price_from.label("price"),
+        compare_at.correlate(Product).scalar_subquery().label("compare_at_price"),
+        stock.correlate(Product).scalar_subquery().label("stock"),
+        certified_clause(day).label("certified"),
+        image_path.correlate(Product).scalar_subquery().label("image_path"),
+        func.coalesce(image_alt.correlate(Product).scalar_subquery(), "").label("image_alt"),
+        default_variant.correlate(Product).scalar_subquery().label("variant_id"),
+        variant_count.correlate(Product).scalar_subquery().label("variant_count"),
+        collection_slug.correlate(Product).scalar_subquery().label("collection_slug"),
+        collection_title.correlate(Product).scalar_subquery().label("collection_title"),
+        Product.created_at,
+    ]
+
+
+def _to_card(row) -> ProductCard:
+    values = row._asdict()
+    values.pop("total_count", None)
+    values.pop("search_rank", None)
+    values["certified"] = bool(values["certified"])
+    values["stock"] = int(values["stock"] or 0)
+    values["variant_count"] = int(values["variant_count"] or 0)
+    return ProductCard(**values)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _filtered(filters: ListingFilters, collection: Collection | None, day: date) -> Select:
+    """Active products matching every chosen filter (no ordering, no paging)."""
+    stmt = select(Product.id).where(Product.status == ProductStatus.ACTIVE)
+    if collection is not None:
+        stmt = stmt.where(collection_clause(collection, day))
+    if filters.certified:
+        stmt = stmt.where(certified_clause(day))
+    if filters.in_stock:
+        stmt = stmt.where(in_stock_clause())
+    for tag in filters.tags:
+        stmt = stmt.where(tag_clause(tag))
+    if filters.price_min is not None:
+        stmt = stmt.where(Product.price_from >= filters.price_min)
+    if filters.price_max is not None:
+        stmt = stmt.where(Product.price_from <= filters.price_max)
+    return stmt
+
+
+# ---------------------------------------------------------------- public API
+
+
+def list_products(
+    filters: ListingFilters, per_page: int, collection: Collection | None = None
+) -> ListingPage:
+    """One page of product cards for a listing: one query, with the total in a window column."""
+    day = today()
+    stmt = _filtered(filters, collection, day)
+    order = []
+    if filters.q:
+        stmt, rank = apply_search(stmt, filters.q, _dialect())
+        if filters.sort in ("relevance", "featured") and rank is not None:
+            order.append(rank)
+    sort = filters.sort
+    if sort == "featured" and collection is not None and not collection.rule:
+        position = (
+            select(CollectionProduct.position)
+            .where(
+                CollectionProduct.collection_id == collection.id,
+                CollectionProduct.product_id == Product.id,
+            )
+            .scalar_subquery()
+        )
+        order.append(position)
+    elif sort == "price":
+        order.append(Product.price_from)
+    elif sort == "price-desc":
+        order.append(Product.price_from.desc())
+    elif sort == "name":
+        order.append(Product.title)
+    order += [Product.created_at.desc(), Product.id.desc()]
+
+    query = (
+        stmt.with_only_columns(*_card_columns(day), func.count().over().label("total_count"))
+        .order_by(*order)
+        .limit(per_page)
+        .offset((filters.page - 1) * per_page)
+    )
+    rows = db.session.execute(query).all()
+    if rows:
+        total = int(rows[0].total_count)
+    elif filters.page > 1:
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    else:
+        total = 0
+    return ListingPage([_to_card(r) for r in rows], total, filters.page, per_page)
+
+
+def listing_facets(filters: ListingFilters, collection: Collection | None = None) -> Facets:
+    """Counts a shopper sees beside each facet: products matching the other choices plus it.
+
+    Two queries: one for the diet tags, one for the certified / in-stock / price figures.
+    """
+    day = today()
+    stmt = _filtered(filters, collection, day)
+    if filters.q:
+        stmt, _ = apply_search(stmt, filters.q, _dialect())
+    matching = stmt.subquery("matching")
+    tag_counts = (
+        select(
+            DietTag.slug,
+            DietTag.name,
+            func.count(matching.c.id).label("n"),
+        )
+        .select_from(DietTag)
+        .outerjoin(product_diet_tags, product_diet_tags.c.diet_tag_id == DietTag.id)
+        .outerjoin(matching, matching.c.id == product_diet_tags.c.product_id)
+        .group_by(DietTag.id, DietTag.slug, DietTag.name)
+        .order_by(DietTag.name)
+    )
+    tags = [
+        TagFacet(r.slug, r.name, int(r.n), r.slug in filters.tags)
+        for r in db.session.execute(tag_counts)
+    ]
+    stats = db.session.execute(
+        select(
+            func.count(Product.id),
+            func.coalesce(func.sum(case((certified_clause(day), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((in_stock_clause(), 1), else_=0)), 0),
+            func.min(Product.price_from),
+            func.max(Product.price_from),
+        ).where(Product.id.in_(select(matching.c.id)))
+    ).one()
+    return Facets(
+        total=int(stats[0]),
+        certified=int(stats[1]),
+        in_stock=int(stats[2]),
+        price_low=stats[3],
+        price_high=stats[4],
+        tags=tags,
+    )
+
+
+def product_cards_by_slugs(slugs: Sequence[str]) -> dict[str, ProductCard]:
+    """Cards for every slug that exists (any status), in one query; missing slugs are absent."""
+    wanted = list(dict.fromkeys(s for s in slugs if s))
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(*_card_columns(today())).where(Product.slug.in_(wanted)))
+    return {row.slug: _to_card(row) for row in rows}
+
+
+def product_cards_by_ids(ids: Sequence[int]) -> list[ProductCard]:
+    """Cards for the given product ids, in the given order, in one query."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = db.session.execute(select(*_card_columns(today())).where(Product.id.in_(wanted)))
+    by_id = {row.id: _to_card(row) for row in rows}
+    return [by_id[i] for i in wanted if i in by_id]
+
+
+def newest_cards(limit: int) -> list[ProductCard]:
+    """The newest active products, for the home page."""
+    rows = db.session.execute(
+        select(*_card_columns(today()))
+        .where(Product.status == ProductStatus.ACTIVE)
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
+    return [_to_card(r) for r in rows]
+
+
+def similar_certified_card(exclude_slugs: Iterable[str], collection_slug: str | None) -> ProductCard | None:
+    """An in-stock certified product to offer instead, preferring the same collection."""
+    day = today()
+    stmt = (
+        select(*_card_columns(day))
+        .where(
+            Product.status == ProductStatus.ACTIVE,
+            Product.slug.not_in(list(exclude_slugs) or [""]),
+            certified_clause(day),
+            in_stock_clause(),
+        )
+        .order_by(Product.created_at.desc())
+        .limit(1)
+    )
+    if collection_slug:
+        same = exists().where(
+            CollectionProduct.product_id == Product.id,
+            CollectionProduct.collection_id == Collection.id,
+            Collection.slug == collection_slug,
+        )
+        stmt = stmt.order_by(None).order_by(case((same, 0), else_=1), Product.created_at.desc())
+    row = db.session.execute(stmt).first()
+    return _to_card(row) if row else None
+
+
+def get_collection(slug: str) -> Collection | None:
+    return db.session.scalar(select(Collection).where(Collection.slug == slug))
+
+
+def featured_collections(limit: int = 8) -> list[Collection]:
+    return list(
+        db.session.scalars(
+            select(Collection)
+            .where(Collection.featured.is_(True))
+            .order_by(Collection.position, Collection.title)
+            .limit(limit)
+        )
+    )
+
+
+def all_collections() -> list[Collection]:
+    return list(db.session.scalars(select(Collection).order_by(Collection.position, Collection.title)))
+
+
+def get_active_product(slug: str) -> Product | None:
+    """A product for its page, with variants, images, certifications and tags loaded up front."""
+    return db.session.scalar(
+        select(Product)
+        .where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
+        .options(
+            selectinload(Product.variants),
+            selectinload(Product.images),
+            selectinload(Product.certifications),
+            selectinload(Product.diet_tags),
+        )
+    )
+
+
+def active_product_slugs_with_dates() -> list[tuple[str, datetime]]:
+    """For the sitemap: every active product's slug and last change."""
+    rows = db.session.execute(
+        select(Product.slug, Product.updated_at)
+        .where(Product.status == ProductStatus.ACTIVE)
+        .order_by(Product.id)
+    )
+    return [(slug, updated) for slug, updated in rows]
+
+
+def existing_product_slugs(slugs: Iterable[str]) -> dict[str, str]:
+    """Slug -> status for the slugs that exist, in one query (for CTA validation)."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Product.slug, Product.status).where(Product.slug.in_(wanted)))
+    return {slug: status for slug, status in rows}
+
+
+def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return set()
+    return set(db.session.scalars(select(Collection.slug).where(Collection.slug.in_(wanted))))
+
+
+__all__ = [
+    "SORTS",
+    "Facets",
+    "ListingFilters",
+    "ListingPage",
+    "ProductCard",
+    "TagFacet",
+    "active_product_slugs_with_dates",
+    "all_collections",
+    "certified_clause",
+    "collection_clause",
+    "collection_slugs_existing",
+    "existing_product_slugs",
+    "featured_collections",
+    "get_active_product",
+    "get_collection",
+    "in_stock_clause",
+    "list_products",
+    "listing_facets",
+    "newest_cards",
+    "product_cards_by_ids",
+    "product_cards_by_slugs",
+    "similar_certified_card",
+]

@@ -1,0 +1,96 @@
+"""Ranked product search on each database's own full-text engine, behind one function.
+
+PostgreSQL: a weighted tsvector expression with a GIN index on the same expression.
+SQLite: an FTS5 table kept in step with the product table by triggers, ranked with bm25.
+Both rank title above brand/tags above description and ingredients.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import DDL, Select, event, literal_column, select, text
+
+from storefront.catalog.models import Product
+
+MAX_QUERY_LENGTH = 200
+
+PG_VECTOR = (
+    "(setweight(to_tsvector('english', coalesce(product.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(product.search_keywords, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(product.search_body, '')), 'C'))"
+)
+
+PG_DDL = [
+    f"CREATE INDEX IF NOT EXISTS ix_product_search ON product USING gin ({PG_VECTOR})",
+]
+
+SQLITE_DDL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS product_fts USING fts5("
+    "title, keywords, body, content='product', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS product_fts_ai AFTER INSERT ON product BEGIN "
+    "INSERT INTO product_fts(rowid, title, keywords, body) "
+    "VALUES (new.id, new.title, new.search_keywords, new.search_body); END",
+    "CREATE TRIGGER IF NOT EXISTS product_fts_ad AFTER DELETE ON product BEGIN "
+    "INSERT INTO product_fts(product_fts, rowid, title, keywords, body) "
+    "VALUES ('delete', old.id, old.title, old.search_keywords, old.search_body); END",
+    "CREATE TRIGGER IF NOT EXISTS product_fts_au AFTER UPDATE ON product BEGIN "
+    "INSERT INTO product_fts(product_fts, rowid, title, keywords, body) "
+    "VALUES ('delete', old.id, old.title, old.search_keywords, old.search_body); "
+    "INSERT INTO product_fts(rowid, title, keywords, body) "
+    "VALUES (new.id, new.title, new.search_keywords, new.search_body); END",
+]
+
+
+def install_search_ddl(connection) -> None:
+    """Create the search index for the connection's database (used by migrations too)."""
+    statements = PG_DDL if connection.dialect.name == "postgresql" else SQLITE_DDL
+    for statement in statements:
+        connection.execute(text(statement))
+
+
+for _statement in PG_DDL:
+    event.listen(Product.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+for _statement in SQLITE_DDL:
+    event.listen(Product.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(
+    Product.__table__,
+    "before_drop",
+    DDL("DROP TABLE IF EXISTS product_fts").execute_if(dialect="sqlite"),
+)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a shopper's query, without operators or punctuation, bounded in number."""
+    return _WORD.findall(query[:MAX_QUERY_LENGTH].lower())[:12]
+
+
+def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, object | None]:
+    """Filter a product select by a text query; returns it with the ORDER BY clause for rank."""
+    terms = search_terms(query)
+    if not terms:
+        return stmt.where(literal_column("1") == 0), None
+    if dialect == "postgresql":
+        tsquery = " & ".join(f"{t}:*" for t in terms)
+        vector = literal_column(PG_VECTOR)
+        query_expr = text("to_tsquery('english', :search_q)").bindparams(search_q=tsquery)
+        rank = text(f"ts_rank({PG_VECTOR}, to_tsquery('english', :search_q)) DESC").bindparams(
+            search_q=tsquery
+        )
+        return stmt.where(vector.op("@@")(query_expr)), rank
+    # FTS5: each term as a quoted prefix token, all required.
+    match = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+    fts = (
+        select(
+            literal_column("rowid").label("product_id"),
+            literal_column("bm25(product_fts, 10.0, 4.0, 1.0)").label("rank"),
+        )
+        .select_from(text("product_fts"))
+        .where(text("product_fts MATCH :search_q").bindparams(search_q=match))
+        .subquery("fts")
+    )
+    stmt = stmt.join(fts, fts.c.product_id == Product.id)
+    return stmt, fts.c.rank.asc()

@@ -1,0 +1,48 @@
+"""schema.org JSON-LD for product pages."""
+
+from __future__ import annotations
+
+import json
+
+from flask import url_for
+from markupsafe import Markup
+
+from storefront.catalog.models import Product
+from storefront.money import amount_for_schema
+from storefront.templating import image_url
+
+
+def to_script_json(data: dict) -> Markup:
+    """JSON safe to place inside <script type="application/ld+json">."""
+    text = json.dumps(data, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def product_json_ld(product: Product) -> Markup:
+    from flask import current_app
+
+    currency = current_app.config["STORE_CURRENCY"]
+    page_url = url_for("catalog.product", slug=product.slug, _external=True)
+    offers = [
+        {
+            "@type": "Offer",
+            "sku": v.sku,
+            "name": v.option_label,
+            "price": amount_for_schema(v.price, currency),
+            "priceCurrency": currency,
+            "availability": "https://schema.org/InStock" if v.stock > 0 else "https://schema.org/OutOfStock",
+            "url": page_url,
+        }
+        for v in product.variants
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "description": product.summary,
+        "brand": {"@type": "Brand", "name": product.brand},
+        "sku": product.variants[0].sku if product.variants else None,
+        "image": [image_url(i.path, external=True) for i in product.images],
+        "offers": offers,
+    }
+    return to_script_json({k: v for k, v in data.items() if v not in (None, [], "")})

@@ -1,0 +1,92 @@
+"""Shop pages: home, listings, search and product pages. Thin: parse, query, render."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, current_app, render_template, request, send_from_directory
+
+from storefront.catalog import bp
+from storefront.catalog.forms import parse_listing_args
+from storefront.catalog.queries import (
+    SORTS,
+    featured_collections,
+    get_active_product,
+    get_collection,
+    list_products,
+    listing_facets,
+    newest_cards,
+)
+from storefront.catalog.structured_data import product_json_ld
+from storefront.hooks import product_page_extras
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _listing(template: str, collection=None, searching: bool = False, **context):
+    currency = current_app.config["STORE_CURRENCY"]
+    form, filters = parse_listing_args(request.args, set(), currency, searching=searching)
+    facets = listing_facets(filters, collection)
+    known = {t.slug for t in facets.tags}
+    if any(tag not in known for tag in filters.tags):
+        filters.tags = [t for t in filters.tags if t in known]
+        form.tag.data = filters.tags
+        facets = listing_facets(filters, collection)
+    page = list_products(filters, current_app.config["PRODUCTS_PER_PAGE"], collection)
+    return render_template(
+        template,
+        form=form,
+        filters=filters,
+        facets=facets,
+        listing=page,
+        sorts=SORTS,
+        collection=collection,
+        **context,
+    )
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "catalog/home.html",
+        collections=featured_collections(),
+        new_products=newest_cards(8),
+    )
+
+
+@bp.get("/products")
+def all_products():
+    return _listing("catalog/listing.html", title="All products")
+
+
+@bp.get("/collections/<slug>")
+def collection(slug: str):
+    found = get_collection(slug) if SLUG.match(slug) else None
+    if found is None:
+        abort(404)
+    return _listing("catalog/listing.html", collection=found, title=found.title)
+
+
+@bp.get("/search")
+def search():
+    return _listing("catalog/listing.html", searching=True, title="Search")
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    found = get_active_product(slug) if SLUG.match(slug) else None
+    if found is None:
+        abort(404)
+    return render_template(
+        "catalog/product.html",
+        product=found,
+        certification=found.valid_certification(),
+        json_ld=product_json_ld(found),
+        extras=product_page_extras(found),
+    )
+
+
+@bp.get("/uploads/<path:filename>")
+def upload(filename: str):
+    """Images uploaded by staff, served from the uploads folder."""
+    return send_from_directory(current_app.config["UPLOAD_FOLDER"], filename, max_age=31536000)

@@ -1,0 +1,111 @@
+"""Configuration classes; every secret and endpoint comes from the environment."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for every PostgreSQL URL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    LARDER_ENV = "development"
+    SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")  # None -> SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    STORE_NAME = _env("STORE_NAME", "Larder")
+    STORE_CURRENCY = _env("STORE_CURRENCY", "USD")
+    STORE_LOCALE = _env("STORE_LOCALE", "en_US")
+    PRODUCTS_PER_PAGE = 24
+    PAYMENT_GATEWAY = _env("PAYMENT_GATEWAY", "demo")
+    STRIPE_SECRET_KEY = _env("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = _env("STRIPE_WEBHOOK_SECRET")
+    STRIPE_API_BASE = _env("STRIPE_API_BASE")  # only for tests against localstripe
+    MAIL_BACKEND = _env("MAIL_BACKEND", "console")
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "Larder <orders@larder.example>")
+    SMTP_HOST = _env("SMTP_HOST")
+    SMTP_PORT = int(_env("SMTP_PORT", "587") or 587)
+    SMTP_USERNAME = _env("SMTP_USERNAME")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    REDIS_URL = _env("REDIS_URL")
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", _env("REDIS_URL", "memory://"))
+    RATELIMIT_HEADERS_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost carts at checkout
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    UPLOAD_FOLDER = _env("UPLOAD_FOLDER")  # None -> instance/uploads
+    SITE_URL = _env("SITE_URL", "http://127.0.0.1:5000")
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        """Development accepts anything; production overrides this."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    LARDER_ENV = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_BACKEND = "memory"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    LARDER_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
+    PAYMENT_GATEWAY = _env("PAYMENT_GATEWAY", "stripe")
+
+    @classmethod
+    def validate(cls, config: dict) -> None:
+        """Refuse to start with a default secret, the demo gateway or no real database."""
+        problems = []
+        if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+            problems.append("SECRET_KEY must be set to a secret value")
+        if config.get("PAYMENT_GATEWAY") == "demo":
+            problems.append("the demo payment gateway cannot run in production")
+        if config.get("PAYMENT_GATEWAY") == "stripe" and not (
+            config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET")
+        ):
+            problems.append("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set")
+        if not config.get("SQLALCHEMY_DATABASE_URI"):
+            problems.append("DATABASE_URL must be set")
+        if problems:
+            raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    """The config class for LARDER_ENV (development when unset)."""
+    name = name or _env("LARDER_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown LARDER_ENV {name!r}; use one of {sorted(CONFIGS)}") from None

@@ -1,0 +1,41 @@
+"""sitemap.xml and robots.txt."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, url_for
+
+from storefront.catalog.queries import active_product_slugs_with_dates, all_collections
+from storefront.hooks import sitemap_sources
+from storefront.seo import bp
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    entries = [(url_for("catalog.home", _external=True), None)]
+    entries.append((url_for("catalog.all_products", _external=True), None))
+    entries += [
+        (url_for("catalog.collection", slug=c.slug, _external=True), None) for c in all_collections()
+    ]
+    entries += [
+        (url_for("catalog.product", slug=slug, _external=True), updated)
+        for slug, updated in active_product_slugs_with_dates()
+    ]
+    for source in sitemap_sources():
+        entries += source()
+    body = render_template("seo/sitemap.xml", entries=entries)
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin",
+        "Disallow: /cart",
+        "Disallow: /checkout",
+        "Disallow: /account",
+        "Disallow: /orders",
+        "Disallow: /search",
+        f"Sitemap: {url_for('seo.sitemap', _external=True)}",
+    ]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")

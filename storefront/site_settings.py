@@ -1,0 +1,60 @@
+"""Store-wide settings editable by staff (the top banner and friends), with safe defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from flask import g, has_request_context
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.extensions import db
+
+
+class SiteSetting(db.Model):
+    __tablename__ = "site_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+@dataclass
+class SiteSettings:
+    banner_enabled: str = "1"
+    banner_text: str = "Low FODMAP Certified. Shop Now For Gut Health"
+    banner_link: str = "/collections/low-fodmap-certified"
+    tagline: str = "Certified low-FODMAP foods and supplements, chosen with care."
+    review_max_age_days: str = "365"
+
+    @property
+    def show_banner(self) -> bool:
+        return self.banner_enabled == "1" and bool(self.banner_text.strip())
+
+
+SETTING_KEYS = tuple(f.name for f in fields(SiteSettings))
+
+
+def get_site_settings() -> SiteSettings:
+    """The settings with stored values over defaults; read once per request."""
+    if has_request_context() and "site_settings" in g:
+        return g.site_settings
+    rows = db.session.execute(select(SiteSetting.key, SiteSetting.value))
+    stored = {key: value for key, value in rows}
+    settings = SiteSettings(**{k: v for k, v in stored.items() if k in SETTING_KEYS})
+    if has_request_context():
+        g.site_settings = settings
+    return settings
+
+
+def save_site_settings(values: dict[str, str]) -> None:
+    """Store the given settings (unknown keys are refused)."""
+    unknown = set(values) - set(SETTING_KEYS)
+    if unknown:
+        raise KeyError(f"Unknown settings: {', '.join(sorted(unknown))}")
+    for key, value in values.items():
+        row = db.session.get(SiteSetting, key) or SiteSetting(key=key)
+        row.value = value
+        db.session.add(row)
+    db.session.commit()
+    if has_request_context():
+        g.pop("site_settings", None)

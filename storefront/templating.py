@@ -1,0 +1,60 @@
+"""Jinja filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date
+from flask import Flask, current_app, request, session, url_for
+
+from storefront.money import format_money
+from storefront.site_settings import get_site_settings
+from storefront.text import markdown_to_safe_html
+
+
+def image_url(path: str | None, external: bool = False) -> str:
+    """URL of a product image stored under static/ or under the uploads folder."""
+    if not path:
+        return url_for("static", filename="img/placeholder.svg", _external=external)
+    if path.startswith("uploads/"):
+        return url_for("catalog.upload", filename=path.removeprefix("uploads/"), _external=external)
+    return url_for("static", filename=path, _external=external)
+
+
+def human_date(value: date | datetime | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, format=style, locale=current_app.config["STORE_LOCALE"])
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments replaced (None removes them)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["human_date"] = human_date
+    app.jinja_env.filters["markdown"] = markdown_to_safe_html
+    app.jinja_env.globals["image_url"] = image_url
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _site_context() -> dict:
+        return {
+            "site": get_site_settings(),
+            "store_name": current_app.config["STORE_NAME"],
+            "cart_count": session.get("cart_count", 0),
+            "payment_gateway": current_app.config["PAYMENT_GATEWAY"],
+            "url_map_endpoints": current_app.view_functions,
+        }
