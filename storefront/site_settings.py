@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from flask import g, has_request_context
+from flask import has_request_context, request
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,13 +36,14 @@ SETTING_KEYS = tuple(f.name for f in fields(SiteSettings))
 
 def get_site_settings() -> SiteSettings:
     """The settings with stored values over defaults; read once per request."""
-    if has_request_context() and "site_settings" in g:
-        return g.site_settings
+    # Cached on the request itself (not on g, whose app context may outlive a request).
+    cache = request.environ if has_request_context() else {}
+    if "larder.site_settings" in cache:
+        return cache["larder.site_settings"]
     rows = db.session.execute(select(SiteSetting.key, SiteSetting.value))
     stored = {key: value for key, value in rows}
     settings = SiteSettings(**{k: v for k, v in stored.items() if k in SETTING_KEYS})
-    if has_request_context():
-        g.site_settings = settings
+    cache["larder.site_settings"] = settings
     return settings
 
 
@@ -57,4 +58,4 @@ def save_site_settings(values: dict[str, str]) -> None:
         db.session.add(row)
     db.session.commit()
     if has_request_context():
-        g.pop("site_settings", None)
+        request.environ.pop("larder.site_settings", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
@@ -15,6 +16,7 @@ from storefront.catalog.search import MAX_QUERY_LENGTH
 from storefront.money import to_minor
 
 MAX_PAGE = 10_000
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_PRICE = 10**7  # in major units; anything above is not a real shopper's filter
 
 
@@ -31,7 +33,7 @@ class ListingFilterForm(FlaskForm):
     certified = BooleanField("Low FODMAP Certified only")
     in_stock = BooleanField("In stock only")
     tag = MultiCheckboxField("Diet", choices=[], validate_choice=False)
-    sort = SelectField("Sort by", choices=list(SORTS.items()), default="featured", validate_choice=False)
+    sort = SelectField("Sort by", choices=[(k, v) for k, v in SORTS.items()], default="featured", validate_choice=False)
 
 
 def _price(raw: str | None, currency: str) -> int | None:
@@ -58,12 +60,15 @@ def _page(raw: str | None) -> int:
 
 
 def parse_listing_args(
-    args: MultiDict, known_tags: set[str], currency: str, searching: bool = False
+    args: MultiDict, currency: str, searching: bool = False
 ) -> tuple[ListingFilterForm, ListingFilters]:
-    """Filters from the query string; unknown or malformed values are dropped, not fatal."""
+    """Filters from the query string; malformed values are dropped, not fatal.
+
+    Tags are checked for shape here and for existence by the view, against the facet list.
+    """
     form = ListingFilterForm(formdata=args)
     q = (args.get("q") or "").strip()[:MAX_QUERY_LENGTH]
-    tags = [t for t in dict.fromkeys(args.getlist("tag")) if t in known_tags]
+    tags = [t for t in dict.fromkeys(args.getlist("tag")) if SLUG.match(t)][:20]
     sort = args.get("sort") or ("relevance" if searching and q else "featured")
     if sort not in SORTS or (sort == "relevance" and not q):
         sort = "featured"

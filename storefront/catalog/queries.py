@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, case, exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from storefront.catalog.models import (
     Certification,
@@ -143,10 +143,11 @@ def in_stock_clause():
 
 
 def tag_clause(tag_slug: str):
+    # An alias, so the clause never correlates with a DietTag of an enclosing query (facets).
+    tag = aliased(DietTag)
+    link = product_diet_tags.alias()
     return exists().where(
-        product_diet_tags.c.product_id == Product.id,
-        product_diet_tags.c.diet_tag_id == DietTag.id,
-        DietTag.slug == tag_slug,
+        link.c.product_id == Product.id, link.c.diet_tag_id == tag.id, tag.slug == tag_slug
     )
 
 

@@ -25,7 +25,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def _listing(template: str, collection=None, searching: bool = False, **context):
     currency = current_app.config["STORE_CURRENCY"]
-    form, filters = parse_listing_args(request.args, set(), currency, searching=searching)
+    form, filters = parse_listing_args(request.args, currency, searching=searching)
     facets = listing_facets(filters, collection)
     known = {t.slug for t in facets.tags}
     if any(tag not in known for tag in filters.tags):

@@ -1,0 +1,112 @@
+"""Factories for test data: small functions with sensible defaults, one place to change."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from storefront.accounts.models import User
+from storefront.catalog.models import (
+    Certification,
+    Collection,
+    CollectionProduct,
+    DietTag,
+    Product,
+    ProductImage,
+    Variant,
+)
+from storefront.clock import today
+from storefront.extensions import db
+
+_seq = itertools.count(1)
+
+
+def make_tag(slug: str, name: str | None = None) -> DietTag:
+    tag = db.session.query(DietTag).filter_by(slug=slug).one_or_none()
+    if tag is None:
+        tag = DietTag(slug=slug, name=name or slug.replace("-", " ").title())
+        db.session.add(tag)
+        db.session.flush()
+    return tag
+
+
+def make_certification(
+    valid_from: date | None = None, valid_until: date | None = None, body: str = "Monash University Low FODMAP Certified"
+) -> Certification:
+    day = today()
+    return Certification(
+        body=body,
+        licence_number=f"LIC-{next(_seq):05d}",
+        serving_size_tested="1 serving (10 g)",
+        valid_from=valid_from or day - timedelta(days=30),
+        valid_until=valid_until or day + timedelta(days=300),
+        evidence_url="https://www.example.org/certificate",
+    )
+
+
+def make_product(
+    slug: str | None = None,
+    *,
+    title: str | None = None,
+    price: int = 1500,
+    stock: int = 10,
+    certified: bool = False,
+    tags: list[str] = (),
+    collection: Collection | None = None,
+    status: str = "active",
+    brand: str = "Test Brand",
+    description: str = "A product used in tests.",
+    ingredients: str = "Rice flour, salt.",
+    variants: list[dict] | None = None,
+    commit: bool = True,
+) -> Product:
+    n = next(_seq)
+    slug = slug or f"product-{n}"
+    product = Product(
+        slug=slug,
+        title=title or slug.replace("-", " ").title(),
+        brand=brand,
+        summary=f"Summary of {slug}",
+        description=description,
+        ingredients=ingredients,
+        allergens="None",
+        status=status,
+    )
+    specs = variants or [{"price": price, "stock": stock}]
+    product.variants = [
+        Variant(
+            sku=f"{slug}-{i}-{n}".upper(),
+            option_label=spec.get("option", f"Option {i + 1}"),
+            price=spec["price"],
+            compare_at_price=spec.get("compare_at_price"),
+            stock=spec.get("stock", 10),
+            position=i,
+        )
+        for i, spec in enumerate(specs)
+    ]
+    product.images = [ProductImage(path="img/placeholder.svg", alt=f"{slug} image")]
+    if certified:
+        product.certifications = [make_certification()]
+    product.diet_tags = [make_tag(t) for t in tags]
+    db.session.add(product)
+    db.session.flush()
+    if collection is not None:
+        db.session.add(CollectionProduct(collection_id=collection.id, product_id=product.id))
+    if commit:
+        db.session.commit()
+    return product
+
+
+def make_collection(slug: str = "supplements", title: str | None = None, rule: str | None = None, featured: bool = True) -> Collection:
+    collection = Collection(slug=slug, title=title or slug.title(), description=f"All {slug}", rule=rule, featured=featured)
+    db.session.add(collection)
+    db.session.commit()
+    return collection
+
+
+def make_user(email: str | None = None, role: str = "customer", password: str = "correct horse battery") -> User:
+    user = User(email=email or f"user{next(_seq)}@example.com", name="Test User", role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user

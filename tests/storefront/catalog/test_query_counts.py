@@ -1,0 +1,44 @@
+"""A page's SQL query count does not grow with the number of products."""
+
+import pytest
+
+from storefront.extensions import db
+from tests.factories import make_collection, make_product
+
+
+def fill(n, collection):
+    for i in range(n):
+        make_product(f"p-{i:04d}", certified=i % 2 == 0, tags=["vegan"] if i % 3 else ["keto"], collection=collection, commit=False)
+    db.session.commit()
+
+
+def measure(client, count_queries, url):
+    db.session.remove()
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.count, [s[:60] for s in counter.statements]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/products",
+        "/collections/supplements",
+        "/collections/supplements?certified=1&tag=vegan&in_stock=1&price_min=1&sort=price",
+        "/products/p-0002",
+        "/search?q=p",
+    ],
+)
+def test_query_count_same_at_10_and_300_products(client, app, count_queries, url):
+    collection = make_collection("supplements")
+    fill(10, collection)
+    small, small_statements = measure(client, count_queries, url)
+    collection = db.session.merge(collection)
+    for i in range(10, 300):
+        make_product(f"p-{i:04d}", certified=True, tags=["vegan"], collection=collection, commit=False)
+    db.session.commit()
+    large, large_statements = measure(client, count_queries, url)
+    assert small == large, (small_statements, large_statements)
+    assert large <= 6, f"{url} made {large} queries"

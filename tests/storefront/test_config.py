@@ -1,0 +1,37 @@
+import pytest
+
+from storefront import create_app
+
+
+def test_production_refuses_default_secret_and_demo_gateway(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError) as error:
+        create_app({"LARDER_ENV": "production", "PAYMENT_GATEWAY": "demo", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    message = str(error.value)
+    assert "SECRET_KEY" in message and "demo payment gateway" in message
+
+
+def test_production_starts_with_real_settings():
+    app = create_app(
+        {
+            "LARDER_ENV": "production",
+            "SECRET_KEY": "a-real-secret-from-the-environment",
+            "PAYMENT_GATEWAY": "stripe",
+            "STRIPE_SECRET_KEY": "sk_test_x",
+            "STRIPE_WEBHOOK_SECRET": "whsec_x",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        }
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_unknown_environment_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="Unknown LARDER_ENV"):
+        create_app({"LARDER_ENV": "staging-ish"})
+
+
+def test_postgres_urls_use_psycopg3():
+    from storefront.config import normalise_database_url
+
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
