@@ -7,9 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, SearchField, SelectField, SelectMultipleField
+from wtforms import BooleanField, SearchField
 from wtforms.validators import Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from storefront.catalog.queries import SORTS, ListingFilters
 from storefront.catalog.search import MAX_QUERY_LENGTH
@@ -20,11 +19,6 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_PRICE = 10**7  # in major units; anything above is not a real shopper's filter
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class ListingFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it changes nothing
@@ -32,8 +26,6 @@ class ListingFilterForm(FlaskForm):
     q = SearchField("Search", validators=[Optional(), Length(max=MAX_QUERY_LENGTH)])
     certified = BooleanField("Low FODMAP Certified only")
     in_stock = BooleanField("In stock only")
-    tag = MultiCheckboxField("Diet", choices=[], validate_choice=False)
-    sort = SelectField("Sort by", choices=[(k, v) for k, v in SORTS.items()], default="featured", validate_choice=False)
 
 
 def _price(raw: str | None, currency: str) -> int | None:
@@ -90,6 +82,4 @@ def parse_listing_args(
     ):
         filters.price_min, filters.price_max = filters.price_max, filters.price_min
     form.q.data = q
-    form.tag.data = tags
-    form.sort.data = sort
     return form, filters

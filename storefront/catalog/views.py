@@ -30,7 +30,6 @@ def _listing(template: str, collection=None, searching: bool = False, **context)
     known = {t.slug for t in facets.tags}
     if any(tag not in known for tag in filters.tags):
         filters.tags = [t for t in filters.tags if t in known]
-        form.tag.data = filters.tags
         facets = listing_facets(filters, collection)
     page = list_products(filters, current_app.config["PRODUCTS_PER_PAGE"], collection)
     return render_template(

@@ -1,0 +1,50 @@
+# The README's two commands are `make run` and `make test`; everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi:app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev migrate seed serve lint browser clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask larder seed-demo
+
+## make run: install, migrate an SQLite database, load demo data, serve on http://127.0.0.1:5000
+run: seed
+	@echo "Larder is running on http://$(HOST):$(PORT) (demo payments; Ctrl+C stops it)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## make test: install test dependencies (and Chromium when possible) and run the whole suite
+test: install-dev browser
+	$(BIN)/python -m pytest
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) >/dev/null; \
+		else \
+			echo "Chromium not found: browser tests will be skipped (run as root or apt-get install chromium)"; \
+		fi; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
