@@ -7,6 +7,8 @@ is dropped and listed in ``skipped_lines`` so the editor can see what went.
 
 from __future__ import annotations
 
+import functools
+import html
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 
 import nh3
+from markdown_it import MarkdownIt
 
 from blog.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROPPED_WITH_CONTENT, sanitize_html
 from blog.shortcodes import markdown_parser
@@ -119,7 +122,7 @@ def _dek_from(paragraph: str) -> str:
 
 def _markdown_outline(body: str) -> tuple[list[str], int, str]:
     """Headings (h2-h4 text), top-level paragraph count and first paragraph of markdown."""
-    tokens = markdown_parser().parse(body)
+    tokens = _md().parse(body)
     headings, paragraphs, first = [], 0, ""
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h2", "h3", "h4"):
@@ -129,8 +132,19 @@ def _markdown_outline(body: str) -> tuple[list[str], int, str]:
             if not content.strip():
                 continue  # a paragraph that held only CTA shortcodes is not prose
             paragraphs += 1
-            first = first or content
+            first = first or _plain_text(content)
     return headings, paragraphs, first
+
+
+@functools.cache
+def _md() -> MarkdownIt:
+    return markdown_parser()
+
+
+def _plain_text(markdown_inline: str) -> str:
+    """Inline markdown as plain text (for a dek): formatting and link targets dropped."""
+    rendered = _md().renderInline(markdown_inline)
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", rendered)).split())
 
 
 _MD_ESCAPE_RE = re.compile(r"([\\`*_\[\]<])|&(?=#?\w+;)")
@@ -386,9 +400,7 @@ def _import_markdown(text: str) -> ImportedArticle:
 
 # Page furniture removed with its content before sanitising (the article's own h1 is read first).
 _HTML_CHROME = {"nav", "header", "footer", "aside", "head"}
-_PRE_PASS_TAGS = (ALLOWED_TAGS | {"h1", "h5", "h6", "b", "i", "strike", "div", "span"}) - {
-    "section"
-}
+_PRE_PASS_TAGS = ALLOWED_TAGS | {"h1", "h5", "h6", "b", "i", "strike", "div", "span", "article"}
 
 
 class _TitleScan(HTMLParser):
@@ -440,7 +452,8 @@ def _import_html(text: str) -> ImportedArticle:
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         link_rel=None,
     )
-    body_html = re.sub(r"<h1>.*?</h1>", "", body_html, count=1, flags=re.S)
+    drop = functools.partial(_drop_title, title=title)
+    body_html = re.sub(r"<h1>(.*?)</h1>", drop, body_html, count=1, flags=re.S)
     for old, new in (("h1", "h2"), ("h5", "h4"), ("h6", "h4"), ("b", "strong"), ("i", "em")):
         body_html = re.sub(rf"<(/?){old}>", rf"<\1{new}>", body_html)
     body_html = re.sub(r"<(/?)strike>", r"<\1s>", body_html)
@@ -454,6 +467,12 @@ def _import_html(text: str) -> ImportedArticle:
         paragraph_count=paragraphs,
         source_format="html",
     )
+
+
+def _drop_title(match: re.Match[str], title: str) -> str:
+    """The page's h1 is the title we already have; any other first h1 stays as content."""
+    text = " ".join(html.unescape(re.sub(r"<[^>]*>", "", match.group(1))).split())
+    return "" if text == title else match.group(0)
 
 
 @dataclass

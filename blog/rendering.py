@@ -198,19 +198,31 @@ def _headings(tokens: list[Token]) -> list[Heading]:
     return headings
 
 
-class _AttrScan(HTMLParser):
-    """Finds placeholders that ended up inside attribute values (image alt text, titles)."""
+class _MisplacedScan(HTMLParser):
+    """Finds placeholders in attribute values (alt text, titles) or inside link text."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         super().__init__(convert_charrefs=True)
         self.pattern = pattern
         self.indexes: set[int] = set()
+        self.link_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for _, value in attrs:
             self.indexes.update(int(m) for m in self.pattern.findall(value or ""))
+        self.link_depth += tag == "a"
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for _, value in attrs:
+            self.indexes.update(int(m) for m in self.pattern.findall(value or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.link_depth:
+            self.link_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.link_depth:  # a button inside a link is not clickable as either
+            self.indexes.update(int(m) for m in self.pattern.findall(data))
 
 
 class _TextScan(HTMLParser):
@@ -227,10 +239,10 @@ def _place_markers(
 ) -> tuple[str, list[CtaBlock], list[ShortcodeError]]:
     """Swap placeholders for markers numbered in page order; report CTAs that cannot stay."""
     pattern = placeholder_re(nonce)
-    in_attrs = _AttrScan(pattern)
-    in_attrs.feed(html)
-    in_attrs.close()
-    html = pattern.sub(lambda m: "" if int(m.group(1)) in in_attrs.indexes else m.group(0), html)
+    misplaced = _MisplacedScan(pattern)
+    misplaced.feed(html)
+    misplaced.close()
+    html = pattern.sub(lambda m: "" if int(m.group(1)) in misplaced.indexes else m.group(0), html)
     # A block CTA alone in its paragraph replaces the whole <p>; the template renders a card.
     block_p = re.compile(rf"<p>\s*((?:{pattern.pattern}\s*)+)</p>")
     html = block_p.sub(lambda m: "\n".join(p.group(0) for p in pattern.finditer(m.group(1))), html)
@@ -247,12 +259,12 @@ def _place_markers(
         ShortcodeError(
             found[i].line, _describe(found[i]), "shortcodes cannot sit in link or image text"
         )
-        for i in sorted(in_attrs.indexes)
+        for i in sorted(misplaced.indexes)
     ]
     errors += [
         ShortcodeError(found[i].line, _describe(found[i]), "removed together with disallowed HTML")
         for i in range(len(found))
-        if i not in placed and i not in in_attrs.indexes
+        if i not in placed and i not in misplaced.indexes
     ]
     return html, ctas, errors
 

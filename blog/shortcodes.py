@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -49,6 +49,20 @@ class CtaBlock:
     def is_block(self) -> bool:
         """Block CTAs (cards, rows, strips) must stand alone in their paragraph."""
         return self.kind in BLOCK_KINDS
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as stored beside the rendered HTML (Article.cta_blocks)."""
+        return {
+            "kind": self.kind,
+            "slugs": list(self.slugs),
+            "label": self.label,
+            "line": self.line,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CtaBlock:
+        """Inverse of to_dict; a missing line (older rows) reads as 0."""
+        return cls(data["kind"], tuple(data["slugs"]), data.get("label"), data.get("line", 0))
 
 
 @dataclass(frozen=True)

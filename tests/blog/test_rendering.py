@@ -121,6 +121,13 @@ def test_shortcode_in_image_alt_is_an_error_not_a_marker():
     assert "link or image" in article.errors[0].message
 
 
+def test_shortcode_in_link_text_is_an_error_not_a_marker():
+    article = render_article("[Buy [[shop-now:magnesium-glycinate]] now](/shop)\n")
+    assert article.ctas == []
+    assert "<!--cta:" not in article.html
+    assert "link or image" in article.errors[0].message
+
+
 def test_word_count_and_reading_time():
     article = render_article("## Title here\n\nOne two three four, five.\n\n[[product:abc]]\n")
     assert article.word_count == 7

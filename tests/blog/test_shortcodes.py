@@ -178,3 +178,15 @@ def test_shortcode_in_raw_html_block_is_an_error():
     _, errors = parse_shortcodes("<div>\n[[product:a]]\n</div>\n")
     assert len(errors) == 1
     assert "raw HTML" in errors[0].message
+
+
+def test_cta_round_trips_through_a_json_ready_dict():
+    cta = CtaBlock("shop-now", ("magnesium-glycinate",), "Shop magnesium", 4)
+    data = cta.to_dict()
+    assert data == {
+        "kind": "shop-now",
+        "slugs": ["magnesium-glycinate"],
+        "label": "Shop magnesium",
+        "line": 4,
+    }
+    assert CtaBlock.from_dict(data) == cta
