@@ -1,0 +1,52 @@
+"""The publication: articles whose "Shop now" calls to action are live product cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, url_for
+
+bp = Blueprint("blog", __name__, url_prefix="/blog")
+
+
+@dataclass(frozen=True)
+class FeaturedIn:
+    title: str
+    url: str
+
+
+def _featured_in(product) -> dict:
+    """Product-page extra: the public articles that sell this product (one query)."""
+    from blog.queries import articles_featuring
+
+    articles = articles_featuring(product.id, product.slug)
+    return {"featured_in": [FeaturedIn(a.title, url_for("blog.article", slug=a.slug)) for a in articles]}
+
+
+def _sitemap_entries() -> list:
+    from blog.queries import public_article_dates
+
+    entries = [(url_for("blog.index", _external=True), None)]
+    entries += [
+        (url_for("blog.article", slug=slug, _external=True), changed)
+        for slug, changed in public_article_dates()
+    ]
+    return entries
+
+
+def init_app(app) -> None:
+    """Hook the publication into product pages, the sitemap, seed-demo and the CLI."""
+    from blog.cli import check_ctas_command, import_article_command
+    from blog.seeding import seed_demo_articles
+    from storefront.cli import larder
+    from storefront.hooks import register_product_extra, register_seed_step, register_sitemap_source
+
+    register_product_extra(app, _featured_in)
+    register_sitemap_source(app, _sitemap_entries)
+    register_seed_step(app, "Articles", seed_demo_articles)
+    if "import-article" not in larder.commands:
+        larder.add_command(import_article_command)
+        larder.add_command(check_ctas_command)
+
+
+from blog import feeds, views  # noqa: E402, F401

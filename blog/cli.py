@@ -1,0 +1,68 @@
+"""`flask larder import-article` and `flask larder check-ctas`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from blog.services import ArticleValidationError, broken_ctas, import_article_file
+
+
+@click.command("import-article")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--publish", is_flag=True, help="Publish at once (refused if a CTA slug is unknown).")
+@click.option("--author", "author", default=None, help="Author slug for the byline.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "html"]), default=None,
+    help="Input format (default: from the file name, else sniffed).",
+)  # fmt: skip
+@with_appcontext
+def import_article_command(file: Path, publish: bool, author: str | None, fmt: str | None) -> None:
+    """Import an article from plain text, Markdown or HTML as a draft (or --publish it)."""
+    data = file.read_bytes()
+    steps = ["Reading", "Detecting structure", "Saving"]
+    with click.progressbar(steps, label=f"Importing {file.name}", item_show_func=lambda s: s) as bar:
+        for step in bar:
+            if step == "Saving":
+                try:
+                    result = import_article_file(
+                        data, file.name, author=author, publish=publish, fmt=fmt
+                    )
+                except ArticleValidationError as exc:
+                    click.echo("")
+                    for message in exc.messages:
+                        click.echo(f"Error: {message}", err=True)
+                    sys.exit(1)
+    imported, article = result.imported, result.article
+    click.echo(f"Format: {imported.source_format}")
+    click.echo(f"Title: {imported.title}")
+    click.echo(f"Dek: {imported.dek}")
+    click.echo(f"Headings ({len(imported.headings)}):")
+    for heading in imported.headings:
+        click.echo(f"  - {heading}")
+    click.echo(f"Paragraphs: {imported.paragraph_count}")
+    if imported.skipped_lines:
+        click.echo(f"Skipped as site chrome ({len(imported.skipped_lines)}):")
+        for line in imported.skipped_lines:
+            click.echo(f"  - {line}")
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}")
+    state = article.status
+    click.echo(f"Saved as {state} article '{article.slug}' (id {article.id}).")
+
+
+@click.command("check-ctas")
+@with_appcontext
+def check_ctas_command() -> None:
+    """List broken or sold-out CTAs in published and scheduled articles; exit 1 if any."""
+    found = broken_ctas()
+    if not found:
+        click.echo("All CTAs point at products that are on sale and in stock.")
+        return
+    for problem in found:
+        click.echo(str(problem))
+    click.echo(f"{len(found)} CTA problem(s) found.", err=True)
+    sys.exit(1)

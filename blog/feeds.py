@@ -1,0 +1,39 @@
+"""The journal's Atom feed, built with feedgen (never hand-written XML)."""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+from flask import Response, current_app, url_for
+
+from blog import bp
+from blog.models import aware
+from blog.queries import newest_public_articles
+from storefront.clock import now
+
+FEED_SIZE = 20
+
+
+@bp.get("/feed.xml")
+def feed():
+    store = current_app.config["STORE_NAME"]
+    articles = newest_public_articles(FEED_SIZE)
+    fg = FeedGenerator()
+    fg.id(url_for("blog.index", _external=True))
+    fg.title(f"{store} Journal")
+    fg.subtitle("Evidence-based guides to low-FODMAP eating and supplements.")
+    fg.link(href=url_for("blog.index", _external=True), rel="alternate")
+    fg.link(href=url_for("blog.feed", _external=True), rel="self")
+    fg.language("en")
+    fg.updated(max((aware(a.updated_at) for a in articles), default=now()))
+    for article in reversed(articles):  # feedgen prepends: oldest in first, newest on top
+        url = url_for("blog.article", slug=article.slug, _external=True)
+        entry = fg.add_entry()
+        entry.id(url)
+        entry.title(article.title)
+        entry.link(href=url)
+        entry.summary(article.dek or article.title)
+        entry.published(aware(article.published_at))
+        entry.updated(max(aware(article.updated_at), aware(article.published_at)))
+        if article.author:
+            entry.author(name=article.author.name)
+    return Response(fg.atom_str(pretty=True), mimetype="application/atom+xml")

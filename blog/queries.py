@@ -1,0 +1,175 @@
+"""Read-side article API for pages, the feed, the sitemap and product pages.
+
+Every function issues a fixed number of statements: an article page reads the article with its
+author, reviewer and tags in one query and its related articles in one more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import joinedload
+
+from blog.models import Article, ArticleProductLink, Author, Tag, article_tags, public_clause
+from storefront.extensions import db
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What a teaser (related articles, featured in) needs, read as plain columns."""
+
+    slug: str
+    title: str
+    dek: str
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ArticleListPage:
+    articles: list[Article]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def get_public_article(slug: str) -> Article | None:
+    """A public article with its author, reviewer and tags, in one query."""
+    return (
+        db.session.scalars(
+            select(Article)
+            .where(Article.slug == slug, public_clause())
+            .options(
+                joinedload(Article.author),
+                joinedload(Article.reviewer),
+                joinedload(Article.tags),
+            )
+        )
+        .unique()
+        .first()
+    )
+
+
+def get_article(slug: str) -> Article | None:
+    """Any article by slug, whatever its status (for staff and the CLI)."""
+    return db.session.scalar(select(Article).where(Article.slug == slug))
+
+
+def get_author(slug: str) -> Author | None:
+    return db.session.scalar(select(Author).where(Author.slug == slug))
+
+
+def get_tag(slug: str) -> Tag | None:
+    return db.session.scalar(select(Tag).where(Tag.slug == slug))
+
+
+def list_public_articles(page: int, per_page: int, tag: Tag | None = None) -> ArticleListPage:
+    """Newest first; one query, the total read from a window column."""
+    stmt = select(Article, func.count().over().label("total")).where(public_clause())
+    if tag is not None:
+        stmt = stmt.where(
+            Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id))
+        )
+    rows = db.session.execute(
+        stmt.options(joinedload(Article.author))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    total = int(rows[0].total) if rows else 0
+    if not rows and page > 1:
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return ArticleListPage([r[0] for r in rows], total, page, per_page)
+
+
+def related_articles(article: Article, limit: int = 3) -> list[ArticleSummary]:
+    """Articles sharing the most tags first, then the newest; never itself, never unpublished.
+
+    One statement: the best tag-sharing candidates and the newest candidates, merged here.
+    """
+    columns = (Article.id, Article.slug, Article.title, Article.dek, Article.published_at)
+    base = (public_clause(), Article.id != article.id)
+    tag_ids = [t.id for t in article.tags]
+    parts = []
+    if tag_ids:
+        shared = func.count(article_tags.c.tag_id)
+        sharing = (
+            select(*columns, shared.label("shared"))
+            .join(article_tags, article_tags.c.article_id == Article.id)
+            .where(*base, article_tags.c.tag_id.in_(tag_ids))
+            .group_by(*columns)
+            .order_by(shared.desc(), Article.published_at.desc(), Article.id.desc())
+            .limit(limit)
+        )
+        parts.append(select(*sharing.subquery().c))
+    newest = (
+        select(*columns, literal(0).label("shared"))
+        .where(*base)
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    parts.append(select(*newest.subquery().c))
+    rows = db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
+    best: dict[int, tuple] = {}
+    for row in rows:
+        if row.id not in best or row.shared > best[row.id].shared:
+            best[row.id] = row
+    ranked = sorted(
+        best.values(),
+        key=lambda r: (-r.shared, -(r.published_at.timestamp() if r.published_at else 0), -r.id),
+    )
+    return [ArticleSummary(r.slug, r.title, r.dek or "", r.published_at) for r in ranked[:limit]]
+
+
+def articles_featuring(product_id: int, product_slug: str, limit: int = 10) -> list[ArticleSummary]:
+    """Public articles whose CTAs point at a product, newest first, in one query."""
+    rows = db.session.execute(
+        select(Article.slug, Article.title, Article.dek, Article.published_at)
+        .where(
+            public_clause(),
+            Article.id.in_(
+                select(ArticleProductLink.article_id).where(
+                    (ArticleProductLink.product_id == product_id)
+                    | (ArticleProductLink.product_slug == product_slug)
+                )
+            ),
+        )
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return [ArticleSummary(r.slug, r.title, r.dek or "", r.published_at) for r in rows]
+
+
+def public_article_dates() -> list[tuple[str, datetime]]:
+    """For the sitemap: slug and last change of every public article."""
+    rows = db.session.execute(
+        select(Article.slug, Article.updated_at, Article.published_at)
+        .where(public_clause())
+        .order_by(Article.published_at.desc())
+    )
+    return [(slug, max(d for d in (updated, published) if d)) for slug, updated, published in rows]
+
+
+def newest_public_articles(limit: int = 20) -> list[Article]:
+    return list(
+        db.session.scalars(
+            select(Article)
+            .where(public_clause())
+            .options(joinedload(Article.author))
+            .order_by(Article.published_at.desc(), Article.id.desc())
+            .limit(limit)
+        )
+    )

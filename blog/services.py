@@ -1,0 +1,501 @@
+"""Business actions on articles: save (render once, validate, relink), publish, preview, import,
+count a view and report broken CTAs. UI-free: no request, flash or current_user here; problems
+are raised as ArticleValidationError with messages fit to show an editor.
+
+For the admin editor:
+    save_article(article_or_None, source=..., title=..., ...) -> SaveResult(article, warnings)
+    publish_article(article, at=None) / unpublish_article(article)
+    preview_article(source, slug="preview") -> ArticlePreview(html, errors, warnings, ...)
+    broken_ctas() -> list[BrokenCta]
+    article_saving (a blinker signal sent with the article *before* an edit is applied: the
+    place for revisions to snapshot the previous version)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from blinker import Namespace
+from flask import render_template
+from markupsafe import Markup
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from blog.importer import ArticleImportError, ImportedArticle, import_article
+from blog.models import (
+    HEALTH_TAG,
+    Article,
+    ArticleProductLink,
+    ArticleStatus,
+    ArticleView,
+    Author,
+    Tag,
+    aware,
+)
+from blog.rendering import (
+    RenderedArticle,
+    reading_minutes,
+    render_article,
+    slugify,
+    split_on_ctas,
+)
+from storefront.catalog.models import Product, ProductStatus
+from storefront.catalog.queries import collection_slugs_existing, product_cards_by_slugs
+from storefront.clock import now, today
+from storefront.extensions import db
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_TITLE = 200
+MAX_DEK = 400
+
+_signals = Namespace()
+#: Sent with the Article just before save_article changes it (not for new articles). Issue 6's
+#: revisions connect here: `article_saving.connect(snapshot)`; the receiver runs inside the
+#: save's transaction, so its rows commit (or roll back) with the edit.
+article_saving = _signals.signal("article-saving")
+
+
+class ArticleValidationError(ValueError):
+    """The article cannot be saved or published as it is; `messages` says why, one per problem."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        self.messages = list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+@dataclass
+class SaveResult:
+    article: Article
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ArticlePreview:
+    """What the editor's preview shows: the body with live cards, and what is wrong with it."""
+
+    html: Markup
+    errors: list[str]
+    warnings: list[str]
+    headings: list[dict[str, Any]]
+    word_count: int
+    reading_minutes: int
+
+
+@dataclass(frozen=True)
+class BrokenCta:
+    article_slug: str
+    article_title: str
+    kind: str
+    slug: str
+    problem: str  # "missing" | "unavailable" | "sold-out"
+    line: int
+
+    def __str__(self) -> str:
+        what = "collection" if self.kind == "collection" else "product"
+        reason = {
+            "missing": "does not exist",
+            "unavailable": "is archived or not on sale",
+            "sold-out": "is sold out",
+        }[self.problem]
+        return f"{self.article_slug} (line {self.line}): {what} '{self.slug}' {reason}"
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _block_dict(cta) -> dict[str, Any]:
+    return {"kind": cta.kind, "slugs": list(cta.slugs), "label": cta.label, "line": cta.line}
+
+
+def _shortcode(block: dict[str, Any]) -> str:
+    label = f"|{block['label']}" if block.get("label") else ""
+    return f"[[{block['kind']}:{','.join(block['slugs'])}{label}]]"
+
+
+def _product_rows(slugs: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """slug -> (id, status) for the slugs that exist, in one query."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Product.slug, Product.id, Product.status).where(Product.slug.in_(wanted))
+    )
+    return {slug: (pid, status) for slug, pid, status in rows}
+
+
+def _cta_findings(
+    blocks: Sequence[dict[str, Any]], products: dict[str, tuple[int, str]], collections: set[str]
+) -> tuple[list[str], list[str]]:
+    """(unknown, not-for-sale) messages for CTA targets, each naming the slug and its line."""
+    unknown, unavailable = [], []
+    for block in blocks:
+        for slug in block["slugs"]:
+            where = f"in {_shortcode(block)} on line {block['line']}"
+            if block["kind"] == "collection":
+                if slug not in collections:
+                    unknown.append(f"Unknown collection '{slug}' {where}")
+            elif slug not in products:
+                unknown.append(f"Unknown product '{slug}' {where}")
+            elif products[slug][1] != ProductStatus.ACTIVE:
+                unavailable.append(f"Product '{slug}' is {products[slug][1]}, not on sale, {where}")
+    return unknown, unavailable
+
+
+def _valid_url(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _clean_references(references: Iterable[dict[str, Any]]) -> tuple[list[dict[str, str]], list[str]]:
+    cleaned, errors = [], []
+    for n, ref in enumerate(references, start=1):
+        title = str(ref.get("title") or "").strip()
+        url = str(ref.get("url") or "").strip()
+        publisher = str(ref.get("publisher") or "").strip()
+        if not title:
+            errors.append(f"Reference {n} needs a title")
+        if url and not _valid_url(url):
+            errors.append(f"Reference {n} link must be an http(s) address")
+        cleaned.append({"title": title, "publisher": publisher, "url": url})
+    return cleaned, errors
+
+
+def _author(value: Author | str | None, role_label: str, errors: list[str]) -> Author | None:
+    if value is None or isinstance(value, Author):
+        return value
+    if not value:
+        return None
+    found = db.session.scalar(select(Author).where(Author.slug == value))
+    if found is None:
+        errors.append(f"Unknown {role_label} '{value}'")
+    return found
+
+
+def _tags(values: Iterable[str]) -> list[Tag]:
+    slugs = list(dict.fromkeys(slugify(v) for v in values if v and v.strip()))
+    if not slugs:
+        return []
+    existing = {t.slug: t for t in db.session.scalars(select(Tag).where(Tag.slug.in_(slugs)))}
+    tags = []
+    for slug in slugs:
+        tag = existing.get(slug)
+        if tag is None:
+            tag = Tag(slug=slug, name=slug.replace("-", " ").capitalize())
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def _slug_taken(slug: str, article: Article | None) -> bool:
+    stmt = select(Article.id).where(Article.slug == slug)
+    if article is not None and article.id is not None:
+        stmt = stmt.where(Article.id != article.id)
+    return db.session.scalar(stmt) is not None
+
+
+def unique_slug(base: str) -> str:
+    """The base slug, or base-2, base-3... when it is taken."""
+    slug, n = base, 1
+    while _slug_taken(slug, None):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _rebuild_links(article: Article, slugs: list[str], products: dict[str, tuple[int, str]]) -> None:
+    if article.id is not None:
+        db.session.execute(
+            delete(ArticleProductLink).where(ArticleProductLink.article_id == article.id)
+        )
+        db.session.expire(article, ["product_links"])
+    for position, slug in enumerate(slugs):
+        db.session.add(
+            ArticleProductLink(
+                article_id=article.id,
+                product_slug=slug,
+                product_id=products[slug][0] if slug in products else None,
+                position=position,
+            )
+        )
+
+
+def _is_live_or_due(article: Article) -> bool:
+    return article.status in (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)
+
+
+# ------------------------------------------------------------------------------------ actions
+
+
+def save_article(
+    article: Article | None = None,
+    *,
+    source: str,
+    title: str,
+    dek: str | None = None,
+    slug: str | None = None,
+    author: Author | str | None = None,
+    reviewer: Author | str | None = None,
+    tags: Iterable[str] | None = None,
+    references: Iterable[dict[str, Any]] | None = None,
+    hero_image_path: str | None = None,
+    hero_image_alt: str | None = None,
+    seo_title: str | None = None,
+    seo_description: str | None = None,
+    canonical_url: str | None = None,
+    last_reviewed_at: datetime | None = None,
+    updated_at: datetime | None = None,
+    allow_unknown_products: bool = False,
+) -> SaveResult:
+    """Render once, refuse malformed shortcodes and unknown CTA targets, relink products, commit.
+
+    Keyword arguments left as None keep the article's current value. A draft may keep unknown
+    CTA slugs only with allow_unknown_products (they come back as warnings); a published or
+    scheduled article never may, nor may it point at archived products.
+    """
+    errors: list[str] = []
+    title = (title or "").strip()
+    if not title:
+        errors.append("Title is required")
+    elif len(title) > MAX_TITLE:
+        errors.append(f"Title is too long ({len(title)} > {MAX_TITLE} characters)")
+    if dek is not None and len(dek.strip()) > MAX_DEK:
+        errors.append(f"Dek is too long ({len(dek.strip())} > {MAX_DEK} characters)")
+    new_slug = (slug or "").strip() or (article.slug if article else slugify(title))
+    if not SLUG_RE.match(new_slug):
+        errors.append(f"Slug '{new_slug}' must be lowercase letters, digits and single hyphens")
+    elif _slug_taken(new_slug, article):
+        errors.append(f"Another article already uses the slug '{new_slug}'")
+    if canonical_url and not _valid_url(canonical_url):
+        errors.append("Canonical URL must be an http(s) address")
+
+    rendered: RenderedArticle = render_article(source or "")
+    errors += [f"Line {e.line}: {e.message}: {e.text}" for e in rendered.errors]
+    blocks = [_block_dict(c) for c in rendered.ctas]
+    products = _product_rows(rendered.product_slugs)
+    collections = collection_slugs_existing(rendered.collection_slugs)
+    unknown, unavailable = _cta_findings(blocks, products, collections)
+    live = article is not None and _is_live_or_due(article)
+    warnings: list[str] = []
+    if unknown and (live or not allow_unknown_products):
+        errors += unknown
+    else:
+        warnings += unknown
+    if live:
+        errors += unavailable
+    else:
+        warnings += unavailable
+
+    cleaned_refs, ref_errors = _clean_references(references) if references is not None else ([], [])
+    errors += ref_errors
+    author_row = _author(author, "author", errors)
+    reviewer_row = _author(reviewer, "medical reviewer", errors)
+    if errors:
+        db.session.rollback()
+        raise ArticleValidationError(errors)
+
+    creating = article is None
+    if creating:
+        article = Article(status=ArticleStatus.DRAFT.value)
+        db.session.add(article)
+    else:
+        article_saving.send(article)
+    content_changed = creating or (
+        article.body_source != source or article.title != title or (dek is not None and article.dek != dek.strip())
+    )
+    article.slug = new_slug
+    article.title = title
+    article.body_source = source or ""
+    article.body_html = rendered.html
+    article.cta_blocks = blocks
+    article.headings = [
+        {"level": h.level, "text": h.text, "anchor": h.anchor} for h in rendered.headings
+    ]
+    article.word_count = rendered.word_count
+    if dek is not None:
+        article.dek = dek.strip()
+    if author is not None:
+        article.author = author_row
+    if reviewer is not None:
+        article.reviewer = reviewer_row
+    if tags is not None:
+        article.tags = _tags(tags)
+    article.has_disclaimer = any(t.slug == HEALTH_TAG for t in article.tags)
+    if references is not None:
+        article.references = cleaned_refs
+    for name, value in (
+        ("hero_image_path", hero_image_path),
+        ("hero_image_alt", hero_image_alt),
+        ("seo_title", seo_title),
+        ("seo_description", seo_description),
+        ("canonical_url", canonical_url),
+        ("last_reviewed_at", last_reviewed_at),
+    ):
+        if value is not None:
+            setattr(article, name, value.strip() if isinstance(value, str) else value)
+    if updated_at is not None:
+        article.updated_at = updated_at
+    elif content_changed:
+        article.updated_at = now()
+    try:
+        db.session.flush()
+        _rebuild_links(article, rendered.product_slugs, products)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise
+    return SaveResult(article, warnings)
+
+
+def publish_article(article: Article, at: datetime | None = None) -> Article:
+    """Make an article public now, or schedule it for a future moment; refused while any CTA
+    points at an unknown or archived product, naming it."""
+    if not article.id:
+        raise ArticleValidationError(["Save the article before publishing it"])
+    products = _product_rows(s for b in article.cta_blocks if b["kind"] != "collection" for s in b["slugs"])
+    collections = collection_slugs_existing(
+        s for b in article.cta_blocks if b["kind"] == "collection" for s in b["slugs"]
+    )
+    unknown, unavailable = _cta_findings(article.cta_blocks, products, collections)
+    if unknown or unavailable:
+        raise ArticleValidationError(unknown + unavailable)
+    moment = aware(at or (article.published_at if article.is_public else None) or now())
+    article.published_at = moment
+    article.status = (
+        ArticleStatus.SCHEDULED.value if moment > now() else ArticleStatus.PUBLISHED.value
+    )
+    db.session.commit()
+    return article
+
+
+def unpublish_article(article: Article) -> Article:
+    """Take an article back to draft: it disappears from the blog, feed and sitemap at once."""
+    article.status = ArticleStatus.DRAFT.value
+    db.session.commit()
+    return article
+
+
+def delete_article(article: Article) -> None:
+    """Remove an article with its product links and view counts."""
+    db.session.delete(article)
+    db.session.commit()
+
+
+def preview_article(source: str, slug: str = "preview") -> ArticlePreview:
+    """Render unsaved markdown as readers would see it, with live cards; never writes."""
+    from blog.cards import fill_ctas
+
+    rendered = render_article(source or "")
+    blocks = [_block_dict(c) for c in rendered.ctas]
+    products = _product_rows(rendered.product_slugs)
+    collections = collection_slugs_existing(rendered.collection_slugs)
+    unknown, unavailable = _cta_findings(blocks, products, collections)
+    html = render_template(
+        "blog/_body.html",
+        parts=split_on_ctas(rendered.html),
+        ctas=fill_ctas(blocks),
+        ref=f"article:{slug}",
+    )
+    return ArticlePreview(
+        html=Markup(html),
+        errors=[f"Line {e.line}: {e.message}: {e.text}" for e in rendered.errors] + unknown,
+        warnings=unavailable,
+        headings=[{"level": h.level, "text": h.text, "anchor": h.anchor} for h in rendered.headings],
+        word_count=rendered.word_count,
+        reading_minutes=reading_minutes(rendered.word_count),
+    )
+
+
+def record_article_view(article_id: int, day: date | None = None) -> None:
+    """Count one anonymous view for the day, in a single upsert statement."""
+    values = {"article_id": article_id, "day": day or today(), "views": 1}
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(ArticleView).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["article_id", "day"], set_={"views": ArticleView.views + 1}
+    )
+    db.session.execute(stmt)
+    db.session.commit()
+
+
+def broken_ctas() -> list[BrokenCta]:
+    """Every CTA of a published or scheduled article whose product or collection cannot sell.
+
+    Three queries for the whole publication: articles, product cards, collections.
+    """
+    articles = db.session.execute(
+        select(Article.slug, Article.title, Article.cta_blocks)
+        .where(Article.status.in_([ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED]))
+        .order_by(Article.slug)
+    ).all()
+    blocks = [(a, b) for a in articles for b in (a.cta_blocks or [])]
+    product_slugs = [s for _, b in blocks if b["kind"] != "collection" for s in b["slugs"]]
+    collection_slugs = [s for _, b in blocks if b["kind"] == "collection" for s in b["slugs"]]
+    cards = product_cards_by_slugs(product_slugs)
+    collections = collection_slugs_existing(collection_slugs)
+    found = []
+    for article, block in blocks:
+        for slug in block["slugs"]:
+            if block["kind"] == "collection":
+                problem = None if slug in collections else "missing"
+            else:
+                card = cards.get(slug)
+                problem = (
+                    "missing" if card is None
+                    else "unavailable" if not card.is_active
+                    else "sold-out" if not card.in_stock
+                    else None
+                )  # fmt: skip
+            if problem:
+                found.append(
+                    BrokenCta(article.slug, article.title, block["kind"], slug, problem, block["line"])
+                )
+    return found
+
+
+# ------------------------------------------------------------------------------------ import
+
+
+@dataclass
+class ImportResult:
+    article: Article
+    imported: ImportedArticle
+    warnings: list[str]
+
+
+def import_article_file(
+    data: str | bytes,
+    filename: str = "",
+    *,
+    author: str | None = None,
+    publish: bool = False,
+    fmt: str | None = None,
+) -> ImportResult:
+    """Create a draft from an outside article (text, markdown or HTML); publish it on request.
+
+    Unknown CTA slugs are kept in a draft as warnings but refuse publication.
+    """
+    try:
+        imported = import_article(data, filename=filename, fmt=fmt)
+    except ArticleImportError as exc:
+        raise ArticleValidationError([str(exc)]) from exc
+    result = save_article(
+        None,
+        source=imported.body_markdown,
+        title=imported.title,
+        dek=imported.dek,
+        slug=unique_slug(slugify(imported.title)),
+        author=author,
+        allow_unknown_products=not publish,
+    )
+    if publish:
+        publish_article(result.article)
+    return ImportResult(result.article, imported, result.warnings)

@@ -1,0 +1,116 @@
+"""Journal pages: index, tag pages, the article and its lite view. Thin: parse, query, render."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import abort, make_response, render_template, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from blog import bp
+from blog.cards import fill_ctas
+from blog.models import Article
+from blog.queries import get_public_article, get_tag, list_public_articles, related_articles
+from blog.rendering import reading_minutes, split_on_ctas
+from blog.services import record_article_view
+from blog.structured_data import article_json_ld
+from storefront.extensions import db
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PER_PAGE = 10
+log = logging.getLogger(__name__)
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 0 < int(raw) < 100_000:
+        abort(404)
+    return int(raw)
+
+
+def _public_or_404(slug: str) -> Article:
+    article = get_public_article(slug) if SLUG.match(slug) else None
+    if article is None:
+        abort(404)
+    return article
+
+
+def _count_view(article: Article) -> None:
+    # Attribution is a nicety: a failed counter write must never cost the reader the page.
+    try:
+        record_article_view(article.id)
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("could not count a view of article %s", article.slug, exc_info=True)
+
+
+def toc_tree(headings: list[dict]) -> list[dict]:
+    """Level-2 headings with their level-3 children, for a nested table of contents."""
+    tree: list[dict] = []
+    for heading in headings:
+        item = {"text": heading["text"], "anchor": heading["anchor"], "children": []}
+        if heading["level"] > 2 and tree:
+            tree[-1]["children"].append(item)
+        else:
+            tree.append(item)
+    return tree
+
+
+def _body_context(article: Article) -> dict:
+    return {
+        "article": article,
+        "parts": split_on_ctas(article.body_html),
+        "ctas": fill_ctas(article.cta_blocks or []),
+        "ref": f"article:{article.slug}",
+        "minutes": reading_minutes(article.word_count),
+        "toc_tree": toc_tree(article.headings or []),
+        "canonical": article.canonical_url
+        or url_for("blog.article", slug=article.slug, _external=True),
+    }
+
+
+@bp.get("/")
+def index():
+    page = _page_number()
+    listing = list_public_articles(page, PER_PAGE)
+    if page > listing.pages:
+        abort(404)
+    return render_template("blog/index.html", listing=listing, tag=None)
+
+
+@bp.get("/tag/<slug>")
+def tag(slug: str):
+    found = get_tag(slug) if SLUG.match(slug) else None
+    if found is None:
+        abort(404)
+    page = _page_number()
+    listing = list_public_articles(page, PER_PAGE, tag=found)
+    if page > listing.pages:
+        abort(404)
+    return render_template("blog/index.html", listing=listing, tag=found)
+
+
+@bp.get("/<slug>")
+def article(slug: str):
+    found = _public_or_404(slug)
+    context = _body_context(found)
+    body = render_template(
+        "blog/article.html",
+        related=related_articles(found),
+        json_ld=article_json_ld(found, context["canonical"]),
+        **context,
+    )
+    _count_view(found)
+    return body
+
+
+@bp.get("/<slug>/lite")
+def lite(slug: str):
+    found = _public_or_404(slug)
+    response = make_response(render_template("blog/lite.html", **_body_context(found)))
+    _count_view(found)
+    # The one page meant to be embedded elsewhere; the security headers honour this flag
+    # (frame-ancestors *) while every other page refuses framing.
+    response.headers["X-Larder-Frameable"] = "1"
+    return response
