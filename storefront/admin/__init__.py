@@ -1,3 +1,22 @@
+"""The staff workspace at /admin: catalog, articles, orders and what each article sells."""
+
 from flask import Blueprint
 
-bp = Blueprint("admin", __name__)
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from storefront.admin.access import guard_admin_request  # noqa: E402
+
+bp.before_request(guard_admin_request)
+
+from storefront.admin.views import catalog, dashboard, settings  # noqa: E402, F401
+
+
+def init_app(app) -> None:
+    """CLI commands and the CTA click counter."""
+    from storefront.admin.cli import import_products
+    from storefront.admin.tracking import init_tracking
+    from storefront.cli import larder
+
+    if "import-products" not in larder.commands:
+        larder.add_command(import_products)
+    init_tracking(app)

@@ -1,0 +1,165 @@
+"""Staff forms. Every form that changes something carries Flask-WTF's CSRF token."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and single hyphens.")
+STATUS_CHOICES = [("active", "Active (in the shop)"), ("draft", "Draft (hidden)"), ("archived", "Archived")]
+MONEY = [InputRequired(message="Enter a price."), NumberRange(min=0, max=1_000_000, message="The price cannot be negative.")]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only its CSRF token is needed."""
+
+
+class ProductForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField("URL slug", validators=[Optional(), Length(max=120), SLUG],
+                       description="Used in links and CTAs; leave empty to derive it from the title.")
+    brand = StringField("Brand", validators=[Optional(), Length(max=120)])
+    summary = StringField("Summary", validators=[Optional(), Length(max=300)])
+    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=20_000)])
+    ingredients = TextAreaField("Ingredients", validators=[Optional(), Length(max=5_000)])
+    allergens = StringField("Allergens", validators=[Optional(), Length(max=1_000)])
+    status = SelectField("Status", choices=STATUS_CHOICES, default="draft")
+    seo_title = StringField("SEO title", validators=[Optional(), Length(max=200)])
+    seo_description = StringField("SEO description", validators=[Optional(), Length(max=320)])
+    tags = MultiCheckboxField("Diet tags", coerce=int, choices=[])
+    collections = MultiCheckboxField("Collections (hand-picked)", coerce=int, choices=[])
+
+
+class VariantFields:
+    sku = StringField("SKU", validators=[DataRequired(), Length(max=64)])
+    option_label = StringField("Option", validators=[Optional(), Length(max=120)],
+                               description="e.g. “120 capsules”; “Default” when there is one option.")
+    price = DecimalField("Price", places=2, validators=MONEY)
+    compare_at_price = DecimalField("Compare-at price", places=2,
+                                    validators=[Optional(), NumberRange(min=0, message="The price cannot be negative.")])
+    weight_grams = IntegerField("Weight (grams)", default=0, validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+
+    def validate_compare_at_price(self, field) -> None:
+        if field.data is not None and self.price.data is not None and field.data <= self.price.data:
+            raise ValidationError("A compare-at price must be higher than the price (or left empty).")
+
+
+class NewProductForm(ProductForm, VariantFields):
+    stock = IntegerField("Stock on hand", default=0, validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
+
+
+class VariantForm(FlaskForm, VariantFields):
+    pass
+
+
+class NewVariantForm(FlaskForm, VariantFields):
+    stock = IntegerField("Stock on hand", default=0, validators=[InputRequired(), NumberRange(min=0, max=10_000_000)])
+
+
+class StockForm(FlaskForm):
+    delta = IntegerField("Change (+ received, − removed)", validators=[
+        InputRequired(message="Enter how many to add or remove."),
+        NumberRange(min=-10_000_000, max=10_000_000)])
+    reason = StringField("Reason", validators=[DataRequired(message="Say why the stock changes."), Length(max=200)])
+
+
+class ImageForm(FlaskForm):
+    image = FileField("Image file", validators=[FileRequired(message="Choose an image file.")],
+                      description="PNG, JPEG, WebP or GIF up to 5 MB; stored as WebP, metadata removed.")
+    alt = StringField("Alternative text", validators=[DataRequired(message="Describe the image for people who cannot see it."), Length(max=255)])
+
+
+class CertificationForm(FlaskForm):
+    body = StringField("Certifying body", validators=[DataRequired(), Length(max=120)],
+                       default="Monash University Low FODMAP Certified")
+    licence_number = StringField("Licence / certificate number", validators=[Optional(), Length(max=80)])
+    serving_size_tested = StringField("Serving size tested", validators=[Optional(), Length(max=120)])
+    valid_from = DateField("Valid from", validators=[InputRequired(message="Enter a date.")])
+    valid_until = DateField("Valid until", validators=[InputRequired(message="Enter a date.")])
+    evidence_url = URLField("Evidence URL", validators=[Optional(), URL(), Length(max=500)])
+
+    def validate_valid_until(self, field) -> None:
+        if field.data and self.valid_from.data and field.data < self.valid_from.data:
+            raise ValidationError("“Valid until” must be on or after “valid from”.")
+
+
+class DietTagForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    slug = StringField("Slug", validators=[Optional(), Length(max=64), SLUG])
+
+
+class CollectionForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField("URL slug", validators=[Optional(), Length(max=120), SLUG])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2_000)])
+    rule = StringField("Rule", validators=[Optional(), Length(max=120)],
+                       description="“certified”, or “tag:vegan”; empty for a hand-picked list.")
+    featured = BooleanField("Featured on the home page")
+    position = IntegerField("Position", default=0, validators=[Optional(), NumberRange(min=0, max=10_000)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Shopify product CSV", validators=[FileRequired(message="Choose a CSV file.")])
+
+
+class SiteSettingsForm(FlaskForm):
+    banner_enabled = BooleanField("Show the top banner")
+    banner_text = StringField("Banner text", validators=[Optional(), Length(max=200)])
+    banner_link = StringField("Banner link", validators=[Optional(), Length(max=300), Regexp(
+        r"^(/[^/\\]|/$|https://)", message="Use a path on this site (/...) or an https:// address.")])
+    tagline = StringField("Tagline", validators=[Optional(), Length(max=200)])
+    review_max_age_days = IntegerField("Health articles need review after (days)",
+                                       validators=[InputRequired(), NumberRange(min=30, max=3650)])
+
+
+class PickerForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search
+
+    q = SearchField("Search products", validators=[Optional(), Length(max=200)])
+
+
+class DateRangeForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter
+
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To", validators=[Optional()])
+
+
+def to_minor_units(value: Decimal | None, currency: str) -> int | None:
+    from storefront.money import to_minor
+
+    return None if value is None else to_minor(value.quantize(Decimal("0.01")), currency)
+
+

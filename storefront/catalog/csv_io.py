@@ -1,0 +1,473 @@
+"""Catalog import and export in Shopify's product CSV format.
+
+Shopify writes one row per variant and per image; the first row of a handle carries the
+product's fields (Title, Body (HTML), Vendor, Tags...) and later rows of the same handle only
+variant or image columns. Import parses and validates the whole file first and writes nothing
+unless every row is valid; errors name their row (the header is row 1, as in a spreadsheet).
+
+Larder-specific fields travel in Shopify metafield columns, so an exported file imports back to
+the same catalog. Image Src URLs are never downloaded: URLs of this store's own images map back
+to their stored image; other URLs are counted in the report and otherwise ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlparse
+
+import nh3
+from markdownify import markdownify
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storefront.catalog.admin_services import SLUG_RE, slugify
+from storefront.catalog.models import (
+    DietTag,
+    Product,
+    ProductImage,
+    ProductStatus,
+    StockAdjustment,
+    Variant,
+)
+from storefront.extensions import db
+from storefront.money import to_decimal, to_minor
+from storefront.text import markdown_to_safe_html
+
+SUMMARY = "Summary (product.metafields.larder.summary)"
+INGREDIENTS = "Ingredients (product.metafields.larder.ingredients)"
+ALLERGENS = "Allergens (product.metafields.larder.allergens)"
+DESCRIPTION_MD = "Description (product.metafields.larder.description_markdown)"
+
+COLUMNS = [
+    "Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags", "Published",
+    "Option1 Name", "Option1 Value", "Variant SKU", "Variant Grams", "Variant Inventory Tracker",
+    "Variant Inventory Qty", "Variant Inventory Policy", "Variant Fulfillment Service",
+    "Variant Price", "Variant Compare At Price", "Variant Requires Shipping", "Variant Taxable",
+    "Image Src", "Image Position", "Image Alt Text", "SEO Title", "SEO Description", "Status",
+    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD,
+]
+REQUIRED_COLUMNS = ("Handle", "Title", "Variant SKU", "Variant Price")
+VARIANT_COLUMNS = ("Option1 Value", "Variant SKU", "Variant Price", "Variant Inventory Qty")
+BODY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "a", "h2", "h3", "h4", "blockquote", "code"}
+LIMITS = {"Handle": 120, "Title": 200, "Vendor": 120, "Variant SKU": 64, "Option1 Value": 120,
+          "SEO Title": 200, "SEO Description": 320, "Image Alt Text": 255, SUMMARY: 300}
+MAX_QTY = 10_000_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Row {self.row}: {self.message}"
+
+
+class CsvImportError(ValueError):
+    """The file was refused; nothing was written. `errors` lists every problem found."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the file; nothing was imported")
+
+
+@dataclass
+class ParsedVariant:
+    row: int
+    sku: str
+    option_label: str
+    price: int
+    compare_at_price: int | None
+    stock: int
+    weight_grams: int
+
+
+@dataclass
+class ParsedProduct:
+    row: int
+    handle: str
+    title: str
+    description: str
+    brand: str
+    tags: list[str]
+    status: str
+    seo_title: str
+    seo_description: str
+    summary: str
+    ingredients: str
+    allergens: str
+    variants: list[ParsedVariant] = field(default_factory=list)
+    images: list[tuple[str, str]] = field(default_factory=list)  # (stored path, alt)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    variants: int = 0
+    images: int = 0
+    external_images_skipped: int = 0
+
+    def __str__(self) -> str:
+        text = (f"{self.created} products created, {self.updated} updated, "
+                f"{self.variants} variants, {self.images} images")
+        if self.external_images_skipped:
+            text += f"; {self.external_images_skipped} external image URLs not downloaded"
+        return text
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _decode(data: bytes) -> tuple[str | None, list[RowError]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        # Count records up to the bad byte to name the row (newlines inside quotes are rare).
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [RowError(line, "the file is not valid UTF-8 text (save or export it as CSV UTF-8)")]
+
+
+def _money(raw: str, label: str, row: int, errors: list[RowError], currency: str, required: bool) -> int | None:
+    raw = raw.strip().replace(",", "")
+    if not raw:
+        if required:
+            errors.append(RowError(row, f"{label} is required"))
+        return None
+    try:
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.append(RowError(row, f"{label} “{raw}” is not a number"))
+        return None
+    if value < 0:
+        errors.append(RowError(row, f"{label} cannot be negative ({raw})"))
+        return None
+    if value > 10_000_000:
+        errors.append(RowError(row, f"{label} {raw} is implausibly large"))
+        return None
+    try:
+        return to_minor(value, currency)
+    except (ValueError, InvalidOperation):
+        errors.append(RowError(row, f"{label} {raw} has more decimals than {currency} allows"))
+        return None
+
+
+def _whole(raw: str, label: str, row: int, errors: list[RowError]) -> int:
+    raw = raw.strip()
+    if not raw:
+        return 0
+    try:
+        value = Decimal(raw)
+        if not value.is_finite() or value != value.to_integral_value():
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.append(RowError(row, f"{label} “{raw}” is not a whole number"))
+        return 0
+    if value < 0:
+        errors.append(RowError(row, f"{label} cannot be negative ({raw})"))
+        return 0
+    if value > MAX_QTY:
+        errors.append(RowError(row, f"{label} {raw} is implausibly large"))
+        return 0
+    return int(value)
+
+
+def html_to_markdown(html: str) -> str:
+    """Shopify's Body (HTML), sanitised, as the Markdown our descriptions are written in."""
+    clean = nh3.clean(html or "", tags=BODY_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"})
+    return markdownify(clean, heading_style="ATX", bullets="-", strip=["img"]).strip()
+
+
+def _own_image_path(src: str, site_url: str) -> str | None:
+    """Map a URL of this store's own images back to the stored path; None for anything else."""
+    parsed = urlparse(src)
+    own = urlparse(site_url)
+    if parsed.netloc and parsed.netloc != own.netloc:
+        return None
+    path = parsed.path
+    for prefix, stored in (("/static/", ""), ("/uploads/", "uploads/")):
+        if path.startswith(prefix):
+            rest = path.removeprefix(prefix)
+            if re.fullmatch(r"[A-Za-z0-9_./-]+", rest) and ".." not in rest:
+                return stored + rest
+    return None
+
+
+def parse_products_csv(
+    data: bytes, currency: str, site_url: str
+) -> tuple[list[ParsedProduct], list[RowError], int]:
+    """Every product in the file and every problem found (row-numbered); never writes."""
+    text, errors = _decode(data)
+    if text is None:
+        return [], errors, 0
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return [], [RowError(1, "the file is empty")], 0
+    except csv.Error as exc:
+        return [], [RowError(1, f"not a readable CSV header ({exc})")], 0
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        return [], [RowError(1, f"missing required column(s): {', '.join(missing)}")], 0
+    index = {name: i for i, name in enumerate(header)}
+    products: dict[str, ParsedProduct] = {}
+    skus: dict[str, int] = {}
+    external = 0
+    row_number = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row_number += 1
+            errors.append(RowError(row_number, f"malformed CSV ({exc})"))
+            break
+        row_number += 1
+        if not any(c.strip() for c in cells):
+            continue
+
+        def get(name: str, _cells=cells) -> str:
+            i = index.get(name)
+            return _cells[i].strip() if i is not None and i < len(_cells) else ""
+
+        row = row_number
+        for column, limit in LIMITS.items():
+            if len(get(column)) > limit:
+                errors.append(RowError(row, f"{column} is longer than {limit} characters"))
+        handle = get("Handle").lower()
+        if not handle:
+            errors.append(RowError(row, "Handle is empty"))
+            continue
+        if not SLUG_RE.match(handle):
+            errors.append(RowError(row, f"Handle “{handle}” may contain only letters, digits and hyphens"))
+            continue
+        product = products.get(handle)
+        title = get("Title")
+        if title:
+            if product is not None:
+                errors.append(RowError(row, f"duplicate handle “{handle}”: the product is already defined on row {product.row}"))
+                continue
+            status = (get("Status") or "").lower()
+            if not status:
+                status = "draft" if get("Published").lower() in ("false", "no", "0") else "active"
+            if status not in {s.value for s in ProductStatus}:
+                errors.append(RowError(row, f"Status “{status}” is not active, draft or archived"))
+                status = "draft"
+            body_md = get(DESCRIPTION_MD)
+            product = ParsedProduct(
+                row=row, handle=handle, title=title,
+                description=body_md or html_to_markdown(get("Body (HTML)")),
+                brand=get("Vendor"),
+                tags=[t.strip() for t in get("Tags").split(",") if t.strip()],
+                status=status, seo_title=get("SEO Title"), seo_description=get("SEO Description"),
+                summary=get(SUMMARY), ingredients=get(INGREDIENTS), allergens=get(ALLERGENS),
+            )
+            for tag in product.tags:
+                if not slugify(tag) or len(tag) > 80:
+                    errors.append(RowError(row, f"tag “{tag[:40]}” is not usable"))
+            products[handle] = product
+        elif product is None:
+            errors.append(RowError(row, f"no product row (with a Title) for handle “{handle}” before this row"))
+            continue
+        if any(get(c) for c in VARIANT_COLUMNS):
+            sku = get("Variant SKU") or f"{handle}-{len(product.variants) + 1}".upper()[:64]
+            if sku in skus:
+                errors.append(RowError(row, f"SKU “{sku}” is already used on row {skus[sku]}"))
+            skus.setdefault(sku, row)
+            price = _money(get("Variant Price"), "Variant Price", row, errors, currency, required=True)
+            compare = _money(get("Variant Compare At Price"), "Variant Compare At Price", row, errors, currency, required=False)
+            stock = _whole(get("Variant Inventory Qty"), "Variant Inventory Qty", row, errors)
+            grams = _whole(get("Variant Grams"), "Variant Grams", row, errors)
+            product.variants.append(
+                ParsedVariant(row, sku, get("Option1 Value") or "Default", price or 0, compare, stock, grams)
+            )
+        src = get("Image Src")
+        if src:
+            path = _own_image_path(src, site_url)
+            if path is None:
+                external += 1
+            else:
+                product.images.append((path, get("Image Alt Text")))
+    if row_number == 1 and not errors:
+        errors.append(RowError(2, "the file has a header but no products"))
+    for product in products.values():
+        if not product.variants:
+            errors.append(RowError(product.row, f"product “{product.handle}” has no variant (Variant Price is empty)"))
+    errors.extend(_sku_conflicts(products.values()))
+    errors.sort(key=lambda e: e.row)
+    return list(products.values()), errors, external
+
+
+def _sku_conflicts(products: Iterable[ParsedProduct]) -> list[RowError]:
+    """SKUs in the file that belong to a different product already in the store (one query)."""
+    by_sku = {v.sku: (p.handle, v.row) for p in products for v in p.variants}
+    if not by_sku:
+        return []
+    rows = db.session.execute(
+        select(Variant.sku, Product.slug).join(Product).where(Variant.sku.in_(list(by_sku)))
+    )
+    return [
+        RowError(by_sku[sku][1], f"SKU “{sku}” belongs to the existing product “{slug}”")
+        for sku, slug in rows
+        if slug != by_sku[sku][0]
+    ]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def import_products_csv(
+    data: bytes,
+    currency: str,
+    site_url: str,
+    user=None,
+    progress: Callable[[int], None] = lambda n: None,
+) -> ImportReport:
+    """Create or update every product in a Shopify CSV, all or nothing; CsvImportError lists
+    every problem with its row number when the file is refused."""
+    products, errors, external = parse_products_csv(data, currency, site_url)
+    if errors:
+        raise CsvImportError(errors)
+    report = ImportReport(external_images_skipped=external)
+    handles = [p.handle for p in products]
+    existing = {
+        p.slug: p
+        for p in db.session.scalars(
+            select(Product)
+            .where(Product.slug.in_(handles or [""]))
+            .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags))
+        )
+    }
+    tags = {t.slug: t for t in db.session.scalars(select(DietTag))}
+    try:
+        for parsed in products:
+            product = existing.get(parsed.handle)
+            if product is None:
+                product = Product(slug=parsed.handle)
+                db.session.add(product)
+                report.created += 1
+            else:
+                report.updated += 1
+            _apply(product, parsed, tags, user, report)
+            progress(1)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], user, report: ImportReport) -> None:
+    product.title = parsed.title
+    product.description = parsed.description
+    product.brand = parsed.brand
+    product.status = parsed.status
+    product.seo_title = parsed.seo_title
+    product.seo_description = parsed.seo_description
+    product.summary = parsed.summary
+    product.ingredients = parsed.ingredients
+    product.allergens = parsed.allergens
+    chosen = []
+    for name in parsed.tags:
+        slug = slugify(name)
+        if slug not in tags:
+            tags[slug] = DietTag(slug=slug, name=name)
+            db.session.add(tags[slug])
+        if tags[slug] not in chosen:
+            chosen.append(tags[slug])
+    product.diet_tags = chosen
+    by_sku = {v.sku: v for v in product.variants}
+    for position, pv in enumerate(parsed.variants):
+        variant = by_sku.get(pv.sku)
+        if variant is None:
+            variant = Variant(sku=pv.sku, stock=pv.stock)
+            product.variants.append(variant)
+        elif variant.stock != pv.stock:
+            db.session.flush()
+            db.session.add(StockAdjustment(
+                variant_id=variant.id, sku=variant.sku, delta=pv.stock - variant.stock, stock_after=pv.stock,
+                reason="CSV import", user_id=getattr(user, "id", None), user_email=getattr(user, "email", "") or "",
+            ))
+            variant.stock = pv.stock
+        variant.option_label = pv.option_label
+        variant.price = pv.price
+        variant.compare_at_price = pv.compare_at_price
+        variant.weight_grams = pv.weight_grams
+        variant.position = position
+        report.variants += 1
+    have = {img.path for img in product.images}
+    for path, alt in parsed.images:
+        if path not in have:
+            product.images.append(ProductImage(path=path, alt=alt, position=len(product.images)))
+            have.add(path)
+            report.images += 1
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_products_csv(currency: str, site_url: str) -> str:
+    """The whole catalog as a Shopify product CSV (one row per variant / image)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    base = site_url.rstrip("/")
+    products = db.session.scalars(
+        select(Product)
+        .order_by(Product.id)
+        .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags))
+    )
+    for product in products:
+        count = max(len(product.variants), len(product.images), 1)
+        for i in range(count):
+            row = dict.fromkeys(COLUMNS, "")
+            row["Handle"] = product.slug
+            if i == 0:
+                row.update({
+                    "Title": product.title,
+                    "Body (HTML)": str(markdown_to_safe_html(product.description)),
+                    "Vendor": product.brand,
+                    "Tags": ", ".join(t.name for t in product.diet_tags),
+                    "Published": "TRUE" if product.status == ProductStatus.ACTIVE else "FALSE",
+                    "Option1 Name": "Title" if len(product.variants) <= 1 else "Option",
+                    "SEO Title": product.seo_title,
+                    "SEO Description": product.seo_description,
+                    "Status": product.status,
+                    SUMMARY: product.summary,
+                    INGREDIENTS: product.ingredients,
+                    ALLERGENS: product.allergens,
+                    DESCRIPTION_MD: product.description,
+                })
+            if i < len(product.variants):
+                v = product.variants[i]
+                row.update({
+                    "Option1 Value": v.option_label,
+                    "Variant SKU": v.sku,
+                    "Variant Grams": str(v.weight_grams),
+                    "Variant Inventory Tracker": "shopify",
+                    "Variant Inventory Qty": str(v.stock),
+                    "Variant Inventory Policy": "deny",
+                    "Variant Fulfillment Service": "manual",
+                    "Variant Price": str(to_decimal(v.price, currency)),
+                    "Variant Compare At Price": "" if v.compare_at_price is None else str(to_decimal(v.compare_at_price, currency)),
+                    "Variant Requires Shipping": "TRUE",
+                    "Variant Taxable": "TRUE",
+                })
+            if i < len(product.images):
+                img = product.images[i]
+                if img.path.startswith("uploads/"):
+                    src = f"{base}/{img.path}"
+                else:
+                    src = f"{base}/static/{img.path}"
+                row.update({"Image Src": src, "Image Position": str(i + 1), "Image Alt Text": img.alt})
+            writer.writerow([row[c] for c in COLUMNS])
+    return out.getvalue()

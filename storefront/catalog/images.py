@@ -1,0 +1,110 @@
+"""Product image uploads: refuse anything that is not a plain raster image, store a clean WebP.
+
+Every upload is decoded by Pillow and re-encoded from its raw pixels, so no metadata (EXIF,
+GPS, XMP, ICC, comments) from the original survives. SVG is refused outright: it is a
+document that can carry scripts, not a picture.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 40_000_000  # 40 megapixels: any real product photo; bombs are far larger
+DEFAULT_MAX_SIDE = 1600  # longest side of the stored image
+WEBP_QUALITY = 82
+
+
+class ImageRejected(ValueError):
+    """The upload is not an image we accept; the message says why, for the staff member."""
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    path: str  # "uploads/<name>.webp", what ProductImage.path holds
+    width: int
+    height: int
+
+
+def _looks_like_svg(head: bytes, filename: str) -> bool:
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return filename.lower().endswith((".svg", ".svgz")) or lowered.startswith((b"<?xml", b"<svg", b"<!doctype svg"))
+
+
+def read_upload(stream: BinaryIO, filename: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The upload's bytes, refusing empty, oversized and SVG files before any decoding."""
+    data = stream.read(max_bytes + 1)
+    if not data:
+        raise ImageRejected("The file is empty.")
+    if len(data) > max_bytes:
+        raise ImageRejected(f"The image is larger than {max_bytes // (1024 * 1024)} MB.")
+    if _looks_like_svg(data[:256], filename or ""):
+        raise ImageRejected("SVG files are not accepted (they can carry scripts). Upload a PNG, JPEG or WebP.")
+    return data
+
+
+def clean_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS, max_side: int = DEFAULT_MAX_SIDE) -> Image.Image:
+    """Decode, check dimensions, apply orientation, drop metadata and shrink to max_side."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns (then errors) about decompression bombs; treat any warning as fatal.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
+                width, height = probe.size
+                if width < 1 or height < 1 or width * height > max_pixels:
+                    raise ImageRejected(
+                        f"The image is {width}×{height} pixels; the limit is {max_pixels // 1_000_000} megapixels."
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as img:
+                img.seek(0)
+                img.load()
+                img = ImageOps.exif_transpose(img)
+                mode = "RGBA" if img.mode in ("RGBA", "LA", "P", "PA") else "RGB"
+                pixels = img.convert(mode)
+    except ImageRejected:
+        raise
+    except UnidentifiedImageError:
+        raise ImageRejected("That file is not an image we can read. Upload a PNG, JPEG, WebP or GIF.") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected("The image's dimensions are too large to process safely.") from None
+    except (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, MemoryError):
+        raise ImageRejected("The image is damaged or has unreadable metadata.") from None
+    # A brand-new image from raw pixels: nothing of the original's metadata comes along.
+    clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+    clean.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return clean
+
+
+def store_product_image(
+    stream: BinaryIO,
+    filename: str,
+    upload_folder: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_side: int = DEFAULT_MAX_SIDE,
+) -> StoredImage:
+    """Validate an uploaded image and write it as a metadata-free WebP under the uploads folder."""
+    image = clean_image(read_upload(stream, filename, max_bytes), max_pixels, max_side)
+    folder = Path(upload_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.webp"
+    image.save(folder / name, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return StoredImage(path=f"uploads/{name}", width=image.width, height=image.height)
+
+
+def delete_stored_image(path: str, upload_folder: str) -> None:
+    """Remove an uploaded file (static demo images are never touched)."""
+    if not path.startswith("uploads/"):
+        return
+    target = Path(upload_folder) / Path(path.removeprefix("uploads/")).name
+    target.unlink(missing_ok=True)

@@ -1,0 +1,114 @@
+"""Every /admin route, enumerated from the URL map: log-in first, then the right role."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from storefront import create_app
+from storefront.admin.access import ADMIN_ONLY
+
+
+def _admin_rules():
+    app = create_app({"LARDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("admin."):
+            continue
+        roles = getattr(app.view_functions[rule.endpoint], "staff_roles", ADMIN_ONLY)
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            rules.append(pytest.param(rule.endpoint, method, tuple(roles), id=f"{method} {rule.rule}"))
+    return rules
+
+
+ADMIN_RULES = _admin_rules()
+ADMIN_ONLY_RULES = [p for p in ADMIN_RULES if "editor" not in p.values[2]]
+EDITOR_RULES = [p for p in ADMIN_RULES if "editor" in p.values[2]]
+
+
+@pytest.fixture
+def admin_url(app, product, collection, tag):
+    """Build a URL for an admin endpoint, filling its parameters with ids of real rows."""
+    ids = {
+        "product_id": product.id,
+        "variant_id": product.variants[0].id,
+        "image_id": product.images[0].id,
+        "cert_id": product.certifications[0].id,
+        "collection_id": collection.id,
+        "tag_id": tag.id,
+    }
+
+    def build(endpoint: str) -> str:
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        values = {arg: ids.get(arg, 1) for arg in rule.arguments}
+        with app.test_request_context():
+            return url_for(endpoint, **values)
+
+    return build
+
+
+def _send(client, method: str, url: str):
+    return client.get(url) if method == "GET" else client.post(url, data={})
+
+
+def test_every_admin_route_is_listed():
+    assert len(ADMIN_RULES) >= 20
+    assert any(p.values[0] == "admin.dashboard" for p in ADMIN_RULES)
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), ADMIN_RULES)
+def test_anonymous_visitor_is_sent_to_log_in(client, admin_url, app, endpoint, method, roles):
+    response = _send(client, method, admin_url(endpoint))
+    assert response.status_code == 302
+    with app.test_request_context():
+        login = url_for("accounts.login")
+    assert response.headers["Location"].startswith(login)
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), ADMIN_RULES)
+def test_customer_is_refused(client, auth, customer_user, admin_url, endpoint, method, roles):
+    auth.login(customer_user)
+    assert _send(client, method, admin_url(endpoint)).status_code == 403
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), ADMIN_ONLY_RULES)
+def test_editor_is_refused_admin_only_routes(as_editor, admin_url, endpoint, method, roles):
+    assert _send(as_editor, method, admin_url(endpoint)).status_code == 403
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), EDITOR_RULES)
+def test_editor_may_use_editorial_routes(as_editor, admin_url, endpoint, method, roles):
+    response = _send(as_editor, method, admin_url(endpoint))
+    assert response.status_code not in (401, 403, 500)
+    assert "/login" not in response.headers.get("Location", "")
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), ADMIN_RULES)
+def test_admin_reaches_every_route_without_a_server_error(as_admin, admin_url, endpoint, method, roles):
+    response = _send(as_admin, method, admin_url(endpoint))
+    assert response.status_code not in (401, 403)
+    assert response.status_code < 500
+
+
+def test_deactivated_admin_is_refused(client, auth, admin_user):
+    from storefront.extensions import db
+
+    admin_user.active = False
+    db.session.commit()
+    auth.login(admin_user)
+    assert client.get("/admin/products").status_code in (302, 403)
+
+
+def test_admin_post_without_csrf_token_is_refused(app, as_admin, product):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = as_admin.post(f"/admin/products/{product.id}/delete")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+
+
+def test_staff_header_link_reaches_the_dashboard(as_editor):
+    page = as_editor.get("/admin/").get_data(as_text=True)
+    assert "Dashboard" in page
+    assert 'href="/admin/products"' not in page  # editors are not shown admin-only sections
