@@ -110,3 +110,50 @@ def make_user(email: str | None = None, role: str = "customer", password: str = 
     db.session.add(user)
     db.session.commit()
     return user
+
+
+# ---- cart, checkout and orders (issue 5) ----
+
+
+def make_cart(lines: list[tuple] = (), attribution: str | None = None, user=None):
+    """A saved cart; lines are (variant, quantity) pairs."""
+    from storefront.cart.models import Cart, CartLine
+
+    cart = Cart(attribution=attribution, user_id=user.id if user is not None else None)
+    cart.lines = [CartLine(variant_id=variant.id, quantity=quantity) for variant, quantity in lines]
+    db.session.add(cart)
+    db.session.commit()
+    return cart
+
+
+def make_address(**changes):
+    from storefront.checkout.services import Address
+
+    values = {"name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
+              "postcode": "12345", "country": "US"}
+    values.update(changes)
+    return Address(**values)
+
+
+def make_order(lines: list[tuple] = (), email: str = "shopper@example.com", attribution: str | None = None,
+               user=None, shipping: str = "standard"):
+    """A pending order placed through checkout (stock reserved); lines are (variant, quantity)."""
+    from storefront.checkout.services import place_order
+
+    if not lines:
+        lines = [(make_product(price=1500, stock=10).variants[0], 1)]
+    cart = make_cart(lines, attribution=attribution)
+    return place_order(cart, email, make_address(), shipping, user_id=user.id if user is not None else None)
+
+
+def make_paid_order(lines: list[tuple] = (), gateway: str = "demo", **kwargs):
+    """An order paid through the demo gateway's confirmation (as the demo Pay button does)."""
+    from storefront.orders.models import Payment
+    from storefront.orders.services import confirm_demo_payment
+
+    order = make_order(lines, **kwargs)
+    order.payments.append(Payment(gateway=gateway, amount=order.total, currency=order.currency,
+                                  provider_session_id="demo_cs_test"))
+    db.session.commit()
+    confirm_demo_payment(order)
+    return order

@@ -1,0 +1,48 @@
+"""Account forms: labelled fields, clear messages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from storefront.accounts.services import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Please enter your email."), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class RegisterForm(FlaskForm):
+    name = StringField("Name (optional)", validators=[Optional(), Length(max=120)], render_kw={"autocomplete": "name"})
+    email = EmailField("Email", validators=[DataRequired("Please enter your email."), Email("Please enter a valid email address."), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Please choose a password."),
+                    Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")],
+        render_kw={"autocomplete": "new-password"},
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    confirm = PasswordField("Repeat password", validators=[DataRequired("Please repeat the password."), EqualTo("password", "The passwords do not match.")],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Please enter your email."), Email("Please enter a valid email address."), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Please choose a password."),
+                    Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")],
+        render_kw={"autocomplete": "new-password"},
+        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+    )
+    confirm = PasswordField("Repeat new password", validators=[DataRequired("Please repeat the password."), EqualTo("password", "The passwords do not match.")],
+                            render_kw={"autocomplete": "new-password"})

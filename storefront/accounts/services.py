@@ -1,0 +1,109 @@
+"""Account actions: register, authenticate, create staff, reset a password by emailed token."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from storefront.accounts.models import Role, User
+from storefront.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+RESET_MAX_AGE = 2 * 60 * 60  # seconds a reset link stays valid
+# A scrypt hash of a random password: checking against it when no user matches keeps log-in
+# timing the same for known and unknown emails.
+_DUMMY_HASH = None
+
+
+class AccountError(Exception):
+    """An account action that cannot be done; the message is for the person at the keyboard."""
+
+
+def normalise_email(email: str) -> str:
+    """A valid address in canonical form; raises AccountError naming the problem."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise AccountError(f"That email address is not valid: {error}") from None
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > 200:
+        raise AccountError("That password is too long (200 characters at most).")
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(email: str, password: str, role: str = Role.CUSTOMER.value, name: str = "") -> User:
+    """A new account; the email must be unused and the password long enough."""
+    email = normalise_email(email)
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"Unknown role {role!r}; use one of {', '.join(r.value for r in Role)}.")
+    check_password_strength(password)
+    if find_user(email) is not None:
+        raise AccountError("An account with that email already exists. Try signing in instead.")
+    user = User(email=email, name=name.strip()[:120], role=role)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError("An account with that email already exists. Try signing in instead.") from None
+    return user
+
+
+def register_customer(email: str, password: str, name: str = "") -> User:
+    """Shoppers sign themselves up as customers only; staff roles come from the CLI or an admin."""
+    return create_user(email, password, Role.CUSTOMER.value, name)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, else None (same work either way)."""
+    global _DUMMY_HASH
+    user = find_user(email or "")
+    if user is None or not user.active:
+        if _DUMMY_HASH is None:
+            probe = User(email="", password_hash="")
+            probe.set_password("not-a-real-password")
+            _DUMMY_HASH = probe.password_hash
+        User(email="", password_hash=_DUMMY_HASH).check_password(password or "")
+        return None
+    return user if user.check_password(password or "") else None
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="larder.password-reset")
+
+
+def make_reset_token(user: User) -> str:
+    """A signed, timed token; it dies when the password changes (it carries part of the old hash)."""
+    return _reset_serializer().dumps({"uid": user.id, "pw": user.password_hash[-16:]})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a reset token was made for, if it is authentic, fresh and unused."""
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("uid")) if isinstance(data.get("uid"), int) else None
+    if user is None or not user.active or user.password_hash[-16:] != data.get("pw"):
+        return None
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password; every earlier reset link stops working."""
+    check_password_strength(password)
+    user.set_password(password)
+    db.session.commit()

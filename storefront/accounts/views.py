@@ -1,0 +1,129 @@
+"""Sign in, sign out, register, reset a password, and the account's order history."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from storefront.accounts import bp
+from storefront.accounts.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from storefront.accounts.services import (
+    AccountError,
+    authenticate,
+    find_user,
+    make_reset_token,
+    register_customer,
+    reset_password,
+    user_for_reset_token,
+)
+from storefront.extensions import limiter
+from storefront.orders.mail import send_mail
+from storefront.orders.services import get_user_order, orders_for_user
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: a crafted ?next= never sends a shopper elsewhere."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("accounts.account")
+
+
+def _login_limit() -> str:
+    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"],
+               error_message="Too many sign-in attempts. Please wait a minute and try again.")
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash("That email and password do not match an account.", "error")
+        else:
+            login_user(user)
+            flash("You are signed in.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("catalog.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = register_customer(form.email.data, form.password.data, form.name.data or "")
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            login_user(user)
+            flash("Welcome! Your account is ready.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("")
+@login_required
+def account():
+    return render_template("accounts/account.html", orders=orders_for_user(current_user.id))
+
+
+@bp.get("/orders/<number>")
+@login_required
+def order(number: str):
+    found = get_user_order(current_user.id, number[:20])
+    if found is None:
+        abort(404)
+    return render_template("orders/order.html", order=found)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data)
+        if user is not None and user.active:
+            link = current_app.config["SITE_URL"].rstrip("/") + url_for(
+                "accounts.reset_password", token=make_reset_token(user)
+            )
+            body = render_template("email/password_reset.txt", user=user, link=link)
+            send_mail(user.email, f"Reset your {current_app.config['STORE_NAME']} password", body)
+        # The same answer either way, so the form does not reveal who has an account.
+        flash("If an account uses that email, we have sent it a link to reset the password.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"], endpoint="reset_password")
+def reset_password_view(token: str):
+    user = user_for_reset_token(token)
+    if user is None:
+        flash("That reset link is invalid or has expired. Please ask for a new one.", "error")
+        return redirect(url_for("accounts.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(user, form.password.data)
+        except AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            flash("Your password was changed. Please sign in.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, token=token)

@@ -1,0 +1,269 @@
+"""Cart actions: add, change, remove, merge on log-in. Quantities are capped by stock, never trusted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storefront.cart.models import Cart, CartLine
+from storefront.catalog.models import Product, ProductStatus, Variant
+from storefront.extensions import db
+
+MAX_LINE_QUANTITY = 99
+REF_PATTERN = re.compile(r"^article:[a-z0-9-]{1,120}$")
+
+
+class CartError(Exception):
+    """A cart change the shopper asked for that cannot be done; the message is for the shopper."""
+
+
+class UnknownVariant(CartError):
+    def __init__(self) -> None:
+        super().__init__("Sorry, we couldn't find that product. It may no longer be available.")
+
+
+class InvalidQuantity(CartError):
+    def __init__(self) -> None:
+        super().__init__(f"Please choose a quantity between 1 and {MAX_LINE_QUANTITY}.")
+
+
+class SoldOut(CartError):
+    def __init__(self, title: str) -> None:
+        super().__init__(f"Sorry, {title} is sold out.")
+
+
+@dataclass(frozen=True)
+class CartChange:
+    """What happened to one line: its new quantity and whether stock capped the request."""
+
+    title: str
+    quantity: int
+    capped: bool
+    available: int
+
+
+def clean_ref(ref: str | None) -> str | None:
+    """An attribution ref if it has the expected shape ("article:<slug>"), else None."""
+    ref = (ref or "").strip()
+    return ref if REF_PATTERN.match(ref) else None
+
+
+def parse_quantity(raw: object) -> int:
+    """A shopper-typed quantity as an int in 1..MAX_LINE_QUANTITY; anything else raises InvalidQuantity."""
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise InvalidQuantity() from None
+    if not 1 <= value <= MAX_LINE_QUANTITY:
+        raise InvalidQuantity()
+    return value
+
+
+def parse_variant_id(raw: object) -> int:
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise UnknownVariant() from None
+    if not 0 < value < 2**31:
+        raise UnknownVariant()
+    return value
+
+
+def _with_lines(stmt):
+    # A fixed number of queries however many lines the cart has.
+    return stmt.options(
+        selectinload(Cart.lines)
+        .selectinload(CartLine.variant)
+        .selectinload(Variant.product)
+        .options(selectinload(Product.images), selectinload(Product.variants))
+    )
+
+
+def find_cart(token: str | None = None, user_id: int | None = None) -> Cart | None:
+    """The account's cart, or a guest cart by its token (a guest token never opens an account's cart)."""
+    if user_id is not None:
+        return db.session.scalar(_with_lines(select(Cart).where(Cart.user_id == user_id)))
+    if token:
+        return db.session.scalar(
+            _with_lines(select(Cart).where(Cart.token == token, Cart.user_id.is_(None)))
+        )
+    return None
+
+
+def create_cart(user_id: int | None = None) -> Cart:
+    """A new, empty cart (saved, so its token can go in a cookie)."""
+    cart = Cart(user_id=user_id)
+    db.session.add(cart)
+    db.session.commit()
+    return cart
+
+
+def _sellable_variant(variant_id: int) -> Variant:
+    variant = db.session.scalar(
+        select(Variant).where(Variant.id == variant_id).options(selectinload(Variant.product))
+    )
+    if variant is None or variant.product.status != ProductStatus.ACTIVE:
+        raise UnknownVariant()
+    return variant
+
+
+def _title(variant: Variant) -> str:
+    product = variant.product
+    if len(product.variants) > 1:
+        return f"{product.title} ({variant.option_label})"
+    return product.title
+
+
+def _set_line(cart: Cart, variant: Variant, wanted: int) -> CartChange:
+    available = min(variant.stock, MAX_LINE_QUANTITY)
+    if available <= 0:
+        raise SoldOut(_title(variant))
+    quantity = min(wanted, available)
+    line = cart.line_for(variant.id)
+    if line is None:
+        cart.lines.append(CartLine(variant=variant, quantity=quantity))
+    else:
+        line.quantity = quantity
+    return CartChange(_title(variant), quantity, quantity < wanted, available)
+
+
+def add_to_cart(cart: Cart, variant_id: int, quantity: int, ref: str | None = None) -> CartChange:
+    """Add a quantity of a variant, capped by stock; a valid article ref becomes the cart's attribution."""
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise InvalidQuantity()
+    variant = _sellable_variant(variant_id)
+    line = cart.line_for(variant.id)
+    change = _set_line(cart, variant, (line.quantity if line else 0) + quantity)
+    ref = clean_ref(ref)
+    if ref:
+        cart.attribution = ref
+    db.session.commit()
+    return change
+
+
+def set_quantity(cart: Cart, variant_id: int, quantity: int) -> CartChange | None:
+    """Change a line's quantity (capped by stock); zero removes the line."""
+    if quantity == 0:
+        remove_line(cart, variant_id)
+        return None
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise InvalidQuantity()
+    line = cart.line_for(variant_id)
+    if line is None:
+        raise UnknownVariant()
+    change = _set_line(cart, line.variant, quantity)
+    db.session.commit()
+    return change
+
+
+def remove_line(cart: Cart, variant_id: int) -> None:
+    """Take a variant out of the cart; removing what is not there is not an error."""
+    line = cart.line_for(variant_id)
+    if line is not None:
+        cart.lines.remove(line)
+        db.session.commit()
+
+
+def claim_cart(guest: Cart | None, user_id: int) -> Cart | None:
+    """On log-in: the guest cart becomes the account's, or is merged into it (quantities added, capped by stock)."""
+    mine = find_cart(user_id=user_id)
+    if guest is None or guest.user_id is not None or guest is mine:
+        return mine
+    if mine is None:
+        guest.user_id = user_id
+        db.session.commit()
+        return guest
+    for line in list(guest.lines):
+        existing = mine.line_for(line.variant_id)
+        wanted = line.quantity + (existing.quantity if existing else 0)
+        available = min(line.variant.stock, MAX_LINE_QUANTITY)
+        if available > 0:
+            _set_line(mine, line.variant, min(wanted, available))
+    # The guest cart is the more recent visit, so its article wins the attribution.
+    mine.attribution = guest.attribution or mine.attribution
+    db.session.delete(guest)
+    db.session.commit()
+    return mine
+
+
+def take_purchased(cart_id: int | None, bought: dict[int, int]) -> None:
+    """Remove what an order bought from the cart it came from (no commit: part of the caller's transaction)."""
+    if cart_id is None or not bought:
+        return
+    lines = db.session.scalars(
+        select(CartLine).where(CartLine.cart_id == cart_id, CartLine.variant_id.in_(list(bought)))
+    )
+    for line in lines:
+        left = line.quantity - bought[line.variant_id]
+        if left > 0:
+            line.quantity = left
+        else:
+            db.session.delete(line)
+
+
+@dataclass(frozen=True)
+class CartRow:
+    variant_id: int
+    product_slug: str
+    title: str
+    option_label: str
+    show_option: bool
+    image_path: str | None
+    unit_price: int
+    quantity: int
+    stock: int
+    active: bool
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def problem(self) -> str | None:
+        if not self.active:
+            return "No longer available: please remove it."
+        if self.stock <= 0:
+            return "Sold out: please remove it."
+        if self.stock < self.quantity:
+            return f"Only {self.stock} left: please lower the quantity."
+        return None
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    rows: list[CartRow]
+    subtotal: int
+    quantity: int
+    attribution: str | None
+
+    @property
+    def can_check_out(self) -> bool:
+        return bool(self.rows) and all(r.problem is None for r in self.rows)
+
+
+def summarise(cart: Cart | None) -> CartSummary:
+    """The cart as the shopper sees it, with today's prices and stock (lines are already loaded)."""
+    if cart is None:
+        return CartSummary([], 0, 0, None)
+    rows = []
+    for line in cart.lines:
+        variant = line.variant
+        product: Product = variant.product
+        rows.append(
+            CartRow(
+                variant_id=variant.id,
+                product_slug=product.slug,
+                title=product.title,
+                option_label=variant.option_label,
+                show_option=len(product.variants) > 1,
+                image_path=product.images[0].path if product.images else None,
+                unit_price=variant.price,
+                quantity=line.quantity,
+                stock=variant.stock,
+                active=product.status == ProductStatus.ACTIVE,
+            )
+        )
+    return CartSummary(rows, sum(r.line_total for r in rows), sum(r.quantity for r in rows), cart.attribution)

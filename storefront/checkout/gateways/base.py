@@ -1,0 +1,64 @@
+"""The one small interface every payment gateway implements, and the errors checkout catches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from storefront.orders.models import Order, Payment
+
+
+class PaymentError(Exception):
+    """The payment provider could not do what we asked; the message is safe to log."""
+
+
+class PaymentUnavailable(PaymentError):
+    """The provider could not be reached or failed: the shopper keeps the cart and may retry."""
+
+
+class RefundFailed(PaymentError):
+    """The provider refused or failed a refund."""
+
+
+@dataclass(frozen=True)
+class ReturnUrls:
+    """Where the provider sends the shopper back (absolute URLs, built by the view)."""
+
+    success: str
+    cancel: str
+
+
+@dataclass(frozen=True)
+class CheckoutRedirect:
+    """A started payment: where to send the shopper, and the provider's ids for it."""
+
+    url: str
+    session_id: str
+    payment_intent: str | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund_id: str
+    status: str  # "succeeded", "pending" or "failed", as the provider says
+
+
+class PaymentGateway(Protocol):
+    """A payment provider. Orders become paid only through its confirmed notification."""
+
+    name: str
+
+    def create_checkout(self, order: Order, urls: ReturnUrls) -> CheckoutRedirect:
+        """Start paying for the order with server-side amounts; raises PaymentUnavailable."""
+        ...
+
+    def cancel_checkout(self, payment: Payment) -> None:
+        """Stop an unfinished checkout so it can no longer be paid (best effort)."""
+        ...
+
+    def refund(self, payment: Payment, amount: int, idempotency_key: str) -> RefundResult:
+        """Give back part or all of a captured payment; raises RefundFailed."""
+        ...

@@ -1,0 +1,28 @@
+"""A keyless gateway for local runs: a clearly labelled demo page with Pay and Cancel.
+
+Production refuses to start with it (ProductionConfig.validate).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import url_for
+
+from storefront.checkout.gateways.base import CheckoutRedirect, RefundResult, ReturnUrls
+
+
+class DemoGateway:
+    name = "demo"
+
+    def create_checkout(self, order, urls: ReturnUrls) -> CheckoutRedirect:
+        return CheckoutRedirect(
+            url=url_for("checkout.demo_payment", token=order.public_token),
+            session_id=f"demo_cs_{secrets.token_hex(8)}",
+        )
+
+    def cancel_checkout(self, payment) -> None:
+        """Nothing to stop: the demo page only acts on pending orders."""
+
+    def refund(self, payment, amount: int, idempotency_key: str) -> RefundResult:
+        return RefundResult(refund_id=f"demo_re_{secrets.token_hex(8)}", status="succeeded")

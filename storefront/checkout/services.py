@@ -1,0 +1,182 @@
+"""Placing an order: server-side totals, stock reserved with conditional UPDATEs, then the gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from storefront.cart.models import Cart, CartLine
+from storefront.catalog.models import Product, ProductStatus, Variant
+from storefront.checkout.gateways import PaymentError, PaymentUnavailable, ReturnUrls, get_gateway
+from storefront.checkout.shipping import shipping_method
+from storefront.extensions import db
+from storefront.orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+)
+from storefront.orders.services import abandon_checkout, apply_cancel, charge_payment
+
+
+class CheckoutError(Exception):
+    """Checkout cannot go on; the message is for the shopper."""
+
+
+class EmptyCart(CheckoutError):
+    def __init__(self) -> None:
+        super().__init__("Your cart is empty.")
+
+
+class UnknownShippingMethod(CheckoutError):
+    def __init__(self) -> None:
+        super().__init__("Please choose one of the delivery options.")
+
+
+class OutOfStock(CheckoutError):
+    """One or more lines could not be reserved; nothing was reserved and the cart is unchanged."""
+
+    def __init__(self, titles: list[str]) -> None:
+        self.titles = titles
+        super().__init__(
+            "Sorry, sold out: " + ", ".join(titles) + ". Please update your cart and try again."
+        )
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    line1: str
+    city: str
+    postcode: str
+    country: str
+    line2: str = ""
+    region: str = ""
+
+
+def _line_title(variant: Variant) -> str:
+    return variant.product.title
+
+
+def place_order(
+    cart: Cart, email: str, address: Address, shipping_method_code: str, user_id: int | None = None
+) -> Order:
+    """Create a pending order from the cart at today's prices and reserve its stock, all or nothing."""
+    method = shipping_method(shipping_method_code)
+    if method is None:
+        raise UnknownShippingMethod()
+    lines = list(
+        db.session.scalars(
+            select(CartLine)
+            .where(CartLine.cart_id == cart.id)
+            .options(selectinload(CartLine.variant).selectinload(Variant.product).selectinload(Product.variants))
+            .order_by(CartLine.variant_id)  # one lock order for every shopper: no deadlocks
+        )
+    )
+    if not lines:
+        raise EmptyCart()
+    currency = current_app.config["STORE_CURRENCY"]
+    order = Order(
+        email=email.strip().lower(),
+        user_id=user_id,
+        cart_id=cart.id,
+        ship_name=address.name,
+        ship_line1=address.line1,
+        ship_line2=address.line2,
+        ship_city=address.city,
+        ship_region=address.region,
+        ship_postcode=address.postcode,
+        ship_country=address.country,
+        shipping_method=method.code,
+        shipping_label=method.label,
+        currency=currency,
+        attribution=cart.attribution,
+        gateway=current_app.config["PAYMENT_GATEWAY"],
+    )
+    sold_out: list[str] = []
+    try:
+        for line in lines:
+            variant = line.variant
+            if variant.product.status != ProductStatus.ACTIVE:
+                sold_out.append(_line_title(variant))
+                continue
+            # The only place stock goes down: the WHERE makes a negative stock impossible.
+            reserved = db.session.execute(
+                update(Variant)
+                .where(Variant.id == variant.id, Variant.stock >= line.quantity)
+                .values(stock=Variant.stock - line.quantity)
+                .execution_options(synchronize_session=False)
+            )
+            if reserved.rowcount != 1:
+                sold_out.append(_line_title(variant))
+                continue
+            order.lines.append(
+                OrderLine(
+                    variant_id=variant.id,
+                    product_slug=variant.product.slug,
+                    title=variant.product.title,
+                    option_label=variant.option_label if len(variant.product.variants) > 1 else "",
+                    sku=variant.sku,
+                    unit_price=variant.price,
+                    quantity=line.quantity,
+                )
+            )
+        if sold_out:
+            raise OutOfStock(sold_out)
+        order.subtotal = sum(line.line_total for line in order.lines)
+        order.shipping_total = method.rate
+        order.total = order.subtotal + order.shipping_total
+        order.events.append(
+            OrderEvent(
+                from_status=OrderStatus.PENDING_PAYMENT.value,
+                to_status=OrderStatus.PENDING_PAYMENT.value,
+                actor="shopper",
+                note="Order placed; stock reserved",
+            )
+        )
+        db.session.add(order)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return order
+
+
+def start_payment(order: Order, urls: ReturnUrls) -> str:
+    """Hand the order to the configured gateway; if the provider fails, cancel it and release the stock."""
+    gateway = get_gateway()
+    payment = Payment(gateway=gateway.name, amount=order.total, currency=order.currency)
+    order.payments.append(payment)
+    db.session.commit()
+    try:
+        redirect = gateway.create_checkout(order, urls)
+    except PaymentError as error:
+        payment.status = PaymentStatus.FAILED.value
+        payment.error = str(error)[:500]
+        apply_cancel(order, "system", "Payment provider unavailable; stock released, cart kept")
+        db.session.commit()
+        raise PaymentUnavailable(str(error)) from error
+    payment.provider_session_id = redirect.session_id
+    payment.provider_payment_intent = redirect.payment_intent
+    payment.redirect_url = redirect.url[:2000]
+    db.session.commit()
+    return redirect.url
+
+
+def cancel_payment(order: Order) -> bool:
+    """The shopper came back from the payment page without paying: stop the checkout, release the stock."""
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return False
+    payment = charge_payment(order)
+    if payment is not None and payment.provider_session_id:
+        try:
+            get_gateway(payment.gateway).cancel_checkout(payment)
+        except PaymentError:
+            # Could not stop it (maybe it was just paid): leave the order to the webhook.
+            return False
+    return abandon_checkout(order)

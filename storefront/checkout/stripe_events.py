@@ -1,0 +1,167 @@
+"""Verified Stripe events applied exactly once: each event id is stored with its effect."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from storefront.extensions import db
+from storefront.orders.models import (
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    ProcessedEvent,
+)
+from storefront.orders.services import (
+    apply_cancel,
+    apply_payment,
+    apply_refund,
+    send_order_confirmation,
+)
+
+log = logging.getLogger(__name__)
+ACTOR = "stripe"
+
+
+@dataclass
+class Outcome:
+    text: str
+    order: Order | None = None
+    newly_paid: bool = False
+
+
+def _order_from_metadata(obj: dict) -> Order | None:
+    raw = (obj.get("metadata") or {}).get("order_id") or obj.get("client_reference_id")
+    try:
+        order_id = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalars(
+        select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def _order_from_payment_intent(payment_intent: str | None) -> Order | None:
+    if not payment_intent:
+        return None
+    order_id = db.session.scalar(
+        select(Payment.order_id).where(Payment.provider_payment_intent == payment_intent).limit(1)
+    )
+    if order_id is None:
+        return None
+    return db.session.scalars(
+        select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def _session_completed(obj: dict) -> Outcome:
+    order = _order_from_metadata(obj)
+    if order is None:
+        return Outcome("no matching order")
+    if obj.get("payment_status") != "paid":
+        return Outcome(f"session complete, payment {obj.get('payment_status')}: waiting", order)
+    paid = apply_payment(
+        order,
+        int(obj.get("amount_total") or 0),
+        str(obj.get("currency") or ""),
+        ACTOR,
+        session_id=obj.get("id"),
+        payment_intent=obj.get("payment_intent"),
+    )
+    return Outcome("paid" if paid else "not paid: flagged or already handled", order, paid)
+
+
+def _session_expired(obj: dict) -> Outcome:
+    order = _order_from_metadata(obj)
+    if order is None:
+        return Outcome("no matching order")
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return Outcome(f"order already {order.status}", order)
+    apply_cancel(order, ACTOR, "Checkout session expired; stock released")
+    return Outcome("cancelled", order)
+
+
+def _charge_refunded(obj: dict) -> Outcome:
+    order = _order_from_payment_intent(obj.get("payment_intent"))
+    if order is None:
+        return Outcome("no matching order")
+    # amount_refunded is cumulative, so a late or repeated event adds only what is new.
+    new = int(obj.get("amount_refunded") or 0) - order.refunded_total
+    if new <= 0:
+        return Outcome("refund already recorded", order)
+    apply_refund(order, new, ACTOR, f"Refunded {new} {order.currency} in Stripe")
+    return Outcome("refund recorded", order)
+
+
+def _refund_event(obj: dict) -> Outcome:
+    if obj.get("status") != "succeeded":
+        return Outcome(f"refund {obj.get('status')}: ignored")
+    known = db.session.scalar(select(Payment).where(Payment.provider_refund_id == obj.get("id")))
+    if known is not None:
+        known.status = PaymentStatus.SUCCEEDED.value
+        return Outcome("refund already recorded")
+    order = _order_from_payment_intent(obj.get("payment_intent"))
+    if order is None:
+        return Outcome("no matching order")
+    amount = int(obj.get("amount") or 0)
+    order.payments.append(
+        Payment(
+            gateway="stripe",
+            kind=PaymentKind.REFUND.value,
+            status=PaymentStatus.SUCCEEDED.value,
+            amount=amount,
+            currency=order.currency,
+            provider_payment_intent=obj.get("payment_intent"),
+            provider_refund_id=obj.get("id"),
+        )
+    )
+    apply_refund(order, amount, ACTOR, f"Refunded {amount} {order.currency} in Stripe")
+    return Outcome("refund recorded", order)
+
+
+HANDLERS: dict[str, Callable[[dict], Outcome]] = {
+    "checkout.session.completed": _session_completed,
+    "checkout.session.async_payment_succeeded": _session_completed,
+    "checkout.session.expired": _session_expired,
+    "charge.refunded": _charge_refunded,
+    "refund.created": _refund_event,
+    "refund.updated": _refund_event,
+}
+
+
+def process_stripe_event(event_id: str, event_type: str, obj: dict) -> str:
+    """Apply one verified event once: its ProcessedEvent row commits in the same transaction as its effect."""
+    if db.session.scalar(
+        select(ProcessedEvent.id).where(ProcessedEvent.provider == "stripe", ProcessedEvent.event_id == event_id)
+    ):
+        return "duplicate"
+    handler = HANDLERS.get(event_type)
+    try:
+        outcome = handler(obj) if handler else Outcome("ignored")
+        db.session.add(
+            ProcessedEvent(
+                provider="stripe",
+                event_id=event_id,
+                event_type=event_type[:80],
+                order_id=outcome.order.id if outcome.order else None,
+                outcome=outcome.text[:300],
+            )
+        )
+        db.session.commit()
+    except IntegrityError:
+        # The same event in a concurrent delivery won the race: its effect is already there.
+        db.session.rollback()
+        return "duplicate"
+    except BaseException:
+        db.session.rollback()
+        raise
+    if outcome.newly_paid and outcome.order is not None:
+        send_order_confirmation(outcome.order)
+    log.info("Stripe event %s %s: %s", event_id, event_type, outcome.text)
+    return outcome.text

@@ -1,0 +1,190 @@
+"""Checkout pages, the demo payment page and the Stripe webhook. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import stripe
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from storefront.cart.current import current_cart, remember_count
+from storefront.cart.services import summarise
+from storefront.checkout import bp
+from storefront.checkout.forms import CheckoutForm
+from storefront.checkout.gateways import PaymentUnavailable, ReturnUrls
+from storefront.checkout.gateways.stripe import verify_webhook
+from storefront.checkout.services import (
+    Address,
+    CheckoutError,
+    OutOfStock,
+    cancel_payment,
+    place_order,
+    start_payment,
+)
+from storefront.checkout.shipping import shipping_methods
+from storefront.checkout.stripe_events import process_stripe_event
+from storefront.orders.models import Order, OrderStatus
+from storefront.orders.services import (
+    abandon_checkout,
+    charge_payment,
+    confirm_demo_payment,
+    get_order_by_token,
+    send_order_confirmation,
+)
+
+log = logging.getLogger(__name__)
+UNAVAILABLE = "The payment provider is unavailable right now, your cart is kept. Please try again in a few minutes."
+
+
+def _order_or_404(token: str) -> Order:
+    order = get_order_by_token(token)
+    if order is None:
+        abort(404)
+    return order
+
+
+def _form() -> CheckoutForm:
+    form = CheckoutForm()
+    form.shipping_method.choices = [(m.code, f"{m.label}") for m in shipping_methods()]
+    if request.method == "GET":
+        form.shipping_method.data = form.shipping_method.data or shipping_methods()[0].code
+        if current_user.is_authenticated and not form.email.data:
+            form.email.data = current_user.email
+            form.name.data = form.name.data or current_user.name
+    return form
+
+
+@bp.route("", methods=["GET", "POST"])
+def start():
+    cart = current_cart()
+    summary = summarise(cart)
+    remember_count(cart)
+    if not summary.rows:
+        flash("Your cart is empty.", "info")
+        return redirect(url_for("cart.view"))
+    form = _form()
+    if form.validate_on_submit():
+        if not summary.can_check_out:
+            flash("Some items in your cart changed. Please check them and try again.", "error")
+            return redirect(url_for("cart.view"))
+        address = Address(
+            name=form.name.data.strip(),
+            line1=form.line1.data.strip(),
+            line2=(form.line2.data or "").strip(),
+            city=form.city.data.strip(),
+            region=(form.region.data or "").strip(),
+            postcode=form.postcode.data.strip().upper(),
+            country=form.country.data,
+        )
+        try:
+            order = place_order(
+                cart,
+                form.email.data,
+                address,
+                form.shipping_method.data,
+                user_id=current_user.id if current_user.is_authenticated else None,
+            )
+            urls = ReturnUrls(
+                success=url_for("checkout.success", token=order.public_token, _external=True),
+                cancel=url_for("checkout.cancelled", token=order.public_token, _external=True),
+            )
+            return redirect(start_payment(order, urls), code=303)
+        except OutOfStock as error:
+            flash(str(error), "error")
+            return redirect(url_for("cart.view"))
+        except CheckoutError as error:
+            flash(str(error), "error")
+        except PaymentUnavailable as error:
+            log.warning("Checkout could not start a payment: %s", error)
+            flash(UNAVAILABLE, "error")
+            return redirect(url_for("cart.view"))
+    return render_template("checkout/checkout.html", form=form, summary=summary, methods=shipping_methods())
+
+
+@bp.get("/success/<token>")
+def success(token: str):
+    order = _order_or_404(token)
+    remember_count(current_cart())
+    return render_template("checkout/success.html", order=order)
+
+
+@bp.get("/cancelled/<token>")
+def cancelled(token: str):
+    order = _order_or_404(token)
+    payment = charge_payment(order)
+    retry_url = payment.redirect_url if payment and order.status == OrderStatus.PENDING_PAYMENT else None
+    return render_template("checkout/cancelled.html", order=order, retry_url=retry_url)
+
+
+@bp.post("/cancelled/<token>")
+def cancel(token: str):
+    order = _order_or_404(token)
+    if cancel_payment(order):
+        flash("Your order was cancelled and nothing was charged. Your cart is kept.", "info")
+    elif order.status == OrderStatus.PENDING_PAYMENT:
+        flash("We could not cancel the payment just now; if it was not completed it will expire on its own.", "warning")
+    return redirect(url_for("cart.view"))
+
+
+# ---------------------------------------------------------------- demo gateway
+
+
+def _demo_order(token: str) -> Order:
+    # Only when the store runs the demo gateway, and only for orders it started.
+    if current_app.config["PAYMENT_GATEWAY"] != "demo":
+        abort(404)
+    order = _order_or_404(token)
+    payment = charge_payment(order)
+    if payment is None or payment.gateway != "demo":
+        abort(404)
+    return order
+
+
+@bp.get("/demo/<token>")
+def demo_payment(token: str):
+    order = _demo_order(token)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return redirect(url_for("checkout.success", token=token))
+    return render_template("checkout/demo_payment.html", order=order)
+
+
+@bp.post("/demo/<token>/pay")
+def demo_pay(token: str):
+    order = _demo_order(token)
+    if confirm_demo_payment(order):
+        send_order_confirmation(order)
+    return redirect(url_for("checkout.success", token=token), code=303)
+
+
+@bp.post("/demo/<token>/cancel")
+def demo_cancel(token: str):
+    order = _demo_order(token)
+    if abandon_checkout(order):
+        flash("Payment cancelled. Nothing was charged and your cart is kept.", "info")
+    return redirect(url_for("cart.view"), code=303)
+
+
+# ---------------------------------------------------------------- Stripe webhook
+
+
+@bp.post("/stripe/webhook")
+def stripe_webhook():
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        abort(404)
+    payload = request.get_data()
+    try:
+        event = verify_webhook(payload, request.headers.get("Stripe-Signature"), secret)
+        data = json.loads(payload)
+        event_id, event_type, obj = data["id"], data["type"], data["data"]["object"]
+        if not isinstance(obj, dict) or not isinstance(event_id, str) or not isinstance(event_type, str):
+            raise ValueError("unexpected event shape")
+    except stripe.SignatureVerificationError:
+        return {"error": "invalid signature"}, 400
+    except (ValueError, KeyError, TypeError):
+        return {"error": "invalid payload"}, 400
+    del event  # verified; the plain JSON is what we act on
+    outcome = process_stripe_event(event_id, event_type, obj)
+    return {"received": True, "outcome": outcome}, 200

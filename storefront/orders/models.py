@@ -1,0 +1,259 @@
+"""Orders and their money trail: lines copied at purchase, status events, payments, webhook events."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront.clock import now
+from storefront.db_mixins import TimestampMixin
+from storefront.extensions import db
+
+# No 0/O or 1/I: order numbers are read out over the phone.
+_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_order_number() -> str:
+    return "LD-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OrderStatus(enum.StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+# The order lifecycle (DESIGN.md). Anything not listed here is refused by Order.can_become.
+ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset(
+        {OrderStatus.FULFILLED, OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED}
+    ),
+    OrderStatus.FULFILLED: frozenset({OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED}),
+    OrderStatus.PARTIALLY_REFUNDED: frozenset(
+        {OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED, OrderStatus.FULFILLED}
+    ),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+}
+
+# Statuses whose money the shop has received (revenue before refunds).
+REVENUE_STATUSES = (
+    OrderStatus.PAID,
+    OrderStatus.FULFILLED,
+    OrderStatus.PARTIALLY_REFUNDED,
+    OrderStatus.REFUNDED,
+)
+
+
+class InvalidTransition(Exception):
+    """An order status change that the lifecycle does not allow."""
+
+    def __init__(self, current: str, wanted: str) -> None:
+        super().__init__(f"An order that is {current} cannot become {wanted}")
+        self.current = current
+        self.wanted = wanted
+
+
+class Order(TimestampMixin, db.Model):
+    __tablename__ = "shop_order"
+    __table_args__ = (
+        CheckConstraint("total >= 0", name="total_not_negative"),
+        CheckConstraint("refunded_total >= 0 AND refunded_total <= total", name="refund_within_total"),
+        Index("ix_shop_order_status_created", "status", "created_at"),
+        Index("ix_shop_order_attribution_created", "attribution", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True, default=new_order_number)
+    public_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_public_token)
+    status: Mapped[str] = mapped_column(String(24), default=OrderStatus.PENDING_PAYMENT.value)
+    email: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True, default=None
+    )
+    cart_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cart.id", ondelete="SET NULL"), index=True, default=None
+    )
+    ship_name: Mapped[str] = mapped_column(String(120), default="")
+    ship_line1: Mapped[str] = mapped_column(String(200), default="")
+    ship_line2: Mapped[str] = mapped_column(String(200), default="")
+    ship_city: Mapped[str] = mapped_column(String(120), default="")
+    ship_region: Mapped[str] = mapped_column(String(120), default="")
+    ship_postcode: Mapped[str] = mapped_column(String(20), default="")
+    ship_country: Mapped[str] = mapped_column(String(2), default="US")
+    shipping_method: Mapped[str] = mapped_column(String(32), default="")
+    shipping_label: Mapped[str] = mapped_column(String(120), default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal: Mapped[int] = mapped_column(Integer, default=0)
+    shipping_total: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_total: Mapped[int] = mapped_column(Integer, default=0)
+    # "article:<slug>" when an article's CTA put something in the cart (last touch wins).
+    attribution: Mapped[str | None] = mapped_column(String(160), default=None)
+    gateway: Mapped[str] = mapped_column(String(20), default="")
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    review_reason: Mapped[str] = mapped_column(String(300), default="")
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # Set by one conditional UPDATE so that exactly one confirmation email goes out.
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Payment.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Order {self.number} {self.status}>"
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status in (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED)
+
+    @property
+    def refundable_amount(self) -> int:
+        return self.total - self.refunded_total if self.status in REVENUE_STATUSES else 0
+
+    def can_become(self, status: OrderStatus | str) -> bool:
+        return OrderStatus(status) in ALLOWED_TRANSITIONS[OrderStatus(self.status)]
+
+    def set_status(self, status: OrderStatus | str, actor: str, note: str = "") -> OrderEvent:
+        """Move along the lifecycle, recording who did it; anything else raises InvalidTransition."""
+        wanted = OrderStatus(status)
+        if not self.can_become(wanted):
+            raise InvalidTransition(self.status, wanted.value)
+        event = OrderEvent(from_status=self.status, to_status=wanted.value, actor=actor[:120], note=note[:500])
+        self.status = wanted.value
+        self.events.append(event)
+        return event
+
+    def note(self, actor: str, note: str) -> OrderEvent:
+        """An event without a status change (a flag for review, an email sent)."""
+        event = OrderEvent(from_status=self.status, to_status=self.status, actor=actor[:120], note=note[:500])
+        self.events.append(event)
+        return event
+
+
+class OrderLine(db.Model):
+    """What was bought, copied from the catalog at purchase so later edits never change it."""
+
+    __tablename__ = "order_line"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id", ondelete="CASCADE"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("variant.id", ondelete="SET NULL"), index=True, default=None
+    )
+    product_slug: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    option_label: Mapped[str] = mapped_column(String(120), default="")
+    sku: Mapped[str] = mapped_column(String(64))
+    unit_price: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class OrderEvent(db.Model):
+    """One row per status change or notable fact, for the order's history."""
+
+    __tablename__ = "order_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(120), default="system")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: now())
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+class PaymentKind(enum.StrEnum):
+    CHARGE = "charge"
+    REFUND = "refund"
+
+
+class PaymentStatus(enum.StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Payment(TimestampMixin, db.Model):
+    """Every call to a payment provider about an order: the checkout and each refund."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        UniqueConstraint("provider_refund_id", name="one_row_per_refund"),
+        Index("ix_payment_session", "provider_session_id"),
+        Index("ix_payment_intent", "provider_payment_intent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id", ondelete="CASCADE"), index=True)
+    gateway: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(12), default=PaymentKind.CHARGE.value)
+    status: Mapped[str] = mapped_column(String(12), default=PaymentStatus.PENDING.value)
+    amount: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    provider_session_id: Mapped[str | None] = mapped_column(String(255), default=None)
+    provider_payment_intent: Mapped[str | None] = mapped_column(String(255), default=None)
+    provider_refund_id: Mapped[str | None] = mapped_column(String(255), default=None)
+    redirect_url: Mapped[str] = mapped_column(String(2000), default="")
+    error: Mapped[str] = mapped_column(String(500), default="")
+
+    order: Mapped[Order] = relationship(back_populates="payments")
+
+
+class ProcessedEvent(db.Model):
+    """A provider event already handled; its unique id makes replays do nothing."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (UniqueConstraint("provider", "event_id", name="once_per_event"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(255))
+    event_type: Mapped[str] = mapped_column(String(80))
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shop_order.id", ondelete="SET NULL"), index=True, default=None
+    )
+    outcome: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: now())

@@ -1,0 +1,306 @@
+"""Order actions: pay, fulfil, cancel, refund, confirm by email; and the attribution report.
+
+Public functions own their transaction (they commit). Helpers starting with `apply_` change the
+order inside the caller's transaction, so a webhook's effect commits together with its
+ProcessedEvent row.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import func, select, update
+
+from storefront.cart.services import take_purchased
+from storefront.catalog.models import Variant
+from storefront.clock import now
+from storefront.extensions import db
+from storefront.orders.mail import send_mail
+from storefront.orders.models import (
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+)
+
+log = logging.getLogger(__name__)
+
+
+class OrderError(Exception):
+    """An order action that cannot be done; the message is for staff or the shopper."""
+
+
+def actor_label(actor: object) -> str:
+    """Who did it, for the order's history: a user ("admin:ann@x"), or a name like "stripe"."""
+    email = getattr(actor, "email", None)
+    if email:
+        return f"{getattr(actor, 'role', 'user')}:{email}"
+    return str(actor or "system")
+
+
+# ------------------------------------------------------------------ reading
+
+
+def get_order_by_token(token: str) -> Order | None:
+    """The order behind a guest order link (the token is the only key; numbers are guessable)."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Order).where(Order.public_token == token))
+
+
+def orders_for_user(user_id: int) -> list[Order]:
+    return list(
+        db.session.scalars(
+            select(Order)
+            .where(Order.user_id == user_id, Order.status != OrderStatus.CANCELLED)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+        )
+    )
+
+
+def get_user_order(user_id: int, number: str) -> Order | None:
+    """One of the account's own orders by number; another account's order is never returned."""
+    return db.session.scalar(select(Order).where(Order.number == number, Order.user_id == user_id))
+
+
+def charge_payment(order: Order) -> Payment | None:
+    """The order's most recent checkout payment row."""
+    charges = [p for p in order.payments if p.kind == PaymentKind.CHARGE]
+    return charges[-1] if charges else None
+
+
+# ------------------------------------------------------------------ stock
+
+
+def apply_release_stock(order: Order) -> None:
+    """Give the order's reserved quantities back to stock (inside the caller's transaction)."""
+    for line in order.lines:
+        if line.variant_id is not None:
+            db.session.execute(
+                update(Variant)
+                .where(Variant.id == line.variant_id)
+                .values(stock=Variant.stock + line.quantity)
+                .execution_options(synchronize_session=False)
+            )
+
+
+# ------------------------------------------------------------------ payment
+
+
+def apply_payment(
+    order: Order,
+    amount: int,
+    currency: str,
+    actor: str,
+    session_id: str | None = None,
+    payment_intent: str | None = None,
+) -> bool:
+    """Paid only when amount and currency match the order; otherwise the order is flagged for review."""
+    payment = charge_payment(order)
+    if session_id and payment is not None and payment.provider_session_id not in (None, session_id):
+        payment = next((p for p in order.payments if p.provider_session_id == session_id), payment)
+    if payment is not None and payment_intent:
+        payment.provider_payment_intent = payment_intent
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        if order.status == OrderStatus.CANCELLED:
+            flag_for_review(order, actor, f"Payment of {amount} {currency.upper()} arrived after the order was cancelled")
+        return False
+    if amount != order.total or currency.upper() != order.currency.upper():
+        flag_for_review(
+            order,
+            actor,
+            f"Paid {amount} {currency.upper()} but the order total is {order.total} {order.currency}",
+        )
+        if payment is not None:
+            payment.error = "amount or currency mismatch"
+        return False
+    order.set_status(OrderStatus.PAID, actor, "Payment confirmed")
+    order.paid_at = now()
+    if payment is not None:
+        payment.status = PaymentStatus.SUCCEEDED.value
+    bought: dict[int, int] = {}
+    for line in order.lines:
+        if line.variant_id is not None:
+            bought[line.variant_id] = bought.get(line.variant_id, 0) + line.quantity
+    take_purchased(order.cart_id, bought)
+    return True
+
+
+def flag_for_review(order: Order, actor: str, reason: str) -> None:
+    """Mark an order for staff attention without changing its status."""
+    order.needs_review = True
+    order.review_reason = reason[:300]
+    order.note(actor, f"Flagged for review: {reason}")
+
+
+def apply_cancel(order: Order, actor: str, reason: str) -> None:
+    """Cancel and release the stock reservation (inside the caller's transaction)."""
+    order.set_status(OrderStatus.CANCELLED, actor, reason)
+    apply_release_stock(order)
+    for payment in order.payments:
+        if payment.kind == PaymentKind.CHARGE and payment.status == PaymentStatus.PENDING:
+            payment.status = PaymentStatus.CANCELLED.value
+
+
+def confirm_demo_payment(order: Order) -> bool:
+    """The demo gateway's confirmed return: the order is paid for its own total."""
+    locked = _lock(order)
+    changed = apply_payment(locked, locked.total, locked.currency, "demo-gateway")
+    db.session.commit()
+    return changed
+
+
+def abandon_checkout(order: Order, actor: str = "shopper") -> bool:
+    """The shopper cancelled at the payment page: a pending order is cancelled and its stock released."""
+    locked = _lock(order)
+    if locked.status != OrderStatus.PENDING_PAYMENT:
+        return False
+    apply_cancel(locked, actor, "Payment cancelled by the shopper")
+    db.session.commit()
+    return True
+
+
+def _lock(order: Order) -> Order:
+    # Row lock on PostgreSQL so two deliveries or clicks for one order take turns.
+    return db.session.scalars(
+        select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
+# ------------------------------------------------------------------ staff actions
+
+
+def mark_fulfilled(order: Order, actor: object) -> Order:
+    """A paid order was shipped; only paid (or partially refunded) orders can be fulfilled."""
+    locked = _lock(order)
+    if not locked.can_become(OrderStatus.FULFILLED):
+        raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be fulfilled.")
+    locked.set_status(OrderStatus.FULFILLED, actor_label(actor), "Marked fulfilled")
+    db.session.commit()
+    return locked
+
+
+def cancel_order(order: Order, actor: object, reason: str) -> Order:
+    """Cancel an unpaid or paid (not shipped) order, refunding any payment and releasing its stock."""
+    locked = _lock(order)
+    if not locked.can_become(OrderStatus.CANCELLED):
+        raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be cancelled.")
+    label = actor_label(actor)
+    if locked.refundable_amount > 0:
+        _refund_through_gateway(locked, locked.refundable_amount, label)
+    apply_cancel(locked, label, reason or "Cancelled")
+    db.session.commit()
+    return locked
+
+
+def refund_order(order: Order, amount: int, actor: object) -> Payment:
+    """Refund part or all of a paid order through its gateway; the status follows the refunded total."""
+    locked = _lock(order)
+    if locked.refundable_amount <= 0:
+        raise OrderError(f"Order {locked.number} has nothing left to refund.")
+    if not isinstance(amount, int) or not 0 < amount <= locked.refundable_amount:
+        raise OrderError(f"Refund between 1 and {locked.refundable_amount} (minor units).")
+    refund = _refund_through_gateway(locked, amount, actor_label(actor))
+    apply_refund(locked, amount, actor_label(actor), f"Refunded {amount} {locked.currency}")
+    db.session.commit()
+    return refund
+
+
+def _refund_through_gateway(order: Order, amount: int, actor: str) -> Payment:
+    from storefront.checkout.gateways import PaymentError, get_gateway
+
+    charge = charge_payment(order)
+    if charge is None:
+        raise OrderError(f"Order {order.number} has no payment to refund.")
+    key = f"larder-refund-{order.number}-{order.refunded_total}-{amount}"
+    try:
+        result = get_gateway(charge.gateway).refund(charge, amount, key)
+    except PaymentError as error:
+        db.session.rollback()
+        raise OrderError(f"The refund failed: {error}") from error
+    if result.status == "failed":
+        db.session.rollback()
+        raise OrderError("The payment provider refused the refund.")
+    refund = Payment(
+        gateway=charge.gateway,
+        kind=PaymentKind.REFUND.value,
+        status=PaymentStatus.SUCCEEDED.value if result.status == "succeeded" else PaymentStatus.PENDING.value,
+        amount=amount,
+        currency=order.currency,
+        provider_payment_intent=charge.provider_payment_intent,
+        provider_refund_id=result.refund_id,
+    )
+    order.payments.append(refund)
+    return refund
+
+
+def apply_refund(order: Order, amount: int, actor: str, note: str) -> None:
+    """Add a refund to the order's refunded total and move its status to (partially) refunded."""
+    amount = min(amount, order.total - order.refunded_total)
+    if amount <= 0:
+        return
+    order.refunded_total += amount
+    if order.status == OrderStatus.CANCELLED:
+        order.note(actor, note)
+        return
+    full = order.refunded_total >= order.total
+    order.set_status(OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED, actor, note)
+
+
+# ------------------------------------------------------------------ email
+
+
+def send_order_confirmation(order: Order) -> bool:
+    """Email the confirmation once per paid order, however many times this is called."""
+    claimed = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.confirmation_sent_at.is_(None))
+        .values(confirmation_sent_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return False
+    order = db.session.get(Order, order.id)
+    link = current_app.config["SITE_URL"].rstrip("/") + url_for("orders.guest_order", token=order.public_token)
+    body = render_template("email/order_confirmation.txt", order=order, link=link)
+    try:
+        send_mail(order.email, f"Your {current_app.config['STORE_NAME']} order {order.number}", body)
+    except Exception:  # the order stays paid; staff can see the email did not go
+        log.exception("Could not send the confirmation for order %s", order.number)
+        db.session.execute(
+            update(Order).where(Order.id == order.id).values(confirmation_sent_at=None)
+        )
+        db.session.commit()
+        return False
+    return True
+
+
+# ------------------------------------------------------------------ reports
+
+
+@dataclass(frozen=True)
+class AttributionRow:
+    attribution: str | None  # "article:<slug>", or None for orders no article led to
+    orders: int
+    revenue: int  # minor units, refunds subtracted
+
+
+def orders_by_attribution(start: datetime, end: datetime) -> list[AttributionRow]:
+    """Paid orders and their revenue (net of refunds) per attribution, paid in [start, end)."""
+    counted = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED)
+    rows = db.session.execute(
+        select(
+            Order.attribution,
+            func.count(Order.id),
+            func.coalesce(func.sum(Order.total - Order.refunded_total), 0),
+        )
+        .where(Order.status.in_([s.value for s in counted]), Order.paid_at >= start, Order.paid_at < end)
+        .group_by(Order.attribution)
+        .order_by(func.sum(Order.total - Order.refunded_total).desc())
+    )
+    return [AttributionRow(attribution, int(count), int(revenue)) for attribution, count, revenue in rows]
