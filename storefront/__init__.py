@@ -34,6 +34,9 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_template_helpers(app)
     register_error_pages(app)
     register_cli(app)
+    register_http_cache(app)
+    register_security_headers(app)
+    register_static_files(app)
     return app
 
 
@@ -100,4 +103,25 @@ def register_cli(app: Flask) -> None:
     from storefront.model_registry import init_packages
 
     init_packages(app)
+    from storefront.catalog.bulk import seed_bulk
+
+    larder.add_command(seed_bulk)
     app.cli.add_command(larder)
+
+
+def register_http_cache(app: Flask) -> None:
+    from storefront.http_cache import init_http_cache
+
+    init_http_cache(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from storefront.security import init_security
+
+    init_security(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from storefront.static_files import init_static_files
+
+    init_static_files(app)

@@ -18,6 +18,7 @@ DOMAIN_PACKAGES = (
     "storefront.checkout",
     "storefront.orders",
     "storefront.admin",
+    "storefront.health",
     "blog",
 )
 

@@ -19,6 +19,7 @@ from storefront.catalog.queries import (
 )
 from storefront.catalog.structured_data import product_json_ld
 from storefront.hooks import product_page_extras
+from storefront.http_cache import conditional_page
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -45,6 +46,7 @@ def _listing(template: str, collection=None, searching: bool = False, **context)
 
 
 @bp.get("/")
+@conditional_page
 def home():
     return render_template(
         "catalog/home.html",
@@ -54,11 +56,13 @@ def home():
 
 
 @bp.get("/products")
+@conditional_page
 def all_products():
     return _listing("catalog/listing.html", title="All products")
 
 
 @bp.get("/collections/<slug>")
+@conditional_page
 def collection(slug: str):
     found = get_collection(slug) if SLUG.match(slug) else None
     if found is None:
@@ -67,11 +71,13 @@ def collection(slug: str):
 
 
 @bp.get("/search")
+@conditional_page
 def search():
     return _listing("catalog/listing.html", searching=True, title="Search")
 
 
 @bp.get("/products/<slug>")
+@conditional_page
 def product(slug: str):
     found = get_active_product(slug) if SLUG.match(slug) else None
     if found is None:

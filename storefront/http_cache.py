@@ -1,0 +1,427 @@
+"""Caching that never serves a stale price: conditional GET and an optional Redis page cache.
+
+The key is a *catalog version*: one row (`catalog_version`) that database triggers bump on any
+insert, update or delete of a table a public page shows (products, variants and their stock,
+certifications, collections, tags, site settings, articles...). Triggers, not ORM events,
+because checkout reserves stock with a raw conditional `UPDATE variant SET stock = stock - :q`
+that bypasses the ORM; a trigger sees every writer, raw SQL and psql included.
+
+On PostgreSQL the trigger is a DEFERRABLE INITIALLY DEFERRED constraint trigger: it runs at
+COMMIT, once per transaction (a transaction-local flag skips the other rows), so the single
+version row is locked only for the commit itself and never between two stock UPDATEs of a
+checkout (no deadlocks, no long lock waits). SQLite serialises writers anyway; plain triggers.
+Readers see the new version exactly when they can see the new data (same transaction), so a
+page is never stored under a newer key than its data.
+
+A page's key = catalog version + UTC time bucket (certificates expire by day, scheduled
+articles go live by time) + the URL. Its ETag adds the visitor's session (CSRF token, cart
+count), because the page embeds both: a 304 is only ever an answer about *this* visitor's copy.
+Logged-in visitors and pages with flashed messages are never cached or answered with 304.
+
+The Redis cache (only when REDIS_URL is set) stores the rendered page with two holes punched
+in it (the CSRF token and the cart count) so one copy serves every anonymous visitor. Redis
+errors are logged and the page is rendered as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import wraps
+
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask.globals import request_ctx
+from sqlalchemy import DDL, Float, Integer, String, cast, event, literal, select, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.clock import now
+from storefront.extensions import db
+
+log = logging.getLogger(__name__)
+
+VERSION_ROW_KEY = "~larder:catalog_version"  # never a settings key (those are identifiers)
+CSRF_HOLE = "__larder_csrf_token_hole__"
+CART_COUNT_HOLE = "__larder_cart_count_hole__"
+PAGE_CACHE_PREFIX = "larder:page:"
+
+# Tables whose rows appear on public pages get the version trigger. Listed by name: a table
+# written on every page view (e.g. article_view) must stay out, or nothing would stay cached.
+VERSIONED_TABLES = {
+    "product",
+    "variant",
+    "product_image",
+    "certification",
+    "collection",
+    "collection_product",
+    "diet_tag",
+    "product_diet_tag",
+    "site_setting",
+    "article",
+    "author",
+    "blog_tag",
+    "article_tag",
+    "article_product_link",
+}
+
+
+class CatalogVersion(db.Model):
+    """Bumped by triggers on every change to what public pages show."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    # Random per row life: a wiped and re-seeded database never reuses an old key.
+    epoch: Mapped[str] = mapped_column(String(32), default="")
+    changed_at: Mapped[float] = mapped_column(Float, default=0.0)  # Unix seconds
+
+
+# ---------------------------------------------------------------- triggers
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION larder_bump_catalog_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('larder.catalog_bumped', true) = '1' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO catalog_version (id, counter, epoch, changed_at)
+    VALUES (1, 1, md5(random()::text), extract(epoch FROM clock_timestamp()))
+    ON CONFLICT (id) DO UPDATE
+        SET counter = catalog_version.counter + 1,
+            changed_at = extract(epoch FROM clock_timestamp());
+    PERFORM set_config('larder.catalog_bumped', '1', true);
+    RETURN NULL;
+END
+$$
+"""
+
+SQLITE_BUMP = (
+    "INSERT INTO catalog_version (id, counter, epoch, changed_at) "
+    "VALUES (1, 1, lower(hex(randomblob(8))), (julianday('now') - 2440587.5) * 86400.0) "
+    "ON CONFLICT(id) DO UPDATE SET counter = counter + 1, "
+    "changed_at = (julianday('now') - 2440587.5) * 86400.0;"
+)
+
+
+def versioned_table_names(table_names) -> list[str]:
+    return sorted(t for t in table_names if t in VERSIONED_TABLES)
+
+
+def trigger_ddl(dialect: str, table: str) -> list[str]:
+    """Statements that make writes to `table` bump the catalog version."""
+    if dialect == "postgresql":
+        name = f"larder_version_{table}"
+        return [
+            f'DROP TRIGGER IF EXISTS {name} ON "{table}"',
+            f'CREATE CONSTRAINT TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            "EXECUTE FUNCTION larder_bump_catalog_version()",
+        ]
+    return [
+        f'CREATE TRIGGER IF NOT EXISTS larder_version_{table}_{op.lower()} AFTER {op} ON "{table}" '
+        f"BEGIN {SQLITE_BUMP} END"
+        for op in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
+def install_catalog_version_triggers(connection, table_names=None) -> list[str]:
+    """Create the version triggers (create_all calls this; migrations should too)."""
+    dialect = connection.dialect.name
+    if table_names is None:
+        table_names = db.metadata.tables.keys()
+    tables = versioned_table_names(table_names)
+    if dialect == "postgresql":
+        connection.execute(text(PG_FUNCTION))
+    for table in tables:
+        for statement in trigger_ddl(dialect, table):
+            connection.execute(text(statement))
+    return tables
+
+
+@event.listens_for(db.metadata, "after_create")
+def _after_create_all(metadata, connection, tables=(), **kw) -> None:
+    if connection.dialect.name not in ("postgresql", "sqlite"):
+        return
+    existing = {t.name for t in metadata.sorted_tables}
+    install_catalog_version_triggers(connection, existing)
+
+
+event.listen(
+    CatalogVersion.__table__,
+    "before_drop",
+    DDL("DROP FUNCTION IF EXISTS larder_bump_catalog_version() CASCADE").execute_if(
+        dialect="postgresql"
+    ),
+)
+
+
+# ---------------------------------------------------------------- reading the version
+
+
+@dataclass(frozen=True)
+class PageState:
+    version: str  # "epoch:counter", or "none" before the first catalog write
+    changed_at: datetime | None
+
+
+def page_state() -> PageState:
+    """The catalog version, read in the same statement as the site settings (no extra query).
+
+    Primes the site settings' per-request cache, which every page reads anyway.
+    """
+    cached = request.environ.get("larder.page_state")
+    if cached is not None:
+        return cached
+    from storefront.site_settings import SETTING_KEYS, SiteSetting, SiteSettings
+
+    version_row = select(
+        literal(VERSION_ROW_KEY).label("key"),
+        (
+            CatalogVersion.epoch
+            + ":"
+            + cast(CatalogVersion.counter, String)
+            + ":"
+            + cast(CatalogVersion.changed_at, String)
+        ).label("value"),
+    ).where(CatalogVersion.id == 1)
+    rows = db.session.execute(select(SiteSetting.key, SiteSetting.value).union_all(version_row))
+    stored = {key: value for key, value in rows}
+    raw = stored.pop(VERSION_ROW_KEY, None)
+    request.environ["larder.site_settings"] = SiteSettings(
+        **{k: v for k, v in stored.items() if k in SETTING_KEYS}
+    )
+    if raw is None:
+        state = PageState("none", None)
+    else:
+        epoch, counter, changed = raw.split(":", 2)
+        try:
+            changed_at = datetime.fromtimestamp(float(changed), UTC).replace(microsecond=0)
+        except ValueError:
+            changed_at = None
+        state = PageState(f"{epoch}:{counter}", changed_at)
+    request.environ["larder.page_state"] = state
+    return state
+
+
+# ---------------------------------------------------------------- who may be cached
+
+
+def shared_page_allowed() -> bool:
+    """Anonymous GET without flashed messages: the page is the same for every such visitor."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "_user_id" in session or "_flashes" in session:
+        return False
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return remember not in request.cookies
+
+
+def _time_bucket() -> str:
+    seconds = int(current_app.config.get("PAGE_CACHE_TIME_BUCKET", 300))
+    moment = now()
+    return f"{moment.date().isoformat()}/{int(moment.timestamp()) // max(seconds, 1)}"
+
+
+def page_key(state: PageState) -> str:
+    """Same for every anonymous visitor of this URL while the catalog is unchanged."""
+    raw = f"{state.version}|{_time_bucket()}|{request.endpoint}|{request.full_path}"
+    return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _visitor_fingerprint() -> str:
+    # The page embeds the visitor's CSRF token and cart count (both in the session); any
+    # session change gives a new ETag. Cookies other than the session (e.g. a cart token) too.
+    session_cookie = current_app.config.get("SESSION_COOKIE_NAME", "session")
+    other_cookies = sorted((k, v) for k, v in request.cookies.items() if k != session_cookie)
+    payload = json.dumps([dict(session), other_cookies], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def page_etag(key: str) -> str:
+    return hashlib.sha256(f"{key}|{_visitor_fingerprint()}".encode()).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- Redis
+
+
+class PageCache:
+    """Rendered pages in Redis; every failure is a miss, and a down server is left alone a while."""
+
+    RETRY_AFTER = 30.0
+
+    def __init__(self, url: str | None, ttl: int) -> None:
+        self.url = url
+        self.ttl = ttl
+        self._client = None
+        self._down_until = 0.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+    def _redis(self):
+        if self._client is None:
+            import redis
+
+            self._client = redis.Redis.from_url(
+                self.url, socket_timeout=0.1, socket_connect_timeout=0.1
+            )
+        return self._client
+
+    def _available(self) -> bool:
+        return self.enabled and time.monotonic() >= self._down_until
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("Page cache unavailable (%s); rendering without it", exc)
+        self._down_until = time.monotonic() + self.RETRY_AFTER
+
+    def get(self, key: str) -> dict | None:
+        if not self._available():
+            return None
+        try:
+            raw = self._redis().get(PAGE_CACHE_PREFIX + key)
+        except Exception as exc:  # noqa: BLE001 - any Redis trouble is a cache miss
+            self._failed(exc)
+            return None
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+
+    def set(self, key: str, entry: dict) -> None:
+        if not self._available():
+            return
+        try:
+            self._redis().set(PAGE_CACHE_PREFIX + key, json.dumps(entry), ex=self.ttl)
+        except Exception as exc:  # noqa: BLE001
+            self._failed(exc)
+
+
+def page_cache() -> PageCache:
+    return current_app.extensions["larder.page_cache"]
+
+
+# ---------------------------------------------------------------- the decorator
+
+STORED_HEADERS = ("Content-Type", "X-Larder-Frameable", "Content-Language")
+
+
+def _fill_holes(body: str) -> str:
+    from flask_wtf.csrf import generate_csrf
+
+    return body.replace(CSRF_HOLE, generate_csrf()).replace(
+        CART_COUNT_HOLE, str(session.get("cart_count", 0))
+    )
+
+
+def _not_modified(state: PageState, etag: str) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    # If-Modified-Since alone (crawlers): only for cookie-less requests, whose copy of the
+    # page holds no session-bound parts worth keeping.
+    since = request.if_modified_since
+    return bool(
+        since and not request.cookies and state.changed_at and state.changed_at <= since
+    )
+
+
+def _mark(response: Response, state: PageState, etag: str) -> Response:
+    response.set_etag(etag, weak=True)  # weak: the embedded CSRF token is re-signed each render
+    if state.changed_at is not None:
+        response.last_modified = state.changed_at
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def conditional_page(view=None, *, on_cached=None):
+    """Serve an anonymous public page with an ETag, 304 when unchanged, and via Redis if set.
+
+    `on_cached(**view_kwargs)` runs when the view itself did not (a 304 or a Redis hit), e.g.
+    to count an article view; its failures are logged, never shown.
+    """
+    if view is None:
+        return lambda v: conditional_page(v, on_cached=on_cached)
+
+    def cached(kwargs) -> None:
+        if on_cached is None:
+            return
+        try:
+            on_cached(**kwargs)
+        except Exception:  # noqa: BLE001 - bookkeeping must not cost the reader the page
+            log.warning("on_cached hook failed for %s", request.endpoint, exc_info=True)
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not shared_page_allowed():
+            return view(*args, **kwargs)
+        state = page_state()
+        key = page_key(state)
+        etag = page_etag(key)
+        if _not_modified(state, etag):
+            cached(kwargs)
+            return _mark(Response(status=304), state, etag)
+
+        cache = page_cache()
+        entry = cache.get(key) if cache.enabled else None
+        if entry is not None:
+            response = Response(_fill_holes(entry["body"]), status=200)
+            for name, value in entry["headers"].items():
+                response.headers[name] = value
+            response.headers["X-Larder-Cache"] = "hit"
+            cached(kwargs)
+            return _mark(response, state, page_etag(key))
+
+        if cache.enabled:
+            g.csrf_token = CSRF_HOLE  # generate_csrf() returns g.csrf_token when set
+            g.larder_punch_holes = True
+        response = make_response(view(*args, **kwargs))
+        if cache.enabled:
+            g.pop("csrf_token", None)
+            g.larder_punch_holes = False
+            if response.status_code != 200 or response.direct_passthrough:
+                # Nothing stored; a page that is not stored cannot keep its holes.
+                if not response.direct_passthrough:
+                    response.set_data(_fill_holes(response.get_data(as_text=True)))
+                return response
+            body = response.get_data(as_text=True)
+            if not request_ctx.flashes and "_flashes" not in session:
+                headers = {h: response.headers[h] for h in STORED_HEADERS if h in response.headers}
+                cache.set(key, {"body": body, "headers": headers})
+                response.headers["X-Larder-Cache"] = "miss"
+            response.set_data(_fill_holes(body))
+        if response.status_code != 200:
+            return response
+        return _mark(response, state, page_etag(key))
+
+    return wrapper
+
+
+def _cart_count_hole() -> dict:
+    if g.get("larder_punch_holes"):
+        return {"cart_count": CART_COUNT_HOLE}
+    return {}
+
+
+def _default_cache_control(response: Response) -> Response:
+    # Dynamic pages may hold session-bound parts: never let a shared cache keep them.
+    if "Cache-Control" not in response.headers and response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.vary.add("Cookie")
+    return response
+
+
+def init_http_cache(app: Flask) -> None:
+    app.config.setdefault("PAGE_CACHE_TTL", 600)
+    app.config.setdefault("PAGE_CACHE_TIME_BUCKET", 300)
+    url = app.config.get("PAGE_CACHE_REDIS_URL", app.config.get("REDIS_URL"))
+    app.extensions["larder.page_cache"] = PageCache(url, int(app.config["PAGE_CACHE_TTL"]))
+    app.context_processor(_cart_count_hole)
+    app.after_request(_default_cache_control)

@@ -1,0 +1,247 @@
+"""Conditional GET and the page cache never serve a stale price, stock or page to anyone."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g
+from sqlalchemy import text
+
+from storefront.extensions import db
+from storefront.http_cache import CatalogVersion, PageCache
+from tests.factories import make_collection, make_product, make_user
+
+
+@pytest.fixture
+def product():
+    collection = make_collection("supplements")
+    return make_product(
+        "magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=20, collection=collection
+    )
+
+
+def revalidate(client, url, etag):
+    return client.get(url, headers={"If-None-Match": etag})
+
+
+def test_unchanged_page_is_answered_with_304(client, product):
+    first = client.get("/products/magnesium-glycinate")
+    assert first.status_code == 200
+    assert first.headers["ETag"].startswith('W/"')
+    again = revalidate(client, "/products/magnesium-glycinate", first.headers["ETag"])
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+def test_changed_price_changes_the_etag_and_the_page(client, product):
+    first = client.get("/products/magnesium-glycinate")
+    assert "$19.99" in first.get_data(as_text=True)
+    product.variants[0].price = 2499
+    db.session.commit()
+    after = revalidate(client, "/products/magnesium-glycinate", first.headers["ETag"])
+    assert after.status_code == 200
+    assert after.headers["ETag"] != first.headers["ETag"]
+    page = after.get_data(as_text=True)
+    assert "$24.99" in page and "$19.99" not in page
+
+
+def test_stock_change_by_raw_sql_update_changes_the_etag(client, product):
+    """Checkout's conditional UPDATE bypasses the ORM; the database trigger still sees it."""
+    first = client.get("/products/magnesium-glycinate")
+    assert "In stock" in first.get_data(as_text=True)
+    variant_id = product.variants[0].id
+    db.session.execute(
+        text("UPDATE variant SET stock = stock - :q WHERE id = :id AND stock >= :q"),
+        {"q": 20, "id": variant_id},
+    )
+    db.session.commit()
+    after = revalidate(client, "/products/magnesium-glycinate", first.headers["ETag"])
+    assert after.status_code == 200
+    assert "Sold out" in after.get_data(as_text=True)
+
+
+def test_rolled_back_change_keeps_the_version(client, product):
+    first = client.get("/products/magnesium-glycinate")
+    db.session.execute(text("UPDATE variant SET price = 1 WHERE id = :id"), {"id": product.variants[0].id})
+    db.session.rollback()
+    assert revalidate(client, "/products/magnesium-glycinate", first.headers["ETag"]).status_code == 304
+
+
+def test_one_transaction_bumps_the_version_once(app, product):
+    before = db.session.get(CatalogVersion, 1).counter
+    db.session.expire_all()
+    db.session.execute(text("UPDATE variant SET stock = stock + 1"))
+    db.session.execute(text("UPDATE product SET brand = 'B'"))
+    db.session.commit()
+    db.session.expire_all()
+    after = db.session.get(CatalogVersion, 1).counter
+    dialect = db.session.get_bind().dialect.name
+    assert after > before
+    if dialect == "postgresql":
+        assert after == before + 1
+
+
+def test_collection_page_changes_with_a_product_price(client, product):
+    first = client.get("/collections/supplements")
+    assert first.status_code == 200
+    assert revalidate(client, "/collections/supplements", first.headers["ETag"]).status_code == 304
+    product.variants[0].price = 999
+    db.session.commit()
+    after = revalidate(client, "/collections/supplements", first.headers["ETag"])
+    assert after.status_code == 200
+    assert "$9.99" in after.get_data(as_text=True)
+
+
+def test_banner_change_changes_every_page(client, product):
+    from storefront.site_settings import save_site_settings
+
+    first = client.get("/")
+    save_site_settings({"banner_text": "Free shipping this week"})
+    after = revalidate(client, "/", first.headers["ETag"])
+    assert after.status_code == 200
+    assert "Free shipping this week" in after.get_data(as_text=True)
+
+
+def test_session_change_changes_the_etag(client, product):
+    """The page shows the cart count: a 304 must not keep an old count on screen."""
+    first = client.get("/products/magnesium-glycinate")
+    with client.session_transaction() as session:
+        session["cart_count"] = 3
+    after = revalidate(client, "/products/magnesium-glycinate", first.headers["ETag"])
+    assert after.status_code == 200
+
+
+def test_anonymous_pages_are_private_and_vary_on_cookie(client, product):
+    response = client.get("/products/magnesium-glycinate")
+    assert "private" in response.headers["Cache-Control"]
+    assert "public" not in response.headers["Cache-Control"]
+    assert "Cookie" in response.headers["Vary"]
+    assert response.headers["Last-Modified"]
+
+
+def test_logged_in_visitor_never_gets_an_etag_or_304(client, auth, product):
+    user = make_user()
+    first = client.get("/products/magnesium-glycinate")
+    auth.login(user)
+    response = revalidate(client, "/products/magnesium-glycinate", first.headers["ETag"])
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
+    assert "private" in response.headers["Cache-Control"]
+
+
+def test_flashed_message_is_shown_not_cached(client, product):
+    first = client.get("/products/magnesium-glycinate")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Added to your cart")]
+    response = revalidate(client, "/products/magnesium-glycinate", first.headers["ETag"])
+    assert response.status_code == 200
+    assert "Added to your cart" in response.get_data(as_text=True)
+    assert "ETag" not in response.headers
+
+
+def test_if_modified_since_alone_gives_304_to_a_cookieless_crawler(app, product):
+    crawler = app.test_client(use_cookies=False)
+    first = crawler.get("/products/magnesium-glycinate")
+    again = crawler.get(
+        "/products/magnesium-glycinate", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert again.status_code == 304
+
+
+def test_missing_page_is_not_given_an_etag(client, product):
+    response = client.get("/products/no-such-thing")
+    assert response.status_code == 404
+    assert "ETag" not in response.headers
+
+
+class FakeRedis:
+    def __init__(self):
+        self.store = {}
+
+    def get(self, key):
+        return self.store.get(key)
+
+    def set(self, key, value, ex=None):
+        self.store[key] = value.encode() if isinstance(value, str) else value
+
+
+class DownRedis:
+    def get(self, key):
+        raise ConnectionError("redis is down")
+
+    set = get
+
+
+@pytest.fixture
+def redis_cache(app):
+    original = app.extensions["larder.page_cache"]
+    cache = PageCache("redis://fake", ttl=60)
+    cache._client = FakeRedis()
+    app.extensions["larder.page_cache"] = cache
+    yield cache
+    app.extensions["larder.page_cache"] = original
+
+
+def test_page_cache_serves_each_visitor_their_own_csrf_token(app, redis_cache, product):
+    alice, bob = app.test_client(), app.test_client()
+    first = alice.get("/products/magnesium-glycinate")
+    assert first.headers["X-Larder-Cache"] == "miss"
+    # The test's app context outlives requests (unlike a server's); forget alice's token.
+    g.pop("csrf_token", None)
+    second = bob.get("/products/magnesium-glycinate")
+    assert second.headers["X-Larder-Cache"] == "hit"
+    with alice.session_transaction() as s:
+        alice_token = s["csrf_token"]
+    with bob.session_transaction() as s:
+        bob_token = s["csrf_token"]
+    assert alice_token != bob_token
+    for response in (first, second):
+        body = response.get_data(as_text=True)
+        assert "__larder_" not in body
+        assert 'name="csrf_token" value="' in body
+
+
+def test_page_cache_misses_after_a_price_change(app, client, redis_cache, product):
+    client.get("/products/magnesium-glycinate")
+    product.variants[0].price = 2999
+    db.session.commit()
+    response = client.get("/products/magnesium-glycinate")
+    assert response.headers["X-Larder-Cache"] == "miss"
+    assert "$29.99" in response.get_data(as_text=True)
+
+
+def test_page_cache_hit_makes_one_query(app, client, redis_cache, product, count_queries):
+    client.get("/products/magnesium-glycinate")
+    db.session.remove()
+    with count_queries() as counter:
+        response = client.get("/products/magnesium-glycinate")
+    assert response.headers["X-Larder-Cache"] == "hit"
+    assert counter.count == 1
+
+
+def test_redis_down_still_renders_the_page(app, client, product):
+    original = app.extensions["larder.page_cache"]
+    cache = PageCache("redis://127.0.0.1:1/0", ttl=60)
+    cache._client = DownRedis()
+    app.extensions["larder.page_cache"] = cache
+    try:
+        response = client.get("/products/magnesium-glycinate")
+    finally:
+        app.extensions["larder.page_cache"] = original
+    assert response.status_code == 200
+    assert "Magnesium Glycinate" in response.get_data(as_text=True)
+    assert "__larder_" not in response.get_data(as_text=True)
+
+
+def test_unreachable_real_redis_still_renders_the_page(app, client, product):
+    original = app.extensions["larder.page_cache"]
+    app.extensions["larder.page_cache"] = PageCache("redis://127.0.0.1:1/0", ttl=60)
+    try:
+        response = client.get("/products/magnesium-glycinate")
+    finally:
+        app.extensions["larder.page_cache"] = original
+    assert response.status_code == 200
+
+
+def test_without_redis_url_nothing_is_cached(client, product):
+    response = client.get("/products/magnesium-glycinate")
+    assert "X-Larder-Cache" not in response.headers
