@@ -67,7 +67,8 @@ def start():
     form = _form()
     if form.validate_on_submit():
         if not summary.can_check_out:
-            flash("Some items in your cart changed. Please check them and try again.", "error")
+            changed = ", ".join(r.title for r in summary.rows if r.problem)
+            flash(f"Sorry, some items are sold out or short of stock now: {changed}. Please update your cart.", "error")
             return redirect(url_for("cart.view"))
         address = Address(
             name=form.name.data.strip(),

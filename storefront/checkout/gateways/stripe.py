@@ -93,11 +93,11 @@ class StripeGateway:
             )
         except stripe.StripeError as error:
             raise PaymentUnavailable(f"Stripe: {type(error).__name__}: {error.user_message or error}") from error
-        expires = session.get("expires_at")
+        expires = session.expires_at
         return CheckoutRedirect(
             url=session.url,
             session_id=session.id,
-            payment_intent=session.get("payment_intent"),
+            payment_intent=session.payment_intent if isinstance(session.payment_intent, str) else None,
             expires_at=datetime.fromtimestamp(expires, UTC) if expires else None,
         )
 
