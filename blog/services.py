@@ -386,7 +386,10 @@ def delete_article(article: Article) -> None:
 
 
 def preview_article(source: str, slug: str = "preview") -> ArticlePreview:
-    """Render unsaved markdown as readers would see it, with live cards; never writes."""
+    """Render unsaved markdown as readers would see it, with live cards; never writes.
+
+    Call it inside a request (the cards carry add-to-cart forms with CSRF tokens).
+    """
     from blog.cards import fill_ctas
 
     rendered = render_article(source or "")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import re
+from pathlib import Path
 
 from flask import abort, make_response, render_template, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +20,9 @@ from blog.services import record_article_view
 from blog.structured_data import article_json_ld
 from storefront.extensions import db
 
+# The lite view's only styling, inline so the page is one request; allowed by its CSP hash.
+LITE_CSS = (Path(__file__).with_name("lite.css")).read_text(encoding="utf-8")
+LITE_CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(LITE_CSS.encode()).digest()).decode()
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PER_PAGE = 10
 log = logging.getLogger(__name__)
@@ -70,6 +76,20 @@ def _body_context(article: Article) -> dict:
     }
 
 
+def _lite_policy() -> str:
+    policy = {
+        "default-src": "'self'",
+        "script-src": "'none'",
+        "style-src": f"'self' '{LITE_CSS_HASH}'",
+        "img-src": "'self' data:",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "*",
+    }
+    return "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
 @bp.get("/")
 def index():
     page = _page_number()
@@ -108,9 +128,13 @@ def article(slug: str):
 @bp.get("/<slug>/lite")
 def lite(slug: str):
     found = _public_or_404(slug)
-    response = make_response(render_template("blog/lite.html", **_body_context(found)))
+    response = make_response(
+        render_template("blog/lite.html", lite_css=LITE_CSS, **_body_context(found))
+    )
     _count_view(found)
-    # The one page meant to be embedded elsewhere; the security headers honour this flag
-    # (frame-ancestors *) while every other page refuses framing.
+    # The one page meant to be embedded elsewhere: the security layer honours the marker
+    # (no X-Frame-Options) and our own policy lets any site frame it and allows exactly
+    # the inline stylesheet above, by hash, and no script at all.
     response.headers["X-Larder-Frameable"] = "1"
+    response.headers["Content-Security-Policy"] = _lite_policy()
     return response

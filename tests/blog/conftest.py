@@ -1,0 +1,17 @@
+"""Fixtures for publication tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.blog.helpers import make_author
+
+
+@pytest.fixture
+def author(app):
+    return make_author()
+
+
+@pytest.fixture
+def reviewer(app):
+    return make_author("helen-marsh", "Dr Helen Marsh", "medical_reviewer", "MBBS")

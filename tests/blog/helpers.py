@@ -1,0 +1,30 @@
+"""Authors and articles for tests, made through the blog's own services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from blog.models import Author
+from blog.services import publish_article, save_article
+from storefront.clock import now
+from storefront.extensions import db
+
+
+def make_author(slug: str = "maya-okafor", name: str = "Maya Okafor", role: str = "writer",
+                credentials: str = "RD") -> Author:
+    author = Author(slug=slug, name=name, role=role, credentials=credentials, bio=f"{name} writes.")
+    db.session.add(author)
+    db.session.commit()
+    return author
+
+
+def make_article(slug: str = "an-article", source: str = "Some text.\n\n## First part\n\nMore text.",
+                 *, title: str | None = None, status: str = "published", days_ago: int = 1,
+                 **fields):
+    """An article saved through save_article and, unless a draft, published days_ago days ago."""
+    result = save_article(None, source=source, title=title or slug.replace("-", " ").title(),
+                          slug=slug, **fields)
+    article = result.article
+    if status != "draft":
+        publish_article(article, at=now() - timedelta(days=days_ago))
+    return article
