@@ -19,7 +19,7 @@ from storefront.accounts.services import (
     user_for_reset_token,
 )
 from storefront.extensions import limiter
-from storefront.orders.mail import send_mail
+from storefront.orders.mail import absolute_url, render_email, send_mail
 from storefront.orders.services import get_user_order, orders_for_user
 
 
@@ -100,10 +100,8 @@ def reset_request():
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if user is not None and user.active:
-            link = current_app.config["SITE_URL"].rstrip("/") + url_for(
-                "accounts.reset_password", token=make_reset_token(user)
-            )
-            body = render_template("email/password_reset.txt", user=user, link=link)
+            link = absolute_url("accounts.reset_password", token=make_reset_token(user))
+            body = render_email("email/password_reset.txt", user=user, link=link)
             send_mail(user.email, f"Reset your {current_app.config['STORE_NAME']} password", body)
         # The same answer either way, so the form does not reveal who has an account.
         flash("If an account uses that email, we have sent it a link to reset the password.", "info")

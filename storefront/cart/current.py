@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import current_app, request, session
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -32,17 +32,23 @@ def _user_id() -> int | None:
     return current_user.id if current_user and current_user.is_authenticated else None
 
 
+# Per-request state lives on request.environ, not on g: an app context can outlive a request.
+CART_KEY = "larder.cart"
+COOKIE_KEY = "larder.cart_cookie"
+
+
 def current_cart(create: bool = False) -> Cart | None:
     """This visitor's cart; with create=True a new one is made (and its cookie set) when there is none."""
-    if "larder_cart" in g and (g.larder_cart is not None or not create):
-        return g.larder_cart
+    state = request.environ
+    if CART_KEY in state and (state[CART_KEY] is not None or not create):
+        return state[CART_KEY]
     user_id = _user_id()
     cart = find_cart(user_id=user_id) if user_id else find_cart(token=cookie_token())
     if cart is None and create:
         cart = create_cart(user_id=user_id)
         if user_id is None:
-            g.larder_cart_cookie = cart.token
-    g.larder_cart = cart
+            state[COOKIE_KEY] = cart.token
+    state[CART_KEY] = cart
     return cart
 
 
@@ -54,20 +60,20 @@ def remember_count(cart: Cart | None) -> None:
 def claim_guest_cart(user) -> None:
     """On log-in, the guest cart from the cookie joins the account's cart."""
     cart = claim_cart(find_cart(token=cookie_token()), user.id)
-    g.larder_cart = cart
-    g.larder_cart_cookie = ""  # the account finds its cart now; the guest cookie is spent
+    request.environ[CART_KEY] = cart
+    request.environ[COOKIE_KEY] = ""  # the account finds its cart now; the guest cookie is spent
     remember_count(cart)
 
 
 def forget_cart() -> None:
     """On log-out the next visitor on this browser starts with an empty cart."""
-    g.larder_cart = None
-    g.larder_cart_cookie = ""
+    request.environ[CART_KEY] = None
+    request.environ[COOKIE_KEY] = ""
     session["cart_count"] = 0
 
 
 def write_cart_cookie(response):
-    token = g.get("larder_cart_cookie")
+    token = request.environ.get(COOKIE_KEY)
     if token is None:
         return response
     if token == "":

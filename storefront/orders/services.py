@@ -11,14 +11,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, render_template, url_for
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
 from storefront.clock import now
 from storefront.extensions import db
-from storefront.orders.mail import send_mail
+from storefront.orders.mail import absolute_url, render_email, send_mail
 from storefront.orders.models import (
     Order,
     OrderStatus,
@@ -190,8 +190,10 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
     if not locked.can_become(OrderStatus.CANCELLED):
         raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be cancelled.")
     label = actor_label(actor)
-    if locked.refundable_amount > 0:
-        _refund_through_gateway(locked, locked.refundable_amount, label)
+    owed = locked.refundable_amount
+    if owed > 0:
+        _refund_through_gateway(locked, owed, label)
+        locked.refunded_total += owed
     apply_cancel(locked, label, reason or "Cancelled")
     db.session.commit()
     return locked
@@ -266,8 +268,8 @@ def send_order_confirmation(order: Order) -> bool:
     if claimed.rowcount != 1:
         return False
     order = db.session.get(Order, order.id)
-    link = current_app.config["SITE_URL"].rstrip("/") + url_for("orders.guest_order", token=order.public_token)
-    body = render_template("email/order_confirmation.txt", order=order, link=link)
+    link = absolute_url("orders.guest_order", token=order.public_token)
+    body = render_email("email/order_confirmation.txt", order=order, link=link)
     try:
         send_mail(order.email, f"Your {current_app.config['STORE_NAME']} order {order.number}", body)
     except Exception:  # the order stays paid; staff can see the email did not go

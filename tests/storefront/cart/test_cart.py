@@ -1,0 +1,221 @@
+"""The cart as a shopper uses it: plain form posts, clear messages, nothing lost."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront import create_app
+from storefront.cart.current import COOKIE_NAME
+from storefront.cart.models import Cart, CartLine
+from storefront.extensions import db
+from tests.factories import make_product, make_user
+
+
+def _add(client, variant_id, quantity=1, **extra):
+    return client.post("/cart/add", data={"variant_id": variant_id, "quantity": quantity, **extra}, follow_redirects=True)
+
+
+def _count(client):
+    with client.session_transaction() as session:
+        return session.get("cart_count")
+
+
+def _cart() -> Cart:
+    return db.session.scalar(select(Cart))
+
+
+def test_adding_puts_the_product_in_the_cart(client):
+    product = make_product("lactase-drops", title="Lactase Drops", price=1250)
+    response = _add(client, product.variants[0].id, 2)
+    assert response.request.path == "/cart"
+    page = response.get_data(as_text=True)
+    assert "Lactase Drops" in page and "$25.00" in page
+    assert "Added Lactase Drops" in page
+
+
+def test_header_count_follows_every_change(client):
+    variant = make_product(stock=20).variants[0]
+    _add(client, variant.id, 3)
+    assert _count(client) == 3
+    client.post("/cart/update", data={"variant_id": variant.id, "quantity": 5})
+    assert _count(client) == 5
+    client.post("/cart/remove", data={"variant_id": variant.id})
+    assert _count(client) == 0
+
+
+def test_header_shows_the_count(client):
+    _add(client, make_product().variants[0].id, 2)
+    assert 'data-cart-count>2<' in client.get("/").get_data(as_text=True)
+
+
+def test_adding_twice_adds_up(client):
+    variant = make_product(stock=20).variants[0]
+    _add(client, variant.id, 2)
+    _add(client, variant.id, 3)
+    assert db.session.scalar(select(CartLine.quantity)) == 5
+
+
+def test_posted_price_is_ignored(client):
+    product = make_product(title="Fructose Assist", price=2400)
+    page = _add(client, product.variants[0].id, 1, price="1", unit_price="0.01", total="1", currency="JPY")
+    assert "$24.00" in page.get_data(as_text=True)
+    assert "¥" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("quantity", ["0", "-1", str(10**9), "abc", "", "1.5", "1e3"])
+def test_bad_quantity_gets_a_message_not_an_error(client, quantity):
+    variant = make_product().variants[0]
+    response = _add(client, variant.id, quantity)
+    assert response.status_code == 200
+    assert "Please choose a quantity between 1 and 99." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(CartLine)) == 0
+
+
+@pytest.mark.parametrize("variant_id", ["999999", "abc", "", "-3", str(10**12)])
+def test_unknown_variant_gets_a_message_not_an_error(client, variant_id):
+    response = _add(client, variant_id)
+    assert response.status_code == 200
+    assert "find that product" in response.get_data(as_text=True)
+
+
+def test_archived_product_cannot_be_added(client):
+    variant = make_product(status="archived").variants[0]
+    assert "find that product" in _add(client, variant.id).get_data(as_text=True)
+
+
+def test_quantity_is_capped_by_stock_with_a_message(client):
+    variant = make_product(title="Iron Bisglycinate", stock=3).variants[0]
+    page = _add(client, variant.id, 5).get_data(as_text=True)
+    assert "Only 3 of Iron Bisglycinate available, so your cart has 3." in page
+    assert db.session.scalar(select(CartLine.quantity)) == 3
+
+
+def test_sold_out_variant_gets_a_message(client):
+    variant = make_product(title="Sencha Tea", stock=0).variants[0]
+    assert "Sorry, Sencha Tea is sold out." in _add(client, variant.id).get_data(as_text=True)
+
+
+def test_update_to_zero_removes_the_line(client):
+    variant = make_product().variants[0]
+    _add(client, variant.id, 2)
+    page = client.post("/cart/update", data={"variant_id": variant.id, "quantity": "0"}, follow_redirects=True)
+    assert "Your cart is empty" in page.get_data(as_text=True)
+
+
+def test_update_with_bad_quantity_keeps_the_line(client):
+    variant = make_product().variants[0]
+    _add(client, variant.id, 2)
+    page = client.post("/cart/update", data={"variant_id": variant.id, "quantity": "lots"}, follow_redirects=True)
+    assert "Please choose a quantity" in page.get_data(as_text=True)
+    assert db.session.scalar(select(CartLine.quantity)) == 2
+
+
+def test_article_ref_becomes_the_attribution(client):
+    _add(client, make_product().variants[0].id, ref="article:magnesium-for-back-pain")
+    assert _cart().attribution == "article:magnesium-for-back-pain"
+
+
+@pytest.mark.parametrize("ref", ["javascript:alert(1)", "article:", "article:UPPER", "product:x", "article:" + "a" * 121,
+                                 "article:ok<script>"])
+def test_malformed_ref_is_ignored(client, ref):
+    _add(client, make_product().variants[0].id, ref=ref)
+    assert _cart().attribution is None
+
+
+def test_last_article_that_added_wins(client):
+    """Last touch: the article that most recently sent the shopper to the cart gets the order."""
+    _add(client, make_product().variants[0].id, ref="article:first-article")
+    _add(client, make_product().variants[0].id)  # no ref: keeps the article
+    assert _cart().attribution == "article:first-article"
+    _add(client, make_product().variants[0].id, ref="article:second-article")
+    assert _cart().attribution == "article:second-article"
+
+
+def test_cart_cookie_is_signed(client):
+    _add(client, make_product().variants[0].id)
+    cookie = client.get_cookie(COOKIE_NAME)
+    assert cookie is not None and cookie.http_only
+    assert cookie.value != _cart().token and "." in cookie.value  # token + signature
+
+
+def test_tampered_cookie_finds_no_cart(client, app):
+    _add(client, make_product().variants[0].id)
+    token = _cart().token
+    client.set_cookie(COOKIE_NAME, token)  # the bare token without the signature
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+
+
+def test_cart_survives_a_server_restart(client, app):
+    variant = make_product(title="Garlic Oil").variants[0]
+    _add(client, variant.id, 2)
+    cookie = client.get_cookie(COOKIE_NAME).value
+    restarted = create_app({
+        "LARDER_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+    })
+    fresh = restarted.test_client()
+    fresh.set_cookie(COOKIE_NAME, cookie)
+    page = fresh.get("/cart").get_data(as_text=True)
+    assert "Garlic Oil" in page
+    with restarted.app_context():
+        db.engine.dispose()
+
+
+def test_guest_cart_merges_into_the_account_on_log_in(client):
+    user = make_user("merge@example.com", password="correct horse battery")
+    mine = make_product(title="Account Item", stock=10).variants[0]
+    guest_item = make_product(title="Guest Item", stock=10).variants[0]
+    shared = make_product(title="Shared Item", stock=4).variants[0]
+    account_cart = Cart(user_id=user.id)
+    account_cart.lines = [CartLine(variant_id=mine.id, quantity=1), CartLine(variant_id=shared.id, quantity=3)]
+    db.session.add(account_cart)
+    db.session.commit()
+
+    _add(client, guest_item.id, 2, ref="article:guest-read")
+    _add(client, shared.id, 3)
+    client.post("/account/login", data={"email": "merge@example.com", "password": "correct horse battery"})
+
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Account Item" in page and "Guest Item" in page and "Shared Item" in page
+    carts = list(db.session.scalars(select(Cart)))
+    assert len(carts) == 1 and carts[0].user_id == user.id
+    quantities = {line.variant_id: line.quantity for line in carts[0].lines}
+    assert quantities == {mine.id: 1, guest_item.id: 2, shared.id: 4}  # 3 + 3 capped by stock 4
+    assert carts[0].attribution == "article:guest-read"
+    assert _count(client) == 7
+
+
+def test_guest_cart_becomes_the_account_cart_when_it_has_none(client):
+    make_user("new@example.com", password="correct horse battery")
+    _add(client, make_product().variants[0].id, 2)
+    client.post("/account/login", data={"email": "new@example.com", "password": "correct horse battery"})
+    cart = _cart()
+    assert cart.user_id is not None and cart.quantity == 2
+
+
+def test_log_out_leaves_an_empty_cart_on_the_browser(client):
+    make_user("out@example.com", password="correct horse battery")
+    client.post("/account/login", data={"email": "out@example.com", "password": "correct horse battery"})
+    _add(client, make_product().variants[0].id, 2)
+    client.post("/account/logout")
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+    assert _count(client) == 0
+
+
+def test_cart_page_query_count_does_not_grow_with_lines(client, count_queries):
+    _add(client, make_product().variants[0].id)
+    with count_queries() as one:
+        client.get("/cart")
+    for _ in range(6):
+        _add(client, make_product().variants[0].id)
+    with count_queries() as seven:
+        client.get("/cart")
+    assert seven.count == one.count
+    assert one.count <= 8
+
+
+def test_empty_cart_page_is_friendly(client):
+    page = client.get("/cart")
+    assert page.status_code == 200 and "Your cart is empty" in page.get_data(as_text=True)
