@@ -8,11 +8,12 @@ from storefront.admin.access import guard_admin_request  # noqa: E402
 
 bp.before_request(guard_admin_request)
 
-from storefront.admin.views import catalog, dashboard, settings  # noqa: E402, F401
+from storefront.admin.views import articles, catalog, dashboard, settings  # noqa: E402, F401
 
 
 def init_app(app) -> None:
-    """CLI commands and the CTA click counter."""
+    """CLI commands, article revisions and the CTA click counter."""
+    from storefront.admin.articles import connect_revisions
     from storefront.admin.cli import import_products
     from storefront.admin.tracking import init_tracking
     from storefront.cli import larder
@@ -20,3 +21,4 @@ def init_app(app) -> None:
     if "import-products" not in larder.commands:
         larder.add_command(import_products)
     init_tracking(app)
+    connect_revisions()

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from storefront.admin import bp
 from storefront.admin.access import EDITORS, staff_required
@@ -72,9 +73,9 @@ def _currency() -> str:
 
 
 def _choices(form: ProductForm) -> None:
-    form.tags.choices = [(t.id, t.name) for t in db.session.scalars(select(DietTag).order_by(DietTag.name))]
+    form.tags.choices = [SelectChoice(t.id, t.name) for t in db.session.scalars(select(DietTag).order_by(DietTag.name))]
     form.collections.choices = [
-        (c.id, c.title)
+        SelectChoice(c.id, c.title)
         for c in db.session.scalars(select(Collection).where(Collection.rule.is_(None)).order_by(Collection.title))
     ]
 

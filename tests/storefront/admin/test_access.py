@@ -29,7 +29,15 @@ EDITOR_RULES = [p for p in ADMIN_RULES if "editor" in p.values[2]]
 @pytest.fixture
 def admin_url(app, product, collection, tag):
     """Build a URL for an admin endpoint, filling its parameters with ids of real rows."""
+    from blog.services import save_article
+    from storefront.admin.models import ArticleRevision
+    from storefront.extensions import db
+
+    article = save_article(None, source="[[product:magnesium-glycinate]]", title="Linked").article
+    save_article(article, source="Changed.\n\n[[product:magnesium-glycinate]]", title="Linked")
     ids = {
+        "article_id": article.id,
+        "revision_id": db.session.scalars(db.select(ArticleRevision.id)).first(),
         "product_id": product.id,
         "variant_id": product.variants[0].id,
         "image_id": product.images[0].id,

@@ -1,0 +1,183 @@
+"""Editorial actions the staff workspace adds to the blog: revisions, restore, review queue,
+suggested products. Saving, publishing and previewing stay the blog's own services."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import has_request_context
+from sqlalchemy import case, func, literal, or_, select
+
+from blog.models import Article, ArticleStatus, aware
+from blog.services import SaveResult, article_saving, save_article
+from storefront.admin.models import ArticleRevision
+from storefront.catalog.models import Product, ProductStatus
+from storefront.clock import now
+from storefront.extensions import db
+
+SUGGEST_WORDS = 25
+_WORD = re.compile(r"[a-z][a-z-]{3,}")
+_STOP = frozenset(
+    """about above after again against also always among another because been before being below
+    between both cannot could does doing down during each either enough even every from further
+    have having here however into itself just least less many might more most much must never
+    often only other ought over own same shall should since some such than that their them then
+    there these they this those though through thus under until upon very want were what when where
+    which while whom whose will with within without would your yours people product products make
+    made take help helps like feel find good great keep know need look more time used using well
+    work works first last year years day days week weeks page read article low fodmap diet""".split()  # noqa: SIM905
+)
+
+
+# ---------------------------------------------------------------- revisions
+
+
+def _editor_email() -> str:
+    # The signal has no user argument; the workspace knows who is editing.
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user.email
+    return ""
+
+
+def snapshot_article(article: Article) -> ArticleRevision | None:
+    """Keep the version about to be replaced (skipped when it equals the latest kept one)."""
+    latest = db.session.scalar(
+        select(ArticleRevision)
+        .where(ArticleRevision.article_id == article.id)
+        .order_by(ArticleRevision.id.desc())
+        .limit(1)
+    )
+    if latest is not None and (latest.title, latest.dek, latest.body_source) == (
+        article.title, article.dek or "", article.body_source or "",
+    ):
+        return None
+    revision = ArticleRevision(
+        article_id=article.id,
+        title=article.title,
+        dek=article.dek or "",
+        body_source=article.body_source or "",
+        version_of=article.updated_at,
+        replaced_by=_editor_email(),
+    )
+    db.session.add(revision)
+    return revision
+
+
+def _on_article_saving(sender: Article, **_kwargs) -> None:
+    snapshot_article(sender)
+
+
+def connect_revisions() -> None:
+    """Keep a revision on every save of an existing article (idempotent)."""
+    article_saving.connect(_on_article_saving, weak=False)
+
+
+def revisions_of(article: Article) -> list[ArticleRevision]:
+    return list(
+        db.session.scalars(
+            select(ArticleRevision)
+            .where(ArticleRevision.article_id == article.id)
+            .order_by(ArticleRevision.id.desc())
+        )
+    )
+
+
+def restore_revision(article: Article, revision: ArticleRevision) -> SaveResult:
+    """Make a kept version current again; the version it replaces is kept in turn."""
+    if revision.article_id != article.id:
+        raise ValueError("That revision belongs to another article.")
+    return save_article(
+        article,
+        source=revision.body_source,
+        title=revision.title,
+        dek=revision.dek,
+        allow_unknown_products=article.status == ArticleStatus.DRAFT,
+    )
+
+
+# ---------------------------------------------------------------- review queue
+
+
+@dataclass(frozen=True)
+class ReviewDue:
+    article: Article
+    last_reviewed: datetime | None
+    days_since: int
+
+
+def review_due_articles(max_age_days: int) -> list[ReviewDue]:
+    """Health articles (not drafts) whose last medical review is older than max_age_days."""
+    cutoff = now() - timedelta(days=max_age_days)
+    reviewed = func.coalesce(Article.last_reviewed_at, Article.published_at, Article.created_at)
+    rows = db.session.scalars(
+        select(Article)
+        .where(
+            Article.has_disclaimer.is_(True),
+            Article.status != ArticleStatus.DRAFT,
+            reviewed < cutoff,
+        )
+        .order_by(reviewed)
+    )
+    found = []
+    for article in rows:
+        last = article.last_reviewed_at or article.published_at or article.created_at
+        days = (now() - aware(last)).days if last else max_age_days
+        found.append(ReviewDue(article, article.last_reviewed_at, days))
+    return found
+
+
+def mark_reviewed(article: Article, at: datetime | None = None) -> Article:
+    """Record that a medical reviewer has checked the article today."""
+    article.last_reviewed_at = at or now()
+    db.session.commit()
+    return article
+
+
+# ---------------------------------------------------------------- suggested products
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    slug: str
+    title: str
+    score: int
+
+
+def article_keywords(text: str, limit: int = SUGGEST_WORDS) -> list[str]:
+    """The article's most frequent meaningful words (shortcodes and markup left out)."""
+    text = re.sub(r"\[\[[^\]]*\]\]|\(https?://[^)]*\)", " ", text.lower())
+    counts = Counter(w.strip("-") for w in _WORD.findall(text) if w.strip("-") not in _STOP)
+    return [w for w, _ in counts.most_common(limit) if len(w) >= 4]
+
+
+def suggested_products(title: str, source: str, exclude: list[str] = (), limit: int = 6) -> list[Suggestion]:
+    """Active products whose title, tags or ingredients share words with the article, best
+    first: one query, with a weighted score (title 3, tags and brand 2, ingredients 1)."""
+    words = article_keywords(f"{title} {title} {source}")
+    if not words:
+        return []
+    score = literal(0)
+    matches = []
+    for word in words:
+        pattern = f"%{word}%"
+        title_hit = func.lower(Product.title).like(pattern)
+        tag_hit = func.lower(Product.search_keywords).like(pattern)
+        ingredient_hit = func.lower(Product.ingredients).like(pattern)
+        score = score + case((title_hit, 3), else_=0) + case((tag_hit, 2), else_=0) + case((ingredient_hit, 1), else_=0)
+        matches += [title_hit, tag_hit, ingredient_hit]
+    score = score.label("score")
+    stmt = (
+        select(Product.slug, Product.title, score)
+        .where(Product.status == ProductStatus.ACTIVE, or_(*matches))
+        .order_by(score.desc(), Product.title)
+        .limit(limit)
+    )
+    if exclude:
+        stmt = stmt.where(Product.slug.not_in(list(exclude)))
+    return [Suggestion(slug, title, int(s)) for slug, title, s in db.session.execute(stmt)]

@@ -1,0 +1,237 @@
+"""The article editor: Markdown with server preview, product picker, suggestions, scheduling,
+revisions and the medical review queue. Editors and admins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, or_, select
+from wtforms.fields.choices import SelectChoice
+
+from blog.models import Article, ArticleStatus, Author
+from blog.services import (
+    ArticleValidationError,
+    preview_article,
+    publish_article,
+    save_article,
+    unpublish_article,
+)
+from storefront.admin import bp
+from storefront.admin.access import EDITORS, staff_required
+from storefront.admin.articles import (
+    mark_reviewed,
+    restore_revision,
+    review_due_articles,
+    revisions_of,
+    suggested_products,
+)
+from storefront.admin.forms import ArticleForm, ConfirmForm
+from storefront.admin.models import ArticleRevision
+from storefront.catalog.admin_services import search_products_for_picker
+from storefront.extensions import db
+from storefront.site_settings import get_site_settings
+
+PER_PAGE = 25
+
+
+def get_article_or_404(article_id: int) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None:
+        abort(404)
+    return article
+
+
+def _author_choices(form: ArticleForm) -> None:
+    authors = db.session.execute(select(Author.slug, Author.name, Author.credentials).order_by(Author.name)).all()
+    choices = [SelectChoice("", "— None —")] + [
+        SelectChoice(slug, f"{name}, {cred}" if cred else name) for slug, name, cred in authors
+    ]
+    form.author.choices = choices
+    form.reviewer.choices = choices
+
+
+def _fill_from_article(form: ArticleForm, article: Article) -> None:
+    form.title.data = article.title
+    form.slug.data = article.slug
+    form.dek.data = article.dek
+    form.body.data = article.body_source
+    form.tags.data = ", ".join(t.name for t in article.tags)
+    form.author.data = article.author.slug if article.author else ""
+    form.reviewer.data = article.reviewer.slug if article.reviewer else ""
+    form.last_reviewed.data = article.last_reviewed_at.date() if article.last_reviewed_at else None
+    form.seo_title.data = article.seo_title
+    form.seo_description.data = article.seo_description
+    if article.status == ArticleStatus.SCHEDULED and article.published_at:
+        form.publish_at.data = article.published_at.replace(tzinfo=None)
+
+
+@bp.get("/articles")
+@staff_required(*EDITORS)
+def articles():
+    status = request.args.get("status", "")
+    q = (request.args.get("q") or "").strip()[:200]
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    stmt = select(Article)
+    if status in {s.value for s in ArticleStatus}:
+        stmt = stmt.where(Article.status == status)
+    if q:
+        pattern = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(Article.title).like(pattern), Article.slug.like(pattern)))
+    result = db.paginate(stmt.order_by(Article.updated_at.desc(), Article.id.desc()), page=page,
+                         per_page=PER_PAGE, error_out=False)
+    return render_template("admin/articles/list.html", result=result, status=status, q=q,
+                           statuses=[s.value for s in ArticleStatus])
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def article_new():
+    return _editor(None)
+
+
+@bp.route("/articles/<int:article_id>", methods=["GET", "POST"])
+@staff_required(*EDITORS)
+def article_edit(article_id: int):
+    return _editor(get_article_or_404(article_id))
+
+
+def _editor(article: Article | None):
+    form = ArticleForm()
+    _author_choices(form)
+    if request.method == "GET" and article is not None:
+        _fill_from_article(form, article)
+    action = request.form.get("action", "save") if request.method == "POST" else None
+    context = {"preview": None, "picker_results": None, "messages": [], "warnings": []}
+    status = 200
+    if action == "preview":
+        context["preview"] = preview_article(form.body.data or "", (form.slug.data or (article.slug if article else "preview")))
+    elif action == "pick":
+        q = (form.picker_q.data or "").strip()[:200]
+        context["picker_results"] = search_products_for_picker(q) if q else []
+    elif action in ("save", "publish"):
+        if form.validate():
+            try:
+                result = _save(article, form)
+            except ArticleValidationError as exc:
+                context["messages"], status = exc.messages, 422
+            else:
+                article = result.article
+                if action == "publish":
+                    try:
+                        publish_article(article, at=_publish_moment(form))
+                    except ArticleValidationError as exc:
+                        flash("Saved, but not published:", "error")
+                        for message in exc.messages:
+                            flash(message, "error")
+                        return redirect(url_for("admin.article_edit", article_id=article.id))
+                    flash("Scheduled." if article.status == ArticleStatus.SCHEDULED else "Published.", "success")
+                else:
+                    flash("Saved.", "success")
+                for warning in result.warnings:
+                    flash(warning, "warning")
+                return redirect(url_for("admin.article_edit", article_id=article.id))
+        else:
+            status = 422
+    elif action is not None:
+        abort(400)
+    linked = [link.product_slug for link in article.product_links] if article is not None else []
+    context["suggestions"] = suggested_products(form.title.data or "", form.body.data or "", exclude=linked)
+    return render_template(
+        "admin/articles/edit.html", form=form, article=article, confirm=ConfirmForm(),
+        revision_count=len(revisions_of(article)) if article is not None else 0, **context,
+    ), status
+
+
+def _publish_moment(form: ArticleForm) -> datetime | None:
+    return form.publish_at.data.replace(tzinfo=UTC) if form.publish_at.data else None
+
+
+def _save(article: Article | None, form: ArticleForm):
+    reviewed = form.last_reviewed.data
+    return save_article(
+        article,
+        source=form.body.data or "",
+        title=form.title.data or "",
+        dek=form.dek.data or "",
+        slug=(form.slug.data or "").strip() or None,
+        author=form.author.data or "",
+        reviewer=form.reviewer.data or "",
+        tags=[t for t in (form.tags.data or "").split(",") if t.strip()],
+        seo_title=form.seo_title.data or "",
+        seo_description=form.seo_description.data or "",
+        last_reviewed_at=datetime.combine(reviewed, time(), tzinfo=UTC) if reviewed else None,
+        allow_unknown_products=True,
+    )
+
+
+@bp.post("/articles/preview")
+@staff_required(*EDITORS)
+def article_live_preview():
+    """JSON for the editor's live preview (JavaScript); the Preview button needs no JS."""
+    source = request.form.get("body", "")[:200_000]
+    slug = (request.form.get("slug") or "preview")[:160]
+    preview = preview_article(source, slug)
+    return {"html": str(preview.html), "errors": preview.errors, "warnings": preview.warnings,
+            "word_count": preview.word_count, "reading_minutes": preview.reading_minutes}
+
+
+@bp.post("/articles/<int:article_id>/unpublish")
+@staff_required(*EDITORS)
+def article_unpublish(article_id: int):
+    article = get_article_or_404(article_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    unpublish_article(article)
+    flash("Back to draft: the article is no longer public.", "success")
+    return redirect(url_for("admin.article_edit", article_id=article.id))
+
+
+@bp.get("/articles/<int:article_id>/revisions")
+@staff_required(*EDITORS)
+def article_revisions(article_id: int):
+    article = get_article_or_404(article_id)
+    return render_template("admin/articles/revisions.html", article=article, revisions=revisions_of(article),
+                           confirm=ConfirmForm())
+
+
+@bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/restore")
+@staff_required(*EDITORS)
+def article_restore(article_id: int, revision_id: int):
+    article = get_article_or_404(article_id)
+    revision = db.session.get(ArticleRevision, revision_id)
+    if revision is None or revision.article_id != article.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        restore_revision(article, revision)
+    except ArticleValidationError as exc:
+        flash("That version cannot be restored as it is:", "error")
+        for message in exc.messages:
+            flash(message, "error")
+        return redirect(url_for("admin.article_revisions", article_id=article.id))
+    flash("Version restored; the replaced text is kept as a revision.", "success")
+    return redirect(url_for("admin.article_edit", article_id=article.id))
+
+
+@bp.get("/review-due")
+@staff_required(*EDITORS)
+def review_due():
+    days = int(get_site_settings().review_max_age_days or 365)
+    return render_template("admin/articles/review_due.html", due=review_due_articles(days), days=days,
+                           confirm=ConfirmForm())
+
+
+@bp.post("/articles/<int:article_id>/reviewed")
+@staff_required(*EDITORS)
+def article_mark_reviewed(article_id: int):
+    article = get_article_or_404(article_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mark_reviewed(article)
+    flash(f"“{article.title}” marked as reviewed today.", "success")
+    return redirect(url_for("admin.review_due"))

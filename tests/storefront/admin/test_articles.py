@@ -1,0 +1,154 @@
+"""The article editor: save, preview without JavaScript, picker, publish rules, schedule,
+revisions, the review queue and suggested products."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from blog.models import Article
+from blog.services import publish_article, save_article
+from storefront.admin.models import ArticleRevision
+from storefront.clock import now
+from storefront.extensions import db
+from tests.factories import make_product
+
+BODY = "Magnesium helps some people sleep.\n\n[[product:magnesium-glycinate]]\n"
+
+
+def _form(**overrides):
+    data = {"title": "Magnesium for sleep", "slug": "", "dek": "A short guide.", "body": BODY,
+            "tags": "supplements", "author": "", "reviewer": "", "last_reviewed": "", "seo_title": "",
+            "seo_description": "", "publish_at": "", "picker_q": "", "action": "save"}
+    data.update(overrides)
+    return data
+
+
+def _article(slug="magnesium-for-sleep"):
+    return db.session.scalar(select(Article).where(Article.slug == slug))
+
+
+def test_editor_saves_a_draft(as_editor, product):
+    response = as_editor.post("/admin/articles/new", data=_form())
+    assert response.status_code == 302
+    article = _article()
+    assert article.status == "draft"
+    assert [link.product_slug for link in article.product_links] == ["magnesium-glycinate"]
+
+
+def test_preview_button_renders_live_cards_without_saving(as_editor, product):
+    response = as_editor.post("/admin/articles/new", data=_form(action="preview"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "cta-card" in page and "Magnesium Glycinate" in page
+    assert "Magnesium helps some people sleep." in page  # the source stays in the editor
+    assert db.session.scalar(select(Article.id)) is None
+
+
+def test_live_preview_endpoint_returns_html(as_editor, product):
+    response = as_editor.post("/admin/articles/preview", data={"body": BODY, "slug": "x"})
+    assert response.status_code == 200
+    assert "Magnesium Glycinate" in response.get_json()["html"]
+
+
+def test_picker_without_javascript_lists_shortcodes_and_keeps_the_text(as_editor, product):
+    response = as_editor.post("/admin/articles/new", data=_form(action="pick", picker_q="magnesium", body="Draft text"))
+    page = response.get_data(as_text=True)
+    assert "[[product:magnesium-glycinate]]" in page
+    assert "Draft text" in page
+
+
+def test_picker_json_for_javascript(as_editor, product):
+    data = as_editor.get("/admin/products/picker?q=glycinate&format=json").get_json()
+    assert data["results"][0]["shortcode"] == "[[product:magnesium-glycinate]]"
+
+
+def test_publishing_is_refused_for_an_unknown_product_naming_it(as_editor, product):
+    as_editor.post("/admin/articles/new", data=_form(body="Try [[shop-now:no-such-thing|this]] today."))
+    article = _article()
+    response = as_editor.post(f"/admin/articles/{article.id}", data=_form(
+        body="Try [[shop-now:no-such-thing|this]] today.", action="publish"), follow_redirects=True)
+    assert "no-such-thing" in response.get_data(as_text=True)
+    db.session.refresh(article)
+    assert article.status == "draft"
+
+
+def test_publishing_is_refused_for_an_archived_product(as_editor, product):
+    as_editor.post("/admin/articles/new", data=_form())
+    product.status = "archived"
+    db.session.commit()
+    article = _article()
+    response = as_editor.post(f"/admin/articles/{article.id}", data=_form(action="publish"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "magnesium-glycinate" in page and "archived" in page
+    db.session.refresh(article)
+    assert article.status == "draft"
+
+
+def test_publish_makes_the_article_public_with_its_card(as_editor, client, product):
+    as_editor.post("/admin/articles/new", data=_form(action="publish"))
+    article = _article()
+    assert article.status == "published"
+    page = client.get(f"/blog/{article.slug}").get_data(as_text=True)
+    assert "Magnesium Glycinate" in page
+
+
+def test_future_publish_date_schedules_the_article(as_editor, product):
+    later = (now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    as_editor.post("/admin/articles/new", data=_form(action="publish", publish_at=later))
+    assert _article().status == "scheduled"
+
+
+def test_every_save_keeps_the_previous_version_and_any_can_be_restored(as_editor, product):
+    as_editor.post("/admin/articles/new", data=_form(body="First version."))
+    article = _article()
+    as_editor.post(f"/admin/articles/{article.id}", data=_form(body="Second version."))
+    as_editor.post(f"/admin/articles/{article.id}", data=_form(body="Third version."))
+    revisions = list(db.session.scalars(select(ArticleRevision).order_by(ArticleRevision.id)))
+    assert [r.body_source for r in revisions] == ["First version.", "Second version."]
+    assert revisions[0].replaced_by == "editor@example.com"
+    page = as_editor.get(f"/admin/articles/{article.id}/revisions").get_data(as_text=True)
+    assert "First version." in page
+    as_editor.post(f"/admin/articles/{article.id}/revisions/{revisions[0].id}/restore")
+    db.session.refresh(article)
+    assert article.body_source == "First version."
+    kept = db.session.scalars(select(ArticleRevision.body_source).order_by(ArticleRevision.id.desc())).first()
+    assert kept == "Third version."
+
+
+def test_review_queue_lists_health_articles_reviewed_too_long_ago(as_editor, product):
+    old = save_article(None, source="Gut health.", title="Old health piece", tags=["health"],
+                       last_reviewed_at=now() - timedelta(days=400)).article
+    publish_article(old)
+    fresh = save_article(None, source="Gut health.", title="Fresh health piece", tags=["health"],
+                         last_reviewed_at=now() - timedelta(days=10)).article
+    publish_article(fresh)
+    recipe = save_article(None, source="Soup.", title="Old recipe", last_reviewed_at=now() - timedelta(days=900)).article
+    publish_article(recipe)
+    page = as_editor.get("/admin/review-due").get_data(as_text=True)
+    assert "Old health piece" in page
+    assert "Fresh health piece" not in page and "Old recipe" not in page
+    as_editor.post(f"/admin/articles/{old.id}/reviewed")
+    page = as_editor.get("/admin/review-due").get_data(as_text=True)
+    assert "Every health article has been reviewed" in page
+
+
+def test_suggested_products_match_the_articles_words(as_editor, product):
+    make_product("rice-crackers", title="Seeded Rice Crackers", ingredients="Rice, seeds")
+    page = as_editor.post("/admin/articles/new", data=_form(action="preview", body="Why magnesium glycinate at night?")).get_data(as_text=True)
+    suggestions = page.split('id="suggest-heading"')[1]
+    assert "[[product:magnesium-glycinate]]" in suggestions
+    assert "rice-crackers" not in suggestions
+
+
+def test_suggestions_take_one_query(app, product, count_queries):
+    from storefront.admin.articles import suggested_products
+
+    for i in range(20):
+        make_product(f"magnesium-{i}", title=f"Magnesium {i}", commit=False)
+    db.session.commit()
+    with count_queries() as c:
+        found = suggested_products("Magnesium", "magnesium for cramps and sleep " * 10)
+    assert c.count == 1
+    assert len(found) == 6

@@ -1,0 +1,113 @@
+"""Image uploads: real images are stored as clean WebP; anything else is refused with a reason."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from storefront.catalog.images import ImageRejected, clean_image, read_upload
+from storefront.catalog.models import ProductImage
+from storefront.extensions import db
+from tests.storefront.admin.conftest import png_bytes
+
+
+def _upload(client, product, data: bytes, filename: str = "photo.png", alt: str = "A jar"):
+    return client.post(
+        f"/admin/products/{product.id}/images",
+        data={"image-image": (io.BytesIO(data), filename), "image-alt": alt},
+        content_type="multipart/form-data",
+    )
+
+
+def _new_images(product):
+    return list(db.session.scalars(
+        select(ProductImage).where(ProductImage.product_id == product.id, ProductImage.path.like("uploads/%"))
+    ))
+
+
+def test_png_upload_is_stored_as_resized_webp(app, as_admin, product):
+    response = _upload(as_admin, product, png_bytes(size=(2400, 1200)))
+    assert response.status_code == 302
+    [image] = _new_images(product)
+    stored = Path(app.config["UPLOAD_FOLDER"]) / image.path.removeprefix("uploads/")
+    with Image.open(stored) as img:
+        assert img.format == "WEBP"
+        assert img.size == (1600, 800)
+    assert (image.width, image.height, image.alt) == (1600, 800, "A jar")
+    assert as_admin.get("/" + image.path).status_code == 200
+
+
+def test_exif_metadata_is_stripped(app, as_admin, product):
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"  # Make
+    exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # GPS
+    data = png_bytes(fmt="JPEG", exif=exif.tobytes())
+    assert _upload(as_admin, product, data, "photo.jpg").status_code == 302
+    [image] = _new_images(product)
+    stored = Path(app.config["UPLOAD_FOLDER"]) / image.path.removeprefix("uploads/")
+    with Image.open(stored) as img:
+        assert not img.getexif()
+        assert "exif" not in img.info
+    assert b"SpyCam" not in stored.read_bytes()
+
+
+def test_non_image_is_refused_with_a_message(as_admin, product):
+    response = _upload(as_admin, product, b"%PDF-1.7 not an image at all", "menu.png")
+    assert response.status_code == 422
+    assert "not an image we can read" in response.get_data(as_text=True)
+    assert _new_images(product) == []
+
+
+def test_svg_is_refused(as_admin, product):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    response = _upload(as_admin, product, svg, "logo.svg")
+    assert response.status_code == 422
+    assert "SVG files are not accepted" in response.get_data(as_text=True)
+
+
+def test_too_large_file_is_refused(app, as_admin, product):
+    app.config["MAX_IMAGE_BYTES"] = 1024
+    try:
+        response = _upload(as_admin, product, png_bytes(size=(400, 400), color=(1, 2, 3)) + b"\0" * 2048)
+    finally:
+        app.config.pop("MAX_IMAGE_BYTES")
+    assert response.status_code == 422
+    assert "larger than" in response.get_data(as_text=True)
+
+
+def test_decompression_bomb_is_refused():
+    # A tiny file that declares an enormous canvas: refused before any pixel is decoded.
+    buf = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(buf, format="PNG")
+    with pytest.raises(ImageRejected, match="megapixels|too large"):
+        clean_image(buf.getvalue())
+
+
+def test_truncated_image_is_refused():
+    data = png_bytes(size=(300, 300))[:200]
+    with pytest.raises(ImageRejected):
+        clean_image(data)
+
+
+def test_empty_upload_is_refused():
+    with pytest.raises(ImageRejected, match="empty"):
+        read_upload(io.BytesIO(b""), "x.png")
+
+
+def test_upload_without_alt_text_is_refused(as_admin, product):
+    response = _upload(as_admin, product, png_bytes(), alt="")
+    assert response.status_code == 422
+    assert "Describe the image" in response.get_data(as_text=True)
+
+
+def test_removing_an_image_deletes_its_file(app, as_admin, product):
+    _upload(as_admin, product, png_bytes())
+    [image] = _new_images(product)
+    stored = Path(app.config["UPLOAD_FOLDER"]) / image.path.removeprefix("uploads/")
+    assert stored.exists()
+    as_admin.post(f"/admin/products/{product.id}/images/{image.id}/delete")
+    assert not stored.exists()
