@@ -1,0 +1,77 @@
+"""Every state-changing route refuses a request without a CSRF token, including routes added later.
+
+The URL map is enumerated at test time, so a new POST/PUT/PATCH/DELETE route anywhere in the app
+is covered without touching this file. The only exemption is the Stripe webhook, which Stripe
+cannot give our token to and which is authenticated by its signature instead (tests/storefront/
+checkout/test_stripe.py proves bad signatures are refused).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from werkzeug.routing import Rule
+
+from tests.factories import make_product, make_user
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+EXEMPT = {"checkout.stripe_webhook"}
+SAMPLE_VALUES = {"Integer": 1, "Float": 1.0, "UUID": "00000000-0000-0000-0000-000000000000"}
+
+
+def _state_changing_routes(app) -> list[tuple[str, str, Rule]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in EXEMPT or rule.endpoint == "static":
+            continue
+        for method in sorted(STATE_CHANGING & (rule.methods or set())):
+            routes.append((rule.endpoint, method, rule))
+    return routes
+
+
+def _url(rule: Rule) -> str:
+    values = {}
+    for name in rule.arguments:
+        converter = type(rule._converters[name]).__name__.removesuffix("Converter")
+        values[name] = SAMPLE_VALUES.get(converter, "sample")
+    return rule.build(values, append_unknown=False)[1]
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_app_has_state_changing_routes_to_check(app):
+    endpoints = {endpoint for endpoint, _, _ in _state_changing_routes(app)}
+    assert {"cart.add", "checkout.start", "accounts.login", "accounts.logout"} <= endpoints
+
+
+def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, client, auth, csrf_on):
+    # Signed in as an admin, so a refusal cannot be a log-in redirect or a 403 in disguise.
+    auth.login(make_user("csrf-admin@example.com", role="admin"))
+    unprotected = []
+    for endpoint, method, rule in _state_changing_routes(app):
+        response = client.open(_url(rule), method=method, data={"anything": "1"})
+        if response.status_code != 400 or b"form expired" not in response.data:
+            unprotected.append(f"{method} {rule.rule} ({endpoint}) -> {response.status_code}")
+    assert not unprotected, "Routes that accept a request without a CSRF token:\n" + "\n".join(unprotected)
+
+
+def test_a_wrong_token_is_refused_too(client, csrf_on):
+    variant = make_product().variants[0]
+    client.get("/cart")
+    response = client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1, "csrf_token": "forged"})
+    assert response.status_code == 400
+
+
+def test_the_same_request_with_the_page_token_is_accepted(client, csrf_on):
+    """Proves the check above fails for the missing token, not for some other reason."""
+    product = make_product("token-check")
+    page = client.get(f"/products/{product.slug}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/cart/add", data={"variant_id": product.variants[0].id, "quantity": 1, "csrf_token": token})
+    assert response.status_code == 302
