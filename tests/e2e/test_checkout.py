@@ -1,0 +1,77 @@
+"""A shopper in Chromium: from an article's "Shop now" to a confirmed order with the demo gateway.
+
+The article click is simulated by the URL an article CTA links to (`?ref=article:<slug>`), so this
+test does not depend on the blog.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from storefront.catalog.models import Variant
+from storefront.extensions import db
+from storefront.orders.models import Order
+from tests.factories import make_product
+
+pytestmark = pytest.mark.e2e
+
+ARTICLE_REF = "article:magnesium-for-back-pain"
+
+
+def test_article_shop_now_to_confirmed_order(page, live_server, accessible):
+    product = make_product("magnesium-glycinate", title="Magnesium Glycinate", price=2199, stock=10, certified=True)
+    variant_id = product.variants[0].id
+
+    page.goto(f"/products/magnesium-glycinate?ref={ARTICLE_REF}")
+    page.get_by_label("Quantity").fill("2")
+    page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
+
+    page.wait_for_url(re.compile(r"/cart$"))
+    assert page.get_by_role("link", name="Magnesium Glycinate").is_visible()
+    assert page.locator("[data-cart-count]").inner_text() == "2"
+    accessible(page)
+
+    page.get_by_role("link", name="Check out").click()
+    page.wait_for_url(re.compile(r"/checkout$"))
+    accessible(page)
+    page.get_by_label("Email").fill("reader@example.com")
+    page.get_by_label("Full name").fill("Rea Der")
+    page.get_by_label("Address", exact=True).fill("12 Oak Lane")
+    page.get_by_label("City").fill("Portland")
+    page.get_by_label("ZIP / postcode").fill("97201")
+    page.get_by_role("radio", name=re.compile("Express delivery")).check()
+    page.get_by_role("button", name="Continue to payment").click()
+
+    page.wait_for_url(re.compile(r"/checkout/demo/"))
+    assert page.get_by_text("Demo payment page").is_visible()
+    accessible(page)
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+
+    page.wait_for_url(re.compile(r"/checkout/success/"))
+    number = page.locator("[data-order-number]").inner_text()
+    assert page.get_by_role("heading", name=re.compile("Your order is confirmed")).is_visible()
+    accessible(page)
+
+    db.session.expire_all()
+    order = db.session.scalar(select(Order).where(Order.number == number))
+    assert order is not None and order.status == "paid"
+    assert order.attribution == ARTICLE_REF
+    assert order.total == 2 * 2199 + 1295
+    assert db.session.get(Variant, variant_id).stock == 8
+    assert page.locator("[data-cart-count]").inner_text() == "0"
+
+
+def test_checkout_errors_are_announced_and_accessible(page, live_server, accessible):
+    make_product("lactase-drops", title="Lactase Drops", price=1250, stock=5)
+    page.goto("/products/lactase-drops")
+    page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
+    page.wait_for_url(re.compile(r"/cart$"))
+    page.goto("/checkout")
+    page.get_by_role("button", name="Continue to payment").click()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_text("Please enter your email address.").is_visible()
+    assert page.get_by_label("Email").get_attribute("aria-invalid") == "true"
+    accessible(page)
