@@ -108,10 +108,6 @@ class BrokenCta:
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _block_dict(cta) -> dict[str, Any]:
-    return {"kind": cta.kind, "slugs": list(cta.slugs), "label": cta.label, "line": cta.line}
-
-
 def _shortcode(block: dict[str, Any]) -> str:
     label = f"|{block['label']}" if block.get("label") else ""
     return f"[[{block['kind']}:{','.join(block['slugs'])}{label}]]"
@@ -135,7 +131,7 @@ def _cta_findings(
     unknown, unavailable = [], []
     for block in blocks:
         for slug in block["slugs"]:
-            where = f"in {_shortcode(block)} on line {block['line']}"
+            where = f"in {_shortcode(block)} on line {block.get('line', 0)}"
             if block["kind"] == "collection":
                 if slug not in collections:
                     unknown.append(f"Unknown collection '{slug}' {where}")
@@ -275,7 +271,7 @@ def save_article(
 
     rendered: RenderedArticle = render_article(source or "")
     errors += [f"Line {e.line}: {e.message}: {e.text}" for e in rendered.errors]
-    blocks = [_block_dict(c) for c in rendered.ctas]
+    blocks = [c.to_dict() for c in rendered.ctas]
     products = _product_rows(rendered.product_slugs)
     collections = collection_slugs_existing(rendered.collection_slugs)
     unknown, unavailable = _cta_findings(blocks, products, collections)
@@ -393,7 +389,7 @@ def preview_article(source: str, slug: str = "preview") -> ArticlePreview:
     from blog.cards import fill_ctas
 
     rendered = render_article(source or "")
-    blocks = [_block_dict(c) for c in rendered.ctas]
+    blocks = [c.to_dict() for c in rendered.ctas]
     products = _product_rows(rendered.product_slugs)
     collections = collection_slugs_existing(rendered.collection_slugs)
     unknown, unavailable = _cta_findings(blocks, products, collections)
@@ -459,7 +455,9 @@ def broken_ctas() -> list[BrokenCta]:
                 )  # fmt: skip
             if problem:
                 found.append(
-                    BrokenCta(article.slug, article.title, block["kind"], slug, problem, block["line"])
+                    BrokenCta(
+                        article.slug, article.title, block["kind"], slug, problem, block.get("line", 0)
+                    )
                 )
     return found
 
