@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from blinker import Namespace
 from flask import render_template
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import Date, delete, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog.importer import ArticleImportError, ImportedArticle, import_article
@@ -36,6 +36,7 @@ from blog.models import (
     Author,
     Tag,
     aware,
+    public_clause,
 )
 from blog.rendering import (
     RenderedArticle,
@@ -409,20 +410,35 @@ def preview_article(source: str, slug: str = "preview") -> ArticlePreview:
     )
 
 
-def record_article_view(article_id: int, day: date | None = None) -> None:
-    """Count one anonymous view for the day, in a single upsert statement."""
-    values = {"article_id": article_id, "day": day or today(), "views": 1}
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(ArticleView).values(**values)
+def _upsert_view(stmt):
+    """Add one view to (article, day), creating the row the first time: one statement."""
     stmt = stmt.on_conflict_do_update(
         index_elements=["article_id", "day"], set_={"views": ArticleView.views + 1}
     )
     db.session.execute(stmt)
     db.session.commit()
+
+
+def _insert():
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(ArticleView)
+
+
+def record_article_view(article_id: int, day: date | None = None) -> None:
+    """Count one anonymous view for the day, in a single upsert statement."""
+    _upsert_view(_insert().values(article_id=article_id, day=day or today(), views=1))
+
+
+def record_article_view_by_slug(slug: str, day: date | None = None) -> None:
+    """Count a view of a public article known only by its slug (a page served from cache),
+    still in one statement: the upsert selects the article itself."""
+    source = select(Article.id, literal(day or today(), Date), literal(1)).where(
+        Article.slug == slug, public_clause()
+    )
+    _upsert_view(_insert().from_select(["article_id", "day", "views"], source))
 
 
 def broken_ctas() -> list[BrokenCta]:

@@ -16,9 +16,10 @@ from blog.cards import fill_ctas
 from blog.models import Article
 from blog.queries import get_public_article, get_tag, list_public_articles, related_articles
 from blog.rendering import reading_minutes, split_on_ctas
-from blog.services import record_article_view
+from blog.services import record_article_view, record_article_view_by_slug
 from blog.structured_data import article_json_ld
 from storefront.extensions import db
+from storefront.http_cache import conditional_page
 
 # The lite view's only styling, inline so the page is one request; allowed by its CSP hash.
 LITE_CSS = (Path(__file__).with_name("lite.css")).read_text(encoding="utf-8")
@@ -90,7 +91,22 @@ def _lite_policy() -> str:
     return "; ".join(f"{name} {value}" for name, value in policy.items())
 
 
+def _count_cached_view(slug: str) -> None:
+    """A page answered from cache (304 or Redis) still counts as a view."""
+    if SLUG.match(slug):
+        record_article_view_by_slug(slug)
+
+
+@bp.after_request
+def _lite_policy_header(response):
+    # Set here rather than in the view so the policy also rides on cached and 304 answers.
+    if request.endpoint == "blog.lite":
+        response.headers["Content-Security-Policy"] = _lite_policy()
+    return response
+
+
 @bp.get("/")
+@conditional_page
 def index():
     page = _page_number()
     listing = list_public_articles(page, PER_PAGE)
@@ -100,6 +116,7 @@ def index():
 
 
 @bp.get("/tag/<slug>")
+@conditional_page
 def tag(slug: str):
     found = get_tag(slug) if SLUG.match(slug) else None
     if found is None:
@@ -112,6 +129,7 @@ def tag(slug: str):
 
 
 @bp.get("/<slug>")
+@conditional_page(on_cached=_count_cached_view)
 def article(slug: str):
     found = _public_or_404(slug)
     context = _body_context(found)
@@ -126,6 +144,7 @@ def article(slug: str):
 
 
 @bp.get("/<slug>/lite")
+@conditional_page(on_cached=_count_cached_view)
 def lite(slug: str):
     found = _public_or_404(slug)
     response = make_response(
@@ -133,8 +152,7 @@ def lite(slug: str):
     )
     _count_view(found)
     # The one page meant to be embedded elsewhere: the security layer honours the marker
-    # (no X-Frame-Options) and our own policy lets any site frame it and allows exactly
-    # the inline stylesheet above, by hash, and no script at all.
+    # (no X-Frame-Options); _lite_policy_header lets any site frame it and allows exactly
+    # the inline stylesheet, by hash, and no script at all.
     response.headers["X-Larder-Frameable"] = "1"
-    response.headers["Content-Security-Policy"] = _lite_policy()
     return response

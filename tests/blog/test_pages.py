@@ -167,3 +167,22 @@ def test_each_page_view_is_counted(client):
     client.get("/blog/counted")
     client.get("/blog/counted/lite")
     assert db.session.get(ArticleView, (article.id, now().date())).views == 2
+
+
+def test_a_page_answered_from_cache_still_counts_a_view(client):
+    from blog.models import ArticleView
+    from storefront.extensions import db
+
+    article = make_article("cached")
+    first = client.get("/blog/cached")
+    again = client.get("/blog/cached", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert db.session.get(ArticleView, (article.id, now().date())).views == 2
+
+
+def test_lite_view_policy_rides_on_a_not_modified_answer(client):
+    make_article("cached")
+    first = client.get("/blog/cached/lite")
+    again = client.get("/blog/cached/lite", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert "frame-ancestors *" in again.headers["Content-Security-Policy"]
