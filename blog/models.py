@@ -138,6 +138,13 @@ class Article(db.Model):
         return self.published_at is not None and aware(self.published_at) <= now()
 
     @property
+    def display_status(self) -> str:
+        """What staff should read: a scheduled article whose moment has come is published."""
+        if self.status == ArticleStatus.SCHEDULED and self.is_public:
+            return ArticleStatus.PUBLISHED.value
+        return self.status
+
+    @property
     def is_health(self) -> bool:
         return self.has_disclaimer
 

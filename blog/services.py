@@ -53,6 +53,7 @@ from storefront.extensions import db
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TITLE = 200
 MAX_DEK = 400
+MAX_SOURCE = 200_000  # characters; far beyond any real article, well short of abuse
 
 _signals = Namespace()
 #: Sent with the Article just before save_article changes it (not for new articles). Issue 6's
@@ -270,6 +271,10 @@ def save_article(
     if canonical_url and not _valid_url(canonical_url):
         errors.append("Canonical URL must be an http(s) address")
 
+    if len(source or "") > MAX_SOURCE:
+        raise ArticleValidationError(
+            [f"Article is too long ({len(source):,} > {MAX_SOURCE:,} characters)"]
+        )
     rendered: RenderedArticle = render_article(source or "")
     errors += [f"Line {e.line}: {e.message}: {e.text}" for e in rendered.errors]
     blocks = [c.to_dict() for c in rendered.ctas]

@@ -161,3 +161,12 @@ def test_lite_view_query_count_is_flat_too(client, count_queries):
             client.get(f"/blog/{slug}/lite")
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_tag_rule_collection_strip_uses_the_diet_tag(client):
+    make_collection("vegan", title="Vegan", rule="tag:vegan")
+    make_product("oat-bar", title="Oat Bar", tags=["vegan"])
+    make_product("whey", title="Whey Shake", tags=["keto"])
+    make_article("shop", "[[collection:vegan]]\n")
+    html = _page(client)
+    assert "Oat Bar" in html and "Whey Shake" not in html

@@ -183,3 +183,17 @@ def test_drafts_are_not_checked_for_broken_ctas(app):
     make_product("empty", stock=0)
     make_article("draft", "[[product:empty]]\n", status="draft")
     assert broken_ctas() == []
+
+
+def test_an_absurdly_long_article_is_refused(app):
+    with pytest.raises(ArticleValidationError) as error:
+        save_article(source="word " * 50_000, title="Long")
+    assert "too long" in error.value.messages[0]
+
+
+def test_scheduled_article_reads_as_published_once_its_moment_has_come(app):
+    article = make_article("soon", status="draft")
+    publish_article(article, at=now() + timedelta(hours=1))
+    assert article.display_status == ArticleStatus.SCHEDULED
+    article.published_at = now() - timedelta(minutes=1)
+    assert article.display_status == ArticleStatus.PUBLISHED
