@@ -8,7 +8,7 @@ from storefront.admin.access import guard_admin_request  # noqa: E402
 
 bp.before_request(guard_admin_request)
 
-from storefront.admin.views import articles, catalog, dashboard, settings  # noqa: E402, F401
+from storefront.admin.views import articles, catalog, dashboard, orders, settings  # noqa: E402, F401
 
 
 def init_app(app) -> None:

@@ -190,3 +190,22 @@ class ArticleForm(FlaskForm):
                                     validators=[Optional()],
                                     description="Empty publishes now; a future time schedules the article.")
     picker_q = SearchField("Find a product to link", validators=[Optional(), Length(max=200)])
+
+
+class CancelOrderForm(FlaskForm):
+    reason = StringField("Reason", validators=[DataRequired(message="Say why the order is cancelled."), Length(max=300)])
+
+
+class RefundForm(FlaskForm):
+    amount = DecimalField("Amount to refund", places=2, validators=[
+        InputRequired(message="Enter an amount."), NumberRange(min=Decimal("0.01"), message="Refund at least 0.01.")])
+
+
+class OrderFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter
+
+    q = SearchField("Order number or email", validators=[Optional(), Length(max=254)])
+    status = SelectField("Status", choices=[], validate_choice=False)
+    start = DateField("Placed from", validators=[Optional()])
+    end = DateField("Placed until", validators=[Optional()])

@@ -1,14 +1,47 @@
-"""The staff home page."""
+"""The staff home page: sales, best sellers, stock, broken CTAs and what each article sells."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
+from flask_login import current_user
 
 from storefront.admin import bp
 from storefront.admin.access import EDITORS, staff_required
+from storefront.admin.forms import DateRangeForm
+from storefront.admin.reports import (
+    attribution_table,
+    period_from,
+    sales_by_day,
+    sales_chart,
+    top_products,
+    totals,
+)
+from storefront.catalog.admin_services import low_stock_variants
+from storefront.clock import today
 
 
 @bp.get("/")
 @staff_required(*EDITORS)
 def dashboard():
-    return render_template("admin/dashboard.html")
+    from blog.services import broken_ctas
+
+    form = DateRangeForm(request.args)
+    valid = form.validate()
+    period = period_from(form.start.data if valid else None, form.end.data if valid else None, today())
+    form.start.data, form.end.data = period.start, period.end
+    context = {
+        "form": form,
+        "period": period,
+        "attribution": attribution_table(period),
+        "broken": broken_ctas(),
+    }
+    if current_user.is_admin:
+        days = sales_by_day(period)
+        context.update(
+            days=days,
+            totals=totals(days),
+            chart=sales_chart(days),
+            top=top_products(period),
+            low_stock=low_stock_variants(),
+        )
+    return render_template("admin/dashboard.html", **context)

@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from tests.factories import make_collection, make_product, make_tag, make_user
+from tests.fixtures.stripe import localstripe, stripe_app, stripe_harness  # noqa: F401
 
 
 @pytest.fixture

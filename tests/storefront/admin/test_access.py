@@ -35,7 +35,10 @@ def admin_url(app, product, collection, tag):
 
     article = save_article(None, source="[[product:magnesium-glycinate]]", title="Linked").article
     save_article(article, source="Changed.\n\n[[product:magnesium-glycinate]]", title="Linked")
+    from tests.factories import make_paid_order
+
     ids = {
+        "order_id": make_paid_order().id,
         "article_id": article.id,
         "revision_id": db.session.scalars(db.select(ArticleRevision.id)).first(),
         "product_id": product.id,

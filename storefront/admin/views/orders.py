@@ -1,0 +1,132 @@
+"""Staff order pages: list, detail with history, fulfil, cancel (stock released), refund."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from storefront.admin import bp
+from storefront.admin.forms import (
+    CancelOrderForm,
+    ConfirmForm,
+    OrderFilterForm,
+    RefundForm,
+    to_minor_units,
+)
+from storefront.extensions import db
+from storefront.money import to_decimal
+from storefront.orders.models import Order, OrderStatus
+from storefront.orders.services import OrderError, cancel_order, mark_fulfilled, refund_order
+
+PER_PAGE = 25
+
+
+def get_order_or_404(order_id: int) -> Order:
+    order = db.session.scalar(
+        select(Order)
+        .where(Order.id == order_id)
+        .options(selectinload(Order.lines), selectinload(Order.events), selectinload(Order.payments))
+    )
+    if order is None:
+        abort(404)
+    return order
+
+
+@bp.get("/orders")
+def orders():
+    form = OrderFilterForm(request.args)
+    form.status.choices = [SelectChoice("", "Any")] + [
+        SelectChoice(s.value, s.value.replace("_", " ").capitalize()) for s in OrderStatus
+    ]
+    valid = form.validate()
+    stmt = select(Order)
+    status = request.args.get("status", "")
+    if status in {s.value for s in OrderStatus}:
+        stmt = stmt.where(Order.status == status)
+    q = (request.args.get("q") or "").strip()[:254]
+    if q:
+        stmt = stmt.where(or_(Order.number == q.upper(), func.lower(Order.email) == q.lower()))
+    if valid and form.start.data:
+        stmt = stmt.where(Order.created_at >= datetime.combine(form.start.data, time(), tzinfo=UTC))
+    if valid and form.end.data:
+        stmt = stmt.where(Order.created_at < datetime.combine(form.end.data + timedelta(days=1), time(), tzinfo=UTC))
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    result = db.paginate(stmt.order_by(Order.created_at.desc(), Order.id.desc()), page=page,
+                         per_page=PER_PAGE, error_out=False)
+    return render_template("admin/orders/list.html", form=form, result=result)
+
+
+@bp.get("/orders/<int:order_id>")
+def order_detail(order_id: int):
+    return _render_order(get_order_or_404(order_id))
+
+
+def _render_order(order: Order, status: int = 200, **forms):
+    currency = order.currency
+    refund_form = forms.get("refund_form") or RefundForm(prefix="refund")
+    if refund_form.amount.data is None and order.refundable_amount > 0:
+        refund_form.amount.data = to_decimal(order.refundable_amount, currency)
+    return render_template(
+        "admin/orders/detail.html",
+        order=order,
+        confirm=ConfirmForm(),
+        cancel_form=forms.get("cancel_form") or CancelOrderForm(prefix="cancel"),
+        refund_form=refund_form,
+        events=sorted(order.events, key=lambda e: (e.created_at, e.id)),
+        can_fulfil=order.can_become(OrderStatus.FULFILLED),
+        can_cancel=order.can_become(OrderStatus.CANCELLED),
+    ), status
+
+
+@bp.post("/orders/<int:order_id>/fulfil")
+def order_fulfil(order_id: int):
+    order = get_order_or_404(order_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        mark_fulfilled(order, current_user)
+    except OrderError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Order {order.number} marked fulfilled.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order.id))
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+def order_cancel(order_id: int):
+    order = get_order_or_404(order_id)
+    form = CancelOrderForm(prefix="cancel")
+    if not form.validate_on_submit():
+        return _render_order(order, 422, cancel_form=form)
+    try:
+        cancel_order(order, current_user, form.reason.data.strip())
+    except OrderError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Order {order.number} cancelled; its stock is back on sale.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order.id))
+
+
+@bp.post("/orders/<int:order_id>/refund")
+def order_refund(order_id: int):
+    order = get_order_or_404(order_id)
+    form = RefundForm(prefix="refund")
+    if not form.validate_on_submit():
+        return _render_order(order, 422, refund_form=form)
+    try:
+        amount = to_minor_units(form.amount.data, order.currency or current_app.config["STORE_CURRENCY"])
+        refund_order(order, amount, current_user)
+    except (OrderError, ValueError) as exc:
+        form.amount.errors = [*form.amount.errors, str(exc)]
+        db.session.rollback()
+        return _render_order(get_order_or_404(order_id), 422, refund_form=form)
+    flash(f"Refunded {form.amount.data} {order.currency} on order {order.number}.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order.id))

@@ -1,0 +1,159 @@
+"""The dashboard: what each article sells (through real CTA clicks and a Stripe checkout),
+refunds flowing into it, the server-drawn sales chart, best sellers, stock and broken CTAs."""
+
+from __future__ import annotations
+
+import re
+
+from flask import g
+from sqlalchemy import func, select
+
+from blog.services import publish_article, save_article
+from storefront.admin.models import CtaClickDaily
+from storefront.extensions import db
+from storefront.orders.models import Order
+from tests.factories import make_order, make_paid_order, make_product, make_user
+
+CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street",
+            "city": "Springfield", "postcode": "12345", "country": "US", "shipping_method": "standard"}
+
+
+def _article(slug="magnesium-for-back-pain", product_slug="magnesium-glycinate"):
+    article = save_article(None, source=f"Cramps at night?\n\n[[product:{product_slug}]]\n",
+                           title="Magnesium for back pain", slug=slug).article
+    return publish_article(article)
+
+
+def _row(page: str, slug: str) -> list[str]:
+    match = re.search(rf'<tr data-article="{slug}">(.*?)</tr>', page, re.S)
+    assert match, f"no attribution row for {slug}"
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", match.group(1), re.S)]
+
+
+def _shop_through_the_cta(client, article, variant, quantity=2):
+    """A reader: opens the article, clicks its card, adds to cart from the product page, checks out."""
+    client.get(f"/blog/{article.slug}")
+    client.get(f"/products/{variant.product.slug}?ref=article:{article.slug}")
+    client.post("/cart/add", data={"variant_id": variant.id, "quantity": quantity, "ref": f"article:{article.slug}"})
+    client.post("/checkout", data=CHECKOUT)
+    return db.session.scalar(select(Order).order_by(Order.id.desc()))
+
+
+def test_order_placed_through_a_cta_appears_under_its_article_and_a_stripe_refund_updates_it(
+    stripe_harness, client, auth
+):
+    product = make_product("magnesium-glycinate", price=1899, stock=10)
+    article = _article()
+    order = _shop_through_the_cta(client, article, product.variants[0])
+    assert order.attribution == "article:magnesium-for-back-pain"
+    stripe_harness.post("checkout.session.completed", stripe_harness.pay(stripe_harness.session_for(order)))
+    db.session.refresh(order)
+    assert order.status == "paid" and order.gateway == "stripe"
+
+    auth.login(make_user(role="admin"))
+    # The test's app context outlives requests, so Flask-Login's cached (anonymous) user from the
+    # shopping requests above must be dropped for the new log-in to take effect.
+    g.pop("_login_user", None)
+    page = client.get("/admin/").get_data(as_text=True)
+    title, views, clicks, carts, orders, revenue = _row(page, article.slug)
+    assert title == "Magnesium for back pain"
+    assert (views, clicks, carts, orders) == ("1", "2", "1", "1")
+    assert revenue == f"${order.total / 100:,.2f}"
+
+    # A partial refund from the order page goes through Stripe (localstripe) ...
+    response = client.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": "10.00"})
+    assert response.status_code == 302
+    db.session.refresh(order)
+    assert (order.status, order.refunded_total) == ("partially_refunded", 1000)
+    refund = next(p for p in order.payments if p.kind == "refund")
+    on_stripe = stripe_harness.sdk.v1.refunds.retrieve(refund.provider_refund_id)
+    assert on_stripe.amount == 1000
+    # ... and the dashboard shows the revenue net of it.
+    page = client.get("/admin/").get_data(as_text=True)
+    assert _row(page, article.slug)[5] == f"${(order.total - 1000) / 100:,.2f}"
+    assert f"${(order.total - 1000) / 100:,.2f}" in page.split('class="stat-grid"')[1].split("</ul>")[0]
+
+
+def test_cta_clicks_are_counted_per_day_as_a_bare_counter(client):
+    product = make_product("magnesium-glycinate")
+    for _ in range(3):
+        assert client.get(f"/products/{product.slug}?ref=article:gut-guide").status_code == 200
+    client.get(f"/products/{product.slug}")  # no ref: not a CTA click
+    client.get(f"/products/{product.slug}?ref=evil;drop table")  # malformed refs are ignored
+    assert db.session.scalar(select(func.sum(CtaClickDaily.clicks))) == 3
+    assert db.session.scalar(select(func.count(CtaClickDaily.id))) == 1
+    assert set(CtaClickDaily.__table__.c.keys()) == {"id", "day", "article_slug", "clicks"}
+
+
+def test_missing_product_with_ref_is_not_counted(client):
+    client.get("/products/nothing-here?ref=article:gut-guide")
+    assert db.session.scalar(select(func.count(CtaClickDaily.id))) == 0
+
+
+def test_attribution_period_excludes_other_days(as_admin):
+    product = make_product("magnesium-glycinate", price=1000)
+    _article()
+    make_paid_order([(product.variants[0], 1)], attribution="article:magnesium-for-back-pain")
+    page = as_admin.get("/admin/?start=2001-01-01&end=2001-01-31").get_data(as_text=True)
+    assert 'data-article="magnesium-for-back-pain"' not in page
+    assert "No article activity in this period" in page
+
+
+def test_sales_chart_is_an_inline_svg_without_scripts(as_admin):
+    make_paid_order()
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    svg = page.split('<svg class="sales-chart"')[1].split("</svg>")[0]
+    assert "<rect" in svg and "<title" in svg
+    assert "<script" not in svg
+    assert re.search(r'<script(?![^>]*src="/static/)', page) is None
+
+
+def test_top_products_and_low_stock(as_admin):
+    best = make_product("best-seller", title="Best Seller", price=500, stock=50)
+    make_paid_order([(best.variants[0], 4)])
+    make_product("nearly-gone", title="Nearly Gone", stock=2)
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    top = page.split('id="top-heading"')[1].split("</section>")[0]
+    low = page.split('id="low-heading"')[1].split("</section>")[0]
+    assert "Best Seller" in top and ">4<" in top
+    assert "Nearly Gone" in low
+
+
+def test_broken_ctas_are_listed(as_admin):
+    product = make_product("magnesium-glycinate")
+    _article()
+    product.status = "archived"
+    db.session.commit()
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    broken = page.split('id="broken-heading"')[1].split("</section>")[0]
+    assert "magnesium-glycinate" in broken and "archived" in broken
+
+
+def test_unpaid_orders_are_not_revenue(as_admin):
+    make_product("magnesium-glycinate")
+    _article()
+    make_order(attribution="article:magnesium-for-back-pain")
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    assert 'data-article="magnesium-for-back-pain"' in page  # its cart counts
+    assert _row(page, "magnesium-for-back-pain")[4] == "0"
+
+
+def test_editor_sees_articles_but_not_sales(as_editor):
+    make_paid_order()
+    page = as_editor.get("/admin/").get_data(as_text=True)
+    assert "What each article sells" in page
+    assert "Sales by day" not in page and "Low stock" not in page
+
+
+def test_dashboard_query_count_does_not_grow_with_orders_or_articles(as_admin, count_queries):
+    product = make_product("magnesium-glycinate", price=1000, stock=500)
+    _article()
+    make_paid_order([(product.variants[0], 1)], attribution="article:magnesium-for-back-pain")
+    with count_queries() as few:
+        as_admin.get("/admin/")
+    for n in range(5):
+        _article(slug=f"another-{n}")
+        make_paid_order([(product.variants[0], 1)], attribution=f"article:another-{n}")
+    with count_queries() as many:
+        as_admin.get("/admin/")
+    assert many.count == few.count

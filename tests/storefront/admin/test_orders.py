@@ -1,0 +1,122 @@
+"""Staff order pages: list and filters, detail with history, fulfil, cancel, refund."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storefront.catalog.models import Variant
+from storefront.extensions import db
+from tests.factories import make_order, make_paid_order, make_product
+
+
+def _stock(variant_id):
+    db.session.expire_all()
+    return db.session.get(Variant, variant_id).stock
+
+
+def test_list_filters_by_status(as_admin):
+    paid = make_paid_order(email="paid@example.com")
+    pending = make_order(email="pending@example.com")
+    page = as_admin.get("/admin/orders?status=paid").get_data(as_text=True)
+    assert paid.number in page and pending.number not in page
+
+
+def test_list_filters_by_date(as_admin):
+    order = make_paid_order()
+    day = order.created_at.date()
+    assert order.number in as_admin.get(f"/admin/orders?start={day}&end={day}").get_data(as_text=True)
+    assert order.number not in as_admin.get("/admin/orders?start=2001-01-01&end=2001-01-31").get_data(as_text=True)
+
+
+def test_list_finds_an_order_by_email(as_admin):
+    order = make_paid_order(email="Ada@Example.com")
+    other = make_paid_order(email="bob@example.com")
+    page = as_admin.get("/admin/orders?q=ada@example.com").get_data(as_text=True)
+    assert order.number in page and other.number not in page
+
+
+def test_list_survives_a_bad_date(as_admin):
+    assert as_admin.get("/admin/orders?start=yesterday&page=x").status_code == 200
+
+
+def test_detail_shows_lines_payments_and_history(as_admin):
+    order = make_paid_order()
+    page = as_admin.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert order.lines[0].sku in page
+    assert "pending payment → paid" in page
+
+
+def test_mark_fulfilled_is_recorded_in_the_history(as_admin, admin_user):
+    order = make_paid_order()
+    as_admin.post(f"/admin/orders/{order.id}/fulfil")
+    db.session.refresh(order)
+    assert order.status == "fulfilled"
+    page = as_admin.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert "paid → fulfilled" in page and admin_user.email in page
+
+
+def test_fulfilling_an_unpaid_order_is_refused_with_a_message(as_admin):
+    order = make_order()
+    page = as_admin.post(f"/admin/orders/{order.id}/fulfil", follow_redirects=True).get_data(as_text=True)
+    assert "cannot be fulfilled" in page
+    db.session.refresh(order)
+    assert order.status == "pending_payment"
+
+
+def test_cancel_releases_stock_and_records_the_reason(as_admin):
+    variant = make_product(stock=5).variants[0]
+    order = make_paid_order([(variant, 2)])
+    assert _stock(variant.id) == 3
+    response = as_admin.post(f"/admin/orders/{order.id}/cancel", data={"cancel-reason": "Customer asked"})
+    assert response.status_code == 302
+    db.session.refresh(order)
+    assert order.status == "cancelled" and _stock(variant.id) == 5
+    assert "Customer asked" in as_admin.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+
+
+def test_cancel_needs_a_reason(as_admin):
+    order = make_paid_order()
+    assert as_admin.post(f"/admin/orders/{order.id}/cancel", data={"cancel-reason": ""}).status_code == 422
+
+
+def test_partial_then_full_refund(as_admin):
+    order = make_paid_order()
+    as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": "5.00"})
+    db.session.refresh(order)
+    assert (order.status, order.refunded_total) == ("partially_refunded", 500)
+    rest = (order.total - 500) / 100
+    as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": f"{rest:.2f}"})
+    db.session.refresh(order)
+    assert (order.status, order.refunded_total) == ("refunded", order.total)
+    page = as_admin.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert "paid → partially refunded" in page and "partially refunded → refunded" in page
+
+
+def test_refund_above_what_was_paid_is_refused_with_a_message(as_admin):
+    order = make_paid_order()
+    response = as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": "9999.00"})
+    assert response.status_code == 422
+    assert "Refund between" in response.get_data(as_text=True)
+    db.session.refresh(order)
+    assert order.refunded_total == 0
+
+
+def test_negative_refund_is_refused(as_admin):
+    order = make_paid_order()
+    assert as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": "-1"}).status_code == 422
+
+
+def test_unknown_order_is_404(as_admin):
+    assert as_admin.get("/admin/orders/999999").status_code == 404
+
+
+def test_order_list_query_count_is_flat(as_admin, count_queries):
+    make_paid_order()
+    with count_queries() as few:
+        as_admin.get("/admin/orders")
+    for _ in range(8):
+        make_paid_order()
+    with count_queries() as many:
+        as_admin.get("/admin/orders")
+    assert many.count == few.count
+    assert db.session.scalar(select(Variant.id)) is not None
