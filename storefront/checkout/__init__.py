@@ -13,6 +13,11 @@ def init_app(app) -> None:
     from storefront.extensions import csrf
 
     shipping.configure(app)
+    from storefront.checkout.cli import reconcile_payments_command
+    from storefront.cli import larder
+
+    if "reconcile-payments" not in larder.commands:
+        larder.add_command(reconcile_payments_command)
     for name, default in (("STRIPE_CHECKOUT_EXPIRY_MINUTES", 60), ("STRIPE_MAX_NETWORK_RETRIES", 2)):
         raw = app.config.get(name, os.environ.get(name) or default)
         try:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -12,6 +13,7 @@ from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Product, ProductStatus, Variant
 from storefront.checkout.gateways import PaymentError, PaymentUnavailable, ReturnUrls, get_gateway
 from storefront.checkout.shipping import shipping_method
+from storefront.clock import now
 from storefront.extensions import db
 from storefront.orders.models import (
     Order,
@@ -21,7 +23,13 @@ from storefront.orders.models import (
     Payment,
     PaymentStatus,
 )
-from storefront.orders.services import abandon_checkout, apply_cancel, charge_payment
+from storefront.orders.services import (
+    abandon_checkout,
+    apply_cancel,
+    apply_payment,
+    charge_payment,
+    send_order_confirmation,
+)
 
 
 class CheckoutError(Exception):
@@ -180,3 +188,66 @@ def cancel_payment(order: Order) -> bool:
             # Could not stop it (maybe it was just paid): leave the order to the webhook.
             return False
     return abandon_checkout(order)
+
+
+@dataclass
+class ReconcileReport:
+    paid: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    open: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def reconcile_pending_orders(older_than_minutes: int = 90) -> ReconcileReport:
+    """Settle pending orders whose notification never came: paid ones are paid, abandoned ones release stock."""
+    cutoff = now() - timedelta(minutes=older_than_minutes)
+    ids = list(
+        db.session.scalars(
+            select(Order.id)
+            .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.created_at < cutoff)
+            .order_by(Order.id)
+        )
+    )
+    report = ReconcileReport()
+    for order_id in ids:
+        order = db.session.scalars(
+            select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
+        ).one()
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            db.session.rollback()
+            continue
+        payment = charge_payment(order)
+        if payment is None:  # never reached a gateway (e.g. a crash between the two steps)
+            apply_cancel(order, "reconcile", "No payment was started; stock released")
+            db.session.commit()
+            report.cancelled.append(order.number)
+            continue
+        age = (now() - _aware(order.created_at)).total_seconds() / 60
+        try:
+            state = get_gateway(payment.gateway).checkout_state(payment, age)
+        except PaymentError as error:
+            db.session.rollback()
+            report.errors.append(f"{order.number}: {error}")
+            continue
+        if state.status == "paid":
+            paid = apply_payment(order, state.amount or 0, state.currency or "", "reconcile",
+                                 session_id=payment.provider_session_id, payment_intent=state.payment_intent)
+            db.session.commit()
+            if paid:
+                send_order_confirmation(order)
+                report.paid.append(order.number)
+            else:
+                report.errors.append(f"{order.number}: paid amount differs; flagged for review")
+        elif state.status == "expired":
+            apply_cancel(order, "reconcile", "Checkout expired; stock released")
+            db.session.commit()
+            report.cancelled.append(order.number)
+        else:
+            db.session.rollback()
+            report.open.append(order.number)
+    return report
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

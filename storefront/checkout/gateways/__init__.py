@@ -8,6 +8,7 @@ from flask import current_app
 
 from storefront.checkout.gateways.base import (
     CheckoutRedirect,
+    CheckoutState,
     PaymentError,
     PaymentGateway,
     PaymentUnavailable,
@@ -18,6 +19,7 @@ from storefront.checkout.gateways.base import (
 
 __all__ = [
     "CheckoutRedirect",
+    "CheckoutState",
     "PaymentError",
     "PaymentGateway",
     "PaymentUnavailable",

@@ -46,6 +46,16 @@ class RefundResult:
     status: str  # "succeeded", "pending" or "failed", as the provider says
 
 
+@dataclass(frozen=True)
+class CheckoutState:
+    """What the provider says about a started checkout, for reconciling missed notifications."""
+
+    status: str  # "open", "paid", "expired" or "unknown"
+    amount: int | None = None
+    currency: str | None = None
+    payment_intent: str | None = None
+
+
 class PaymentGateway(Protocol):
     """A payment provider. Orders become paid only through its confirmed notification."""
 
@@ -61,4 +71,8 @@ class PaymentGateway(Protocol):
 
     def refund(self, payment: Payment, amount: int, idempotency_key: str) -> RefundResult:
         """Give back part or all of a captured payment; raises RefundFailed."""
+        ...
+
+    def checkout_state(self, payment: Payment, age_minutes: float) -> CheckoutState:
+        """Ask the provider how a started checkout ended; raises PaymentUnavailable."""
         ...

@@ -9,7 +9,15 @@ import secrets
 
 from flask import url_for
 
-from storefront.checkout.gateways.base import CheckoutRedirect, RefundResult, ReturnUrls
+from storefront.checkout.gateways.base import (
+    CheckoutRedirect,
+    CheckoutState,
+    RefundResult,
+    ReturnUrls,
+)
+
+# A demo checkout not paid within this time was abandoned (there is no provider to ask).
+DEMO_CHECKOUT_MINUTES = 60
 
 
 class DemoGateway:
@@ -26,3 +34,6 @@ class DemoGateway:
 
     def refund(self, payment, amount: int, idempotency_key: str) -> RefundResult:
         return RefundResult(refund_id=f"demo_re_{secrets.token_hex(8)}", status="succeeded")
+
+    def checkout_state(self, payment, age_minutes: float) -> CheckoutState:
+        return CheckoutState("expired" if age_minutes >= DEMO_CHECKOUT_MINUTES else "open")

@@ -12,6 +12,7 @@ import stripe
 
 from storefront.checkout.gateways.base import (
     CheckoutRedirect,
+    CheckoutState,
     PaymentUnavailable,
     RefundFailed,
     RefundResult,
@@ -120,6 +121,27 @@ class StripeGateway:
         except stripe.StripeError as error:
             raise RefundFailed(f"Stripe: {error.user_message or error}") from error
         return RefundResult(refund_id=refund.id, status=refund.status or "pending")
+
+    def checkout_state(self, payment, age_minutes: float) -> CheckoutState:
+        if not payment.provider_session_id:
+            return CheckoutState("unknown")
+        try:
+            session = self.client.v1.checkout.sessions.retrieve(payment.provider_session_id)
+        except stripe.StripeError as error:
+            raise PaymentUnavailable(f"Stripe: {error}") from error
+        if session.status == "complete" and session.payment_status == "paid":
+            status = "paid"
+        elif session.status == "expired":
+            status = "expired"
+        else:
+            status = "open"
+        intent = session.payment_intent
+        return CheckoutState(
+            status,
+            amount=session.amount_total,
+            currency=session.currency,
+            payment_intent=intent if isinstance(intent, str) else None,
+        )
 
 
 def verify_webhook(payload: bytes, signature: str | None, secret: str) -> stripe.Event:
