@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, case, exists, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from storefront.catalog.models import (
     Certification,
@@ -422,15 +422,21 @@ def all_collections() -> list[Collection]:
 
 def get_active_product(slug: str) -> Product | None:
     """A product for its page, with variants, images, certifications and tags loaded up front."""
-    return db.session.scalar(
-        select(Product)
-        .where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
-        .options(
-            selectinload(Product.variants),
-            selectinload(Product.images),
-            selectinload(Product.certifications),
-            selectinload(Product.diet_tags),
+    # One joined query for the product's small collections (a few variants, images and
+    # certificates), one more for its tags: the page's query count stays fixed.
+    return (
+        db.session.scalars(
+            select(Product)
+            .where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
+            .options(
+                joinedload(Product.variants),
+                joinedload(Product.images),
+                joinedload(Product.certifications),
+                selectinload(Product.diet_tags),
+            )
         )
+        .unique()
+        .first()
     )
 
 
