@@ -52,6 +52,18 @@ def get_order_by_token(token: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.public_token == token))
 
 
+def get_order(number: str) -> Order | None:
+    """An order by its number (for staff pages; shoppers use the token or their account)."""
+    return db.session.scalar(select(Order).where(Order.number == number[:20]))
+
+
+def orders_needing_review() -> list[Order]:
+    """Orders a payment notification flagged (amount mismatch, paid after cancellation...)."""
+    return list(
+        db.session.scalars(select(Order).where(Order.needs_review.is_(True)).order_by(Order.created_at.desc()))
+    )
+
+
 def orders_for_user(user_id: int) -> list[Order]:
     return list(
         db.session.scalars(
@@ -245,12 +257,16 @@ def apply_refund(order: Order, amount: int, actor: str, note: str) -> None:
     amount = min(amount, order.total - order.refunded_total)
     if amount <= 0:
         return
-    order.refunded_total += amount
+    full = order.refunded_total + amount >= order.total
+    target = OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED
     if order.status == OrderStatus.CANCELLED:
+        order.refunded_total += amount
         order.note(actor, note)
-        return
-    full = order.refunded_total >= order.total
-    order.set_status(OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED, actor, note)
+    elif order.can_become(target):
+        order.refunded_total += amount
+        order.set_status(target, actor, note)
+    else:  # e.g. a refund for an order we never saw paid: staff must look, nothing is lost
+        flag_for_review(order, actor, f"{note}, but the order is {order.status}")
 
 
 # ------------------------------------------------------------------ email

@@ -275,3 +275,21 @@ def test_payment_after_cancellation_is_flagged_for_review(stripe_harness, client
     stripe_harness.post("checkout.session.completed", stripe_harness.pay(session))
     db.session.refresh(order)
     assert order.status == "cancelled" and order.needs_review
+
+
+def test_refund_event_for_an_unpaid_order_is_flagged_not_an_error(stripe_harness, client):
+    _, order, _ = _start_checkout(client)
+    stripe_harness.session_for(order)
+    payment = order.payments[0]
+    payment.provider_payment_intent = "pi_unpaid"
+    db.session.commit()
+    response = stripe_harness.post("charge.refunded", {"id": "ch_x", "object": "charge", "payment_intent": "pi_unpaid",
+                                                       "amount_refunded": 100})
+    assert response.status_code == 200
+    db.session.refresh(order)
+    assert order.status == "pending_payment" and order.needs_review and order.refunded_total == 0
+
+
+def test_unknown_event_types_are_acknowledged_once(stripe_harness):
+    assert stripe_harness.post("customer.created", {"id": "cus_1", "object": "customer"}, event_id="evt_c").status_code == 200
+    assert db.session.scalar(select(ProcessedEvent.outcome)) == "ignored"
