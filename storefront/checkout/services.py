@@ -176,6 +176,16 @@ def start_payment(order: Order, urls: ReturnUrls) -> str:
     return redirect.url
 
 
+def release_earlier_checkouts(cart: Cart) -> int:
+    """A shopper starting checkout again (back button, second try) frees the stock held by earlier attempts."""
+    earlier = list(
+        db.session.scalars(
+            select(Order).where(Order.cart_id == cart.id, Order.status == OrderStatus.PENDING_PAYMENT)
+        )
+    )
+    return sum(1 for order in earlier if cancel_payment(order))
+
+
 def cancel_payment(order: Order) -> bool:
     """The shopper came back from the payment page without paying: stop the checkout, release the stock."""
     if order.status != OrderStatus.PENDING_PAYMENT:

@@ -21,6 +21,7 @@ from storefront.checkout.services import (
     OutOfStock,
     cancel_payment,
     place_order,
+    release_earlier_checkouts,
     start_payment,
 )
 from storefront.checkout.shipping import shipping_methods
@@ -80,6 +81,7 @@ def start():
             country=form.country.data,
         )
         try:
+            release_earlier_checkouts(cart)
             order = place_order(
                 cart,
                 form.email.data,

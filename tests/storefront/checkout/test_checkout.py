@@ -169,3 +169,14 @@ def test_signed_in_shopper_gets_the_order_in_the_account(client, auth):
     assert "buyer@example.com" in client.get("/checkout").get_data(as_text=True)
     client.post("/checkout", data=CHECKOUT)
     assert db.session.scalar(select(Order)).user_id == user.id
+
+
+def test_checking_out_again_releases_the_earlier_attempt(client):
+    """Back button from the payment page, then checkout again: stock is held once, not twice."""
+    variant = make_product(stock=5).variants[0]
+    client.post("/cart/add", data={"variant_id": variant.id, "quantity": 2})
+    client.post("/checkout", data=CHECKOUT)
+    client.post("/checkout", data=CHECKOUT)
+    statuses = [o.status for o in db.session.scalars(select(Order).order_by(Order.id))]
+    assert statuses == ["cancelled", "pending_payment"]
+    assert _stock(variant.id) == 3

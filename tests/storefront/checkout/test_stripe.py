@@ -293,3 +293,24 @@ def test_refund_event_for_an_unpaid_order_is_flagged_not_an_error(stripe_harness
 def test_unknown_event_types_are_acknowledged_once(stripe_harness):
     assert stripe_harness.post("customer.created", {"id": "cus_1", "object": "customer"}, event_id="evt_c").status_code == 200
     assert db.session.scalar(select(ProcessedEvent.outcome)) == "ignored"
+
+
+def test_checking_out_again_expires_the_earlier_stripe_session(stripe_harness, client):
+    _, first, variant = _start_checkout(client, stock=5, quantity=2)
+    client.post("/checkout", data=CHECKOUT)
+    assert stripe_harness.session_for(first)["status"] == "expired"
+    db.session.refresh(first)
+    assert first.status == "cancelled"
+    db.session.expire_all()
+    assert db.session.get(Variant, variant.id).stock == 3
+
+
+def test_an_earlier_session_already_paid_is_left_to_its_webhook(stripe_harness, client):
+    _, first, _ = _start_checkout(client, stock=5, quantity=1)
+    stripe_harness.pay(stripe_harness.session_for(first))  # paid in another tab; webhook not yet here
+    client.post("/checkout", data=CHECKOUT)
+    db.session.refresh(first)
+    assert first.status == "pending_payment"
+    stripe_harness.post("checkout.session.completed", stripe_harness.session_for(first))
+    db.session.refresh(first)
+    assert first.status == "paid"
