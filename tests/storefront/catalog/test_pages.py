@@ -69,3 +69,11 @@ def test_sitemap_and_robots(client, app):
     assert "/products/hidden" not in body
     robots = client.get("/robots.txt").get_data(as_text=True)
     assert "Disallow: /admin" in robots and "Sitemap: http" in robots
+
+
+def test_listing_and_home_cards_have_add_to_cart_buttons(client, app):
+    make_product("buyable", stock=5)
+    make_product("gone", stock=0)
+    for url in ("/", "/products"):
+        html = client.get(url).get_data(as_text=True)
+        assert html.count('action="/cart/add"') == 1, url  # in-stock product only
