@@ -75,3 +75,30 @@ def test_checkout_errors_are_announced_and_accessible(page, live_server, accessi
     assert page.get_by_text("Please enter your email address.").is_visible()
     assert page.get_by_label("Email").get_attribute("aria-invalid") == "true"
     accessible(page)
+
+
+def test_the_whole_purchase_works_without_javascript(browser, live_server):
+    make_product("ginger-tea", title="Ginger Tea", price=799, stock=4)
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto("/products/ginger-tea")
+        page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
+        page.wait_for_url(re.compile(r"/cart$"))
+        page.get_by_label("Quantity of Ginger Tea").fill("3")
+        page.get_by_role("button", name="Update Ginger Tea").click()
+        assert page.locator("[data-cart-count]").inner_text() == "3"
+        page.get_by_role("link", name="Check out").click()
+        page.get_by_label("Email").fill("nojs@example.com")
+        page.get_by_label("Full name").fill("No Script")
+        page.get_by_label("Address", exact=True).fill("1 Plain Road")
+        page.get_by_label("City").fill("Leeds")
+        page.get_by_label("ZIP / postcode").fill("LS1 1AA")
+        page.get_by_label("Country").select_option("GB")
+        page.get_by_role("button", name="Continue to payment").click()
+        page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+        page.wait_for_url(re.compile(r"/checkout/success/"))
+        assert page.locator("[data-order-number]").inner_text().startswith("LD-")
+    finally:
+        context.close()
