@@ -76,8 +76,8 @@ def _with_lines(stmt):
     # A fixed number of queries however many lines the cart has.
     return stmt.options(
         selectinload(Cart.lines)
-        .selectinload(CartLine.variant)
-        .selectinload(Variant.product)
+        .joinedload(CartLine.variant, innerjoin=True)
+        .joinedload(Variant.product, innerjoin=True)
         .options(selectinload(Product.images), selectinload(Product.variants))
     )
 
