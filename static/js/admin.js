@@ -115,7 +115,8 @@
       })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
         .then(function (result) {
-          var heading = document.createElement("h1");
+          var heading = document.createElement("p");
+          heading.className = "preview-title";
           heading.textContent = titleInput ? titleInput.value : "";
           preview.innerHTML = result.html;  // sanitised by the server's article renderer
           preview.insertBefore(heading, preview.firstChild);

@@ -102,10 +102,11 @@ def article_edit(article_id: int):
 def _editor(article: Article | None):
     form = ArticleForm()
     _author_choices(form)
-    if request.method == "GET" and article is not None:
-        _fill_from_article(form, article)
     action = request.form.get("action", "save") if request.method == "POST" else None
     context = {"preview": None, "picker_results": None, "messages": [], "warnings": []}
+    if request.method == "GET" and article is not None:
+        _fill_from_article(form, article)
+        context["preview"] = preview_article(article.body_source, article.slug)
     status = 200
     if action == "preview":
         context["preview"] = preview_article(form.body.data or "", (form.slug.data or (article.slug if article else "preview")))

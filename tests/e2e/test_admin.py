@@ -1,0 +1,121 @@
+"""In Chromium: an admin signs in, creates a product with a variant and an image, writes an
+article that links it through the picker, previews, publishes, and readers see the live card.
+Every staff page visited has no serious or critical axe violations."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from tests.factories import make_user
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery"
+
+
+def _png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480), (212, 140, 40)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def admin(app):
+    return make_user("admin@example.com", role="admin", password=PASSWORD)
+
+
+def test_admin_builds_a_product_and_sells_it_in_an_article(admin, page, accessible):
+    # Log in through the real form, sent there by the staff area itself.
+    page.goto("/admin/")
+    page.wait_for_url(re.compile(r"/login"))
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    accessible(page)
+
+    # A product with its first variant.
+    page.get_by_role("navigation", name="Staff area").get_by_role("link", name="Products").click()
+    accessible(page)
+    page.get_by_role("link", name="New product").click()
+    accessible(page)
+    page.get_by_label("Title", exact=True).fill("Calm Ginger Chews")
+    page.get_by_label("Brand").fill("Larder Labs")
+    page.get_by_label("Status").select_option("active")
+    page.get_by_label("Summary").fill("Soft ginger chews for the journey.")
+    page.get_by_label("SKU").fill("CHEWS-100")
+    page.get_by_label("Option", exact=True).fill("100 g")
+    page.get_by_label("Price", exact=True).fill("6.50")
+    page.get_by_label("Stock on hand").fill("40")
+    page.get_by_role("button", name="Create product").click()
+    page.wait_for_url(re.compile(r"/admin/products/\d+$"))
+    assert "Calm Ginger Chews" in page.locator("h1").inner_text()
+    assert page.get_by_role("cell", name="100 g").is_visible()
+
+    # An image, uploaded and stored as WebP.
+    page.get_by_label("Image file").set_input_files({"name": "chews.png", "mimeType": "image/png", "buffer": _png()})
+    page.get_by_label("Alternative text").fill("A bag of ginger chews")
+    page.get_by_role("button", name="Upload image").click()
+    page.wait_for_url(re.compile(r"#images$"))
+    image = page.locator(".admin-images img").first
+    assert image.get_attribute("alt") == "A bag of ginger chews"
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 640
+    accessible(page)
+
+    # An article linking it through the picker.
+    page.get_by_role("navigation", name="Staff area").get_by_role("link", name="Articles").click()
+    page.get_by_role("link", name="New article").click()
+    accessible(page)
+    page.get_by_label("Title", exact=True).fill("Ginger for travel days")
+    body = page.get_by_label("Body (Markdown)")
+    body.fill("Ginger has a long history on long journeys.\n\nOur favourite chew:")
+    body.press("End")
+    page.get_by_label("Find a product to link").fill("ginger")
+    insert = page.get_by_role("button", name="Insert Calm Ginger Chews")
+    insert.click()
+    assert "[[product:calm-ginger-chews]]" in body.input_value()
+
+    # The live preview (JavaScript) shows the card as readers will see it ...
+    preview = page.locator("[data-preview]")
+    preview.locator(".cta-card").wait_for()
+    assert "Calm Ginger Chews" in preview.inner_text()
+    # ... and so does the server-rendered Preview button.
+    page.get_by_role("button", name="Preview", exact=True).click()
+    page.wait_for_load_state()
+    assert "[[product:calm-ginger-chews]]" in page.get_by_label("Body (Markdown)").input_value()
+    assert "Calm Ginger Chews" in page.locator("[data-preview] .cta-card").inner_text()
+    accessible(page)
+
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(re.compile(r"/admin/articles/\d+$"))
+    assert page.locator(".flash", has_text="Published.").is_visible()
+    accessible(page)
+
+    # Readers see the live card with its price and a Shop now link carrying the article.
+    page.get_by_role("link", name="View article").click()
+    page.wait_for_url(re.compile(r"/blog/ginger-for-travel-days$"))
+    card = page.locator(".cta-card").first
+    assert "Calm Ginger Chews" in card.inner_text() and "$6.50" in card.inner_text()
+    href = card.get_by_role("link", name=re.compile("Shop now")).get_attribute("href")
+    assert href.endswith("/products/calm-ginger-chews?ref=article:ginger-for-travel-days")
+    assert "/uploads/" in card.locator("img").get_attribute("src")
+
+
+def test_editor_is_kept_out_of_the_catalog(app, page):
+    editor = make_user("editor@example.com", role="editor", password=PASSWORD)
+    page.goto("/account/login")
+    page.get_by_label("Email").fill(editor.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.goto("/admin/")
+    nav = page.get_by_role("navigation", name="Staff area")
+    assert nav.get_by_role("link", name="Articles").is_visible()
+    assert nav.get_by_role("link", name="Products").count() == 0
+    response = page.goto("/admin/products")
+    assert response.status == 403
