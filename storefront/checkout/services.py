@@ -157,12 +157,12 @@ def place_order(
 
 def start_payment(order: Order, urls: ReturnUrls) -> str:
     """Hand the order to the configured gateway; if the provider fails, cancel it and release the stock."""
-    gateway = get_gateway()
-    payment = Payment(gateway=gateway.name, amount=order.total, currency=order.currency)
+    name = current_app.config["PAYMENT_GATEWAY"]
+    payment = Payment(gateway=name, amount=order.total, currency=order.currency)
     order.payments.append(payment)
     db.session.commit()
     try:
-        redirect = gateway.create_checkout(order, urls)
+        redirect = get_gateway(name).create_checkout(order, urls)
     except PaymentError as error:
         payment.status = PaymentStatus.FAILED.value
         payment.error = str(error)[:500]

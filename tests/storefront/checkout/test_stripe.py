@@ -314,3 +314,12 @@ def test_an_earlier_session_already_paid_is_left_to_its_webhook(stripe_harness, 
     stripe_harness.post("checkout.session.completed", stripe_harness.session_for(first))
     db.session.refresh(first)
     assert first.status == "paid"
+
+
+def test_stripe_without_a_key_is_unavailable_not_a_crash(stripe_harness, client, app):
+    app.config["STRIPE_SECRET_KEY"] = None
+    response, order, variant = _start_checkout(client, stock=4, quantity=1)
+    assert response.headers["Location"].endswith("/cart")
+    db.session.refresh(order)
+    assert order.status == "cancelled" and _stock(variant.id) == 4
+    assert "STRIPE_SECRET_KEY" in order.payments[0].error
