@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,7 +36,7 @@ from functools import wraps
 
 from flask import Flask, Response, current_app, g, make_response, request, session
 from flask.globals import request_ctx
-from sqlalchemy import DDL, Float, Integer, String, cast, event, literal, select, text
+from sqlalchemy import DDL, Float, Integer, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.clock import now
@@ -162,6 +163,12 @@ event.listen(
 
 # ---------------------------------------------------------------- reading the version
 
+PAGE_STATE_SQL = (
+    'SELECT "key", value FROM site_setting UNION ALL '
+    f"SELECT '{VERSION_ROW_KEY}', epoch || ':' || CAST(counter AS VARCHAR(20)) || ':' || "
+    "CAST(changed_at AS VARCHAR(40)) FROM catalog_version WHERE id = 1"
+)
+
 
 @dataclass(frozen=True)
 class PageState:
@@ -177,19 +184,11 @@ def page_state() -> PageState:
     cached = request.environ.get("larder.page_state")
     if cached is not None:
         return cached
-    from storefront.site_settings import SETTING_KEYS, SiteSetting, SiteSettings
+    from storefront.site_settings import SETTING_KEYS, SiteSettings
 
-    version_row = select(
-        literal(VERSION_ROW_KEY).label("key"),
-        (
-            CatalogVersion.epoch
-            + ":"
-            + cast(CatalogVersion.counter, String)
-            + ":"
-            + cast(CatalogVersion.changed_at, String)
-        ).label("value"),
-    ).where(CatalogVersion.id == 1)
-    rows = db.session.execute(select(SiteSetting.key, SiteSetting.value).union_all(version_row))
+    # Plain SQL on the session's connection: this runs on every cacheable request, including
+    # cache hits, so it skips the ORM's statement machinery.
+    rows = db.session.connection().exec_driver_sql(PAGE_STATE_SQL)
     stored = {key: value for key, value in rows}
     raw = stored.pop(VERSION_ROW_KEY, None)
     request.environ["larder.site_settings"] = SiteSettings(
@@ -421,7 +420,10 @@ def _default_cache_control(response: Response) -> Response:
 def init_http_cache(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_TTL", 600)
     app.config.setdefault("PAGE_CACHE_TIME_BUCKET", 300)
-    url = app.config.get("PAGE_CACHE_REDIS_URL", app.config.get("REDIS_URL"))
+    # PAGE_CACHE=off keeps Redis for rate limits but renders every page (the benchmark's
+    # "no cache" pass); set from the environment as LARDER_PAGE_CACHE.
+    enabled = str(app.config.get("PAGE_CACHE", os.environ.get("LARDER_PAGE_CACHE", "on")))
+    url = app.config.get("REDIS_URL") if enabled.lower() not in ("off", "0", "false") else None
     app.extensions["larder.page_cache"] = PageCache(url, int(app.config["PAGE_CACHE_TTL"]))
     app.context_processor(_cart_count_hole)
     app.after_request(_default_cache_control)

@@ -1,0 +1,1 @@
+"""Load and scale benchmarks (`make bench`); see bench/README.md."""
