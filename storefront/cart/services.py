@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartLine
@@ -28,6 +29,20 @@ class UnknownVariant(CartError):
 class InvalidQuantity(CartError):
     def __init__(self) -> None:
         super().__init__(f"Please choose a quantity between 1 and {MAX_LINE_QUANTITY}.")
+
+
+class CartBusy(CartError):
+    def __init__(self) -> None:
+        super().__init__("Your cart changed at the same moment in another tab. Please try again.")
+
+
+def _commit() -> None:
+    # Two tabs adding the same product at once hit the one-line-per-variant rule: a message, not a 500.
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise CartBusy() from None
 
 
 class SoldOut(CartError):
@@ -97,7 +112,7 @@ def create_cart(user_id: int | None = None) -> Cart:
     """A new, empty cart (saved, so its token can go in a cookie)."""
     cart = Cart(user_id=user_id)
     db.session.add(cart)
-    db.session.commit()
+    _commit()
     return cart
 
 
@@ -118,16 +133,17 @@ def _title(variant: Variant) -> str:
 
 
 def _set_line(cart: Cart, variant: Variant, wanted: int) -> CartChange:
+    title = _title(variant)  # before changing anything: loading it must not flush a half-made line
     available = min(variant.stock, MAX_LINE_QUANTITY)
     if available <= 0:
-        raise SoldOut(_title(variant))
+        raise SoldOut(title)
     quantity = min(wanted, available)
     line = cart.line_for(variant.id)
     if line is None:
         cart.lines.append(CartLine(variant=variant, quantity=quantity))
     else:
         line.quantity = quantity
-    return CartChange(_title(variant), quantity, quantity < wanted, available)
+    return CartChange(title, quantity, quantity < wanted, available)
 
 
 def add_to_cart(cart: Cart, variant_id: int, quantity: int, ref: str | None = None) -> CartChange:
@@ -140,7 +156,7 @@ def add_to_cart(cart: Cart, variant_id: int, quantity: int, ref: str | None = No
     ref = clean_ref(ref)
     if ref:
         cart.attribution = ref
-    db.session.commit()
+    _commit()
     return change
 
 
@@ -155,7 +171,7 @@ def set_quantity(cart: Cart, variant_id: int, quantity: int) -> CartChange | Non
     if line is None:
         raise UnknownVariant()
     change = _set_line(cart, line.variant, quantity)
-    db.session.commit()
+    _commit()
     return change
 
 
