@@ -8,6 +8,7 @@ document that can carry scripts, not a picture.
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -21,6 +22,13 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000  # 40 megapixels: any real product photo; bombs are far larger
 DEFAULT_MAX_SIDE = 1600  # longest side of the stored image
 WEBP_QUALITY = 82
+# Camera EXIF, an ICC profile and editor XMP stay well under this; more is a payload, not a photo.
+MAX_METADATA_BYTES = 512 * 1024
+# Markup or code hidden in metadata: the signature of polyglot files meant to be served back
+# as HTML/PHP/SVG somewhere. A product photo never carries it.
+HOSTILE_METADATA = re.compile(
+    rb"<\s*(?:script|html|svg|iframe|object|embed)\b|<\?php|javascript:|\bon(?:error|load)\s*=", re.IGNORECASE
+)
 
 
 class ImageRejected(ValueError):
@@ -51,6 +59,25 @@ def read_upload(stream: BinaryIO, filename: str, max_bytes: int = DEFAULT_MAX_BY
     return data
 
 
+def _metadata_bytes(value) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace")
+    if isinstance(value, dict | list | tuple):
+        return b"".join(_metadata_bytes(v) for v in (value.values() if isinstance(value, dict) else value))
+    return b""
+
+
+def check_metadata(info: dict) -> None:
+    """Refuse images whose metadata is oversized or hides markup or code."""
+    blobs = [_metadata_bytes(value) for key, value in info.items() if key not in ("dpi", "gamma", "transparency")]
+    if sum(len(b) for b in blobs) > MAX_METADATA_BYTES:
+        raise ImageRejected("The image carries an unusually large amount of metadata; export it again without it.")
+    if any(HOSTILE_METADATA.search(b) for b in blobs):
+        raise ImageRejected("The image's metadata contains markup or code; it looks crafted, not photographed.")
+
+
 def clean_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS, max_side: int = DEFAULT_MAX_SIDE) -> Image.Image:
     """Decode, check dimensions, apply orientation, drop metadata and shrink to max_side."""
     try:
@@ -67,6 +94,7 @@ def clean_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS, max_side: int
             with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as img:
                 img.seek(0)
                 img.load()
+                check_metadata(img.info)
                 img = ImageOps.exif_transpose(img)
                 mode = "RGBA" if img.mode in ("RGBA", "LA", "P", "PA") else "RGB"
                 pixels = img.convert(mode)

@@ -123,3 +123,36 @@ def test_staff_header_link_reaches_the_dashboard(as_editor):
     page = as_editor.get("/admin/").get_data(as_text=True)
     assert "Dashboard" in page
     assert 'href="/admin/products"' not in page  # editors are not shown admin-only sections
+
+
+GET_RULES = [p for p in ADMIN_RULES if p.values[1] == "GET"]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), GET_RULES)
+def test_every_post_form_on_admin_pages_carries_a_csrf_token(app, as_admin, admin_url, endpoint, method, roles):
+    import re
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = as_admin.get(admin_url(endpoint))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    forms = re.findall(r'<form[^>]*method="post"[^>]*>(.*?)</form>', response.get_data(as_text=True), re.S)
+    # Prefixed forms (several on one page) name it "<prefix>-csrf_token"; Flask-WTF accepts both.
+    assert all(re.search(r'name="(?:[\w]+-)?csrf_token"', form) for form in forms)
+
+
+def test_a_form_posted_with_its_page_token_passes_csrf(app, as_admin, product):
+    import re
+
+    variant = product.variants[0]
+    url = f"/admin/products/{product.id}/variants/{variant.id}"
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = as_admin.get(url).get_data(as_text=True)
+        token = re.search(r'name="stock-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = as_admin.post(url + "/stock", data={"stock-csrf_token": token, "stock-delta": "2",
+                                                      "stock-reason": "Found a box"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 302

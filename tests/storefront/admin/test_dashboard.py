@@ -157,3 +157,11 @@ def test_dashboard_query_count_does_not_grow_with_orders_or_articles(as_admin, c
     with count_queries() as many:
         as_admin.get("/admin/")
     assert many.count == few.count
+
+
+def test_counting_a_cta_click_keeps_the_product_page_within_its_query_budget(client, count_queries):
+    make_product("magnesium-glycinate")
+    client.get("/products/magnesium-glycinate")
+    with count_queries() as c:
+        assert client.get("/products/magnesium-glycinate?ref=article:gut-guide").status_code == 200
+    assert c.count <= 6

@@ -111,3 +111,41 @@ def test_removing_an_image_deletes_its_file(app, as_admin, product):
     assert stored.exists()
     as_admin.post(f"/admin/products/{product.id}/images/{image.id}/delete")
     assert not stored.exists()
+
+
+def _png_with_text(key: str, text: str, compressed: bool = False) -> bytes:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text(key, text, zip=compressed)
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (10, 120, 60)).save(buf, format="PNG", pnginfo=info)
+    return buf.getvalue()
+
+
+def test_image_with_script_in_its_metadata_is_refused(as_admin, product):
+    response = _upload(as_admin, product, _png_with_text("Comment", "<script>alert(document.cookie)</script>"))
+    assert response.status_code == 422
+    assert "metadata contains markup or code" in response.get_data(as_text=True)
+    assert _new_images(product) == []
+
+
+def test_jpeg_with_php_in_its_comment_is_refused():
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32)).save(buf, format="JPEG", comment=b"<?php system($_GET['c']); ?>")
+    with pytest.raises(ImageRejected, match="markup or code"):
+        clean_image(buf.getvalue())
+
+
+def test_image_with_oversized_metadata_is_refused():
+    # 3 MB of text that compresses to a few kilobytes: small upload, huge metadata.
+    data = _png_with_text("Description", "A" * 3_000_000, compressed=True)
+    assert len(data) < 64 * 1024
+    with pytest.raises(ImageRejected):
+        clean_image(data)
+
+
+def test_ordinary_camera_metadata_is_accepted_and_dropped():
+    data = _png_with_text("Software", "Adobe Photoshop 25.0")
+    clean = clean_image(data)
+    assert clean.info == {}

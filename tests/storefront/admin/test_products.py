@@ -204,3 +204,13 @@ def test_site_settings_refuse_a_javascript_link(as_admin):
     data = {"banner_enabled": "y", "banner_text": "x", "banner_link": "javascript:alert(1)",
             "tagline": "", "review_max_age_days": "180"}
     assert as_admin.post("/admin/settings", data=data).status_code == 422
+
+
+def test_product_that_was_ordered_is_archived_not_deleted(as_admin):
+    from tests.factories import make_paid_order
+
+    product = make_product("ordered")
+    make_paid_order([(product.variants[0], 1)])
+    as_admin.post(f"/admin/products/{product.id}/delete")
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).status == "archived"
