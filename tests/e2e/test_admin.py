@@ -119,3 +119,35 @@ def test_editor_is_kept_out_of_the_catalog(app, page):
     assert nav.get_by_role("link", name="Products").count() == 0
     response = page.goto("/admin/products")
     assert response.status == 403
+
+
+def test_every_staff_page_is_accessible(runner, app, page, accessible):
+    from sqlalchemy import select
+
+    from blog.models import Article
+    from storefront.catalog.models import Product
+    from storefront.extensions import db
+    from tests.factories import make_paid_order
+
+    assert runner.invoke(args=["larder", "seed-demo"]).exit_code == 0
+    admin = make_user("boss@example.com", role="admin", password=PASSWORD)
+    product = db.session.scalar(select(Product).where(Product.slug == "magnesium-glycinate"))
+    article = db.session.scalar(select(Article).where(Article.slug == "magnesium-for-back-pain"))
+    order = make_paid_order([(product.variants[0], 1)], attribution=f"article:{article.slug}")
+    page.goto("/account/login")
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    paths = [
+        "/admin/", "/admin/products?q=magnesium", f"/admin/products/{product.id}",
+        f"/admin/products/{product.id}/variants/{product.variants[0].id}", "/admin/products/new",
+        "/admin/tags", "/admin/collections", "/admin/collections/new", "/admin/certifications",
+        "/admin/catalog/import", "/admin/settings", "/admin/articles", f"/admin/articles/{article.id}",
+        f"/admin/articles/{article.id}/revisions", "/admin/review-due", "/admin/orders",
+        f"/admin/orders/{order.id}", "/admin/products/picker?q=magnesium",
+    ]
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, path
+        accessible(page)

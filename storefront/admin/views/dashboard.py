@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from storefront.admin import bp
@@ -16,7 +16,7 @@ from storefront.admin.reports import (
     top_products,
     totals,
 )
-from storefront.catalog.admin_services import low_stock_variants
+from storefront.catalog.admin_services import certification_warnings, low_stock_variants
 from storefront.clock import today
 
 
@@ -43,5 +43,6 @@ def dashboard():
             chart=sales_chart(days),
             top=top_products(period),
             low_stock=low_stock_variants(),
+            cert_warnings=len(certification_warnings(int(current_app.config.get("CERT_WARNING_DAYS", 60)))),
         )
     return render_template("admin/dashboard.html", **context)
