@@ -57,6 +57,9 @@ BODY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "a", "h2", "
 LIMITS = {"Handle": 120, "Title": 200, "Vendor": 120, "Variant SKU": 64, "Option1 Value": 120,
           "SEO Title": 200, "SEO Description": 320, "Image Alt Text": 255, SUMMARY: 300}
 MAX_QTY = 10_000_000
+# Spreadsheets run cells starting with these as formulas ("CSV injection"); export quotes them
+# with a leading apostrophe and import removes it again, so the round trip is exact.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -237,7 +240,10 @@ def parse_products_csv(
 
         def get(name: str, _cells=cells) -> str:
             i = index.get(name)
-            return _cells[i].strip() if i is not None and i < len(_cells) else ""
+            value = _cells[i] if i is not None and i < len(_cells) else ""
+            if value.startswith("'") and value[1:2] and value[1:2] in FORMULA_START:
+                value = value[1:]
+            return value.strip()
 
         row = row_number
         for column, limit in LIMITS.items():
@@ -469,5 +475,9 @@ def export_products_csv(currency: str, site_url: str) -> str:
                 else:
                     src = f"{base}/static/{img.path}"
                 row.update({"Image Src": src, "Image Position": str(i + 1), "Image Alt Text": img.alt})
-            writer.writerow([row[c] for c in COLUMNS])
+            writer.writerow([_safe_cell(row[c]) for c in COLUMNS])
     return out.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value

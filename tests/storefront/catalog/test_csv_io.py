@@ -261,3 +261,16 @@ def test_admin_upload_reports_errors_and_imports_nothing(client, auth):
     exported = client.get("/admin/catalog/export.csv")
     assert exported.mimetype == "text/csv"
     assert "tea-blend-002" in exported.get_data(as_text=True)
+
+
+def test_export_defuses_spreadsheet_formulas_and_import_restores_the_text(app):
+    make_product("sneaky", title="=HYPERLINK(\"http://evil.example\")", description="- first point\n- second")
+    data = export_products_csv("USD", SITE)
+    row = next(csv.DictReader(io.StringIO(data)))
+    assert row["Title"].startswith("'=")
+    db.session.execute(delete(Product))
+    db.session.commit()
+    import_products_csv(data.encode(), "USD", SITE)
+    product = db.session.scalar(select(Product))
+    assert product.title == '=HYPERLINK("http://evil.example")'
+    assert product.description == "- first point\n- second"
