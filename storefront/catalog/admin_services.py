@@ -150,6 +150,14 @@ def update_product(
     return product
 
 
+# How staff should read a referring table's name.
+REFERENCE_NAMES = {"order_line": "orders", "article_product_link": "articles", "cart_line": "shoppers' carts"}
+
+
+def describe_references(tables: list[str]) -> str:
+    return ", ".join(dict.fromkeys(REFERENCE_NAMES.get(t, t.replace("_", " ")) for t in tables))
+
+
 def product_references(product: Product) -> list[str]:
     """Names of the tables outside the catalog that point at this product or its variants."""
     found = []
@@ -250,7 +258,10 @@ def delete_variant(variant: Variant) -> None:
             if fk.column.table.name == "variant" and db.session.scalar(
                 select(exists().where(fk.parent == variant.id))
             ):
-                raise InUse(f"Orders refer to {variant.sku}; it cannot be deleted.")
+                raise InUse(
+                    f"{describe_references([table.name]).capitalize()} refer to {variant.sku}; "
+                    "it cannot be deleted (set its stock to zero instead)."
+                )
     product.variants.remove(variant)
     _commit()
 

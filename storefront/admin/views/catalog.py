@@ -81,7 +81,10 @@ def _choices(form: ProductForm) -> None:
 
 
 def _product_fields(form: ProductForm) -> dict:
-    return {name: (getattr(form, name).data or "").strip() for name in svc.PRODUCT_FIELDS}
+    fields = {name: (getattr(form, name).data or "").strip() for name in svc.PRODUCT_FIELDS}
+    if not fields["slug"]:
+        fields.pop("slug")  # new products derive it from the title; existing ones keep theirs
+    return fields
 
 
 def _variant_data(form) -> dict:
@@ -195,7 +198,7 @@ def _render_product(product: Product, **forms):
         today=today_,
         warnings=svc.certification_warnings(_warning_days(), product_id=product.id),
         history=svc.stock_history(product),
-        references=svc.product_references(product),
+        references=svc.describe_references(svc.product_references(product)),
         **defaults,
     )
 
@@ -206,9 +209,10 @@ def product_delete(product_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     title = product.title
+    references = svc.describe_references(svc.product_references(product))
     outcome = svc.remove_product(product, current_app.config["UPLOAD_FOLDER"])
     if outcome == "archived":
-        flash(f"“{title}” is referred to by orders or articles, so it was archived instead of deleted.", "warning")
+        flash(f"“{title}” is referred to by {references}, so it was archived instead of deleted.", "warning")
         return redirect(url_for("admin.product_edit", product_id=product_id))
     flash(f"“{title}” deleted.", "success")
     return redirect(url_for("admin.products"))

@@ -214,3 +214,21 @@ def test_product_that_was_ordered_is_archived_not_deleted(as_admin):
     as_admin.post(f"/admin/products/{product.id}/delete")
     db.session.expire_all()
     assert db.session.get(Product, product.id).status == "archived"
+
+
+def test_emptying_the_slug_keeps_the_current_one(as_admin, product):
+    data = {**NEW_PRODUCT, "title": "Renamed", "slug": ""}
+    assert as_admin.post(f"/admin/products/{product.id}", data=data).status_code == 302
+    db.session.refresh(product)
+    assert (product.title, product.slug) == ("Renamed", "magnesium-glycinate")
+
+
+def test_variant_in_an_order_cannot_be_deleted(as_admin, product):
+    from tests.factories import make_paid_order
+
+    variant = product.variants[1]
+    make_paid_order([(variant, 1)])
+    page = as_admin.post(f"/admin/products/{product.id}/variants/{variant.id}/delete",
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Orders refer to" in page
+    assert db.session.get(Variant, variant.id) is not None
