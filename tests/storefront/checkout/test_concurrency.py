@@ -89,3 +89,53 @@ def test_stock_never_goes_negative_sequentially(client):
     assert "sold out" in response.get_data(as_text=True).lower()
     db.session.expire_all()
     assert db.session.get(Variant, variant_id).stock == 0
+
+
+@pytest.mark.postgres_only
+def test_ten_simultaneous_deliveries_of_one_event_change_state_once(app):
+    import json
+
+    from storefront.orders.mail import outbox
+    from storefront.orders.models import OrderEvent, Payment, ProcessedEvent
+    from tests.factories import make_order
+    from tests.fixtures.stripe import WEBHOOK_SECRET, sign
+
+    order = make_order()
+    order.payments.append(Payment(gateway="stripe", amount=order.total, currency=order.currency,
+                                  provider_session_id="cs_test_race"))
+    db.session.commit()
+    racing = create_app({
+        "LARDER_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 12, "max_overflow": 0},
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    })
+    session = {"id": "cs_test_race", "object": "checkout.session", "status": "complete", "payment_status": "paid",
+               "amount_total": order.total, "currency": "usd", "payment_intent": "pi_race",
+               "metadata": {"order_id": str(order.id)}, "client_reference_id": str(order.id)}
+    payload = json.dumps({"id": "evt_race", "object": "event", "type": "checkout.session.completed",
+                          "data": {"object": session}})
+    start = threading.Barrier(10)
+    codes: list[int] = []
+
+    def deliver():
+        client = racing.test_client()
+        start.wait(timeout=30)
+        response = client.post("/checkout/stripe/webhook", data=payload,
+                               headers={"Stripe-Signature": sign(payload), "Content-Type": "application/json"})
+        codes.append(response.status_code)
+
+    threads = [threading.Thread(target=deliver) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert codes == [200] * 10
+    db.session.expire_all()
+    assert db.session.get(Order, order.id).status == "paid"
+    assert db.session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+    assert db.session.scalar(select(func.count()).select_from(OrderEvent).where(OrderEvent.to_status == "paid")) == 1
+    with racing.app_context():
+        assert len(outbox()) == 1
+        db.engine.dispose()
