@@ -26,6 +26,7 @@ from storefront.checkout.services import (
 )
 from storefront.checkout.shipping import shipping_methods
 from storefront.checkout.stripe_events import process_stripe_event
+from storefront.extensions import limiter
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.services import (
     abandon_checkout,
@@ -57,7 +58,12 @@ def _form() -> CheckoutForm:
     return form
 
 
+def _checkout_limit() -> str:
+    return current_app.config.get("CHECKOUT_RATE_LIMIT", "20 per minute")
+
+
 @bp.route("", methods=["GET", "POST"])
+@limiter.limit(_checkout_limit, methods=["POST"])
 def start():
     cart = current_cart()
     summary = summarise(cart)
@@ -179,8 +185,8 @@ def stripe_webhook():
         abort(404)
     payload = request.get_data()
     try:
-        event = verify_webhook(payload, request.headers.get("Stripe-Signature"), secret)
-        data = json.loads(payload)
+        verify_webhook(payload, request.headers.get("Stripe-Signature"), secret)  # raises unless genuine
+        data = json.loads(payload)  # act on plain JSON, not on SDK objects
         event_id, event_type, obj = data["id"], data["type"], data["data"]["object"]
         if not isinstance(obj, dict) or not isinstance(event_id, str) or not isinstance(event_type, str):
             raise ValueError("unexpected event shape")
@@ -188,6 +194,5 @@ def stripe_webhook():
         return {"error": "invalid signature"}, 400
     except (ValueError, KeyError, TypeError):
         return {"error": "invalid payload"}, 400
-    del event  # verified; the plain JSON is what we act on
     outcome = process_stripe_event(event_id, event_type, obj)
     return {"received": True, "outcome": outcome}, 200
