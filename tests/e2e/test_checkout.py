@@ -102,3 +102,16 @@ def test_the_whole_purchase_works_without_javascript(browser, live_server):
         assert page.locator("[data-order-number]").inner_text().startswith("LD-")
     finally:
         context.close()
+
+
+def test_cart_and_checkout_on_a_phone(phone_page, live_server, accessible):
+    make_product("quinoa-puffs", title="Quinoa Puffs", price=499, stock=8)
+    page = phone_page
+    page.goto("/products/quinoa-puffs")
+    page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
+    page.wait_for_url(re.compile(r"/cart$"))
+    accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "cart scrolls sideways"
+    page.get_by_role("link", name="Check out").click()
+    accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "checkout scrolls sideways"
