@@ -323,3 +323,11 @@ def test_stripe_without_a_key_is_unavailable_not_a_crash(stripe_harness, client,
     db.session.refresh(order)
     assert order.status == "cancelled" and _stock(variant.id) == 4
     assert "STRIPE_SECRET_KEY" in order.payments[0].error
+
+
+def test_flagged_order_tells_the_shopper_not_to_pay_again(stripe_harness, client):
+    _, order, _ = _start_checkout(client)
+    stripe_harness.post("checkout.session.completed",
+                        stripe_harness.pay(stripe_harness.session_for(order), amount=order.total - 1))
+    page = client.get(f"/checkout/success/{order.public_token}").get_data(as_text=True)
+    assert "We are checking your payment" in page and "you do not need to pay again" in page
