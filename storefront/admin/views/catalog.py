@@ -423,6 +423,25 @@ def tags():
     return render_template("admin/tags.html", form=form, rows=rows, confirm=ConfirmForm()), status
 
 
+@bp.route("/tags/<int:tag_id>", methods=["GET", "POST"])
+def tag_edit(tag_id: int):
+    tag = db.session.get(DietTag, tag_id) or abort(404)
+    form = DietTagForm(obj=tag)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            svc.save_diet_tag(form.name.data, form.slug.data or tag.slug, tag)
+        except svc.CatalogError as exc:
+            form.slug.errors = [*form.slug.errors, str(exc)]
+            status = 422
+        else:
+            flash(f"Diet tag “{tag.name}” saved.", "success")
+            return redirect(url_for("admin.tags"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/tag_edit.html", form=form, tag=tag), status
+
+
 @bp.post("/tags/<int:tag_id>/delete")
 def tag_delete(tag_id: int):
     tag = db.session.get(DietTag, tag_id) or abort(404)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from storefront.admin import bp
 from storefront.admin.access import EDITORS, staff_required
+from storefront.admin.articles import review_due_articles
 from storefront.admin.forms import DateRangeForm
 from storefront.admin.reports import (
     attribution_table,
@@ -18,6 +19,7 @@ from storefront.admin.reports import (
 )
 from storefront.catalog.admin_services import certification_warnings, low_stock_variants
 from storefront.clock import today
+from storefront.site_settings import get_site_settings
 
 
 @bp.get("/")
@@ -34,6 +36,7 @@ def dashboard():
         "period": period,
         "attribution": attribution_table(period),
         "broken": broken_ctas(),
+        "review_due": len(review_due_articles(int(get_site_settings().review_max_age_days or 365))),
     }
     if current_user.is_admin:
         days = sales_by_day(period)

@@ -232,3 +232,13 @@ def test_variant_in_an_order_cannot_be_deleted(as_admin, product):
                          follow_redirects=True).get_data(as_text=True)
     assert "Orders refer to" in page
     assert db.session.get(Variant, variant.id) is not None
+
+
+def test_diet_tag_is_renamed(as_admin):
+    tag = make_tag("vegan", "Vegan")
+    assert as_admin.post(f"/admin/tags/{tag.id}", data={"name": "Plant-based", "slug": "vegan"}).status_code == 302
+    db.session.refresh(tag)
+    assert (tag.name, tag.slug) == ("Plant-based", "vegan")
+    clash = make_tag("keto")
+    response = as_admin.post(f"/admin/tags/{clash.id}", data={"name": "Keto", "slug": "vegan"})
+    assert response.status_code == 422 and "exists already" in response.get_data(as_text=True)
