@@ -630,3 +630,58 @@ def _commit() -> None:
 
 def certification_days_left(cert: Certification, day: date | None = None) -> int:
     return (cert.valid_until - (day or today())).days
+
+
+# ---------------------------------------------------------------- staff reads for forms and lists
+
+
+def diet_tag_options() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in db.session.scalars(select(DietTag).order_by(DietTag.name))]
+
+
+def diet_tag_slugs() -> list[tuple[str, str]]:
+    return [(slug, name) for slug, name in db.session.execute(select(DietTag.slug, DietTag.name).order_by(DietTag.name))]
+
+
+def manual_collection_options() -> list[tuple[int, str]]:
+    """Hand-picked collections (rule-based ones choose their own products)."""
+    rows = db.session.execute(select(Collection.id, Collection.title).where(Collection.rule.is_(None)).order_by(Collection.title))
+    return [(cid, title) for cid, title in rows]
+
+
+def product_collection_ids(product_id: int) -> list[int]:
+    return list(db.session.scalars(select(CollectionProduct.collection_id).where(CollectionProduct.product_id == product_id)))
+
+
+def diet_tags_with_counts() -> list[tuple[DietTag, int]]:
+    """Every diet tag with how many products carry it (one query)."""
+    rows = db.session.execute(
+        select(DietTag, func.count(Product.id))
+        .outerjoin(product_diet_tags, product_diet_tags.c.diet_tag_id == DietTag.id)
+        .outerjoin(Product, Product.id == product_diet_tags.c.product_id)
+        .group_by(DietTag.id)
+        .order_by(DietTag.name)
+    )
+    return [(tag, int(n)) for tag, n in rows]
+
+
+def collections_with_counts() -> list[tuple[Collection, int]]:
+    """Every collection with its number of hand-picked products (one query)."""
+    rows = db.session.execute(
+        select(Collection, func.count(CollectionProduct.id))
+        .outerjoin(CollectionProduct, CollectionProduct.collection_id == Collection.id)
+        .group_by(Collection.id)
+        .order_by(Collection.position, Collection.title)
+    )
+    return [(c, int(n)) for c, n in rows]
+
+
+def collection_members(collection: Collection) -> list[tuple[int, str, str]]:
+    """(id, title, status) of a hand-picked collection's products, in order."""
+    rows = db.session.execute(
+        select(Product.id, Product.title, Product.status)
+        .join(CollectionProduct, CollectionProduct.product_id == Product.id)
+        .where(CollectionProduct.collection_id == collection.id)
+        .order_by(CollectionProduct.position, Product.title)
+    )
+    return [tuple(r) for r in rows]

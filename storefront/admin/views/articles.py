@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
-from blog.models import Article, ArticleStatus, Author
+from blog.models import Article, ArticleStatus
 from blog.services import (
     ArticleValidationError,
     preview_article,
@@ -28,6 +27,7 @@ from storefront.admin.articles import (
 )
 from storefront.admin.forms import ArticleForm, ConfirmForm
 from storefront.admin.models import ArticleRevision
+from storefront.admin.queries import article_page, author_options
 from storefront.catalog.admin_services import search_products_for_picker
 from storefront.extensions import db
 from storefront.site_settings import get_site_settings
@@ -43,10 +43,7 @@ def get_article_or_404(article_id: int) -> Article:
 
 
 def _author_choices(form: ArticleForm) -> None:
-    authors = db.session.execute(select(Author.slug, Author.name, Author.credentials).order_by(Author.name)).all()
-    choices = [SelectChoice("", "— None —")] + [
-        SelectChoice(slug, f"{name}, {cred}" if cred else name) for slug, name, cred in authors
-    ]
+    choices = [SelectChoice("", "— None —")] + [SelectChoice(slug, byline) for slug, byline in author_options()]
     form.author.choices = choices
     form.reviewer.choices = choices
 
@@ -75,14 +72,7 @@ def articles():
         page = max(1, min(int(request.args.get("page", 1)), 10_000))
     except ValueError:
         page = 1
-    stmt = select(Article)
-    if status in {s.value for s in ArticleStatus}:
-        stmt = stmt.where(Article.status == status)
-    if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Article.title).like(pattern), Article.slug.like(pattern)))
-    result = db.paginate(stmt.order_by(Article.updated_at.desc(), Article.id.desc()), page=page,
-                         per_page=PER_PAGE, error_out=False)
+    result = article_page(status, q, page)
     return render_template("admin/articles/list.html", result=result, status=status, q=q,
                            statuses=[s.value for s in ArticleStatus])
 

@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from storefront.admin import bp
@@ -39,12 +38,10 @@ from storefront.catalog.images import ImageRejected, store_product_image
 from storefront.catalog.models import (
     Certification,
     Collection,
-    CollectionProduct,
     DietTag,
     Product,
     ProductImage,
     Variant,
-    product_diet_tags,
 )
 from storefront.clock import today
 from storefront.extensions import db
@@ -60,6 +57,13 @@ def get_product_or_404(product_id: int) -> Product:
     return product
 
 
+def get_or_404(model, row_id: int):
+    row = db.session.get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
+
+
 def get_child_or_404(model, child_id: int, product: Product):
     """A variant / image / certification that belongs to this product, else 404."""
     child = db.session.get(model, child_id)
@@ -73,11 +77,8 @@ def _currency() -> str:
 
 
 def _choices(form: ProductForm) -> None:
-    form.tags.choices = [SelectChoice(t.id, t.name) for t in db.session.scalars(select(DietTag).order_by(DietTag.name))]
-    form.collections.choices = [
-        SelectChoice(c.id, c.title)
-        for c in db.session.scalars(select(Collection).where(Collection.rule.is_(None)).order_by(Collection.title))
-    ]
+    form.tags.choices = [SelectChoice(tid, name) for tid, name in svc.diet_tag_options()]
+    form.collections.choices = [SelectChoice(cid, title) for cid, title in svc.manual_collection_options()]
 
 
 def _product_fields(form: ProductForm) -> dict:
@@ -124,7 +125,7 @@ def products():
         page=page,
     )
     listing = svc.admin_product_page(filters)
-    tags = db.session.execute(select(DietTag.slug, DietTag.name).order_by(DietTag.name)).all()
+    tags = svc.diet_tag_slugs()
     return render_template(
         "admin/products/list.html", listing=listing, filters=filters, tags=tags, sorts=svc.ADMIN_SORTS,
         confirm=ConfirmForm(),
@@ -156,9 +157,7 @@ def product_edit(product_id: int):
     _choices(form)
     if request.method == "GET":
         form.tags.data = [t.id for t in product.diet_tags]
-        form.collections.data = list(
-            db.session.scalars(select(CollectionProduct.collection_id).where(CollectionProduct.product_id == product.id))
-        )
+        form.collections.data = svc.product_collection_ids(product.id)
     status = 200
     if form.validate_on_submit():
         try:
@@ -188,9 +187,7 @@ def _render_product(product: Product, **forms):
         form = ProductForm(obj=product)
         _choices(form)
         form.tags.data = [t.id for t in product.diet_tags]
-        form.collections.data = list(
-            db.session.scalars(select(CollectionProduct.collection_id).where(CollectionProduct.product_id == product.id))
-        )
+        form.collections.data = svc.product_collection_ids(product.id)
         defaults["form"] = form
     return render_template(
         "admin/products/edit.html",
@@ -413,19 +410,12 @@ def tags():
             return redirect(url_for("admin.tags"))
     elif request.method == "POST":
         status = 422
-    rows = db.session.execute(
-        select(DietTag, func.count(Product.id))
-        .outerjoin(product_diet_tags, product_diet_tags.c.diet_tag_id == DietTag.id)
-        .outerjoin(Product, Product.id == product_diet_tags.c.product_id)
-        .group_by(DietTag.id)
-        .order_by(DietTag.name)
-    ).all()
-    return render_template("admin/tags.html", form=form, rows=rows, confirm=ConfirmForm()), status
+    return render_template("admin/tags.html", form=form, rows=svc.diet_tags_with_counts(), confirm=ConfirmForm()), status
 
 
 @bp.route("/tags/<int:tag_id>", methods=["GET", "POST"])
 def tag_edit(tag_id: int):
-    tag = db.session.get(DietTag, tag_id) or abort(404)
+    tag = get_or_404(DietTag, tag_id)
     form = DietTagForm(obj=tag)
     status = 200
     if form.validate_on_submit():
@@ -444,7 +434,7 @@ def tag_edit(tag_id: int):
 
 @bp.post("/tags/<int:tag_id>/delete")
 def tag_delete(tag_id: int):
-    tag = db.session.get(DietTag, tag_id) or abort(404)
+    tag = get_or_404(DietTag, tag_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     svc.delete_diet_tag(tag)
@@ -454,13 +444,7 @@ def tag_delete(tag_id: int):
 
 @bp.get("/collections")
 def collections():
-    rows = db.session.execute(
-        select(Collection, func.count(CollectionProduct.id))
-        .outerjoin(CollectionProduct, CollectionProduct.collection_id == Collection.id)
-        .group_by(Collection.id)
-        .order_by(Collection.position, Collection.title)
-    ).all()
-    return render_template("admin/collections/list.html", rows=rows)
+    return render_template("admin/collections/list.html", rows=svc.collections_with_counts())
 
 
 @bp.route("/collections/new", methods=["GET", "POST"])
@@ -470,7 +454,7 @@ def collection_new():
 
 @bp.route("/collections/<int:collection_id>", methods=["GET", "POST"])
 def collection_edit(collection_id: int):
-    collection = db.session.get(Collection, collection_id) or abort(404)
+    collection = get_or_404(Collection, collection_id)
     return _collection_form(collection)
 
 
@@ -491,14 +475,7 @@ def _collection_form(collection: Collection | None):
             return redirect(url_for("admin.collection_edit", collection_id=saved.id))
     elif request.method == "POST":
         status = 422
-    members = []
-    if collection is not None and not collection.rule:
-        members = db.session.execute(
-            select(Product.id, Product.title, Product.status)
-            .join(CollectionProduct, CollectionProduct.product_id == Product.id)
-            .where(CollectionProduct.collection_id == collection.id)
-            .order_by(CollectionProduct.position, Product.title)
-        ).all()
+    members = svc.collection_members(collection) if collection is not None and not collection.rule else []
     return render_template(
         "admin/collections/form.html", form=form, collection=collection, members=members, confirm=ConfirmForm()
     ), status
@@ -506,7 +483,7 @@ def _collection_form(collection: Collection | None):
 
 @bp.post("/collections/<int:collection_id>/delete")
 def collection_delete(collection_id: int):
-    collection = db.session.get(Collection, collection_id) or abort(404)
+    collection = get_or_404(Collection, collection_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     svc.delete_collection(collection)

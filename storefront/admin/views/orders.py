@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from storefront.admin import bp
@@ -18,6 +14,7 @@ from storefront.admin.forms import (
     RefundForm,
     to_minor_units,
 )
+from storefront.admin.queries import OrderFilters, get_order_with_history, order_page
 from storefront.extensions import db
 from storefront.money import to_decimal
 from storefront.orders.models import Order, OrderStatus
@@ -27,11 +24,7 @@ PER_PAGE = 25
 
 
 def get_order_or_404(order_id: int) -> Order:
-    order = db.session.scalar(
-        select(Order)
-        .where(Order.id == order_id)
-        .options(selectinload(Order.lines), selectinload(Order.events), selectinload(Order.payments))
-    )
+    order = get_order_with_history(order_id)
     if order is None:
         abort(404)
     return order
@@ -44,24 +37,18 @@ def orders():
         SelectChoice(s.value, s.value.replace("_", " ").capitalize()) for s in OrderStatus
     ]
     valid = form.validate()
-    stmt = select(Order)
-    status = request.args.get("status", "")
-    if status in {s.value for s in OrderStatus}:
-        stmt = stmt.where(Order.status == status)
-    q = (request.args.get("q") or "").strip()[:254]
-    if q:
-        stmt = stmt.where(or_(Order.number == q.upper(), func.lower(Order.email) == q.lower()))
-    if valid and form.start.data:
-        stmt = stmt.where(Order.created_at >= datetime.combine(form.start.data, time(), tzinfo=UTC))
-    if valid and form.end.data:
-        stmt = stmt.where(Order.created_at < datetime.combine(form.end.data + timedelta(days=1), time(), tzinfo=UTC))
     try:
         page = max(1, min(int(request.args.get("page", 1)), 10_000))
     except ValueError:
         page = 1
-    result = db.paginate(stmt.order_by(Order.created_at.desc(), Order.id.desc()), page=page,
-                         per_page=PER_PAGE, error_out=False)
-    return render_template("admin/orders/list.html", form=form, result=result)
+    filters = OrderFilters(
+        q=(request.args.get("q") or "").strip()[:254],
+        status=request.args.get("status", ""),
+        start=form.start.data if valid else None,
+        end=form.end.data if valid else None,
+        page=page,
+    )
+    return render_template("admin/orders/list.html", form=form, result=order_page(filters))
 
 
 @bp.get("/orders/<int:order_id>")

@@ -1,0 +1,66 @@
+"""Staff-side reads for orders and articles: filtered, paginated, a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from blog.models import Article, ArticleStatus, Author
+from storefront.extensions import db
+from storefront.orders.models import Order, OrderStatus
+
+PER_PAGE = 25
+
+
+@dataclass
+class OrderFilters:
+    q: str = ""
+    status: str = ""
+    start: date | None = None
+    end: date | None = None
+    page: int = 1
+
+
+def order_page(filters: OrderFilters, per_page: int = PER_PAGE):
+    """Orders newest first, filtered by number or email, status and the day they were placed."""
+    stmt = select(Order)
+    if filters.status in {s.value for s in OrderStatus}:
+        stmt = stmt.where(Order.status == filters.status)
+    if filters.q:
+        stmt = stmt.where(or_(Order.number == filters.q.upper(), func.lower(Order.email) == filters.q.lower()))
+    if filters.start:
+        stmt = stmt.where(Order.created_at >= datetime.combine(filters.start, time(), tzinfo=UTC))
+    if filters.end:
+        stmt = stmt.where(Order.created_at < datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UTC))
+    return db.paginate(stmt.order_by(Order.created_at.desc(), Order.id.desc()), page=filters.page,
+                       per_page=per_page, error_out=False)
+
+
+def get_order_with_history(order_id: int) -> Order | None:
+    """An order with its lines, events and payments loaded up front."""
+    return db.session.scalar(
+        select(Order)
+        .where(Order.id == order_id)
+        .options(selectinload(Order.lines), selectinload(Order.events), selectinload(Order.payments))
+    )
+
+
+def article_page(status: str, q: str, page: int, per_page: int = PER_PAGE):
+    """Articles most recently changed first, by status and words of the title or slug."""
+    stmt = select(Article)
+    if status in {s.value for s in ArticleStatus}:
+        stmt = stmt.where(Article.status == status)
+    if q:
+        pattern = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(Article.title).like(pattern), Article.slug.like(pattern)))
+    return db.paginate(stmt.order_by(Article.updated_at.desc(), Article.id.desc()), page=page,
+                       per_page=per_page, error_out=False)
+
+
+def author_options() -> list[tuple[str, str]]:
+    """(slug, byline) of every author and medical reviewer."""
+    rows = db.session.execute(select(Author.slug, Author.name, Author.credentials).order_by(Author.name))
+    return [(slug, f"{name}, {cred}" if cred else name) for slug, name, cred in rows]
