@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import Select, case, exists, func, literal, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from storefront.catalog.models import (
@@ -197,6 +197,17 @@ def _card_columns(day: date) -> list:
         .order_by(Collection.position, Collection.id)
         .limit(1)
     )
+    # A LIMIT 1 probe, not EXISTS: PostgreSQL may turn an EXISTS in a select list into a hash
+    # of every valid certificate in the catalog, built for each page of 24 cards.
+    certified_flag = (
+        select(Certification.id)
+        .where(
+            Certification.product_id == Product.id,
+            Certification.valid_from <= day,
+            Certification.valid_until >= day,
+        )
+        .limit(1)
+    )
     collection_slug = first_collection.with_only_columns(Collection.slug)
     collection_title = first_collection.with_only_columns(Collection.title)
     return [
@@ -209,7 +220,7 @@ def _card_columns(day: date) -> list:
         Product.price_from.label("price"),
         compare_at.correlate(Product).scalar_subquery().label("compare_at_price"),
         stock.correlate(Product).scalar_subquery().label("stock"),
-        certified_clause(day).label("certified"),
+        certified_flag.correlate(Product).scalar_subquery().is_not(None).label("certified"),
         image_path.correlate(Product).scalar_subquery().label("image_path"),
         func.coalesce(image_alt.correlate(Product).scalar_subquery(), "").label("image_alt"),
         default_variant.correlate(Product).scalar_subquery().label("variant_id"),
@@ -311,16 +322,18 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     if filters.q:
         stmt, _ = apply_search(stmt, filters.q, _dialect())
     matching = stmt.subquery("matching")
+    # Counted from the matching products' side, so a narrow listing probes the tag links of
+    # its few products instead of scanning every product's tags.
+    counts = (
+        select(product_diet_tags.c.diet_tag_id, func.count().label("n"))
+        .select_from(product_diet_tags)
+        .join(matching, matching.c.id == product_diet_tags.c.product_id)
+        .group_by(product_diet_tags.c.diet_tag_id)
+        .subquery("counts")
+    )
     tag_counts = (
-        select(
-            DietTag.slug,
-            DietTag.name,
-            func.count(matching.c.id).label("n"),
-        )
-        .select_from(DietTag)
-        .outerjoin(product_diet_tags, product_diet_tags.c.diet_tag_id == DietTag.id)
-        .outerjoin(matching, matching.c.id == product_diet_tags.c.product_id)
-        .group_by(DietTag.id, DietTag.slug, DietTag.name)
+        select(DietTag.slug, DietTag.name, func.coalesce(counts.c.n, 0).label("n"))
+        .outerjoin(counts, counts.c.diet_tag_id == DietTag.id)
         .order_by(DietTag.name)
     )
     tags = [
@@ -379,25 +392,38 @@ def newest_cards(limit: int) -> list[ProductCard]:
 def similar_certified_card(exclude_slugs: Iterable[str], collection_slug: str | None) -> ProductCard | None:
     """An in-stock certified product to offer instead, preferring the same collection."""
     day = today()
-    stmt = (
-        select(*_card_columns(day))
+    # Each candidate is "the newest match" on its own, so the database walks the
+    # (status, created_at) index from the newest product and stops at the first hit, instead
+    # of ranking every certified product in the catalog (this runs on article pages).
+    newest = (
+        select(Product.id)
         .where(
             Product.status == ProductStatus.ACTIVE,
             Product.slug.not_in(list(exclude_slugs) or [""]),
             certified_clause(day),
             in_stock_clause(),
         )
-        .order_by(Product.created_at.desc())
+        .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(1)
     )
+    candidates = []
     if collection_slug:
         same = exists().where(
             CollectionProduct.product_id == Product.id,
             CollectionProduct.collection_id == Collection.id,
             Collection.slug == collection_slug,
         )
-        stmt = stmt.order_by(None).order_by(case((same, 0), else_=1), Product.created_at.desc())
-    row = db.session.execute(stmt).first()
+        in_collection = newest.where(same).subquery("in_collection")
+        candidates.append(select(in_collection.c.id, literal(0).label("preference")))
+    anywhere = newest.subquery("anywhere")
+    candidates.append(select(anywhere.c.id, literal(1).label("preference")))
+    picks = union_all(*candidates).subquery("picks")
+    row = db.session.execute(
+        select(*_card_columns(day))
+        .join(picks, picks.c.id == Product.id)
+        .order_by(picks.c.preference)
+        .limit(1)
+    ).first()
     return _to_card(row) if row else None
 
 
