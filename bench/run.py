@@ -398,6 +398,7 @@ def main(argv=None) -> int:
     servers: list[Server] = []
     sections: dict[str, list[Result]] = {}
     memory = None
+    loads = [("start", os.getloadavg()[0])]
     try:
         ceiling = Server("ceiling", "bench.ceiling:app", env, args.workers, workdir)
         servers.append(ceiling)
@@ -405,6 +406,7 @@ def main(argv=None) -> int:
         log("Ceilings")
         hello = measure(CEILINGS[0][0], ceiling.base, CEILINGS[0][1], args)
         grid = measure(CEILINGS[1][0], ceiling.base, CEILINGS[1][1], args)
+        loads.append(("ceilings", os.getloadavg()[0]))
         ceiling.stop()
         servers.remove(ceiling)
 
@@ -427,6 +429,7 @@ def main(argv=None) -> int:
                 result.queries = n if status == 200 else None
                 rows.append(result)
             sections[label] = rows
+            loads.append((label, os.getloadavg()[0]))
             if memory is None and args.memory_requests:
                 live = [p for _, p in PAGES if counts.get(p, (0,))[0] == 200]
                 log(f"Memory: {args.memory_requests:,} requests over {len(live)} pages")
@@ -437,7 +440,7 @@ def main(argv=None) -> int:
         for server in servers:
             server.stop()
 
-    report = render_report(args, started, seed_seconds, catalog_size, hello, grid, sections, memory)
+    report = render_report(args, started, seed_seconds, catalog_size, hello, grid, sections, memory, loads)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"{stamp}.md").write_text(report)
@@ -448,7 +451,7 @@ def main(argv=None) -> int:
     return 0
 
 
-def render_report(args, started, seed_seconds, catalog_size, hello, grid, sections, memory) -> str:
+def render_report(args, started, seed_seconds, catalog_size, hello, grid, sections, memory, loads) -> str:
     cpu = os.cpu_count()
     lines = [
         f"# Larder benchmark, {started.strftime('%Y-%m-%d %H:%M UTC')}",
@@ -459,6 +462,11 @@ def render_report(args, started, seed_seconds, catalog_size, hello, grid, sectio
     ]
     if seed_seconds is not None:
         lines.append(f"Seeding (create tables, demo data, bulk data): {seed_seconds:.0f} s.")
+    lines.append(
+        "Machine load (1-minute load average) at each step: "
+        + ", ".join(f"{name} {value:.1f}" for name, value in loads)
+        + f". A load above {cpu} means other work shared the CPUs and the figures are low."
+    )
     lines += [
         "",
         "## Ceilings (same gunicorn settings, same database)",
