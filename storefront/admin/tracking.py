@@ -1,5 +1,8 @@
 """Counting CTA clicks: a product visit or cart add that carries ref=article:<slug>.
 
+A cart add made on the product page itself is not counted again (its visit already was), so one
+reader following one card counts once, whether they add from the article or from the product.
+
 One upsert statement per attributed request, nothing for the rest; counts go to a daily
 counter row, never a per-visitor log.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -39,8 +43,16 @@ def record_cta_click(article_slug: str) -> None:
     db.session.commit()
 
 
+def _from_product_page() -> bool:
+    """A cart add made on the product page: its visit was the click, already counted."""
+    referrer = urlsplit(request.referrer or "")
+    return referrer.netloc == request.host and referrer.path.startswith("/products/")
+
+
 def _count_click(response: Response) -> Response:
     if (request.method, request.endpoint) not in COUNTED or response.status_code >= 400:
+        return response
+    if request.endpoint == "cart.add" and _from_product_page():
         return response
     slug = article_from_ref(request.values.get("ref"))
     if slug is None:
