@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -92,7 +92,7 @@ def user_for_reset_token(token: str) -> User | None:
     """The user a reset token was made for, if it is authentic, fresh and unused."""
     try:
         data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
-    except (SignatureExpired, BadSignature):
+    except BadData:  # bad signature, expired, or a payload that is not ours
         return None
     if not isinstance(data, dict):
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, request, session
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 from storefront.cart.models import Cart
 from storefront.cart.services import claim_cart, create_cart, find_cart
@@ -23,7 +23,7 @@ def cookie_token() -> str | None:
         return None
     try:
         token = _serializer().loads(raw)
-    except BadSignature:
+    except BadData:
         return None
     return token if isinstance(token, str) else None
 
