@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -42,9 +41,7 @@ target_db = current_app.extensions['migrate'].db
 
 def include_name(name, type_, parent_names):
     """Leave the full-text search objects (made by raw DDL in the migration) out of diffs."""
-    if name and (name.startswith("product_fts") or name == "ix_product_search"):
-        return False
-    return True
+    return not (name and (name.startswith("product_fts") or name == "ix_product_search"))
 
 
 def get_metadata():
