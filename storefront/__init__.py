@@ -30,6 +30,7 @@ def create_app(config: str | dict | None = None) -> Flask:
 
     register_extensions(app)
     register_models()
+    register_url_converters(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
@@ -77,6 +78,12 @@ def register_models() -> None:
     from storefront.model_registry import import_domain_models
 
     import_domain_models()
+
+
+def register_url_converters(app: Flask) -> None:
+    from storefront.security import init_url_converters
+
+    init_url_converters(app)
 
 
 def register_blueprints(app: Flask) -> None:

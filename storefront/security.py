@@ -15,6 +15,7 @@ import os
 
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter as WerkzeugIntegerConverter
 
 FRAMEABLE_MARKER = "X-Larder-Frameable"
 HSTS = "max-age=63072000; includeSubDomains"
@@ -52,6 +53,23 @@ def _security_headers(response: Response) -> Response:
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+class IntegerConverter(WerkzeugIntegerConverter):
+    """`<int:id>` that only matches ids a database integer column can hold.
+
+    A hostile `/admin/products/1/variants/99999999999999999999` is a 404, not a database
+    "integer out of range" error (a 500) in whichever view receives it.
+    """
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=2**31 - 1 if max is None else max, signed=signed)
+
+
+def init_url_converters(app: Flask) -> None:
+    """Before any blueprint: converters are bound when a rule is added."""
+    # Same class name as Werkzeug's, so code that inspects converters by name still works.
+    app.url_map.converters["int"] = IntegerConverter
 
 
 def _trusted_proxy_count(app: Flask) -> int:

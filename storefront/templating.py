@@ -37,7 +37,11 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value if isinstance(value, list) else [value]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    view_args = request.view_args or {}
+    # Query keys that would collide with url_for's own arguments (endpoint, _external,
+    # _scheme...) or the path's values are dropped, never passed on (they raised a 500).
+    args = {k: v for k, v in args.items() if k != "endpoint" and not k.startswith("_") and k not in view_args}
+    return url_for(request.endpoint, **view_args, **args)
 
 
 def init_templating(app: Flask) -> None:

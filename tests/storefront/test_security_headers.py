@@ -99,3 +99,14 @@ def test_templates_need_no_unsafe_inline(template):
     assert not INLINE_SCRIPT.search(source), "inline <script> (JSON-LD data blocks are fine)"
     assert not INLINE_HANDLER.search(source), "inline on...= event handler"
     assert not INLINE_STYLE.search(source), "inline style attribute"
+
+
+def test_an_id_too_large_for_the_database_is_a_404(app):
+    rules = [r for r in app.url_map.iter_rules() if "int" in r.rule and "GET" in r.methods]
+    assert rules, "some route takes an <int:...> id"
+    rule = rules[0]
+    url = "/" + "/".join(
+        "99999999999999999999" if part.startswith("<int") else ("x" if part.startswith("<") else part)
+        for part in rule.rule.strip("/").split("/")
+    )
+    assert app.test_client().get(url).status_code == 404
