@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from werkzeug.routing import FloatConverter, NumberConverter, Rule, UUIDConverter
+from werkzeug.routing import FloatConverter, Rule, UUIDConverter
+from werkzeug.routing.converters import NumberConverter
 
 from tests.factories import make_product, make_user
 
