@@ -41,7 +41,10 @@ target_db = current_app.extensions['migrate'].db
 
 def include_name(name, type_, parent_names):
     """Leave the full-text search objects (made by raw DDL in the migration) out of diffs."""
-    return not (name and (name.startswith("product_fts") or name == "ix_product_search"))
+    return not (
+        name
+        and (name.startswith(("product_fts", "ix_product_search")) or name == "search_vector")
+    )
 
 
 def get_metadata():

@@ -48,7 +48,11 @@ def test_migrations_match_the_models(empty_database_url, tmp_path):
                 opts={
                     "compare_type": True,
                     "include_name": lambda name, type_, parents: not (
-                        name and (name.startswith("product_fts") or name == "ix_product_search")
+                        name
+                        and (
+                            name.startswith(("product_fts", "ix_product_search"))
+                            or name == "search_vector"
+                        )
                     ),
                 },
             )

@@ -296,9 +296,19 @@ def list_products(
         order.append(Product.title)
     order += [Product.created_at.desc(), Product.id.desc()]
 
+    columns = [*_card_columns(day), func.count().over().label("total_count")]
+    if _dialect() == "postgresql" and filters.sort != "newest" and (collection is not None or filters.q):
+        # The total needs every match anyway, so find the matches first on their own best plan
+        # (a collection's entries, the search index), then sort and cut the page from them.
+        # Left alone, PostgreSQL may walk all products in price order probing each one
+        # (seconds at 100,000 products). SQLite keeps the one-step query (the FTS join
+        # carries its rank); it is the development database.
+        matching = stmt.with_only_columns(Product.id).cte("matching").prefix_with("MATERIALIZED")
+        base = select(*columns).join(matching, matching.c.id == Product.id)
+    else:
+        base = stmt.with_only_columns(*columns)
     query = (
-        stmt.with_only_columns(*_card_columns(day), func.count().over().label("total_count"))
-        .order_by(*order)
+        base.order_by(*order)
         .limit(per_page)
         .offset((filters.page - 1) * per_page)
     )

@@ -21,9 +21,15 @@ PG_VECTOR = (
     "setweight(to_tsvector('english', coalesce(product.search_body, '')), 'C'))"
 )
 
+# The vector is a stored generated column: ranking reads it instead of re-running
+# to_tsvector over every match on each search (most of a search's time at 100,000 products).
 PG_DDL = [
-    f"CREATE INDEX IF NOT EXISTS ix_product_search ON product USING gin ({PG_VECTOR})",
+    "ALTER TABLE product ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    f"GENERATED ALWAYS AS {PG_VECTOR} STORED",
+    "DROP INDEX IF EXISTS ix_product_search",
+    "CREATE INDEX IF NOT EXISTS ix_product_search_vector ON product USING gin (search_vector)",
 ]
+PG_VECTOR_COLUMN = "product.search_vector"
 
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS product_fts USING fts5("
@@ -75,9 +81,9 @@ def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, object
         return stmt.where(literal_column("1") == 0), None
     if dialect == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in terms)
-        vector = literal_column(PG_VECTOR)
+        vector = literal_column(PG_VECTOR_COLUMN)
         query_expr = text("to_tsquery('english', :search_q)").bindparams(search_q=tsquery)
-        rank = text(f"ts_rank({PG_VECTOR}, to_tsquery('english', :search_q)) DESC").bindparams(
+        rank = text(f"ts_rank({PG_VECTOR_COLUMN}, to_tsquery('english', :search_q)) DESC").bindparams(
             search_q=tsquery
         )
         return stmt.where(vector.op("@@")(query_expr)), rank
