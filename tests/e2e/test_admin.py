@@ -151,3 +151,38 @@ def test_every_staff_page_is_accessible(runner, app, page, accessible):
         response = page.goto(path)
         assert response.status == 200, path
         accessible(page)
+
+
+def test_editor_previews_and_picks_products_without_javascript(browser, live_server, app):
+    from tests.factories import make_product
+
+    make_product("calm-ginger-chews", title="Calm Ginger Chews", price=650)
+    editor = make_user("editor@example.com", role="editor", password=PASSWORD)
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto("/account/login")
+        page.get_by_label("Email").fill(editor.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto("/admin/articles/new")
+        page.get_by_label("Title", exact=True).fill("Ginger notes")
+        page.get_by_label("Body (Markdown)").fill("Draft about ginger.")
+        # The picker is a plain submit: the server lists shortcodes to copy and keeps the draft.
+        page.get_by_label("Find a product to link").fill("ginger")
+        page.get_by_role("button", name="Search products").click()
+        page.wait_for_load_state()
+        assert page.locator(".picker-panel .picker-code", has_text="[[product:calm-ginger-chews]]").is_visible()
+        assert page.get_by_label("Body (Markdown)").input_value() == "Draft about ginger."
+        assert page.locator(".picker-panel .picker-insert").first.is_hidden()  # Insert needs JavaScript
+        # Paste the shortcode and press Preview: the server renders the live card.
+        page.get_by_label("Body (Markdown)").fill("Draft about ginger.\n\n[[product:calm-ginger-chews]]\n")
+        page.get_by_role("button", name="Preview", exact=True).click()
+        page.wait_for_load_state()
+        assert "Calm Ginger Chews" in page.locator("[data-preview] .cta-card").inner_text()
+        page.get_by_role("button", name="Save draft").click()
+        page.wait_for_url(re.compile(r"/admin/articles/\d+$"))
+        assert page.locator(".flash", has_text="Saved.").is_visible()
+    finally:
+        context.close()
