@@ -186,10 +186,15 @@ def page_state() -> PageState:
         return cached
     from storefront.site_settings import SETTING_KEYS, SiteSettings
 
-    # Plain SQL on the session's connection: this runs on every cacheable request, including
-    # cache hits, so it skips the ORM's statement machinery.
-    rows = db.session.connection().exec_driver_sql(PAGE_STATE_SQL)
-    stored = {key: value for key, value in rows}
+    # Plain SQL in autocommit: this runs on every cacheable request, cache hits included, so
+    # it skips the ORM and the BEGIN/ROLLBACK round trips of a transaction. Reading the version
+    # before (and outside) the page's own queries keeps the rule "the data is at least as new
+    # as the key it is stored under".
+    with db.engine.connect() as connection:
+        rows = connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            PAGE_STATE_SQL
+        )
+        stored = {key: value for key, value in rows}
     raw = stored.pop(VERSION_ROW_KEY, None)
     request.environ["larder.site_settings"] = SiteSettings(
         **{k: v for k, v in stored.items() if k in SETTING_KEYS}
