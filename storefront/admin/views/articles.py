@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from blog.models import Article, ArticleStatus
 from blog.services import (
     ArticleValidationError,
+    delete_article,
     preview_article,
     publish_article,
     save_article,
@@ -179,6 +180,21 @@ def article_unpublish(article_id: int):
     unpublish_article(article)
     flash("Back to draft: the article is no longer public.", "success")
     return redirect(url_for("admin.article_edit", article_id=article.id))
+
+
+@bp.post("/articles/<int:article_id>/delete")
+@staff_required(*EDITORS)
+def article_delete(article_id: int):
+    article = get_article_or_404(article_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if article.status != ArticleStatus.DRAFT:
+        flash("Only drafts can be deleted: move the article back to draft first.", "error")
+        return redirect(url_for("admin.article_edit", article_id=article.id))
+    title = article.title
+    delete_article(article)
+    flash(f"“{title}” deleted.", "success")
+    return redirect(url_for("admin.articles"))
 
 
 @bp.get("/articles/<int:article_id>/revisions")

@@ -152,3 +152,13 @@ def test_suggestions_take_one_query(app, product, count_queries):
         found = suggested_products("Magnesium", "magnesium for cramps and sleep " * 10)
     assert c.count == 1
     assert len(found) == 6
+
+
+def test_drafts_can_be_deleted_but_published_articles_cannot(as_editor, product):
+    as_editor.post("/admin/articles/new", data=_form(action="publish"))
+    article = _article()
+    page = as_editor.post(f"/admin/articles/{article.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "Only drafts can be deleted" in page
+    as_editor.post(f"/admin/articles/{article.id}/unpublish")
+    as_editor.post(f"/admin/articles/{article.id}/delete")
+    assert _article() is None
