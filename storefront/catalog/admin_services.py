@@ -570,7 +570,12 @@ def admin_product_page(filters: AdminProductFilters, per_page: int = 25) -> Admi
         .offset((max(filters.page, 1) - 1) * per_page)
     )
     rows = db.session.execute(query).all()
-    total = int(rows[0].total_count) if rows else 0
+    if rows:
+        total = int(rows[0].total_count)
+    elif filters.page > 1:  # past the last page: still say how many there are
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    else:
+        total = 0
     return AdminProductPage(
         [
             AdminProductRow(

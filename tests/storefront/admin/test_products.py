@@ -242,3 +242,8 @@ def test_diet_tag_is_renamed(as_admin):
     clash = make_tag("keto")
     response = as_admin.post(f"/admin/tags/{clash.id}", data={"name": "Keto", "slug": "vegan"})
     assert response.status_code == 422 and "exists already" in response.get_data(as_text=True)
+
+
+def test_a_page_past_the_end_still_counts_the_products(as_admin, product):
+    page = as_admin.get("/admin/products?page=50").get_data(as_text=True)
+    assert "1 product" in page and "No products match" in page
