@@ -331,7 +331,7 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     stmt = _filtered(filters, collection, day)
     if filters.q:
         stmt, _ = apply_search(stmt, filters.q, _dialect())
-    matching = stmt.subquery("matching")
+    matching = stmt.add_columns(Product.price_from.label("price_from")).subquery("matching")
     # Counted from the matching products' side, so a narrow listing probes the tag links of
     # its few products instead of scanning every product's tags.
     counts = (
@@ -350,14 +350,21 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
         TagFacet(r.slug, r.name, int(r.n), r.slug in filters.tags)
         for r in db.session.execute(tag_counts)
     ]
+    # Aggregated straight over the matches (no second pass over the product table).
+    certified = exists().where(
+        Certification.product_id == matching.c.id,
+        Certification.valid_from <= day,
+        Certification.valid_until >= day,
+    )
+    in_stock = exists().where(Variant.product_id == matching.c.id, Variant.stock > 0)
     stats = db.session.execute(
         select(
-            func.count(Product.id),
-            func.coalesce(func.sum(case((certified_clause(day), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((in_stock_clause(), 1), else_=0)), 0),
-            func.min(Product.price_from),
-            func.max(Product.price_from),
-        ).where(Product.id.in_(select(matching.c.id)))
+            func.count(matching.c.id),
+            func.coalesce(func.sum(case((certified, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((in_stock, 1), else_=0)), 0),
+            func.min(matching.c.price_from),
+            func.max(matching.c.price_from),
+        ).select_from(matching)
     ).one()
     return Facets(
         total=int(stats[0]),
