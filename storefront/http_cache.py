@@ -386,10 +386,15 @@ def conditional_page(view=None, *, on_cached=None):
         if cache.enabled:
             g.csrf_token = CSRF_HOLE  # generate_csrf() returns g.csrf_token when set
             g.larder_punch_holes = True
-        response = make_response(view(*args, **kwargs))
+            try:
+                response = make_response(view(*args, **kwargs))
+            finally:
+                # An abort() inside the view renders an error page next: no holes in it.
+                g.pop("csrf_token", None)
+                g.larder_punch_holes = False
+        else:
+            response = make_response(view(*args, **kwargs))
         if cache.enabled:
-            g.pop("csrf_token", None)
-            g.larder_punch_holes = False
             if response.status_code != 200 or response.direct_passthrough:
                 # Nothing stored; a page that is not stored cannot keep its holes.
                 if not response.direct_passthrough:

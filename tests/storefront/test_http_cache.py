@@ -245,3 +245,12 @@ def test_unreachable_real_redis_still_renders_the_page(app, client, product):
 def test_without_redis_url_nothing_is_cached(client, product):
     response = client.get("/products/magnesium-glycinate")
     assert "X-Larder-Cache" not in response.headers
+
+
+def test_missing_page_with_the_page_cache_on_shows_no_holes(app, client, redis_cache, product):
+    with client.session_transaction() as session:
+        session["cart_count"] = 2
+    response = client.get("/products/no-such-thing")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "__larder_" not in page
