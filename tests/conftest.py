@@ -92,10 +92,20 @@ class AuthActions:
         with self._client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+        self._forget_loaded_user()
 
     def logout(self) -> None:
         with self._client.session_transaction() as session:
             session.clear()
+        self._forget_loaded_user()
+
+    @staticmethod
+    def _forget_loaded_user() -> None:
+        # The test's app context outlives each request, so Flask-Login's cached user on `g`
+        # would otherwise survive a change of session.
+        from flask import g
+
+        g.pop("_login_user", None)
 
 
 @pytest.fixture
