@@ -48,3 +48,5 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+
+include bench/Makefile.include
