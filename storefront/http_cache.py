@@ -26,6 +26,7 @@ errors are logged and the page is rendered as if there were no cache.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -45,8 +46,7 @@ from storefront.extensions import db
 log = logging.getLogger(__name__)
 
 VERSION_ROW_KEY = "~larder:catalog_version"  # never a settings key (those are identifiers)
-CSRF_HOLE = "__larder_csrf_token_hole__"
-CART_COUNT_HOLE = "__larder_cart_count_hole__"
+HOLE_PREFIX = "__larder_"  # holes are "__larder_<kind>_<secret>__"; see _holes()
 PAGE_CACHE_PREFIX = "larder:page:"
 
 # Tables whose rows appear on public pages get the version trigger. Listed by name: a table
@@ -317,11 +317,19 @@ def page_cache() -> PageCache:
 STORED_HEADERS = ("Content-Type", "X-Larder-Frameable", "Content-Language")
 
 
+def _holes() -> tuple[str, str]:
+    """Placeholders for the CSRF token and cart count, derived from SECRET_KEY: the same on
+    every instance sharing Redis, and not guessable, so text a visitor can get onto a page
+    (a search query) cannot make it print their token somewhere of the attacker's choosing."""
+    return current_app.extensions["larder.page_holes"]
+
+
 def _fill_holes(body: str) -> str:
     from flask_wtf.csrf import generate_csrf
 
-    return body.replace(CSRF_HOLE, generate_csrf()).replace(
-        CART_COUNT_HOLE, str(session.get("cart_count", 0))
+    csrf_hole, cart_hole = _holes()
+    return body.replace(csrf_hole, generate_csrf()).replace(
+        cart_hole, str(session.get("cart_count", 0))
     )
 
 
@@ -384,7 +392,7 @@ def conditional_page(view=None, *, on_cached=None):
             return _mark(response, state, page_etag(key))
 
         if cache.enabled:
-            g.csrf_token = CSRF_HOLE  # generate_csrf() returns g.csrf_token when set
+            g.csrf_token = _holes()[0]  # generate_csrf() returns g.csrf_token when set
             g.larder_punch_holes = True
             try:
                 response = make_response(view(*args, **kwargs))
@@ -415,7 +423,7 @@ def conditional_page(view=None, *, on_cached=None):
 
 def _cart_count_hole() -> dict:
     if g.get("larder_punch_holes"):
-        return {"cart_count": CART_COUNT_HOLE}
+        return {"cart_count": _holes()[1]}
     return {}
 
 
@@ -435,5 +443,12 @@ def init_http_cache(app: Flask) -> None:
     enabled = str(app.config.get("PAGE_CACHE", os.environ.get("LARDER_PAGE_CACHE", "on")))
     url = app.config.get("REDIS_URL") if enabled.lower() not in ("off", "0", "false") else None
     app.extensions["larder.page_cache"] = PageCache(url, int(app.config["PAGE_CACHE_TTL"]))
+    secret = hmac.new(
+        str(app.config.get("SECRET_KEY") or "").encode(), b"larder page holes", hashlib.sha256
+    ).hexdigest()[:24]
+    app.extensions["larder.page_holes"] = (
+        f"{HOLE_PREFIX}csrf_{secret}__",
+        f"{HOLE_PREFIX}cart_{secret}__",
+    )
     app.context_processor(_cart_count_hole)
     app.after_request(_default_cache_control)
