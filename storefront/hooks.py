@@ -38,10 +38,15 @@ def sitemap_sources() -> list[SitemapSource]:
 SeedStep = Callable[[Callable[[str], None]], str]
 
 
-def register_seed_step(app, name: str, step: SeedStep) -> None:
-    """A demo-data step run by `flask larder seed-demo` after the catalog is loaded."""
-    app.extensions.setdefault("larder.seed_steps", []).append((name, step))
+def register_seed_step(app, name: str, step: SeedStep, *, late: bool = False) -> None:
+    """A demo-data step run by `flask larder seed-demo` after the catalog is loaded.
+
+    `late` steps run after every other step: demo activity (orders, article traffic) refers to
+    content other packages seed, whatever order the packages are registered in.
+    """
+    key = "larder.late_seed_steps" if late else "larder.seed_steps"
+    app.extensions.setdefault(key, []).append((name, step))
 
 
 def seed_steps(app) -> list[tuple[str, SeedStep]]:
-    return list(app.extensions.get("larder.seed_steps", []))
+    return list(app.extensions.get("larder.seed_steps", [])) + list(app.extensions.get("larder.late_seed_steps", []))

@@ -123,22 +123,10 @@ def place_order(
             if reserved.rowcount != 1:
                 sold_out.append(_line_title(variant))
                 continue
-            order.lines.append(
-                OrderLine(
-                    variant_id=variant.id,
-                    product_slug=variant.product.slug,
-                    title=variant.product.title,
-                    option_label=variant.option_label if len(variant.product.variants) > 1 else "",
-                    sku=variant.sku,
-                    unit_price=variant.price,
-                    quantity=line.quantity,
-                )
-            )
+            order.lines.append(OrderLine.copy_of(variant, line.quantity))
         if sold_out:
             raise OutOfStock(sold_out)
-        order.subtotal = sum(line.line_total for line in order.lines)
-        order.shipping_total = method.rate
-        order.total = order.subtotal + order.shipping_total
+        order.add_up(method.rate)
         order.events.append(
             OrderEvent(
                 from_status=OrderStatus.PENDING_PAYMENT.value,

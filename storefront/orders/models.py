@@ -143,6 +143,12 @@ class Order(TimestampMixin, db.Model):
     def refundable_amount(self) -> int:
         return self.total - self.refunded_total if self.status in REVENUE_STATUSES else 0
 
+    def add_up(self, shipping_rate: int) -> None:
+        """Totals from the copied lines and the shipping rate: the one place an order's total is computed."""
+        self.subtotal = sum(line.line_total for line in self.lines)
+        self.shipping_total = shipping_rate
+        self.total = self.subtotal + self.shipping_total
+
     def can_become(self, status: OrderStatus | str) -> bool:
         return OrderStatus(status) in ALLOWED_TRANSITIONS[OrderStatus(self.status)]
 
@@ -182,6 +188,20 @@ class OrderLine(db.Model):
     quantity: Mapped[int] = mapped_column(Integer)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+    @classmethod
+    def copy_of(cls, variant, quantity: int) -> OrderLine:
+        """The variant as sold today (title, SKU, server price); later catalog edits never change the line."""
+        product = variant.product
+        return cls(
+            variant_id=variant.id,
+            product_slug=product.slug,
+            title=product.title,
+            option_label=variant.option_label if len(product.variants) > 1 else "",
+            sku=variant.sku,
+            unit_price=variant.price,
+            quantity=quantity,
+        )
 
     @property
     def line_total(self) -> int:
