@@ -28,6 +28,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -38,7 +39,15 @@ STATUS_CHOICES = [
     SelectChoice("draft", "Draft (hidden)"),
     SelectChoice("archived", "Archived"),
 ]
-MONEY = [InputRequired(message="Enter a price."), NumberRange(min=0, max=1_000_000, message="The price cannot be negative.")]
+
+
+def finite_amount(form, field) -> None:
+    """NaN, infinity and sums past a database integer are typing slips, never money (and never a 500)."""
+    if field.data is not None and (not field.data.is_finite() or abs(field.data) >= 10_000_000):
+        raise StopValidation("Enter an amount like 12.50.")
+
+
+MONEY = [InputRequired(message="Enter a price."), finite_amount, NumberRange(min=0, max=1_000_000, message="The price cannot be negative.")]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -72,7 +81,8 @@ class VariantFields:
                                description="e.g. “120 capsules”; “Default” when there is one option.")
     price = DecimalField("Price", places=2, validators=MONEY)
     compare_at_price = DecimalField("Compare-at price", places=2,
-                                    validators=[Optional(), NumberRange(min=0, message="The price cannot be negative.")])
+                                    validators=[Optional(), finite_amount,
+                                                NumberRange(min=0, message="The price cannot be negative.")])
     weight_grams = IntegerField("Weight (grams)", default=0, validators=[Optional(), NumberRange(min=0, max=1_000_000)])
 
     def validate_compare_at_price(self, field) -> None:
@@ -198,7 +208,7 @@ class CancelOrderForm(FlaskForm):
 
 class RefundForm(FlaskForm):
     amount = DecimalField("Amount to refund", places=2, validators=[
-        InputRequired(message="Enter an amount."), NumberRange(min=Decimal("0.01"), message="Refund at least 0.01.")])
+        InputRequired(message="Enter an amount."), finite_amount, NumberRange(min=Decimal("0.01"), message="Refund at least 0.01.")])
 
 
 class OrderFilterForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from storefront.catalog.models import Variant
@@ -120,3 +121,13 @@ def test_order_list_query_count_is_flat(as_admin, count_queries):
         as_admin.get("/admin/orders")
     assert many.count == few.count
     assert db.session.scalar(select(Variant.id)) is not None
+
+
+@pytest.mark.parametrize("amount", ["1e30", "Infinity", "NaN", "sNaN"])
+def test_refund_of_a_nonsense_amount_is_a_form_error(as_admin, amount):
+    order = make_paid_order()
+    response = as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": amount})
+    assert response.status_code == 422
+    assert "Enter an amount like" in response.get_data(as_text=True)
+    db.session.refresh(order)
+    assert order.refunded_total == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from storefront.catalog.models import Product, StockAdjustment, Variant
@@ -247,3 +248,16 @@ def test_diet_tag_is_renamed(as_admin):
 def test_a_page_past_the_end_still_counts_the_products(as_admin, product):
     page = as_admin.get("/admin/products?page=50").get_data(as_text=True)
     assert "1 product" in page and "No products match" in page
+
+
+@pytest.mark.parametrize("field", ["price", "compare_at_price"])
+@pytest.mark.parametrize("value", ["1e30", "Infinity", "sNaN"])
+def test_variant_price_that_is_not_an_amount_is_a_form_error(as_admin, product, field, value):
+    variant = product.variants[0]
+    data = {"variant-sku": variant.sku, "variant-option_label": "60 capsules", "variant-price": "18.99",
+            "variant-weight_grams": "0", f"variant-{field}": value}
+    response = as_admin.post(f"/admin/products/{product.id}/variants/{variant.id}", data=data)
+    assert response.status_code == 422
+    assert "Enter an amount like" in response.get_data(as_text=True)
+    db.session.refresh(variant)
+    assert variant.price == 1899
