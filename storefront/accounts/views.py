@@ -61,7 +61,13 @@ def logout():
     return redirect(url_for("catalog.home"))
 
 
+def _register_limit() -> str:
+    return current_app.config.get("REGISTER_RATE_LIMIT", "10 per hour")
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"],
+               error_message="Too many sign-ups from here. Please wait a while and try again.")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storefront.accounts.models import User
 from storefront.accounts.services import make_reset_token
@@ -125,6 +125,22 @@ def test_log_in_is_rate_limited(limited_client):
 
 def test_log_in_page_itself_is_not_limited(limited_client):
     assert [limited_client.get("/account/login").status_code for _ in range(5)] == [200] * 5
+
+
+def test_registering_is_rate_limited(limited_client):
+    limited_client.application.config["REGISTER_RATE_LIMIT"] = "3 per minute"
+    codes = []
+    for i in range(4):
+        codes.append(limited_client.post("/account/register", data={
+            "email": f"bot{i}@example.com", "password": PASSWORD, "confirm": PASSWORD}).status_code)
+        limited_client.post("/account/logout")
+    assert codes == [302, 302, 302, 429]
+    assert db.session.scalar(select(func.count(User.id))) == 3
+
+
+def test_password_reset_requests_are_rate_limited(limited_client):
+    codes = [limited_client.post("/account/reset", data={"email": "ann@example.com"}).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 429]
 
 
 def _reset_link() -> str:
