@@ -121,7 +121,15 @@ def _refund_event(obj: dict) -> Outcome:
             provider_refund_id=obj.get("id"),
         )
     )
-    apply_refund(order, amount, ACTOR, f"Refunded {amount} {order.currency} in Stripe")
+    # Stripe does not order its events: charge.refunded may have counted this refund already.
+    # The refunded total catches up with the refunds we know of, never past them.
+    known = sum(
+        p.amount for p in order.payments if p.kind == PaymentKind.REFUND and p.status != PaymentStatus.FAILED
+    )
+    new = min(amount, known - order.refunded_total)
+    if new <= 0:
+        return Outcome("refund already counted", order)
+    apply_refund(order, new, ACTOR, f"Refunded {amount} {order.currency} in Stripe")
     return Outcome("refund recorded", order)
 
 

@@ -211,6 +211,19 @@ def test_refund_event_from_stripe_dashboard_is_recorded_once(stripe_harness, cli
     assert order.refunded_total == 700 and order.status == "partially_refunded"
 
 
+def test_dashboard_refund_announced_by_both_events_counts_once_whatever_their_order(stripe_harness, client):
+    _, order, _ = _start_checkout(client)
+    session = stripe_harness.pay(stripe_harness.session_for(order))
+    stripe_harness.post("checkout.session.completed", session)
+    stripe_harness.post("charge.refunded", {"id": "ch_1", "object": "charge", "amount_refunded": 700,
+                                            "payment_intent": session["payment_intent"]})
+    stripe_harness.post("refund.created", {"id": "re_dashboard", "object": "refund", "amount": 700,
+                                           "payment_intent": session["payment_intent"], "status": "succeeded"})
+    db.session.refresh(order)
+    assert order.refunded_total == 700 and order.status == "partially_refunded"
+    assert order.refundable_amount == order.total - 700
+
+
 def test_refund_made_here_is_not_counted_twice_by_its_webhook(stripe_harness, client):
     _, order, _ = _start_checkout(client)
     session = stripe_harness.pay(stripe_harness.session_for(order))
