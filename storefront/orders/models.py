@@ -141,7 +141,11 @@ class Order(TimestampMixin, db.Model):
 
     @property
     def refundable_amount(self) -> int:
-        return self.total - self.refunded_total if self.status in REVENUE_STATUSES else 0
+        """What can still go back: a paid order's money, or a payment that came in after cancellation."""
+        late_payment = self.status == OrderStatus.CANCELLED and any(
+            p.kind == PaymentKind.CHARGE and p.status == PaymentStatus.SUCCEEDED for p in self.payments
+        )
+        return self.total - self.refunded_total if self.status in REVENUE_STATUSES or late_payment else 0
 
     def add_up(self, shipping_rate: int) -> None:
         """Totals from the copied lines and the shipping rate: the one place an order's total is computed."""

@@ -119,6 +119,9 @@ def apply_payment(
         payment.provider_payment_intent = payment_intent
     if order.status != OrderStatus.PENDING_PAYMENT:
         if order.status == OrderStatus.CANCELLED:
+            # The money was taken: record it, so staff see it and can give it back.
+            if payment is not None:
+                payment.status = PaymentStatus.SUCCEEDED.value
             flag_for_review(order, actor, f"Payment of {amount} {currency.upper()} arrived after the order was cancelled")
         return False
     if amount != order.total or currency.upper() != order.currency.upper():

@@ -13,6 +13,8 @@ from storefront.extensions import db
 from storefront.orders.models import Payment
 from storefront.orders.services import (
     OrderError,
+    abandon_checkout,
+    apply_payment,
     cancel_order,
     mark_fulfilled,
     orders_by_attribution,
@@ -91,6 +93,22 @@ def test_refund_amount_must_fit(admin, amount):
 def test_unpaid_order_has_nothing_to_refund(admin):
     with pytest.raises(OrderError, match="nothing left to refund"):
         refund_order(make_order(), 100, admin)
+
+
+def test_payment_arriving_after_cancellation_is_recorded_and_can_be_refunded(admin):
+    variant = make_product(stock=5).variants[0]
+    order = make_order([(variant, 2)])
+    order.payments.append(Payment(gateway="demo", amount=order.total, currency=order.currency,
+                                  provider_session_id="demo_cs_late"))
+    db.session.commit()
+    abandon_checkout(order, "stripe")  # the checkout expired: stock released
+    apply_payment(order, order.total, order.currency, "stripe", session_id="demo_cs_late")
+    db.session.commit()
+    assert order.status == "cancelled" and order.needs_review
+    assert [(p.kind, p.status) for p in order.payments] == [("charge", "succeeded")]
+    refund_order(order, order.total, admin)
+    assert order.refunded_total == order.total and order.status == "cancelled"
+    assert _stock(variant.id) == 5  # released once, by the cancellation
 
 
 def test_guest_order_page_needs_the_secret_token(client):
