@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from storefront.accounts.services import MIN_PASSWORD_LENGTH
+
+# NUL, line breaks and other control characters never belong in a name (and PostgreSQL refuses NUL).
+PLAIN_TEXT = Regexp(r"^[^\x00-\x1f\x7f]*$", message="Please remove the special characters.")
 
 
 class LoginForm(FlaskForm):
@@ -17,7 +20,8 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Name (optional)", validators=[Optional(), Length(max=120)], render_kw={"autocomplete": "name"})
+    name = StringField("Name (optional)", validators=[Optional(), Length(max=120), PLAIN_TEXT],
+                       render_kw={"autocomplete": "name"})
     email = EmailField("Email", validators=[DataRequired("Please enter your email."), Email("Please enter a valid email address."), Length(max=254)],
                        render_kw={"autocomplete": "email"})
     password = PasswordField(

@@ -38,6 +38,8 @@ def check_password_strength(password: str) -> None:
 
 
 def find_user(email: str) -> User | None:
+    if "\x00" in email:  # never an address, and PostgreSQL refuses it in a query
+        return None
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 

@@ -6,6 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+# Line breaks, NUL and other control characters never belong in an address (and PostgreSQL refuses NUL).
+PLAIN_TEXT = Regexp(r"^[^\x00-\x1f\x7f]*$", message="Please remove the special characters.")
+
 COUNTRIES = [
     ("US", "United States"),
     ("CA", "Canada"),
@@ -24,24 +27,24 @@ class CheckoutForm(FlaskForm):
     )
     name = StringField(
         "Full name",
-        validators=[DataRequired("Please enter the name for delivery."), Length(max=120)],
+        validators=[DataRequired("Please enter the name for delivery."), Length(max=120), PLAIN_TEXT],
         render_kw={"autocomplete": "name"},
     )
     line1 = StringField(
         "Address",
-        validators=[DataRequired("Please enter the street address."), Length(max=200)],
+        validators=[DataRequired("Please enter the street address."), Length(max=200), PLAIN_TEXT],
         render_kw={"autocomplete": "address-line1"},
     )
     line2 = StringField(
-        "Apartment, suite (optional)", validators=[Optional(), Length(max=200)],
+        "Apartment, suite (optional)", validators=[Optional(), Length(max=200), PLAIN_TEXT],
         render_kw={"autocomplete": "address-line2"},
     )
     city = StringField(
-        "City", validators=[DataRequired("Please enter the city."), Length(max=120)],
+        "City", validators=[DataRequired("Please enter the city."), Length(max=120), PLAIN_TEXT],
         render_kw={"autocomplete": "address-level2"},
     )
     region = StringField(
-        "State / county (optional)", validators=[Optional(), Length(max=120)],
+        "State / county (optional)", validators=[Optional(), Length(max=120), PLAIN_TEXT],
         render_kw={"autocomplete": "address-level1"},
     )
     postcode = StringField(

@@ -8,6 +8,7 @@ ProcessedEvent row.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,8 @@ from storefront.orders.models import (
 )
 
 log = logging.getLogger(__name__)
+# Public tokens are secrets.token_urlsafe: anything else in a link is not one of ours.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class OrderError(Exception):
@@ -47,7 +50,7 @@ def actor_label(actor: object) -> str:
 
 def get_order_by_token(token: str) -> Order | None:
     """The order behind a guest order link (the token is the only key; numbers are guessable)."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not _TOKEN_RE.fullmatch(token):
         return None
     return db.session.scalar(select(Order).where(Order.public_token == token))
 
@@ -76,6 +79,8 @@ def orders_for_user(user_id: int) -> list[Order]:
 
 def get_user_order(user_id: int, number: str) -> Order | None:
     """One of the account's own orders by number; another account's order is never returned."""
+    if "\x00" in number:  # never an order number, and PostgreSQL refuses it in a query
+        return None
     return db.session.scalar(select(Order).where(Order.number == number, Order.user_id == user_id))
 
 

@@ -40,6 +40,7 @@ def test_register_cannot_choose_a_staff_role(client):
     ({"email": "not-an-email"}, "Please enter a valid email address."),
     ({"password": "short", "confirm": "short"}, "Use at least 10 characters."),
     ({"confirm": "something else entirely"}, "The passwords do not match."),
+    ({"name": "Ann\x00"}, "Please remove the special characters."),
 ])
 def test_register_explains_bad_input(client, data, message):
     form = {"email": "x@example.com", "password": PASSWORD, "confirm": PASSWORD, **data}
@@ -70,6 +71,11 @@ def test_wrong_password_gets_one_message_for_both_cases(client):
     unknown = _login(client, "nobody@example.com").get_data(as_text=True)
     assert "That email and password do not match an account." in wrong
     assert "That email and password do not match an account." in unknown
+
+
+def test_sign_in_with_a_nul_byte_in_the_email_is_just_a_mismatch(client):
+    make_user("ann@example.com")
+    assert "do not match" in _login(client, "ann\x00@example.com").get_data(as_text=True)
 
 
 def test_deactivated_account_cannot_sign_in(client):

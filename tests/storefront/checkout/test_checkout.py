@@ -134,6 +134,19 @@ def test_invalid_checkout_form_shows_the_problem(client, field, value, message):
     assert _stock(variant.id) == 5
 
 
+@pytest.mark.parametrize("field,value", [
+    ("name", "Ada\x00Shopper"), ("line1", "1 Test\x00Street"), ("city", "Spring\x00field"),
+    ("name", "Ada\r\nBcc: someone@example.com"), ("region", "\x07"),
+])
+def test_control_characters_in_the_address_are_a_form_error(client, field, value):
+    variant = make_product(stock=5).variants[0]
+    client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
+    response = client.post("/checkout", data={**CHECKOUT, field: value})
+    assert response.status_code == 200
+    assert "Please remove the special characters." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
 def test_checkout_post_without_csrf_token_is_rejected(client, app):
     variant = make_product(stock=5).variants[0]
     client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})

@@ -119,6 +119,16 @@ def test_guest_order_page_needs_the_secret_token(client):
     assert client.get("/orders/not-a-token").status_code == 404
 
 
+@pytest.mark.parametrize("url", ["/orders/%00", "/checkout/success/%00", "/checkout/cancelled/a%00b"])
+def test_order_link_with_a_nul_byte_is_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_account_order_number_with_a_nul_byte_is_not_found(client, auth):
+    auth.login(make_user("nul@example.com"))
+    assert client.get("/account/orders/LD-%00").status_code == 404
+
+
 def test_attribution_report_counts_paid_orders_and_net_revenue(admin):
     start, end = now() - timedelta(days=1), now() + timedelta(days=1)
     variant = make_product(price=1000, stock=50).variants[0]
