@@ -612,7 +612,7 @@ def _block(node: _Node) -> list[str]:
 def _list(node: _Node) -> str:
     items: list[str] = []
     start_attr = node.attrs.get("start", "")
-    start = int(start_attr) if start_attr.isdigit() else 1
+    start = int(start_attr) if start_attr.isascii() and start_attr.isdigit() else 1
     for n, item in enumerate((c for c in node.children if isinstance(c, _Node)), start=start):
         marker = f"{n}. " if node.tag == "ol" else "- "
         # paragraphs inside an item stay apart; text plus a nested list stays tight

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 0 < int(raw) < 100_000:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) < 100_000:  # "²" is a digit to isdigit()
         abort(404)
     return int(raw)
 

@@ -189,6 +189,11 @@ def test_html_second_h1_becomes_a_section_and_dek_is_plain_text():
     assert "## Serving" in result.body_markdown
 
 
+def test_html_list_start_in_other_digits_imports_from_one():
+    result = import_article("<h1>Steps</h1><ol start='²'><li>Boil</li><li>Steep</li></ol>", "s.html")
+    assert "1. Boil\n2. Steep" in result.body_markdown
+
+
 def test_html_title_falls_back_to_title_tag():
     result = import_article("<title>Rooibos Basics | Larder</title><p>Caffeine free.</p>", "r.html")
     assert result.title == "Rooibos Basics"

@@ -112,6 +112,12 @@ def test_index_lists_public_articles_newest_first_and_paginates(client):
     assert client.get("/blog/?page=abc").status_code == 404
 
 
+def test_page_number_in_other_digits_is_not_found(client):
+    make_article("post-1")
+    for page in ("²", "１", "٣"):  # str.isdigit() says yes to these, int() does not (or reads them differently)
+        assert client.get("/blog/", query_string={"page": page}).status_code == 404
+
+
 def test_tag_page_lists_only_tagged_articles(client):
     make_article("tagged", tags=["recipes"])
     make_article("other", tags=["health"])
