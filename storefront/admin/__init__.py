@@ -4,9 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from storefront.admin.access import guard_admin_request  # noqa: E402
+from storefront.admin.access import guard_admin_request, refuse_nul_bytes  # noqa: E402
 
 bp.before_request(guard_admin_request)
+bp.before_request(refuse_nul_bytes)
 
 from storefront.admin.views import articles, catalog, dashboard, orders, settings  # noqa: E402, F401
 

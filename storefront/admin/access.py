@@ -53,3 +53,12 @@ def guard_admin_request():
     if not current_user.has_role(*allowed):
         abort(403)
     return None
+
+
+def refuse_nul_bytes():
+    """Blueprint before_request: a NUL byte in any field or query value is a 400, not a database error."""
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                abort(400, "Text cannot contain invisible NUL characters. Please remove them and try again.")
+    return None
