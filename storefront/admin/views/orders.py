@@ -12,11 +12,10 @@ from storefront.admin.forms import (
     ConfirmForm,
     OrderFilterForm,
     RefundForm,
-    to_minor_units,
 )
 from storefront.admin.queries import OrderFilters, get_order_with_history, order_page
 from storefront.extensions import db
-from storefront.money import to_decimal
+from storefront.money import to_decimal, to_minor
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.services import OrderError, cancel_order, mark_fulfilled, refund_order
 
@@ -109,7 +108,8 @@ def order_refund(order_id: int):
     if not form.validate_on_submit():
         return _render_order(order, 422, refund_form=form)
     try:
-        amount = to_minor_units(form.amount.data, order.currency or current_app.config["STORE_CURRENCY"])
+        # to_minor refuses fractions of a cent rather than rounding what staff typed.
+        amount = to_minor(form.amount.data, order.currency or current_app.config["STORE_CURRENCY"])
         refund_order(order, amount, current_user)
     except (OrderError, ValueError) as exc:
         form.amount.errors = [*form.amount.errors, str(exc)]

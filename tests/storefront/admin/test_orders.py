@@ -131,3 +131,12 @@ def test_refund_of_a_nonsense_amount_is_a_form_error(as_admin, amount):
     assert "Enter an amount like" in response.get_data(as_text=True)
     db.session.refresh(order)
     assert order.refunded_total == 0
+
+
+def test_refund_with_fractions_of_a_cent_is_refused_not_rounded(as_admin):
+    order = make_paid_order()
+    response = as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": "5.005"})
+    assert response.status_code == 422
+    assert "more decimals than USD allows" in response.get_data(as_text=True)
+    db.session.refresh(order)
+    assert order.refunded_total == 0
