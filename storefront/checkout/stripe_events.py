@@ -87,6 +87,18 @@ def _session_expired(obj: dict) -> Outcome:
     return Outcome("cancelled", order)
 
 
+def _async_payment_failed(obj: dict) -> Outcome:
+    # A delayed method (bank debit) failed after the session completed: no expiry event will come,
+    # so without this the order would hold its stock for ever.
+    order = _order_from_metadata(obj)
+    if order is None:
+        return Outcome("no matching order")
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return Outcome(f"order already {order.status}", order)
+    apply_cancel(order, ACTOR, "Delayed payment failed; stock released")
+    return Outcome("cancelled", order)
+
+
 def _charge_refunded(obj: dict) -> Outcome:
     order = _order_from_payment_intent(obj.get("payment_intent"))
     if order is None:
@@ -137,6 +149,7 @@ HANDLERS: dict[str, Callable[[dict], Outcome]] = {
     "checkout.session.completed": _session_completed,
     "checkout.session.async_payment_succeeded": _session_completed,
     "checkout.session.expired": _session_expired,
+    "checkout.session.async_payment_failed": _async_payment_failed,
     "charge.refunded": _charge_refunded,
     "refund.created": _refund_event,
     "refund.updated": _refund_event,

@@ -120,6 +120,16 @@ def test_expired_session_cancels_and_releases_stock(stripe_harness, client):
     assert _stock(variant.id) == 5
 
 
+def test_failed_delayed_payment_cancels_and_releases_stock(stripe_harness, client):
+    _, order, variant = _start_checkout(client, stock=5, quantity=2)
+    session = dict(stripe_harness.session_for(order), status="complete", payment_status="unpaid")
+    stripe_harness.post("checkout.session.completed", session)
+    stripe_harness.post("checkout.session.async_payment_failed", session)
+    db.session.refresh(order)
+    assert order.status == "cancelled"
+    assert _stock(variant.id) == 5
+
+
 def test_replaying_an_event_ten_times_changes_state_once_and_sends_one_email(stripe_harness, client):
     _, order, _ = _start_checkout(client)
     outbox().clear()
