@@ -68,10 +68,12 @@ def orders_needing_review() -> list[Order]:
 
 
 def orders_for_user(user_id: int) -> list[Order]:
+    """The account's orders, newest first; checkouts cancelled before payment are not orders to the shopper."""
     return list(
         db.session.scalars(
             select(Order)
-            .where(Order.user_id == user_id, Order.status != OrderStatus.CANCELLED)
+            .where(Order.user_id == user_id)
+            .where((Order.status != OrderStatus.CANCELLED) | Order.paid_at.is_not(None))
             .order_by(Order.created_at.desc(), Order.id.desc())
         )
     )

@@ -11,7 +11,8 @@ from storefront.accounts.models import User
 from storefront.accounts.services import make_reset_token
 from storefront.extensions import db, limiter
 from storefront.orders.mail import outbox
-from tests.factories import make_paid_order, make_user
+from storefront.orders.services import abandon_checkout, cancel_order
+from tests.factories import make_order, make_paid_order, make_user
 
 PASSWORD = "correct horse battery"
 
@@ -200,6 +201,19 @@ def test_order_history_shows_only_my_orders(client, auth):
     assert mine.number in page and theirs.number not in page
     assert client.get(f"/account/orders/{mine.number}").status_code == 200
     assert client.get(f"/account/orders/{theirs.number}").status_code == 404
+
+
+def test_order_history_keeps_a_paid_order_that_staff_cancelled(client, auth):
+    me = make_user("me@example.com")
+    order = make_paid_order(user=me, email="me@example.com")
+    cancel_order(order, make_user("boss@example.com", role="admin"), "Out of stock at the warehouse")
+    abandoned = make_order(user=me, email="me@example.com")
+    abandon_checkout(abandoned)
+    auth.login(me)
+    page = client.get("/account").get_data(as_text=True)
+    assert order.number in page  # money went out and came back: the shopper must see why
+    assert abandoned.number not in page  # a checkout never paid is no order to the shopper
+    assert client.get(f"/account/orders/{order.number}").status_code == 200
 
 
 def test_account_needs_log_in(client):
