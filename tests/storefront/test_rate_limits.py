@@ -45,3 +45,24 @@ def test_browsing_the_checkout_page_is_not_limited(limited_app):
     client = limited_app.test_client()
     statuses = [client.get("/checkout").status_code for _ in range(6)]
     assert 429 not in statuses
+
+
+def test_limits_still_apply_when_redis_is_down(tmp_path):
+    """The limiter falls back to process memory: a sign-in never fails because Redis is down."""
+    app = create_app(
+        {
+            "LARDER_ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/down.db",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+            "LOGIN_RATE_LIMIT": "2 per minute",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    statuses = [client.post("/account/login", data={}).status_code for _ in range(3)]
+    assert statuses[:2] == [200, 200]
+    assert statuses[2] == 429
+    with app.app_context():
+        db.engine.dispose()
