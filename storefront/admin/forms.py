@@ -31,7 +31,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and single hyphens.")
 STATUS_CHOICES = [
@@ -209,6 +209,8 @@ class CancelOrderForm(FlaskForm):
 class RefundForm(FlaskForm):
     amount = DecimalField("Amount to refund", places=2, validators=[
         InputRequired(message="Enter an amount."), finite_amount, NumberRange(min=Decimal("0.01"), message="Refund at least 0.01.")])
+    # The refunded total the page showed: a form sent twice (double click, Back and resend) refunds once.
+    seen = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
 
 
 class OrderFilterForm(FlaskForm):

@@ -221,9 +221,17 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
     return locked
 
 
-def refund_order(order: Order, amount: int, actor: object) -> Payment:
-    """Refund part or all of a paid order through its gateway; the status follows the refunded total."""
+def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | None = None) -> Payment:
+    """Refund part or all of a paid order through its gateway; the status follows the refunded total.
+
+    seen_refunded is the refunded total staff saw when they asked: if it moved since, nothing is refunded.
+    """
     locked = _lock(order)
+    if seen_refunded is not None and seen_refunded != locked.refunded_total:
+        db.session.rollback()
+        raise OrderError(
+            f"Order {locked.number} was refunded since you opened it; check the amount and try again."
+        )
     if locked.refundable_amount <= 0:
         raise OrderError(f"Order {locked.number} has nothing left to refund.")
     if not isinstance(amount, int) or not 0 < amount <= locked.refundable_amount:

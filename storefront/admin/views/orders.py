@@ -60,6 +60,8 @@ def _render_order(order: Order, status: int = 200, **forms):
     refund_form = forms.get("refund_form") or RefundForm(prefix="refund")
     if refund_form.amount.data is None and order.refundable_amount > 0:
         refund_form.amount.data = to_decimal(order.refundable_amount, currency)
+    refund_form.seen.data = order.refunded_total
+    refund_form.seen.raw_data = None  # show today's figure, not the one a refused form sent
     return render_template(
         "admin/orders/detail.html",
         order=order,
@@ -110,7 +112,7 @@ def order_refund(order_id: int):
     try:
         # to_minor refuses fractions of a cent rather than rounding what staff typed.
         amount = to_minor(form.amount.data, order.currency or current_app.config["STORE_CURRENCY"])
-        refund_order(order, amount, current_user)
+        refund_order(order, amount, current_user, seen_refunded=form.seen.data)
     except (OrderError, ValueError) as exc:
         form.amount.errors = [*form.amount.errors, str(exc)]
         db.session.rollback()

@@ -140,3 +140,16 @@ def test_refund_with_fractions_of_a_cent_is_refused_not_rounded(as_admin):
     assert "more decimals than USD allows" in response.get_data(as_text=True)
     db.session.refresh(order)
     assert order.refunded_total == 0
+
+
+def test_refund_form_sent_twice_refunds_once(as_admin):
+    order = make_paid_order()
+    page = as_admin.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert 'name="refund-seen" type="hidden" value="0"' in page
+    form = {"refund-amount": "5.00", "refund-seen": "0"}
+    assert as_admin.post(f"/admin/orders/{order.id}/refund", data=form).status_code == 302
+    again = as_admin.post(f"/admin/orders/{order.id}/refund", data=form)  # a double click, or Back and resend
+    assert again.status_code == 422
+    assert "refunded since you opened" in again.get_data(as_text=True)
+    db.session.refresh(order)
+    assert order.refunded_total == 500
