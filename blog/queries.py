@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from blog.models import Article, ArticleProductLink, Author, Tag, article_tags, public_clause
 from storefront.extensions import db
+from storefront.pagination import PageNumbers
 
 
 @dataclass(frozen=True)
@@ -27,23 +28,11 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
-class ArticleListPage:
+class ArticleListPage(PageNumbers):
     articles: list[Article]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def get_public_article(slug: str) -> Article | None:

@@ -31,6 +31,7 @@ from storefront.catalog.queries import certified_clause
 from storefront.catalog.search import apply_search
 from storefront.clock import today
 from storefront.extensions import db
+from storefront.pagination import PageNumbers
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Tables owned by the catalog itself; any other table pointing at a product or variant is a
@@ -499,15 +500,11 @@ class AdminProductRow:
 
 
 @dataclass(frozen=True)
-class AdminProductPage:
+class AdminProductPage(PageNumbers):
     rows: list[AdminProductRow]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _stock_sum():

@@ -28,6 +28,7 @@ from storefront.catalog.models import (
 from storefront.catalog.search import apply_search
 from storefront.clock import today
 from storefront.extensions import db
+from storefront.pagination import PageNumbers
 
 SORTS = {
     "featured": "Featured",
@@ -107,23 +108,11 @@ class Facets:
 
 
 @dataclass(frozen=True)
-class ListingPage:
+class ListingPage(PageNumbers):
     cards: list[ProductCard]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 # ---------------------------------------------------------------- building blocks
