@@ -20,6 +20,16 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from None
+
+
 class Config:
     LARDER_ENV = "development"
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
@@ -50,6 +60,19 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER")  # None -> instance/uploads
     SITE_URL = _env("SITE_URL", "http://127.0.0.1:5000")
+    # Operational knobs: each from the environment, with the default used when unset.
+    SHIPPING_METHODS = _env("SHIPPING_METHODS")  # "code|label|rate;..."; unset: checkout's defaults
+    STRIPE_CHECKOUT_EXPIRY_MINUTES = _env_int("STRIPE_CHECKOUT_EXPIRY_MINUTES", 60)
+    STRIPE_MAX_NETWORK_RETRIES = _env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    REGISTER_RATE_LIMIT = _env("REGISTER_RATE_LIMIT", "10 per hour")
+    CHECKOUT_RATE_LIMIT = _env("CHECKOUT_RATE_LIMIT", "20 per minute")
+    PAGE_CACHE = _env("LARDER_PAGE_CACHE", "on")  # the Redis page cache, when REDIS_URL is set
+    PAGE_CACHE_TTL = _env_int("PAGE_CACHE_TTL", 600)
+    PAGE_CACHE_TIME_BUCKET = _env_int("PAGE_CACHE_TIME_BUCKET", 300)
+    TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)  # ProxyFix behind a load balancer
+    CERT_WARNING_DAYS = _env_int("CERT_WARNING_DAYS", 60)
+    MAX_IMAGE_BYTES = _env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
 
     @classmethod
     def validate(cls, config: dict) -> None:
