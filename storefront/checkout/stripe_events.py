@@ -22,6 +22,7 @@ from storefront.orders.services import (
     apply_cancel,
     apply_payment,
     apply_refund,
+    flag_for_review,
     send_order_confirmation,
 )
 
@@ -112,6 +113,8 @@ def _charge_refunded(obj: dict) -> Outcome:
 
 
 def _refund_event(obj: dict) -> Outcome:
+    if obj.get("status") in ("failed", "canceled"):
+        return _refund_failed(obj)
     if obj.get("status") != "succeeded":
         return Outcome(f"refund {obj.get('status')}: ignored")
     known = db.session.scalar(select(Payment).where(Payment.provider_refund_id == obj.get("id")))
@@ -143,6 +146,18 @@ def _refund_event(obj: dict) -> Outcome:
         return Outcome("refund already counted", order)
     apply_refund(order, new, ACTOR, f"Refunded {amount} {order.currency} in Stripe")
     return Outcome("refund recorded", order)
+
+
+def _refund_failed(obj: dict) -> Outcome:
+    # A refund we counted as given did not reach the shopper: staff must see it and act.
+    known = db.session.scalar(select(Payment).where(Payment.provider_refund_id == obj.get("id")))
+    if known is None or known.status == PaymentStatus.FAILED:
+        return Outcome(f"refund {obj.get('status')}: nothing recorded")
+    known.status = PaymentStatus.FAILED.value
+    order = _order_from_payment_intent(obj.get("payment_intent")) or known.order
+    flag_for_review(order, ACTOR, f"Refund {known.provider_refund_id} of {known.amount} {order.currency} "
+                                  f"{obj.get('status')} in Stripe; the money was not returned")
+    return Outcome("refund failed: flagged for review", order)
 
 
 HANDLERS: dict[str, Callable[[dict], Outcome]] = {

@@ -248,6 +248,20 @@ def test_refund_made_here_is_not_counted_twice_by_its_webhook(stripe_harness, cl
     assert order.refunded_total == 400
 
 
+def test_refund_made_here_that_fails_in_stripe_is_flagged_for_staff(stripe_harness, client):
+    _, order, _ = _start_checkout(client)
+    session = stripe_harness.pay(stripe_harness.session_for(order))
+    stripe_harness.post("checkout.session.completed", session)
+    db.session.refresh(order)
+    refund = refund_order(order, 400, "admin:test")
+    stripe_harness.post("refund.updated", {"id": refund.provider_refund_id, "object": "refund", "amount": 400,
+                                           "payment_intent": session["payment_intent"], "status": "failed"})
+    db.session.refresh(order)
+    db.session.refresh(refund)
+    assert refund.status == "failed"
+    assert order.needs_review and "failed" in order.review_reason
+
+
 def test_stripe_unreachable_keeps_the_cart_and_releases_stock(stripe_harness, client):
     stripe_harness.fake.unreachable = True
     response, order, variant = _start_checkout(client, stock=5, quantity=2)
