@@ -78,26 +78,25 @@ def _session_completed(obj: dict) -> Outcome:
     return Outcome("paid" if paid else "not paid: flagged or already handled", order, paid)
 
 
-def _session_expired(obj: dict) -> Outcome:
+def _cancel_pending(obj: dict, reason: str) -> Outcome:
+    """Cancel an order still awaiting payment and release its stock; anything else is left."""
     order = _order_from_metadata(obj)
     if order is None:
         return Outcome("no matching order")
     if order.status != OrderStatus.PENDING_PAYMENT:
         return Outcome(f"order already {order.status}", order)
-    apply_cancel(order, ACTOR, "Checkout session expired; stock released")
+    apply_cancel(order, ACTOR, reason)
     return Outcome("cancelled", order)
+
+
+def _session_expired(obj: dict) -> Outcome:
+    return _cancel_pending(obj, "Checkout session expired; stock released")
 
 
 def _async_payment_failed(obj: dict) -> Outcome:
     # A delayed method (bank debit) failed after the session completed: no expiry event will come,
     # so without this the order would hold its stock for ever.
-    order = _order_from_metadata(obj)
-    if order is None:
-        return Outcome("no matching order")
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        return Outcome(f"order already {order.status}", order)
-    apply_cancel(order, ACTOR, "Delayed payment failed; stock released")
-    return Outcome("cancelled", order)
+    return _cancel_pending(obj, "Delayed payment failed; stock released")
 
 
 def _charge_refunded(obj: dict) -> Outcome:

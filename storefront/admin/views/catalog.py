@@ -102,7 +102,7 @@ def _variant_data(form) -> dict:
 
 
 def _warning_days() -> int:
-    return int(current_app.config.get("CERT_WARNING_DAYS", 60))
+    return current_app.config["CERT_WARNING_DAYS"]
 
 
 # ---------------------------------------------------------------- products
@@ -315,7 +315,7 @@ def image_add(product_id: int):
         try:
             stored = store_product_image(
                 upload.stream, upload.filename or "", current_app.config["UPLOAD_FOLDER"],
-                max_bytes=int(current_app.config.get("MAX_IMAGE_BYTES", 5 * 1024 * 1024)),
+                max_bytes=current_app.config["MAX_IMAGE_BYTES"],
             )
         except ImageRejected as exc:
             form.image.errors = [*form.image.errors, str(exc)]

@@ -46,6 +46,6 @@ def dashboard():
             chart=sales_chart(days),
             top=top_products(period),
             low_stock=low_stock_variants(),
-            cert_warnings=len(certification_warnings(int(current_app.config.get("CERT_WARNING_DAYS", 60)))),
+            cert_warnings=len(certification_warnings(current_app.config["CERT_WARNING_DAYS"])),
         )
     return render_template("admin/dashboard.html", **context)

@@ -70,11 +70,12 @@ def test_svg_is_refused(as_admin, product):
 
 
 def test_too_large_file_is_refused(app, as_admin, product):
+    configured = app.config["MAX_IMAGE_BYTES"]
     app.config["MAX_IMAGE_BYTES"] = 1024
     try:
         response = _upload(as_admin, product, png_bytes(size=(400, 400), color=(1, 2, 3)) + b"\0" * 2048)
     finally:
-        app.config.pop("MAX_IMAGE_BYTES")
+        app.config["MAX_IMAGE_BYTES"] = configured
     assert response.status_code == 422
     assert "larger than" in response.get_data(as_text=True)
 
