@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -44,11 +45,11 @@ def explain(paths: list[tuple[str, str]]) -> str:
             client.get(path)  # warm
             db.session.remove()
             captured.clear()
-            event.listen(db.engine, "before_cursor_execute", record)
+            event.listen(Engine, "before_cursor_execute", record)
             try:
                 status = client.get(path).status_code
             finally:
-                event.remove(db.engine, "before_cursor_execute", record)
+                event.remove(Engine, "before_cursor_execute", record)
             out.append(f"### {title}: `GET {path}` (HTTP {status}, {len(captured)} statements)\n")
             statements = list(captured)
             for n, (statement, parameters) in enumerate(statements, 1):

@@ -279,6 +279,7 @@ def memory_growth(server: Server, paths: list[str], total: int, args, workdir: P
 QUERY_COUNT = r"""
 import json, sys
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from storefront import create_app
 from storefront.extensions import db
 app = create_app({"LARDER_ENV": "development", "RATELIMIT_ENABLED": False, "PAGE_CACHE": "off"})
@@ -286,7 +287,7 @@ paths = json.loads(sys.argv[1])
 counts = {}
 with app.app_context():
     statements = []
-    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    event.listen(Engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
     for path in paths:
         client = app.test_client(use_cookies=False)
         client.get(path)  # warm

@@ -170,6 +170,51 @@ PAGE_STATE_SQL = (
 )
 
 
+def _version_engine():
+    """PostgreSQL: a small engine of its own in autocommit, without a ping on checkout.
+
+    This read runs on every cacheable request, cache hits included, where it is most of the
+    work: no transaction (no BEGIN / ROLLBACK round trips) and no pre-ping round trip. A
+    connection the server dropped fails the read once; the pool is then invalidated and the
+    read retried on a fresh connection (it changes nothing, so a retry is always safe).
+    Other databases (SQLite in development) read through the app's engine.
+    """
+    engines = current_app.extensions.setdefault("larder.version_engine", {})
+    engine = engines.get("engine")
+    if engine is None:
+        main = db.engine
+        if main.dialect.name != "postgresql":
+            engine = main
+        else:
+            from sqlalchemy import create_engine
+
+            engine = create_engine(
+                main.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=2, max_overflow=2
+            )
+        engines["engine"] = engine
+    return engine
+
+
+def _read_page_state_rows() -> list[tuple[str, str]]:
+    from sqlalchemy.exc import DBAPIError
+
+    engine = _version_engine()
+    if engine is db.engine:
+        with engine.connect() as connection:
+            rows = connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                PAGE_STATE_SQL
+            )
+            return list(rows)
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as connection:
+                return list(connection.exec_driver_sql(PAGE_STATE_SQL))
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
+
+
 @dataclass(frozen=True)
 class PageState:
     version: str  # "epoch:counter", or "none" before the first catalog write
@@ -186,15 +231,7 @@ def page_state() -> PageState:
         return cached
     from storefront.site_settings import SETTING_KEYS, SiteSettings
 
-    # Plain SQL in autocommit: this runs on every cacheable request, cache hits included, so
-    # it skips the ORM and the BEGIN/ROLLBACK round trips of a transaction. Reading the version
-    # before (and outside) the page's own queries keeps the rule "the data is at least as new
-    # as the key it is stored under".
-    with db.engine.connect() as connection:
-        rows = connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-            PAGE_STATE_SQL
-        )
-        stored = {key: value for key, value in rows}
+    stored = dict(_read_page_state_rows())
     raw = stored.pop(VERSION_ROW_KEY, None)
     request.environ["larder.site_settings"] = SiteSettings(
         **{k: v for k, v in stored.items() if k in SETTING_KEYS}

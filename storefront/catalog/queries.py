@@ -25,7 +25,7 @@ from storefront.catalog.models import (
     Variant,
     product_diet_tags,
 )
-from storefront.catalog.search import apply_search
+from storefront.catalog.search import SortKey, apply_search
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
@@ -222,8 +222,6 @@ def _card_columns(day: date) -> list:
 
 def _to_card(row) -> ProductCard:
     values = row._asdict()
-    values.pop("total_count", None)
-    values.pop("search_rank", None)
     values["certified"] = bool(values["certified"])
     values["stock"] = int(values["stock"] or 0)
     values["variant_count"] = int(values["variant_count"] or 0)
@@ -255,17 +253,11 @@ def _filtered(filters: ListingFilters, collection: Collection | None, day: date)
 # ---------------------------------------------------------------- public API
 
 
-def list_products(
-    filters: ListingFilters, per_page: int, collection: Collection | None = None
-) -> ListingPage:
-    """One page of product cards for a listing: one query, with the total in a window column."""
-    day = today()
-    stmt = _filtered(filters, collection, day)
-    order = []
-    if filters.q:
-        stmt, rank = apply_search(stmt, filters.q, _dialect())
-        if filters.sort in ("relevance", "featured") and rank is not None:
-            order.append(rank)
+def _sort_keys(filters: ListingFilters, collection: Collection | None, rank: SortKey | None) -> list[SortKey]:
+    """The listing's ORDER BY, most significant first; always ends on a unique column."""
+    keys: list[SortKey] = []
+    if rank is not None and filters.sort in ("relevance", "featured"):
+        keys.append(rank)
     sort = filters.sort
     if sort == "featured" and collection is not None and not collection.rule:
         position = (
@@ -276,39 +268,65 @@ def list_products(
             )
             .scalar_subquery()
         )
-        order.append(position)
+        keys.append(SortKey(position))
     elif sort == "price":
-        order.append(Product.price_from)
+        keys.append(SortKey(Product.price_from))
     elif sort == "price-desc":
-        order.append(Product.price_from.desc())
+        keys.append(SortKey(Product.price_from, True))
     elif sort == "name":
-        order.append(Product.title)
-    order += [Product.created_at.desc(), Product.id.desc()]
+        keys.append(SortKey(Product.title))
+    return [*keys, SortKey(Product.created_at, True), SortKey(Product.id, True)]
 
-    columns = [*_card_columns(day), func.count().over().label("total_count")]
+
+def _ordered(columns, keys: list[SortKey]) -> list:
+    return [c.desc() if key.descending else c.asc() for c, key in zip(columns, keys, strict=True)]
+
+
+def list_products(
+    filters: ListingFilters,
+    per_page: int,
+    collection: Collection | None = None,
+    total: int | None = None,
+) -> ListingPage:
+    """One page of product cards for a listing, in one query.
+
+    Pass `total` when it is already known (the facets count it); otherwise one more query
+    counts the matches.
+    """
+    day = today()
+    stmt = _filtered(filters, collection, day)
+    rank = None
+    if filters.q:
+        stmt, rank = apply_search(stmt, filters.q, _dialect())
+    keys = _sort_keys(filters, collection, rank)
     if _dialect() == "postgresql" and filters.sort != "newest" and (collection is not None or filters.q):
-        # The total needs every match anyway, so find the matches first on their own best plan
-        # (a collection's entries, the search index), then sort and cut the page from them.
-        # Left alone, PostgreSQL may walk all products in price order probing each one
-        # (seconds at 100,000 products). SQLite keeps the one-step query (the FTS join
-        # carries its rank); it is the development database.
+        # Find the matches first on their own best plan (a collection's entries, the search
+        # index), then sort and cut the page from them. Left alone, PostgreSQL may walk all
+        # products in price order probing each one (seconds at 100,000 products).
         matching = stmt.with_only_columns(Product.id).cte("matching").prefix_with("MATERIALIZED")
-        base = select(*columns).join(matching, matching.c.id == Product.id)
-    else:
-        base = stmt.with_only_columns(*columns)
-    query = (
-        base.order_by(*order)
+        stmt = select(Product.id).join(matching, matching.c.id == Product.id)
+        if filters.q:  # the rank reads the search vector of the product row
+            stmt, rank = apply_search(stmt, filters.q, _dialect())
+            keys = _sort_keys(filters, collection, rank)
+    # Two steps in one statement: pick the page's ids by the sort keys alone, then build
+    # cards (nine correlated look-ups each) for those 24 rows only, not for every match.
+    sort_columns = [key.expression.label(f"sort_{i}") for i, key in enumerate(keys)]
+    page_ids = (
+        stmt.with_only_columns(Product.id.label("page_id"), *sort_columns)
+        .order_by(*_ordered([key.expression for key in keys], keys))
         .limit(per_page)
         .offset((filters.page - 1) * per_page)
+        .subquery("page_ids")
     )
-    rows = db.session.execute(query).all()
-    if rows:
-        total = int(rows[0].total_count)
-    elif filters.page > 1:
+    query = (
+        select(*_card_columns(day))
+        .join(page_ids, page_ids.c.page_id == Product.id)
+        .order_by(*_ordered([page_ids.c[f"sort_{i}"] for i in range(len(keys))], keys))
+    )
+    cards = [_to_card(r) for r in db.session.execute(query)]
+    if total is None:
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    else:
-        total = 0
-    return ListingPage([_to_card(r) for r in rows], total, filters.page, per_page)
+    return ListingPage(cards, total, filters.page, per_page)
 
 
 def listing_facets(filters: ListingFilters, collection: Collection | None = None) -> Facets:

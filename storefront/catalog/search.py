@@ -8,8 +8,9 @@ Both rank title above brand/tags above description and ingredients.
 from __future__ import annotations
 
 import re
+from typing import Any, NamedTuple
 
-from sqlalchemy import DDL, Select, event, literal_column, select, text
+from sqlalchemy import DDL, Select, event, func, literal_column, select, text
 
 from storefront.catalog.models import Product
 
@@ -66,6 +67,13 @@ event.listen(
     DDL("DROP TABLE IF EXISTS product_fts").execute_if(dialect="sqlite"),
 )
 
+class SortKey(NamedTuple):
+    """One ORDER BY term of a listing: the expression and its direction."""
+
+    expression: Any
+    descending: bool = False
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -74,8 +82,9 @@ def search_terms(query: str) -> list[str]:
     return _WORD.findall(query[:MAX_QUERY_LENGTH].lower())[:12]
 
 
-def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, object | None]:
-    """Filter a product select by a text query; returns it with the ORDER BY clause for rank."""
+def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, SortKey | None]:
+    """Filter a product select by a text query; returns it with the relevance sort key
+    (a column expression and whether it sorts descending), or None when nothing can match."""
     terms = search_terms(query)
     if not terms:
         return stmt.where(literal_column("1") == 0), None
@@ -83,10 +92,7 @@ def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, object
         tsquery = " & ".join(f"{t}:*" for t in terms)
         vector = literal_column(PG_VECTOR_COLUMN)
         query_expr = text("to_tsquery('english', :search_q)").bindparams(search_q=tsquery)
-        rank = text(f"ts_rank({PG_VECTOR_COLUMN}, to_tsquery('english', :search_q)) DESC").bindparams(
-            search_q=tsquery
-        )
-        return stmt.where(vector.op("@@")(query_expr)), rank
+        return stmt.where(vector.op("@@")(query_expr)), SortKey(func.ts_rank(vector, query_expr), True)
     # FTS5: each term as a quoted prefix token, all required.
     match = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
     fts = (
@@ -99,4 +105,4 @@ def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, object
         .subquery("fts")
     )
     stmt = stmt.join(fts, fts.c.product_id == Product.id)
-    return stmt, fts.c.rank.asc()
+    return stmt, SortKey(fts.c.rank, False)  # bm25: lower is better

@@ -32,7 +32,9 @@ def _listing(template: str, collection=None, searching: bool = False, **context)
     if any(tag not in known for tag in filters.tags):
         filters.tags = [t for t in filters.tags if t in known]
         facets = listing_facets(filters, collection)
-    page = list_products(filters, current_app.config["PRODUCTS_PER_PAGE"], collection)
+    page = list_products(
+        filters, current_app.config["PRODUCTS_PER_PAGE"], collection, total=facets.total
+    )
     return render_template(
         template,
         form=form,

@@ -254,3 +254,19 @@ def test_missing_page_with_the_page_cache_on_shows_no_holes(app, client, redis_c
     assert response.status_code == 404
     page = response.get_data(as_text=True)
     assert "__larder_" not in page
+
+
+def test_page_state_read_survives_a_dropped_database_connection(app, client, product):
+    """The version read skips the pool's ping on PostgreSQL; a connection the server dropped
+    (a restart, an idle timeout) costs one retry, never a failed page."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads the version through the app's own engine; nothing to drop")
+    assert client.get("/products/magnesium-glycinate").status_code == 200
+    version_engine = app.extensions["larder.version_engine"]["engine"]
+    with version_engine.connect() as connection:
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    db.session.commit()
+    page = client.get("/products/magnesium-glycinate")
+    assert page.status_code == 200
+    assert "$19.99" in page.get_data(as_text=True)
