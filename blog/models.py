@@ -85,7 +85,12 @@ class Article(db.Model):
     """An article: markdown source plus the HTML and CTA list rendered from it when saved."""
 
     __tablename__ = "article"
-    __table_args__ = (Index("ix_article_status_published", "status", "published_at"),)
+    __table_args__ = (
+        Index("ix_article_status_published", "status", "published_at"),
+        # Newest-first public listings walk this backwards (index-only: status and id included): public means
+        # one of two statuses, which the (status, published_at) index cannot give in order.
+        Index("ix_article_published_at", "published_at", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import Select, case, exists, func, literal, select, union_all
+from sqlalchemy import Date, Select, bindparam, case, exists, func, literal, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from storefront.catalog.models import (
@@ -153,8 +154,19 @@ def collection_clause(collection: Collection, day: date):
     )
 
 
-def _card_columns(day: date) -> list:
-    """Columns of a ProductCard; each sub-select is correlated to the outer product row."""
+def _today_param():
+    # Evaluated at each execution, so statements built once still ask about today.
+    return bindparam("card_day", type_=Date, callable_=lambda: today())
+
+
+@cache
+def _card_columns() -> tuple:
+    """Columns of a ProductCard; each sub-select is correlated to the outer product row.
+
+    Built once per process (a SQL construct is immutable; the day is a bind parameter):
+    constructing these nine sub-selects took longer than running them.
+    """
+    day = _today_param()
     by_product = Variant.product_id == Product.id
     stock = select(func.coalesce(func.sum(Variant.stock), 0)).where(by_product)
     default_variant = (
@@ -199,7 +211,7 @@ def _card_columns(day: date) -> list:
     )
     collection_slug = first_collection.with_only_columns(Collection.slug)
     collection_title = first_collection.with_only_columns(Collection.title)
-    return [
+    return (
         Product.id,
         Product.slug,
         Product.title,
@@ -217,7 +229,7 @@ def _card_columns(day: date) -> list:
         collection_slug.correlate(Product).scalar_subquery().label("collection_slug"),
         collection_title.correlate(Product).scalar_subquery().label("collection_title"),
         Product.created_at,
-    ]
+    )
 
 
 def _to_card(row) -> ProductCard:
@@ -319,7 +331,7 @@ def list_products(
         .subquery("page_ids")
     )
     query = (
-        select(*_card_columns(day))
+        select(*_card_columns())
         .join(page_ids, page_ids.c.page_id == Product.id)
         .order_by(*_ordered([page_ids.c[f"sort_{i}"] for i in range(len(keys))], keys))
     )
@@ -388,7 +400,7 @@ def product_cards_by_slugs(slugs: Sequence[str]) -> dict[str, ProductCard]:
     wanted = list(dict.fromkeys(s for s in slugs if s))
     if not wanted:
         return {}
-    rows = db.session.execute(select(*_card_columns(today())).where(Product.slug.in_(wanted)))
+    rows = db.session.execute(select(*_card_columns()).where(Product.slug.in_(wanted)))
     return {row.slug: _to_card(row) for row in rows}
 
 
@@ -397,7 +409,7 @@ def product_cards_by_ids(ids: Sequence[int]) -> list[ProductCard]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    rows = db.session.execute(select(*_card_columns(today())).where(Product.id.in_(wanted)))
+    rows = db.session.execute(select(*_card_columns()).where(Product.id.in_(wanted)))
     by_id = {row.id: _to_card(row) for row in rows}
     return [by_id[i] for i in wanted if i in by_id]
 
@@ -405,7 +417,7 @@ def product_cards_by_ids(ids: Sequence[int]) -> list[ProductCard]:
 def newest_cards(limit: int) -> list[ProductCard]:
     """The newest active products, for the home page."""
     rows = db.session.execute(
-        select(*_card_columns(today()))
+        select(*_card_columns())
         .where(Product.status == ProductStatus.ACTIVE)
         .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(limit)
@@ -415,40 +427,48 @@ def newest_cards(limit: int) -> list[ProductCard]:
 
 def similar_certified_card(exclude_slugs: Iterable[str], collection_slug: str | None) -> ProductCard | None:
     """An in-stock certified product to offer instead, preferring the same collection."""
-    day = today()
+    params = {"exclude_slugs": list(exclude_slugs) or [""]}
+    if collection_slug:
+        params["collection_slug"] = collection_slug
+    row = db.session.execute(_similar_card_statement(bool(collection_slug)), params).first()
+    return _to_card(row) if row else None
+
+
+@cache
+def _similar_card_statement(same_collection_first: bool) -> Select:
+    # Built once per process; the slugs are bind parameters (this runs on article pages).
     # Each candidate is "the newest match" on its own, so the database walks the
     # (status, created_at) index from the newest product and stops at the first hit, instead
-    # of ranking every certified product in the catalog (this runs on article pages).
+    # of ranking every certified product in the catalog.
     newest = (
         select(Product.id)
         .where(
             Product.status == ProductStatus.ACTIVE,
-            Product.slug.not_in(list(exclude_slugs) or [""]),
-            certified_clause(day),
+            Product.slug.not_in(bindparam("exclude_slugs", expanding=True)),
+            certified_clause(_today_param()),
             in_stock_clause(),
         )
         .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(1)
     )
     candidates = []
-    if collection_slug:
+    if same_collection_first:
         same = exists().where(
             CollectionProduct.product_id == Product.id,
             CollectionProduct.collection_id == Collection.id,
-            Collection.slug == collection_slug,
+            Collection.slug == bindparam("collection_slug"),
         )
         in_collection = newest.where(same).subquery("in_collection")
         candidates.append(select(in_collection.c.id, literal(0).label("preference")))
     anywhere = newest.subquery("anywhere")
     candidates.append(select(anywhere.c.id, literal(1).label("preference")))
     picks = union_all(*candidates).subquery("picks")
-    row = db.session.execute(
-        select(*_card_columns(day))
+    return (
+        select(*_card_columns())
         .join(picks, picks.c.id == Product.id)
         .order_by(picks.c.preference)
         .limit(1)
-    ).first()
-    return _to_card(row) if row else None
+    )
 
 
 def get_collection(slug: str) -> Collection | None:
