@@ -1,4 +1,4 @@
-"""`flask larder import-article` and `flask larder check-ctas`."""
+"""`flask larder import-article`, `flask larder check-ctas` and `flask larder flush-views`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import click
 from flask.cli import with_appcontext
 
 from blog.services import ArticleValidationError, broken_ctas, import_article_file
+from blog.view_counter import flush_views, view_counter
+from storefront.cli import larder
 
 
 @click.command("import-article")
@@ -66,3 +68,20 @@ def check_ctas_command() -> None:
         click.echo(str(problem))
     click.echo(f"{len(found)} CTA problem(s) found.", err=True)
     sys.exit(1)
+
+
+# Registered here rather than beside the two above in blog.init_app (which imports this module).
+@larder.command("flush-views")
+@with_appcontext
+def flush_views_command() -> None:
+    """Write the article views buffered in Redis to the database now; exit 1 if that failed."""
+    if not view_counter().enabled:
+        click.echo("REDIS_URL is not set: views are written to the database as they happen.")
+        return
+    result = flush_views()
+    if result.error:
+        click.echo(f"Views not flushed: {result.error}.", err=True)
+        sys.exit(1)
+    click.echo(f"Flushed {result.views} view(s) of {result.articles} article(s).")
+    if result.dropped:
+        click.echo(f"Dropped {result.dropped} view(s) of unknown or unpublished articles.")

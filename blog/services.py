@@ -14,7 +14,7 @@ For the admin editor:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -444,6 +444,53 @@ def record_article_view_by_slug(slug: str, day: date | None = None) -> None:
         Article.slug == slug, public_clause()
     )
     _upsert_view(_insert().from_select(["article_id", "day", "views"], source))
+
+
+# Rows per statement when writing buffered views: 3 parameters a row stays under SQLite's
+# oldest limit of 999 bound parameters, and a minute of views rarely needs a second statement.
+VIEW_BATCH = 300
+
+
+def add_article_views_by_slug(counts: Mapping[tuple[str, date], int]) -> dict[int, int]:
+    """Add buffered views {(slug, day): views} to article_view, in one transaction.
+
+    One select of the ids of every slug, then one multi-row upsert (per VIEW_BATCH rows).
+    Views of articles that are not public now (unknown, deleted, unpublished) are dropped, as
+    record_article_view_by_slug drops them. Returns the views written per article id; on a
+    database error the transaction is rolled back and the error raised: nothing was written.
+    """
+    slugs = sorted({slug for slug, _ in counts})
+    try:
+        ids: dict[str, int] = {}
+        for start in range(0, len(slugs), VIEW_BATCH):
+            chunk = slugs[start : start + VIEW_BATCH]
+            rows = db.session.execute(
+                select(Article.slug, Article.id).where(Article.slug.in_(chunk), public_clause())
+            )
+            ids.update((slug, article_id) for slug, article_id in rows)
+        views: dict[tuple[int, date], int] = {}
+        for (slug, day), n in counts.items():
+            if slug in ids and n > 0:
+                views[(ids[slug], day)] = views.get((ids[slug], day), 0) + n
+        items = sorted(views.items())
+        for start in range(0, len(items), VIEW_BATCH):
+            batch = items[start : start + VIEW_BATCH]
+            stmt = _insert().values(
+                [{"article_id": a, "day": d, "views": n} for (a, d), n in batch]
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["article_id", "day"],
+                set_={"views": ArticleView.views + stmt.excluded.views},
+            )
+            db.session.execute(stmt)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise
+    written: dict[int, int] = {}
+    for (article_id, _), n in views.items():
+        written[article_id] = written.get(article_id, 0) + n
+    return written
 
 
 def broken_ctas() -> list[BrokenCta]:

@@ -16,8 +16,8 @@ from blog.cards import fill_ctas
 from blog.models import Article
 from blog.queries import get_public_article, get_tag, list_public_articles, related_articles
 from blog.rendering import reading_minutes, split_on_ctas
-from blog.services import record_article_view, record_article_view_by_slug
 from blog.structured_data import article_json_ld
+from blog.view_counter import count_view
 from storefront.extensions import db
 from storefront.http_cache import conditional_page
 
@@ -45,8 +45,9 @@ def _public_or_404(slug: str) -> Article:
 
 def _count_view(article: Article) -> None:
     # Attribution is a nicety: a failed counter write must never cost the reader the page.
+    # Buffered in Redis when it is set (no SQL); else, or if Redis fails, one upsert.
     try:
-        record_article_view(article.id)
+        count_view(article.slug, article.id)
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("could not count a view of article %s", article.slug, exc_info=True)
@@ -92,9 +93,10 @@ def _lite_policy() -> str:
 
 
 def _count_cached_view(slug: str) -> None:
-    """A page answered from cache (304 or Redis) still counts as a view."""
+    """A page answered from cache (304 or Redis) still counts as a view, by slug: with Redis
+    no query at all; the slug is checked against the public articles when views are flushed."""
     if SLUG.match(slug):
-        record_article_view_by_slug(slug)
+        count_view(slug)
 
 
 @bp.after_request

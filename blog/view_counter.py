@@ -1,0 +1,239 @@
+"""Article views counted in Redis and written to article_view in batches.
+
+An upsert and a COMMIT on every article read halved the article page's throughput, cached
+reads included. With REDIS_URL set, a view is one round trip to Redis instead: HINCRBY on a
+hash of pending counts (field "day|slug"; by slug, so a page served from cache needs no
+query), plus a SET NX EX that elects the request which flushes next. No SQL at all.
+
+Flushing moves the pending counts into article_view (one select of ids, one multi-row upsert:
+blog.services.add_article_views_by_slug). It happens
+  - after the response of the request that wins the flush lock, at most once every
+    VIEW_FLUSH_INTERVAL seconds across all instances (the lock is never released: it expires);
+  - before the dashboard reads the counts, so staff see current numbers;
+  - on `flask larder flush-views`.
+
+Nothing is lost or counted twice: a flush atomically renames the pending hash to a key of its
+own (views arriving meanwhile start a fresh pending hash), writes it in one transaction, then
+deletes it. A failed write adds the counts back to pending. The taken key is listed in an
+in-flight index until deleted; one still there after STALE_AFTER seconds belongs to a worker
+killed mid-flush and goes back to pending. (Redis failing in the instant between the COMMIT
+and that delete would count a batch twice; losing every crashed flush is the worse trade.)
+
+The buffer lives in Redis only: instances keep no counts in memory. Without REDIS_URL, or
+while Redis fails (then left alone RETRY_AFTER seconds, as the page cache does), a view is
+written straight to the database as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask, after_this_request, current_app, has_request_context
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+
+from blog.services import (
+    add_article_views_by_slug,
+    record_article_view,
+    record_article_view_by_slug,
+)
+from storefront.clock import today
+
+log = logging.getLogger(__name__)
+
+PREFIX = "larder:views:"
+PENDING = PREFIX + "pending"  # hash "YYYY-MM-DD|slug" -> views not yet in the database
+FLUSH_LOCK = PREFIX + "flush-lock"
+IN_FLIGHT = PREFIX + "in-flight"  # sorted set: taken key -> Unix time it was taken
+TAKEN = PREFIX + "taken:"
+EXTENSION = "larder.view_counter"
+
+# Take the pending hash whole: rename it and note it as in flight, in one atomic step.
+TAKE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('ZADD', KEYS[3], ARGV[1], KEYS[2])
+return redis.call('HGETALL', KEYS[2])
+"""
+# Add a taken hash back to pending and forget it, atomically (a failed or abandoned flush).
+GIVE_BACK = """
+local counts = redis.call('HGETALL', KEYS[1])
+for i = 1, #counts, 2 do redis.call('HINCRBY', KEYS[2], counts[i], counts[i + 1]) end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], KEYS[1])
+return #counts / 2
+"""
+
+
+@dataclass(frozen=True)
+class FlushResult:
+    views: int = 0  # written to article_view
+    articles: int = 0
+    dropped: int = 0  # views of slugs that are not public articles
+    error: str | None = None  # why nothing was flushed; the counts are kept
+
+
+class ViewCounter:
+    """Pending view counts in Redis; a failing Redis is left alone RETRY_AFTER seconds."""
+
+    RETRY_AFTER = 30.0
+    # Above the page cache's 0.1 s: a busy Redis that times out costs the reader a database
+    # write and may count that view twice (the increment may have landed).
+    TIMEOUT = 0.25
+    STALE_AFTER = 3600.0  # far beyond any flush: gunicorn kills a worker after 30 s
+
+    def __init__(self, url: str | None, interval: int) -> None:
+        self.url = url
+        self.interval = max(int(interval), 1)
+        self._client = None
+        self._down_until = 0.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+    def _redis(self):
+        if self._client is None:
+            import redis
+
+            self._client = redis.Redis.from_url(
+                self.url, socket_timeout=self.TIMEOUT, socket_connect_timeout=self.TIMEOUT
+            )
+        return self._client
+
+    def _available(self) -> bool:
+        return self.enabled and time.monotonic() >= self._down_until
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("View counter: Redis unavailable (%s); counting in the database", exc)
+        self._down_until = time.monotonic() + self.RETRY_AFTER
+
+    def count(self, slug: str) -> bool:
+        """Add one view of `slug` today; False when Redis did not take it (count it elsewhere)."""
+        if not self._available():
+            return False
+        try:
+            pipe = self._redis().pipeline(transaction=False)
+            pipe.hincrby(PENDING, f"{today().isoformat()}|{slug}", 1)
+            pipe.set(FLUSH_LOCK, "1", nx=True, ex=self.interval)
+            _, flush_due = pipe.execute()
+        except RedisError as exc:
+            self._failed(exc)
+            return False
+        if flush_due:
+            _flush_after_response()
+        return True
+
+    def flush(self) -> FlushResult:
+        """Move every pending count into article_view."""
+        if not self.enabled:  # views went straight to the database: nothing is pending
+            return FlushResult()
+        if not self._available():
+            return FlushResult(error="Redis is unavailable; pending views are kept")
+        client = self._redis()
+        taken = f"{TAKEN}{uuid.uuid4().hex}"
+        try:
+            self._give_back_abandoned(client)
+            raw = client.eval(TAKE, 3, PENDING, taken, IN_FLIGHT, time.time())
+        except RedisError as exc:
+            self._failed(exc)
+            return FlushResult(error=f"Redis is unavailable ({exc}); pending views are kept")
+        if not raw:  # nothing pending: nothing was taken
+            return FlushResult()
+        counts = _parse(raw)
+        total = sum(counts.values())
+        try:
+            written = add_article_views_by_slug(counts) if counts else {}
+        except SQLAlchemyError as exc:
+            log.warning("could not write %d buffered views; kept for later", total, exc_info=True)
+            self._give_back(client, taken)
+            return FlushResult(error=f"the database write failed ({type(exc).__name__}); kept")
+        try:
+            client.pipeline().delete(taken).zrem(IN_FLIGHT, taken).execute()
+        except RedisError:
+            log.error(
+                "views of %s are in the database but still in Redis: delete the key, or they "
+                "count again after %d s", taken, self.STALE_AFTER, exc_info=True,
+            )
+        views = sum(written.values())
+        return FlushResult(views=views, articles=len(written), dropped=total - views)
+
+    def _give_back(self, client, taken: str) -> None:
+        try:
+            client.eval(GIVE_BACK, 3, taken, PENDING, IN_FLIGHT)
+        except RedisError as exc:
+            # Still listed in flight: a later flush gives it back after STALE_AFTER.
+            self._failed(exc)
+
+    def _give_back_abandoned(self, client) -> None:
+        for key in client.zrangebyscore(IN_FLIGHT, "-inf", time.time() - self.STALE_AFTER):
+            returned = client.eval(GIVE_BACK, 3, key, PENDING, IN_FLIGHT)
+            log.warning("gave %s counts of an abandoned flush (%s) back to pending", returned, key)
+
+
+def _parse(raw: list[bytes]) -> dict[tuple[str, date], int]:
+    """HGETALL's flat [field, value, ...] as {(slug, day): views}."""
+    counts: dict[tuple[str, date], int] = {}
+    for field, value in zip(raw[::2], raw[1::2], strict=True):
+        day, _, slug = field.decode().partition("|")
+        try:
+            counts[(slug, date.fromisoformat(day))] = int(value)
+        except ValueError:
+            log.warning("ignoring a malformed pending view count %r", field)
+    return counts
+
+
+def _flush_after_response() -> None:
+    """Flush once this request's response has gone out (off the reader's critical path);
+    outside a request, flush now."""
+    if not has_request_context():
+        view_counter().flush()
+        return
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _on_close(response):
+        response.call_on_close(lambda: _flush_in_app(app))
+        return response
+
+
+def _flush_in_app(app: Flask) -> None:
+    # Runs after the request's contexts are gone: a context (and session) of its own.
+    try:
+        with app.app_context():
+            result = view_counter().flush()
+    except Exception:  # noqa: BLE001 - the reader already has the page; just say so
+        log.warning("flushing buffered article views failed", exc_info=True)
+        return
+    if result.error:
+        log.warning("buffered article views not flushed: %s", result.error)
+
+
+def view_counter() -> ViewCounter:
+    """This app's counter, made on first use from REDIS_URL and VIEW_FLUSH_INTERVAL."""
+    counter = current_app.extensions.get(EXTENSION)
+    if counter is None:
+        counter = ViewCounter(
+            current_app.config.get("REDIS_URL"), current_app.config.get("VIEW_FLUSH_INTERVAL", 60)
+        )
+        counter = current_app.extensions.setdefault(EXTENSION, counter)
+    return counter
+
+
+def count_view(slug: str, article_id: int | None = None) -> None:
+    """Count one view of a public article: in Redis when it can, else in the database now."""
+    if view_counter().count(slug):
+        return
+    if article_id is not None:
+        record_article_view(article_id)
+    else:
+        record_article_view_by_slug(slug)
+
+
+def flush_views() -> FlushResult:
+    """Write every pending view to the database (a no-op without REDIS_URL)."""
+    return view_counter().flush()
