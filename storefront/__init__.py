@@ -117,9 +117,11 @@ def register_cli(app: Flask) -> None:
 
 
 def register_http_cache(app: Flask) -> None:
+    from storefront.fragment_cache import init_fragment_cache
     from storefront.http_cache import init_http_cache
 
     init_http_cache(app)
+    init_fragment_cache(app)
 
 
 def register_security_headers(app: Flask) -> None:

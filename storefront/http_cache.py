@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
+from typing import Any
 
 from flask import Flask, Response, current_app, g, make_response, request, session
 from flask.globals import request_ctx
@@ -291,13 +292,15 @@ def page_etag(key: str) -> str:
 
 
 class PageCache:
-    """Rendered pages in Redis; every failure is a miss, and a down server is left alone a while."""
+    """JSON entries in Redis (rendered pages, or fragments under another prefix); every
+    failure is a miss, and a down server is left alone a while."""
 
     RETRY_AFTER = 30.0
 
-    def __init__(self, url: str | None, ttl: int) -> None:
+    def __init__(self, url: str | None, ttl: int, prefix: str = PAGE_CACHE_PREFIX) -> None:
         self.url = url
         self.ttl = ttl
+        self.prefix = prefix
         self._client = None
         self._down_until = 0.0
 
@@ -321,11 +324,11 @@ class PageCache:
         log.warning("Page cache unavailable (%s); rendering without it", exc)
         self._down_until = time.monotonic() + self.RETRY_AFTER
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str) -> Any:
         if not self._available():
             return None
         try:
-            raw = self._redis().get(PAGE_CACHE_PREFIX + key)
+            raw = self._redis().get(self.prefix + key)
         except Exception as exc:  # noqa: BLE001 - any Redis trouble is a cache miss
             self._failed(exc)
             return None
@@ -336,11 +339,11 @@ class PageCache:
         except ValueError:
             return None
 
-    def set(self, key: str, entry: dict) -> None:
+    def set(self, key: str, entry: Any) -> None:
         if not self._available():
             return
         try:
-            self._redis().set(PAGE_CACHE_PREFIX + key, json.dumps(entry), ex=self.ttl)
+            self._redis().set(self.prefix + key, json.dumps(entry), ex=self.ttl)
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)
 

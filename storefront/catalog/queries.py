@@ -8,7 +8,7 @@ correlated sub-selects), never an object graph loaded per product. `blog` import
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cache
 
@@ -106,6 +106,13 @@ class Facets:
     price_low: int | None
     price_high: int | None
     tags: list[TagFacet]
+
+    def to_data(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data: dict) -> Facets:
+        return cls(**{**data, "tags": [TagFacet(**tag) for tag in data["tags"]]})
 
 
 @dataclass(frozen=True)

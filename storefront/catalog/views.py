@@ -7,6 +7,7 @@ import re
 from flask import abort, current_app, render_template, request, send_from_directory
 
 from storefront.catalog import bp
+from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
 from storefront.catalog.queries import (
     SORTS,
@@ -14,7 +15,6 @@ from storefront.catalog.queries import (
     get_active_product,
     get_collection,
     list_products,
-    listing_facets,
     newest_cards,
 )
 from storefront.catalog.structured_data import product_json_ld
@@ -27,11 +27,11 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def _listing(template: str, collection=None, searching: bool = False, **context):
     currency = current_app.config["STORE_CURRENCY"]
     form, filters = parse_listing_args(request.args, currency, searching=searching)
-    facets = listing_facets(filters, collection)
+    facets = facets_for(filters, collection)
     known = {t.slug for t in facets.tags}
     if any(tag not in known for tag in filters.tags):
         filters.tags = [t for t in filters.tags if t in known]
-        facets = listing_facets(filters, collection)
+        facets = facets_for(filters, collection)
     page = list_products(
         filters, current_app.config["PRODUCTS_PER_PAGE"], collection, total=facets.total
     )

@@ -1,0 +1,68 @@
+"""Computed fragments of pages (a listing's facet counts) in Redis, keyed like the page cache.
+
+The page cache keeps whole pages per URL; a fragment outlives the URL that computed it. A
+listing's facet counts are the same for every sort order and every page of one set of filters,
+and at 100,000 products they are most of the listing's SQL time (aggregates over every match),
+so they are stored once per *catalog version and day*: any change to a product, its stock or
+its certificates changes the version (database triggers, see storefront.http_cache), a
+certificate's validity changes with the day, and a stale count is never served.
+
+Only with REDIS_URL (and LARDER_FRAGMENT_CACHE not "off"); every Redis failure is a miss and
+the fragment is computed as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, has_request_context
+
+from storefront.clock import today
+from storefront.http_cache import PageCache, page_state
+
+T = TypeVar("T")
+FRAGMENT_PREFIX = "larder:fragment:"
+
+
+def fragment_key(name: str, parts: Any) -> str:
+    """Same for every request asking for this fragment while the catalog and day are unchanged."""
+    state = page_state()
+    raw = json.dumps([state.version, today().isoformat(), name, parts], sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_fragment(
+    name: str,
+    parts: Any,
+    compute: Callable[[], T],
+    dump: Callable[[T], Any],
+    load: Callable[[Any], T],
+) -> T:
+    """The fragment from Redis when stored under this version and day, else computed and stored.
+
+    `parts` identifies the fragment within `name` (JSON-serialisable); `dump` / `load` turn the
+    value into JSON data and back.
+    """
+    store: PageCache = current_app.extensions["larder.fragment_cache"]
+    if not store.enabled or not has_request_context():
+        return compute()
+    key = fragment_key(name, parts)
+    stored = store.get(key)
+    if stored is not None:
+        try:
+            return load(stored)
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry of an older shape: compute it again
+    value = compute()
+    store.set(key, dump(value))
+    return value
+
+
+def init_fragment_cache(app: Flask) -> None:
+    enabled = str(app.config.get("FRAGMENT_CACHE", "on")).lower() not in ("off", "0", "false")
+    url = app.config.get("REDIS_URL") if enabled else None
+    ttl = int(app.config.get("PAGE_CACHE_TTL", 600))
+    app.extensions["larder.fragment_cache"] = PageCache(url, ttl, prefix=FRAGMENT_PREFIX)
