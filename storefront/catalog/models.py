@@ -208,7 +208,11 @@ class Certification(db.Model):
 
 class CollectionProduct(db.Model):
     __tablename__ = "collection_product"
-    __table_args__ = (UniqueConstraint("collection_id", "product_id", name="one_entry"),)
+    __table_args__ = (
+        UniqueConstraint("collection_id", "product_id", name="one_entry"),
+        # A collection's "featured" order, walked by its listing page by page.
+        Index("ix_collection_product_position", "collection_id", "position", "product_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id", ondelete="CASCADE"))

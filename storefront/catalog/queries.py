@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Date, Select, bindparam, case, exists, func, literal, select, union_all
+from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, literal, select, union_all
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from storefront.catalog.models import (
@@ -272,21 +272,16 @@ def _filtered(filters: ListingFilters, collection: Collection | None, day: date)
 # ---------------------------------------------------------------- public API
 
 
-def _sort_keys(filters: ListingFilters, collection: Collection | None, rank: SortKey | None) -> list[SortKey]:
-    """The listing's ORDER BY, most significant first; always ends on a unique column."""
+def _sort_keys(filters: ListingFilters, rank: SortKey | None, position=None) -> list[SortKey]:
+    """The listing's ORDER BY, most significant first; always ends on a unique column.
+
+    `position` is a manual collection's own order (for "featured"), when the listing has it.
+    """
     keys: list[SortKey] = []
     if rank is not None and filters.sort in ("relevance", "featured"):
         keys.append(rank)
     sort = filters.sort
-    if sort == "featured" and collection is not None and not collection.rule:
-        position = (
-            select(CollectionProduct.position)
-            .where(
-                CollectionProduct.collection_id == collection.id,
-                CollectionProduct.product_id == Product.id,
-            )
-            .scalar_subquery()
-        )
+    if sort == "featured" and position is not None:
         keys.append(SortKey(position))
     elif sort == "price":
         keys.append(SortKey(Product.price_from))
@@ -301,6 +296,19 @@ def _ordered(columns, keys: list[SortKey]) -> list:
     return [c.desc() if key.descending else c.asc() for c, key in zip(columns, keys, strict=True)]
 
 
+# Up to this many matches, a listing reads them all and sorts them; above it, walks an index
+# in sort order (each step then finds a match with a probability of at least a few percent).
+MATERIALIZE_AT_MOST = 1000
+
+
+def _materialize_matches(filters: ListingFilters, total: int | None) -> bool:
+    if _dialect() != "postgresql" or filters.sort == "newest":
+        return False
+    if filters.q and filters.sort in ("relevance", "featured"):
+        return True  # ranked: every match is scored anyway, and the search index finds them
+    return total is None or total <= MATERIALIZE_AT_MOST
+
+
 def list_products(
     filters: ListingFilters,
     per_page: int,
@@ -310,23 +318,39 @@ def list_products(
     """One page of product cards for a listing, in one query.
 
     Pass `total` when it is already known (the facets count it); otherwise one more query
-    counts the matches.
+    counts the matches. The total also picks the plan (see _materialize_matches).
     """
     day = today()
     stmt = _filtered(filters, collection, day)
-    rank = None
-    if filters.q:
-        stmt, rank = apply_search(stmt, filters.q, _dialect())
-    keys = _sort_keys(filters, collection, rank)
-    if _dialect() == "postgresql" and filters.sort != "newest" and (collection is not None or filters.q):
-        # Find the matches first on their own best plan (a collection's entries, the search
-        # index), then sort and cut the page from them. Left alone, PostgreSQL may walk all
-        # products in price order probing each one (seconds at 100,000 products).
+    if total is None:
+        counting = stmt
+        if filters.q:
+            counting, _ = apply_search(counting, filters.q, _dialect())
+        total = db.session.scalar(select(func.count()).select_from(counting.subquery())) or 0
+    if total == 0:
+        return ListingPage([], 0, filters.page, per_page)
+    if _materialize_matches(filters, total):
+        # Few matches: find them first on their own best plan (a collection's entries, the
+        # search index), then sort and cut the page from them. Left alone, PostgreSQL may walk
+        # all products in price order probing each one (seconds at 100,000 products). Many
+        # matches: walking the sort order's index and probing stops after a page's worth.
+        if filters.q:
+            stmt, _ = apply_search(stmt, filters.q, _dialect())
         matching = stmt.with_only_columns(Product.id).cte("matching").prefix_with("MATERIALIZED")
         stmt = select(Product.id).join(matching, matching.c.id == Product.id)
-        if filters.q:  # the rank reads the search vector of the product row
-            stmt, rank = apply_search(stmt, filters.q, _dialect())
-            keys = _sort_keys(filters, collection, rank)
+    rank = None
+    if filters.q:  # on the product row itself: the rank reads its search vector
+        stmt, rank = apply_search(stmt, filters.q, _dialect())
+    position = None
+    if filters.sort == "featured" and collection is not None and not collection.rule:
+        # Joined, not a sub-select per product: the walk follows the collection's
+        # (collection_id, position) index and stops after a page.
+        entry = aliased(CollectionProduct)  # apart from the membership test's own
+        stmt = stmt.join(
+            entry, and_(entry.collection_id == collection.id, entry.product_id == Product.id)
+        )
+        position = entry.position
+    keys = _sort_keys(filters, rank, position)
     # Two steps in one statement: pick the page's ids by the sort keys alone, then build
     # cards (nine correlated look-ups each) for those 24 rows only, not for every match.
     sort_columns = [key.expression.label(f"sort_{i}") for i, key in enumerate(keys)]
@@ -343,8 +367,6 @@ def list_products(
         .order_by(*_ordered([page_ids.c[f"sort_{i}"] for i in range(len(keys))], keys))
     )
     cards = [_to_card(r) for r in db.session.execute(query)]
-    if total is None:
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     return ListingPage(cards, total, filters.page, per_page)
 
 

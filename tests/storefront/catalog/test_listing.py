@@ -128,3 +128,43 @@ def test_rule_collections(app):
     keto = make_collection("keto", rule="tag:keto")
     assert slugs(list_products(ListingFilters(), 24, certified)) == ["cert"]
     assert slugs(list_products(ListingFilters(), 24, keto)) == ["plain"]
+
+
+@pytest.mark.parametrize("sort", ["featured", "price", "price-desc", "name", "newest"])
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"certified": True}, {"tags": ["vegan"], "in_stock": True}, {"q": "vegan"}],
+    ids=["none", "certified", "vegan-in-stock", "search"],
+)
+def test_both_listing_plans_give_the_same_pages(catalog, monkeypatch, sort, filters):
+    """Few matches are read whole and sorted, many are found by walking an index in sort
+    order (PostgreSQL): a shopper sees the same products in the same order either way."""
+    from storefront.catalog import queries
+    from storefront.extensions import db
+
+    # A featured order unlike any other sort (and not the order of insertion).
+    for entry, position in zip(sorted(catalog.entries, key=lambda e: e.id), [3, 1, 5, 0, 4, 2], strict=True):
+        entry.position = position
+    db.session.commit()
+
+    def pages(limit):
+        monkeypatch.setattr(queries, "MATERIALIZE_AT_MOST", limit)
+        return [
+            slugs(list_products(ListingFilters(sort=sort, page=page, **filters), 2, catalog))
+            for page in (1, 2, 3)
+        ]
+
+    assert pages(10_000) == pages(0)
+
+
+def test_featured_follows_the_collections_own_order(catalog):
+    from storefront.extensions import db
+
+    wanted = ["gf-certified", "vegan-uncertified", "vegan-certified-dear", "vegan-certified-cheap"]
+    by_slug = {e.product.slug: e for e in catalog.entries}
+    for position, slug in enumerate(wanted):
+        by_slug[slug].position = position
+    by_slug["vegan-certified-soldout"].position = 99
+    db.session.commit()
+    page = list_products(ListingFilters(sort="featured"), 24, catalog)
+    assert slugs(page) == [*wanted, "vegan-certified-soldout"]
