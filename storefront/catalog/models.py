@@ -56,9 +56,12 @@ class DietTag(db.Model):
 class Product(TimestampMixin, db.Model):
     __tablename__ = "product"
     __table_args__ = (
-        Index("ix_product_status_price", "status", "price_from"),
-        Index("ix_product_status_created", "status", "created_at"),
-        Index("ix_product_status_title", "status", "title"),
+        # One per listing sort, each ending in the sort's tie-breakers (newest, then id): a
+        # listing walks one in order with an index-only scan, never visiting product rows
+        # that a filter then rejects.
+        Index("ix_product_status_price", "status", "price_from", "created_at", "id"),
+        Index("ix_product_status_created", "status", "created_at", "id"),
+        Index("ix_product_status_title", "status", "title", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
