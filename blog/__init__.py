@@ -34,14 +34,24 @@ def _sitemap_entries() -> list:
     return entries
 
 
+# An article dated in the future (scheduled, or published with a later date) goes live when
+# its time comes, with no write to the database: pages that list it change then.
+DUE_ARTICLES_SQL = (
+    "SELECT MAX(published_at) FROM article "
+    "WHERE status IN ('published', 'scheduled') AND published_at <= :now"
+)
+
+
 def init_app(app) -> None:
     """Hook the publication into product pages, the sitemap, seed-demo and the CLI."""
     from blog.cli import check_ctas_command, import_article_command
     from blog.seeding import seed_demo_articles
     from storefront.cli import larder
     from storefront.hooks import register_product_extra, register_seed_step, register_sitemap_source
+    from storefront.http_cache import register_time_marker
 
     register_product_extra(app, _featured_in)
+    register_time_marker(app, "blog", DUE_ARTICLES_SQL)
     register_sitemap_source(app, _sitemap_entries)
     register_seed_step(app, "Articles", seed_demo_articles)
     if "import-article" not in larder.commands:

@@ -69,7 +69,6 @@ class Config:
     CHECKOUT_RATE_LIMIT = _env("CHECKOUT_RATE_LIMIT", "20 per minute")
     PAGE_CACHE = _env("LARDER_PAGE_CACHE", "on")  # the Redis page cache, when REDIS_URL is set
     PAGE_CACHE_TTL = _env_int("PAGE_CACHE_TTL", 600)
-    PAGE_CACHE_TIME_BUCKET = _env_int("PAGE_CACHE_TIME_BUCKET", 300)
     FRAGMENT_CACHE = _env("LARDER_FRAGMENT_CACHE", "on")  # facet counts in Redis, when REDIS_URL is set
     VIEW_FLUSH_INTERVAL = _env_int("VIEW_FLUSH_INTERVAL", 60)  # seconds between view-count flushes
     TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)  # ProxyFix behind a load balancer

@@ -13,8 +13,9 @@ checkout (no deadlocks, no long lock waits). SQLite serialises writers anyway; p
 Readers see the new version exactly when they can see the new data (same transaction), so a
 page is never stored under a newer key than its data.
 
-A page's key = catalog version + UTC time bucket (certificates expire by day, scheduled
-articles go live by time) + the URL. Its ETag adds the visitor's session (CSRF token, cart
+A page's key = catalog version + today's UTC date (certificates are valid by the day) + time
+markers (e.g. the blog's "latest scheduled article now due": it goes live with no write) +
+the URL. Its ETag adds the visitor's session (CSRF token, cart
 count), because the page embeds both: a 304 is only ever an answer about *this* visitor's copy.
 Logged-in visitors and pages with flashed messages are never cached or answered with 304.
 
@@ -171,6 +172,37 @@ PAGE_STATE_SQL = (
 )
 
 
+TIME_MARKER_PREFIX = "~larder:due:"
+
+
+def register_time_marker(app: Flask, name: str, sql: str) -> None:
+    """Make pages change when something becomes due with time alone, with no write at that
+    moment: an article scheduled for 09:00 goes live at 09:00, though nothing touches the
+    database then. `sql` is a scalar SELECT of the latest moment such a change happened up to
+    `:now` (compared with the stored column, so its values are stored times); it is read
+    in the page-state statement, so it costs no extra query.
+    """
+    app.extensions.setdefault("larder.time_markers", {})[name] = sql
+
+
+def _page_state_statement():
+    """Settings, version and time markers in one statement, built once per app."""
+    built = current_app.extensions.get("larder.page_state_statement")
+    if built is None:
+        from sqlalchemy import DateTime, bindparam
+
+        markers = current_app.extensions.get("larder.time_markers", {})
+        sql = PAGE_STATE_SQL + "".join(
+            f" UNION ALL SELECT '{TIME_MARKER_PREFIX}{name}', CAST(({marker}) AS VARCHAR(64))"
+            for name, marker in sorted(markers.items())
+        )
+        built = text(sql)
+        if markers:
+            built = built.bindparams(bindparam("now", type_=DateTime(timezone=True)))
+        current_app.extensions["larder.page_state_statement"] = built
+    return built
+
+
 def _version_engine():
     """PostgreSQL: a small engine of its own in autocommit, without a ping on checkout.
 
@@ -200,16 +232,18 @@ def _read_page_state_rows() -> list[tuple[str, str]]:
     from sqlalchemy.exc import DBAPIError
 
     engine = _version_engine()
+    statement = _page_state_statement()
+    params = {"now": now()} if statement._bindparams else {}
     if engine is db.engine:
         with engine.connect() as connection:
-            rows = connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                PAGE_STATE_SQL
+            rows = connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                statement, params
             )
-            return list(rows)
+            return [tuple(row) for row in rows]
     for attempt in (1, 2):
         try:
             with engine.connect() as connection:
-                return list(connection.exec_driver_sql(PAGE_STATE_SQL))
+                return [tuple(row) for row in connection.execute(statement, params)]
         except DBAPIError as exc:
             if attempt == 2 or not exc.connection_invalidated:
                 raise
@@ -219,7 +253,19 @@ def _read_page_state_rows() -> list[tuple[str, str]]:
 @dataclass(frozen=True)
 class PageState:
     version: str  # "epoch:counter", or "none" before the first catalog write
-    changed_at: datetime | None
+    changed_at: datetime | None  # the later of the last write and the last time marker
+    markers: str = ""  # the time markers' values, part of every key
+
+
+def _parse_stored_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    # SQLite stores UTC without an offset; PostgreSQL says its offset.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).replace(microsecond=0)
 
 
 def page_state() -> PageState:
@@ -234,18 +280,22 @@ def page_state() -> PageState:
 
     stored = dict(_read_page_state_rows())
     raw = stored.pop(VERSION_ROW_KEY, None)
+    markers = {k: v for k, v in stored.items() if k.startswith(TIME_MARKER_PREFIX)}
     request.environ["larder.site_settings"] = SiteSettings(
         **{k: v for k, v in stored.items() if k in SETTING_KEYS}
     )
-    if raw is None:
-        state = PageState("none", None)
-    else:
+    version, changed_at = "none", None
+    if raw is not None:
         epoch, counter, changed = raw.split(":", 2)
+        version = f"{epoch}:{counter}"
         try:
             changed_at = datetime.fromtimestamp(float(changed), UTC).replace(microsecond=0)
         except ValueError:
             changed_at = None
-        state = PageState(f"{epoch}:{counter}", changed_at)
+    due = [t for t in (_parse_stored_time(v) for v in markers.values()) if t is not None]
+    if due and changed_at is not None:
+        changed_at = max(changed_at, *due)
+    state = PageState(version, changed_at, "|".join(f"{k}={v}" for k, v in sorted(markers.items())))
     request.environ["larder.page_state"] = state
     return state
 
@@ -263,15 +313,18 @@ def shared_page_allowed() -> bool:
     return remember not in request.cookies
 
 
-def _time_bucket() -> str:
-    seconds = int(current_app.config.get("PAGE_CACHE_TIME_BUCKET", 300))
-    moment = now()
-    return f"{moment.date().isoformat()}/{int(moment.timestamp()) // max(seconds, 1)}"
-
-
 def page_key(state: PageState) -> str:
-    """Same for every anonymous visitor of this URL while the catalog is unchanged."""
-    raw = f"{state.version}|{_time_bucket()}|{request.endpoint}|{request.full_path}"
+    """Same for every anonymous visitor of this URL while the catalog is unchanged.
+
+    Time enters only where pages depend on it: the date (a certificate is valid by the day)
+    and the time markers (an article scheduled for 09:00 is live from 09:00). No clock
+    buckets: every page's entry does not expire at the same instant, so no stampede of
+    renders when a bucket rolls over.
+    """
+    raw = (
+        f"{state.version}|{now().date().isoformat()}|{state.markers}|"
+        f"{request.endpoint}|{request.full_path}"
+    )
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -477,7 +530,6 @@ def _default_cache_control(response: Response) -> Response:
 
 def init_http_cache(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_TTL", 600)
-    app.config.setdefault("PAGE_CACHE_TIME_BUCKET", 300)
     # PAGE_CACHE=off keeps Redis for rate limits but renders every page (the benchmark's
     # "no cache" pass); set from the environment as LARDER_PAGE_CACHE.
     enabled = str(app.config.get("PAGE_CACHE", os.environ.get("LARDER_PAGE_CACHE", "on")))
