@@ -466,7 +466,8 @@ def render_report(args, started, seed_seconds, catalog_size, hello, grid, sectio
     lines.append(
         "Machine load (1-minute load average) at each step: "
         + ", ".join(f"{name} {value:.1f}" for name, value in loads)
-        + f". A load above {cpu} means other work shared the CPUs and the figures are low."
+        + f". The benchmark alone (wrk, the workers, PostgreSQL) keeps it near {cpu}-{cpu + 1};"
+        " well above that, other work shared the CPUs and the figures are low."
     )
     lines += [
         "",

@@ -22,7 +22,7 @@ def _redis_status() -> str:
         import redis
 
         redis.Redis.from_url(url, socket_timeout=0.2, socket_connect_timeout=0.2).ping()
-    except Exception:  # noqa: BLE001 - reported, not fatal: Redis only holds caches
+    except Exception:  # noqa: BLE001 - reported, not fatal: without Redis the caches miss and views go to the database
         return "unavailable"
     return "ok"
 

@@ -38,8 +38,17 @@ def get_site_settings() -> SiteSettings:
     """The settings with stored values over defaults; read once per request."""
     # Cached on the request itself (not on g, whose app context may outlive a request).
     cache = request.environ if has_request_context() else {}
+    if "larder.site_settings" not in cache and "larder.page_state" not in cache and cache:
+        # The page-state read brings the settings along with the catalog version, in one
+        # statement outside any transaction: a page that needs nothing else from the database
+        # (an empty cart) then costs one round trip, not a checkout, BEGIN, SELECT, ROLLBACK.
+        from storefront.http_cache import page_state
+
+        page_state()
     if "larder.site_settings" in cache:
         return cache["larder.site_settings"]
+    # Read again in the session after a change in this request (the page-state read is once
+    # per request), so a page shows settings just saved.
     rows = db.session.execute(select(SiteSetting.key, SiteSetting.value))
     stored = {key: value for key, value in rows}
     settings = SiteSettings(**{k: v for k, v in stored.items() if k in SETTING_KEYS})
