@@ -322,11 +322,11 @@ def list_products(
     """
     day = today()
     stmt = _filtered(filters, collection, day)
+    rank = None
+    if filters.q:
+        stmt, rank = apply_search(stmt, filters.q, _dialect())
     if total is None:
-        counting = stmt
-        if filters.q:
-            counting, _ = apply_search(counting, filters.q, _dialect())
-        total = db.session.scalar(select(func.count()).select_from(counting.subquery())) or 0
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     if total == 0:
         return ListingPage([], 0, filters.page, per_page)
     if _materialize_matches(filters, total):
@@ -334,13 +334,9 @@ def list_products(
         # search index), then sort and cut the page from them. Left alone, PostgreSQL may walk
         # all products in price order probing each one (seconds at 100,000 products). Many
         # matches: walking the sort order's index and probing stops after a page's worth.
-        if filters.q:
-            stmt, _ = apply_search(stmt, filters.q, _dialect())
+        # (The PostgreSQL rank names product.search_vector: the outer product row's, here.)
         matching = stmt.with_only_columns(Product.id).cte("matching").prefix_with("MATERIALIZED")
         stmt = select(Product.id).join(matching, matching.c.id == Product.id)
-    rank = None
-    if filters.q:  # on the product row itself: the rank reads its search vector
-        stmt, rank = apply_search(stmt, filters.q, _dialect())
     position = None
     if filters.sort == "featured" and collection is not None and not collection.rule:
         # Joined, not a sub-select per product: the walk follows the collection's
