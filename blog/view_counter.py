@@ -42,6 +42,7 @@ from blog.services import (
     record_article_view_by_slug,
 )
 from storefront.clock import today
+from storefront.redis_guard import GuardedRedis
 
 log = logging.getLogger(__name__)
 
@@ -77,40 +78,20 @@ class FlushResult:
     error: str | None = None  # why nothing was flushed; the counts are kept
 
 
-class ViewCounter:
+class ViewCounter(GuardedRedis):
     """Pending view counts in Redis; a failing Redis is left alone RETRY_AFTER seconds."""
 
-    RETRY_AFTER = 30.0
     # Above the page cache's 0.1 s: a busy Redis that times out costs the reader a database
     # write and may count that view twice (the increment may have landed).
     TIMEOUT = 0.25
+    LABEL = "View counter"
+    FALLBACK = "counting in the database"
+    LOG = log
     STALE_AFTER = 3600.0  # far beyond any flush: gunicorn kills a worker after 30 s
 
     def __init__(self, url: str | None, interval: int) -> None:
-        self.url = url
+        super().__init__(url)
         self.interval = max(int(interval), 1)
-        self._client = None
-        self._down_until = 0.0
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.url)
-
-    def _redis(self):
-        if self._client is None:
-            import redis
-
-            self._client = redis.Redis.from_url(
-                self.url, socket_timeout=self.TIMEOUT, socket_connect_timeout=self.TIMEOUT
-            )
-        return self._client
-
-    def _available(self) -> bool:
-        return self.enabled and time.monotonic() >= self._down_until
-
-    def _failed(self, exc: Exception) -> None:
-        log.warning("View counter: Redis unavailable (%s); counting in the database", exc)
-        self._down_until = time.monotonic() + self.RETRY_AFTER
 
     def count(self, slug: str) -> bool:
         """Add one view of `slug` today; False when Redis did not take it (count it elsewhere)."""

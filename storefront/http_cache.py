@@ -31,7 +31,6 @@ import hmac
 import json
 import logging
 import os
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
@@ -44,6 +43,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.clock import now
 from storefront.extensions import db
+from storefront.redis_guard import GuardedRedis
 
 log = logging.getLogger(__name__)
 
@@ -350,38 +350,18 @@ def page_etag(key: str) -> str:
 # ---------------------------------------------------------------- Redis
 
 
-class PageCache:
+class PageCache(GuardedRedis):
     """JSON entries in Redis (rendered pages, or fragments under another prefix); every
     failure is a miss, and a down server is left alone a while."""
 
-    RETRY_AFTER = 30.0
+    LABEL = "Page cache"
+    FALLBACK = "rendering without it"
+    LOG = log
 
     def __init__(self, url: str | None, ttl: int, prefix: str = PAGE_CACHE_PREFIX) -> None:
-        self.url = url
+        super().__init__(url)
         self.ttl = ttl
         self.prefix = prefix
-        self._client = None
-        self._down_until = 0.0
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.url)
-
-    def _redis(self):
-        if self._client is None:
-            import redis
-
-            self._client = redis.Redis.from_url(
-                self.url, socket_timeout=0.1, socket_connect_timeout=0.1
-            )
-        return self._client
-
-    def _available(self) -> bool:
-        return self.enabled and time.monotonic() >= self._down_until
-
-    def _failed(self, exc: Exception) -> None:
-        log.warning("Page cache unavailable (%s); rendering without it", exc)
-        self._down_until = time.monotonic() + self.RETRY_AFTER
 
     def get(self, key: str) -> Any:
         if not self._available():
