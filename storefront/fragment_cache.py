@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, has_request_context
 
 from storefront.clock import today
-from storefront.http_cache import PageCache, page_state
+from storefront.http_cache import PageCache, page_state, redis_url_unless_off
 
 T = TypeVar("T")
 FRAGMENT_PREFIX = "larder:fragment:"
@@ -62,7 +62,6 @@ def cached_fragment(
 
 
 def init_fragment_cache(app: Flask) -> None:
-    enabled = str(app.config.get("FRAGMENT_CACHE", "on")).lower() not in ("off", "0", "false")
-    url = app.config.get("REDIS_URL") if enabled else None
+    url = redis_url_unless_off(app, app.config.get("FRAGMENT_CACHE", "on"))
     ttl = int(app.config.get("PAGE_CACHE_TTL", 600))
     app.extensions["larder.fragment_cache"] = PageCache(url, ttl, prefix=FRAGMENT_PREFIX)

@@ -41,7 +41,7 @@ from flask.globals import request_ctx
 from sqlalchemy import DDL, Float, Integer, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.clock import now
+from storefront.clock import now, today
 from storefront.extensions import db
 from storefront.redis_guard import GuardedRedis
 
@@ -212,8 +212,7 @@ def _version_engine():
     read retried on a fresh connection (it changes nothing, so a retry is always safe).
     Other databases (SQLite in development) read through the app's engine.
     """
-    engines = current_app.extensions.setdefault("larder.version_engine", {})
-    engine = engines.get("engine")
+    engine = current_app.extensions.get("larder.version_engine")
     if engine is None:
         main = db.engine
         if main.dialect.name != "postgresql":
@@ -224,7 +223,7 @@ def _version_engine():
             engine = create_engine(
                 main.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=2, max_overflow=2
             )
-        engines["engine"] = engine
+        current_app.extensions["larder.version_engine"] = engine
     return engine
 
 
@@ -328,7 +327,7 @@ def page_key(state: PageState) -> str:
     renders when a bucket rolls over.
     """
     raw = (
-        f"{state.version}|{now().date().isoformat()}|{state.markers}|"
+        f"{state.version}|{today().isoformat()}|{state.markers}|"
         f"{request.endpoint}|{request.full_path}"
     )
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
@@ -514,12 +513,18 @@ def _default_cache_control(response: Response) -> Response:
     return response
 
 
+def redis_url_unless_off(app: Flask, switch) -> str | None:
+    """REDIS_URL for a Redis-backed feature, or None when its switch says "off", "0" or "false"."""
+    if str(switch).lower() in ("off", "0", "false"):
+        return None
+    return app.config.get("REDIS_URL")
+
+
 def init_http_cache(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_TTL", 600)
     # PAGE_CACHE=off keeps Redis for rate limits but renders every page (the benchmark's
     # "no cache" pass); set from the environment as LARDER_PAGE_CACHE.
-    enabled = str(app.config.get("PAGE_CACHE", os.environ.get("LARDER_PAGE_CACHE", "on")))
-    url = app.config.get("REDIS_URL") if enabled.lower() not in ("off", "0", "false") else None
+    url = redis_url_unless_off(app, app.config.get("PAGE_CACHE", os.environ.get("LARDER_PAGE_CACHE", "on")))
     app.extensions["larder.page_cache"] = PageCache(url, int(app.config["PAGE_CACHE_TTL"]))
     secret = hmac.new(
         str(app.config.get("SECRET_KEY") or "").encode(), b"larder page holes", hashlib.sha256

@@ -37,8 +37,9 @@ SETTING_KEYS = tuple(f.name for f in fields(SiteSettings))
 def get_site_settings() -> SiteSettings:
     """The settings with stored values over defaults; read once per request."""
     # Cached on the request itself (not on g, whose app context may outlive a request).
-    cache = request.environ if has_request_context() else {}
-    if "larder.site_settings" not in cache and "larder.page_state" not in cache and cache:
+    in_request = has_request_context()
+    cache = request.environ if in_request else {}
+    if in_request and "larder.site_settings" not in cache and "larder.page_state" not in cache:
         # The page-state read brings the settings along with the catalog version, in one
         # statement outside any transaction: a page that needs nothing else from the database
         # (an empty cart) then costs one round trip, not a checkout, BEGIN, SELECT, ROLLBACK.

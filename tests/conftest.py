@@ -46,7 +46,7 @@ def app(tmp_path_factory):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-        version_engine = app.extensions.get("larder.version_engine", {}).get("engine")
+        version_engine = app.extensions.get("larder.version_engine")
         if version_engine is not None:
             version_engine.dispose()
 

@@ -262,7 +262,7 @@ def test_page_state_read_survives_a_dropped_database_connection(app, client, pro
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite reads the version through the app's own engine; nothing to drop")
     assert client.get("/products/magnesium-glycinate").status_code == 200
-    version_engine = app.extensions["larder.version_engine"]["engine"]
+    version_engine = app.extensions["larder.version_engine"]
     with version_engine.connect() as connection:
         backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
     db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
