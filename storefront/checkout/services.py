@@ -17,7 +17,6 @@ from storefront.clock import now
 from storefront.extensions import db
 from storefront.orders.models import (
     Order,
-    OrderEvent,
     OrderLine,
     OrderStatus,
     Payment,
@@ -90,6 +89,7 @@ def place_order(
         raise EmptyCart()
     currency = current_app.config["STORE_CURRENCY"]
     order = Order(
+        status=OrderStatus.PENDING_PAYMENT.value,  # set now: the "placed" event records it
         email=email.strip().lower(),
         user_id=user_id,
         cart_id=cart.id,
@@ -127,14 +127,7 @@ def place_order(
         if sold_out:
             raise OutOfStock(sold_out)
         order.add_up(method.rate)
-        order.events.append(
-            OrderEvent(
-                from_status=OrderStatus.PENDING_PAYMENT.value,
-                to_status=OrderStatus.PENDING_PAYMENT.value,
-                actor="shopper",
-                note="Order placed; stock reserved",
-            )
-        )
+        order.note("shopper", "Order placed; stock reserved")
         db.session.add(order)
         db.session.commit()
     except BaseException:

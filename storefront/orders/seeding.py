@@ -36,7 +36,6 @@ from storefront.clock import now
 from storefront.extensions import db
 from storefront.orders.models import (
     Order,
-    OrderEvent,
     OrderLine,
     OrderStatus,
     Payment,
@@ -172,6 +171,7 @@ def _build(entry: dict, number: str, anchor: date, variants: dict[str, Variant],
     db.session.add(cart)
     address = entry["address"]
     order = Order(
+        status=OrderStatus.PENDING_PAYMENT.value,  # set now: the "placed" event records it
         number=number,
         email=email,
         ship_name=entry["name"],
@@ -205,15 +205,7 @@ def _build(entry: dict, number: str, anchor: date, variants: dict[str, Variant],
     if not order.lines:
         raise DemoDataError(f"{number}: an order needs at least one line")
     order.add_up(method.rate)
-    order.events.append(
-        OrderEvent(
-            from_status=OrderStatus.PENDING_PAYMENT.value,
-            to_status=OrderStatus.PENDING_PAYMENT.value,
-            actor="shopper",
-            note="Order placed (demo data: no stock reserved)",
-            created_at=placed,
-        )
-    )
+    order.note("shopper", "Order placed (demo data: no stock reserved)").created_at = placed
     charge = Payment(
         gateway=GATEWAY,
         amount=order.total,
