@@ -85,12 +85,33 @@ class CatalogVersion(db.Model):
 
 # ---------------------------------------------------------------- triggers
 
+# Public pages show a variant's stock as "Sold out", "Only N left" (under 10) and a quantity
+# field whose maximum is the stock capped at 99 (templates/macros/catalog.html,
+# catalog/product.html), and a card's total is only compared with 0 and 10. So a stock change
+# between two values of at least this cap changes nothing any page shows: it must not empty the
+# page cache, or every sale of a well-stocked product would make every page render again.
+VISIBLE_STOCK_CAP = 99
+
+# Variant columns the SQLite UPDATE trigger compares (PostgreSQL compares whole rows). A test
+# holds this list to the model: a migration adding a variant column must add it here and
+# re-create the SQLite trigger, or a change to that column alone would keep stale pages.
+VARIANT_COLUMNS = (
+    "id", "product_id", "sku", "option_label", "price", "compare_at_price", "weight_grams", "position",
+)
+
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION larder_bump_catalog_version() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('larder.catalog_bumped', true) = '1' THEN
         RETURN NULL;
+    END IF;
+    -- A sale's stock change no page can show (see VISIBLE_STOCK_CAP) keeps every cached page.
+    IF TG_TABLE_NAME = 'variant' AND TG_OP = 'UPDATE' THEN
+        IF (to_jsonb(OLD) - 'stock') = (to_jsonb(NEW) - 'stock')
+           AND least(greatest(OLD.stock, 0), {cap}) = least(greatest(NEW.stock, 0), {cap}) THEN
+            RETURN NULL;
+        END IF;
     END IF;
     INSERT INTO catalog_version (id, counter, epoch, changed_at)
     VALUES (1, 1, md5(random()::text), extract(epoch FROM clock_timestamp()))
@@ -101,7 +122,7 @@ BEGIN
     RETURN NULL;
 END
 $$
-"""
+""".replace("{cap}", str(VISIBLE_STOCK_CAP))
 
 SQLITE_BUMP = (
     "INSERT INTO catalog_version (id, counter, epoch, changed_at) "
@@ -126,10 +147,26 @@ def trigger_ddl(dialect: str, table: str) -> list[str]:
             "EXECUTE FUNCTION larder_bump_catalog_version()",
         ]
     return [
-        f'CREATE TRIGGER IF NOT EXISTS larder_version_{table}_{op.lower()} AFTER {op} ON "{table}" '
+        sqlite_variant_update_trigger(VARIANT_COLUMNS)
+        if (table, op) == ("variant", "UPDATE")
+        else f'CREATE TRIGGER IF NOT EXISTS larder_version_{table}_{op.lower()} AFTER {op} ON "{table}" '
         f"BEGIN {SQLITE_BUMP} END"
         for op in ("INSERT", "UPDATE", "DELETE")
     ]
+
+
+def sqlite_variant_update_trigger(columns) -> str:
+    """The SQLite twin of the PostgreSQL function's stock rule: skip invisible stock changes.
+
+    `columns` are the variant's columns other than stock (migrations pass the list of their day).
+    """
+    unchanged = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in columns)
+    cap = VISIBLE_STOCK_CAP
+    return (
+        'CREATE TRIGGER IF NOT EXISTS larder_version_variant_update AFTER UPDATE ON "variant" '
+        f"WHEN NOT ({unchanged} AND min(max(OLD.stock, 0), {cap}) = min(max(NEW.stock, 0), {cap})) "
+        f"BEGIN {SQLITE_BUMP} END"
+    )
 
 
 def install_catalog_version_triggers(connection, table_names=None) -> list[str]:
