@@ -11,7 +11,9 @@ COMMIT, once per transaction (a transaction-local flag skips the other rows), so
 version row is locked only for the commit itself and never between two stock UPDATEs of a
 checkout (no deadlocks, no long lock waits). SQLite serialises writers anyway; plain triggers.
 Readers see the new version exactly when they can see the new data (same transaction), so a
-page is never stored under a newer key than its data.
+page is never stored under a newer key than its data. One exception by design: a stock change
+no page can show (both values at least VISIBLE_STOCK_CAP) bumps nothing, so selling one of 500
+keeps every cached page.
 
 A page's key = catalog version + today's UTC date (certificates are valid by the day) + time
 markers (e.g. the blog's "latest scheduled article now due": it goes live with no write) +
