@@ -1,12 +1,14 @@
-"""Shop accounts: customers and staff, with roles."""
+"""Shop accounts: customers and staff, with roles, and the session token that signs them all out."""
 
 from __future__ import annotations
 
 import enum
+import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, event
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storefront.db_mixins import TimestampMixin
@@ -19,6 +21,18 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+# What rows that existed before session tokens carry until their first rotation. The token is no
+# secret (the session cookie that holds it is signed with SECRET_KEY): it is a generation marker, so
+# one shared value is harmless, and sessions from before it held only "<id>" and are refused anyway.
+INITIAL_SESSION_TOKEN = "initial"
+
+
+def new_session_token() -> str:
+    """Random rather than a counter: a database restored from a backup, or a deleted user's id
+    handed to a new account (SQLite reuses ids), never brings an old cookie's value back."""
+    return secrets.token_urlsafe(16)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "user_account"
 
@@ -28,6 +42,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=Role.CUSTOMER.value)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of what Flask-Login keeps in the session and remember cookie (see get_id); a new value
+    # ends every session of this user at once. Rotated by end_all_sessions() and, automatically,
+    # by any change of password, role or active flag (the listeners below).
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token,
+                                               server_default=INITIAL_SESSION_TOKEN)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -43,6 +62,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def get_id(self) -> str:
+        """Flask-Login's "alternative token": the loader accepts it only while the token is current."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_all_sessions(self) -> None:
+        """Every session and remember cookie of this user stops working (commit to take effect)."""
+        self.session_token = new_session_token()
+
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot log in
         return self.active
@@ -57,3 +84,16 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+def _end_sessions_on_change(target: User, value, oldvalue, initiator) -> None:
+    # A new password, a demotion or a deactivation must not leave a copied cookie working. Set on
+    # the attribute, so any code path that changes these (a future admin view included) rotates;
+    # bulk SQL UPDATEs bypass it and must call end_all_sessions() themselves.
+    if oldvalue not in (NO_VALUE, NEVER_SET) and value != oldvalue:
+        target.end_all_sessions()
+
+
+for _attribute in (User.password_hash, User.role, User.active):
+    # active_history: after a commit the old value is expired; load it so a change is recognised.
+    event.listen(_attribute, "set", _end_sessions_on_change, active_history=True)

@@ -1,4 +1,4 @@
-"""Account actions: register, authenticate, create staff, reset a password by emailed token."""
+"""Account actions: register, authenticate, create staff, change or reset a password, end sessions."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ _DUMMY_HASH = None
 
 class AccountError(Exception):
     """An account action that cannot be done; the message is for the person at the keyboard."""
+
+
+class WrongPasswordError(AccountError):
+    """The current password given to confirm a change is not the account's."""
 
 
 def normalise_email(email: str) -> str:
@@ -105,7 +109,24 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def reset_password(user: User, password: str) -> None:
-    """Set a new password; every earlier reset link stops working."""
+    """Set a new password; every earlier reset link and every session of the user stop working
+    (the new hash rotates the session token: see the listeners in accounts.models)."""
     check_password_strength(password)
     user.set_password(password)
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The signed-in user's new password, given the current one; every session ends (the caller
+    signs the current browser in again with the new token)."""
+    if not user.check_password(current_password or ""):
+        raise WrongPasswordError("That is not your current password.")
+    check_password_strength(new_password)
+    user.set_password(new_password)
+    db.session.commit()
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session and remember cookie holding the old token dies."""
+    user.end_all_sessions()
     db.session.commit()

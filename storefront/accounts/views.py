@@ -1,17 +1,28 @@
-"""Sign in, sign out, register, reset a password, and the account's order history."""
+"""Sign in, sign out (everywhere), register, change or reset a password, and the account's order history."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_fresh, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from storefront.accounts import bp
-from storefront.accounts.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from storefront.accounts.forms import (
+    ChangePasswordForm,
+    EndSessionsForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from storefront.accounts.services import (
     AccountError,
+    WrongPasswordError,
     authenticate,
+    change_password,
+    end_all_sessions,
     find_user,
     make_reset_token,
     register_customer,
@@ -56,6 +67,12 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    # The session is a signed cookie the server cannot recall: logout_user() alone would leave any
+    # copy of it (or of a remember cookie) working. Rotating the user's session token kills every
+    # copy, at the cost of signing the account out on its other devices too, which the account page
+    # says. Signing out one device only would need a server-side session table read on every request.
+    if current_user.is_authenticated:
+        end_all_sessions(current_user._get_current_object())
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("catalog.home"))
@@ -87,7 +104,47 @@ def register():
 @bp.get("")
 @login_required
 def account():
-    return render_template("accounts/account.html", orders=orders_for_user(current_user.id))
+    return render_template("accounts/account.html", orders=orders_for_user(current_user.id),
+                           end_sessions_form=EndSessionsForm())
+
+
+def _keep_this_browser_signed_in(user, fresh: bool | None = None) -> None:
+    """After a token rotation, this browser's session (and remember cookie, if it had one) carry the
+    new token, so only the other devices, still holding the old one, are signed out."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+    login_user(user, remember=remember, fresh=login_fresh() if fresh is None else fresh)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"],
+               error_message="Too many attempts. Please wait a minute and try again.")
+@login_required
+def change_password_view():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(user, form.current_password.data, form.password.data)
+        except WrongPasswordError as error:
+            form.current_password.errors.append(str(error))
+        except AccountError as error:
+            form.password.errors.append(str(error))
+        else:
+            _keep_this_browser_signed_in(user, fresh=True)  # the password was just typed
+            flash("Your password was changed. Any other device signed in to your account was signed out.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.post("/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if EndSessionsForm().validate_on_submit():
+        user = current_user._get_current_object()
+        end_all_sessions(user)
+        _keep_this_browser_signed_in(user)
+        flash("You are signed out on every other device.", "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.get("/orders/<number>")
@@ -128,6 +185,10 @@ def reset_password_view(token: str):
         except AccountError as error:
             form.password.errors.append(str(error))
         else:
-            flash("Your password was changed. Please sign in.", "success")
-            return redirect(url_for("accounts.login"))
+            # The new password ended every session (a thief's copied cookie included); the person
+            # who just proved they own the mailbox and chose it is signed in here with the new token.
+            login_user(user)
+            flash("Your password was changed and you are signed in. "
+                  "Any other device signed in to your account was signed out.", "success")
+            return redirect(url_for("accounts.account"))
     return render_template("accounts/reset_password.html", form=form, token=token)

@@ -163,8 +163,11 @@ def test_password_reset_by_emailed_link(client):
     assert client.get(path).status_code == 200
     response = client.post(path, data={"password": "a brand new secret", "confirm": "a brand new secret"},
                            follow_redirects=True)
-    assert "Your password was changed" in response.get_data(as_text=True)
-    assert _login(client, "ann@example.com", "a brand new secret").status_code == 302
+    assert "Your password was changed and you are signed in" in response.get_data(as_text=True)
+    assert response.request.path == "/account"
+    client.post("/account/logout")
+    assert "do not match" in _login(client, "ann@example.com").get_data(as_text=True)
+    assert _login(client, "ann@example.com", "a brand new secret").headers["Location"] == "/account"
 
 
 def test_reset_link_works_once(client):
@@ -196,24 +199,24 @@ def test_reset_request_does_not_reveal_accounts(client):
     assert outbox() == []
 
 
-def test_order_history_shows_only_my_orders(client, auth):
+def test_order_history_shows_only_my_orders(client):
     me, other = make_user("me@example.com"), make_user("other@example.com")
     mine = make_paid_order(user=me, email="me@example.com")
     theirs = make_paid_order(user=other, email="other@example.com")
-    auth.login(me)
+    _login(client, "me@example.com")
     page = client.get("/account").get_data(as_text=True)
     assert mine.number in page and theirs.number not in page
     assert client.get(f"/account/orders/{mine.number}").status_code == 200
     assert client.get(f"/account/orders/{theirs.number}").status_code == 404
 
 
-def test_order_history_keeps_a_paid_order_that_staff_cancelled(client, auth):
+def test_order_history_keeps_a_paid_order_that_staff_cancelled(client):
     me = make_user("me@example.com")
     order = make_paid_order(user=me, email="me@example.com")
     cancel_order(order, make_user("boss@example.com", role="admin"), "Out of stock at the warehouse")
     abandoned = make_order(user=me, email="me@example.com")
     abandon_checkout(abandoned)
-    auth.login(me)
+    _login(client, "me@example.com")
     page = client.get("/account").get_data(as_text=True)
     assert order.number in page  # money went out and came back: the shopper must see why
     assert abandoned.number not in page  # a checkout never paid is no order to the shopper
