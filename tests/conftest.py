@@ -94,7 +94,7 @@ class AuthActions:
 
     def login(self, user) -> None:
         with self._client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         self._forget_loaded_user()
 
