@@ -221,3 +221,12 @@ class OrderFilterForm(FlaskForm):
     status = SelectField("Status", choices=[], validate_choice=False)
     start = DateField("Placed from", validators=[Optional()])
     end = DateField("Placed until", validators=[Optional()])
+
+
+class ClearReviewForm(FlaskForm):
+    note = StringField("What was done", validators=[
+        DataRequired(message="Say what was done about it (for the order's history)."), Length(max=200)],
+        description="For example: refunded the difference, checked with Stripe. Kept in the order's history.")
+    # The flag reason the page showed: a flag raised again since is not cleared unseen.
+    seen_reason = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=300)])
+

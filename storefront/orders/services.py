@@ -159,6 +159,41 @@ def flag_for_review(order: Order, actor: str, reason: str) -> None:
     order.note(actor, f"Flagged for review: {reason}")
 
 
+def clear_review(order: Order, actor: object, note: str, seen_reason: str | None = None) -> Order:
+    """Staff dealt with a flagged order: the flag goes; why it was raised and what they did stay in its history.
+
+    seen_reason is the reason the page showed: if a webhook flagged the order again since, nothing is
+    cleared, so a new problem is never dismissed by someone who only read about the old one.
+    """
+    locked = _lock(order)
+    if not locked.needs_review:
+        db.session.rollback()
+        raise OrderError(f"Order {locked.number} is not flagged for review; nothing was changed.")
+    reason = locked.review_reason
+    if seen_reason is not None and " ".join(seen_reason.split()) != " ".join(reason.split()):
+        db.session.rollback()
+        raise OrderError(f"Order {locked.number} was flagged again since you opened it: {reason}")
+    note = note.strip()
+    if not note:
+        db.session.rollback()
+        raise OrderError("Say what was done before marking the order reviewed.")
+    locked.needs_review = False
+    locked.review_reason = ""
+    locked.note(actor_label(actor), _reviewed_note(note, reason))
+    db.session.commit()
+    return locked
+
+
+def _reviewed_note(note: str, reason: str, limit: int = 500) -> str:
+    # OrderEvent notes are cut at 500 characters: staff's words are kept whole, the reason (also in
+    # the earlier "Flagged for review" event) gives way.
+    head, tail = f"Marked as reviewed: {note[:300]} (flagged for: ", ")"
+    room = max(limit - len(head) - len(tail), 0)
+    if len(reason) > room:
+        reason = reason[: max(room - 1, 0)] + "…"
+    return head + reason + tail
+
+
 def apply_cancel(order: Order, actor: str, reason: str) -> None:
     """Cancel and release the stock reservation (inside the caller's transaction)."""
     order.set_status(OrderStatus.CANCELLED, actor, reason)

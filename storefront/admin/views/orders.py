@@ -1,4 +1,7 @@
-"""Staff order pages: list, detail with history, fulfil, cancel (stock released), refund."""
+"""Staff order pages: list, detail with history, fulfil, cancel (stock released), refund, clear a review flag.
+
+No staff_required here: the admin guard leaves these to admins (editors do not handle orders).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from storefront.admin import bp
 from storefront.admin.forms import (
     CancelOrderForm,
+    ClearReviewForm,
     ConfirmForm,
     OrderFilterForm,
     RefundForm,
@@ -17,7 +21,13 @@ from storefront.admin.queries import OrderFilters, get_order_with_history, order
 from storefront.extensions import db
 from storefront.money import to_decimal, to_minor
 from storefront.orders.models import Order, OrderStatus
-from storefront.orders.services import OrderError, cancel_order, mark_fulfilled, refund_order
+from storefront.orders.services import (
+    OrderError,
+    cancel_order,
+    clear_review,
+    mark_fulfilled,
+    refund_order,
+)
 
 PER_PAGE = 25
 
@@ -62,12 +72,16 @@ def _render_order(order: Order, status: int = 200, **forms):
         refund_form.amount.data = to_decimal(order.refundable_amount, currency)
     refund_form.seen.data = order.refunded_total
     refund_form.seen.raw_data = None  # show today's figure, not the one a refused form sent
+    review_form = forms.get("review_form") or ClearReviewForm(prefix="review")
+    review_form.seen_reason.data = order.review_reason
+    review_form.seen_reason.raw_data = None  # the reason on screen now, not the one a refused form sent
     return render_template(
         "admin/orders/detail.html",
         order=order,
         confirm=ConfirmForm(),
         cancel_form=forms.get("cancel_form") or CancelOrderForm(prefix="cancel"),
         refund_form=refund_form,
+        review_form=review_form,
         events=sorted(order.events, key=lambda e: (e.created_at, e.id)),
         can_fulfil=order.can_become(OrderStatus.FULFILLED),
         can_cancel=order.can_become(OrderStatus.CANCELLED),
@@ -119,3 +133,20 @@ def order_refund(order_id: int):
         return _render_order(get_order_or_404(order_id), 422, refund_form=form)
     flash(f"Refunded {form.amount.data} {order.currency} on order {order.number}.", "success")
     return redirect(url_for("admin.order_detail", order_id=order.id))
+
+
+@bp.post("/orders/<int:order_id>/review")
+def order_clear_review(order_id: int):
+    order = get_order_or_404(order_id)
+    form = ClearReviewForm(prefix="review")
+    if not form.validate_on_submit():
+        return _render_order(order, 422, review_form=form)
+    seen = form.seen_reason.data if form.seen_reason.raw_data else None
+    try:
+        clear_review(order, current_user, form.note.data, seen_reason=seen)
+    except OrderError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Order {order.number} marked as reviewed.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order.id))
+
