@@ -230,3 +230,8 @@ class ClearReviewForm(FlaskForm):
     # The flag reason the page showed: a flag raised again since is not cleared unseen.
     seen_reason = StringField(widget=HiddenInput(), validators=[Optional(), Length(max=300)])
 
+
+class ResolveUnmatchedPaymentForm(FlaskForm):
+    note = StringField("What was done", validators=[
+        DataRequired(message="Say what was done about this payment."), Length(max=300)],
+        description="For example: refunded in Stripe, matched to order LD-… by hand.")

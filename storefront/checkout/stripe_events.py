@@ -25,6 +25,7 @@ from storefront.orders.services import (
     flag_for_review,
     send_order_confirmation,
 )
+from storefront.orders.unmatched import add_unmatched_payment
 
 log = logging.getLogger(__name__)
 ACTOR = "stripe"
@@ -35,6 +36,8 @@ class Outcome:
     text: str
     order: Order | None = None
     newly_paid: bool = False
+    # Money taken with no order to put it on: the fields of the UnmatchedPayment to keep.
+    unmatched: dict | None = None
 
 
 def _order_from_metadata(obj: dict) -> Order | None:
@@ -64,6 +67,10 @@ def _order_from_payment_intent(payment_intent: str | None) -> Order | None:
 def _session_completed(obj: dict) -> Outcome:
     order = _order_from_metadata(obj)
     if order is None:
+        if obj.get("payment_status") == "paid":
+            # The shopper was charged: the money must reach staff, not only the log.
+            return Outcome("no matching order: kept as a payment without an order",
+                           unmatched=_unmatched_payment(obj))
         return Outcome("no matching order")
     if obj.get("payment_status") != "paid":
         return Outcome(f"session complete, payment {obj.get('payment_status')}: waiting", order)
@@ -76,6 +83,37 @@ def _session_completed(obj: dict) -> Outcome:
         payment_intent=obj.get("payment_intent"),
     )
     return Outcome("paid" if paid else "not paid: flagged or already handled", order, paid)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _unmatched_payment(obj: dict) -> dict:
+    """The paid session as an UnmatchedPayment's fields, with what staff need to trace it."""
+    details = obj.get("customer_details") if isinstance(obj.get("customer_details"), dict) else {}
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    claimed = metadata.get("order_id") or obj.get("client_reference_id")
+    parts = [f"for order id {claimed}, which was not found" if claimed else "with no order reference"]
+    if _text(details.get("name")):
+        parts.append(f"paid by {details['name']}")
+    extra = {k: v for k, v in metadata.items() if k != "order_id"}
+    if extra:
+        parts.append("metadata " + ", ".join(f"{k}={v}" for k, v in sorted(extra.items())))
+    if obj.get("livemode") is False:
+        parts.append("test mode")
+    try:
+        amount = int(obj.get("amount_total") or 0)
+    except (TypeError, ValueError):
+        amount = 0
+    return {
+        "amount": amount,
+        "currency": _text(obj.get("currency")),
+        "session_id": _text(obj.get("id")) or None,
+        "payment_intent": _text(obj.get("payment_intent")) or None,
+        "email": _text(details.get("email")) or _text(obj.get("customer_email")),
+        "summary": f"Checkout Session {_text(obj.get('id')) or '(no id)'} " + "; ".join(parts),
+    }
 
 
 def _cancel_pending(obj: dict, reason: str) -> Outcome:
@@ -179,6 +217,8 @@ def process_stripe_event(event_id: str, event_type: str, obj: dict) -> str:
     handler = HANDLERS.get(event_type)
     try:
         outcome = handler(obj) if handler else Outcome("ignored")
+        if outcome.unmatched is not None:
+            add_unmatched_payment("stripe", event_id, event_type, **outcome.unmatched)
         db.session.add(
             ProcessedEvent(
                 provider="stripe",

@@ -281,3 +281,41 @@ class ProcessedEvent(db.Model):
     )
     outcome: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: now())
+
+
+class UnmatchedPayment(db.Model):
+    """Money a provider says it took for which no order matched: kept until staff settle it.
+
+    Written in the same transaction as the event's ProcessedEvent row, so a redelivered event finds
+    it already there; the unique event id also stops a concurrent delivery adding a second one.
+    """
+
+    __tablename__ = "unmatched_payment"
+    __table_args__ = (
+        UniqueConstraint("provider", "event_id", name="one_unmatched_payment_per_event"),
+        # The open ones, newest first, are what the staff page and its count read.
+        Index("ix_unmatched_payment_open", "resolved_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(255))
+    event_type: Mapped[str] = mapped_column(String(80))
+    session_id: Mapped[str | None] = mapped_column(String(255), index=True, default=None)
+    payment_intent: Mapped[str | None] = mapped_column(String(255), default=None)
+    amount: Mapped[int] = mapped_column(Integer, default=0)  # minor units, as the provider sent it
+    currency: Mapped[str] = mapped_column(String(3), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    # What staff need to find the payment and its shopper without opening the provider's logs.
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: now())
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    resolved_by: Mapped[str] = mapped_column(String(120), default="")
+    resolution_note: Mapped[str] = mapped_column(String(500), default="")
+
+    def __repr__(self) -> str:
+        return f"<UnmatchedPayment {self.provider} {self.event_id} {self.amount} {self.currency}>"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

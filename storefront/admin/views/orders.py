@@ -1,4 +1,5 @@
-"""Staff order pages: list, detail with history, fulfil, cancel (stock released), refund, clear a review flag.
+"""Staff order pages: list, detail with history, fulfil, cancel (stock released), refund, clear a review flag;
+and payments that arrived without an order, which staff settle with a note.
 
 No staff_required here: the admin guard leaves these to admins (editors do not handle orders).
 """
@@ -16,17 +17,24 @@ from storefront.admin.forms import (
     ConfirmForm,
     OrderFilterForm,
     RefundForm,
+    ResolveUnmatchedPaymentForm,
 )
 from storefront.admin.queries import OrderFilters, get_order_with_history, order_page
 from storefront.extensions import db
 from storefront.money import to_decimal, to_minor
-from storefront.orders.models import Order, OrderStatus
+from storefront.orders.models import Order, OrderStatus, UnmatchedPayment
 from storefront.orders.services import (
     OrderError,
     cancel_order,
     clear_review,
     mark_fulfilled,
     refund_order,
+)
+from storefront.orders.unmatched import (
+    open_unmatched_count,
+    open_unmatched_payments,
+    resolve_unmatched_payment,
+    resolved_unmatched_payments,
 )
 
 PER_PAGE = 25
@@ -57,7 +65,8 @@ def orders():
         end=form.end.data if valid else None,
         page=page,
     )
-    return render_template("admin/orders/list.html", form=form, result=order_page(filters))
+    return render_template("admin/orders/list.html", form=form, result=order_page(filters),
+                           unmatched_count=open_unmatched_count())
 
 
 @bp.get("/orders/<int:order_id>")
@@ -150,3 +159,41 @@ def order_clear_review(order_id: int):
         flash(f"Order {order.number} marked as reviewed.", "success")
     return redirect(url_for("admin.order_detail", order_id=order.id))
 
+
+# ------------------------------------------------------------------ payments without an order
+
+
+@bp.get("/orders/unmatched-payments")
+def orders_unmatched():
+    return _render_unmatched()
+
+
+def _render_unmatched(status: int = 200, failed: tuple[int, ResolveUnmatchedPaymentForm] | None = None):
+    open_payments = open_unmatched_payments()
+    # One form per payment, prefixed by its id so the fields on the page have distinct ids.
+    forms = {p.id: ResolveUnmatchedPaymentForm(prefix=f"resolve-{p.id}", formdata=None) for p in open_payments}
+    if failed is not None and failed[0] in forms:
+        forms[failed[0]] = failed[1]
+    return render_template(
+        "admin/orders/unmatched.html",
+        open_payments=open_payments,
+        open_count=open_unmatched_count(),
+        forms=forms,
+        resolved=resolved_unmatched_payments(),
+    ), status
+
+
+@bp.post("/orders/unmatched-payments/<int:payment_id>/resolve")
+def orders_unmatched_resolve(payment_id: int):
+    if db.session.get(UnmatchedPayment, payment_id) is None:
+        abort(404)
+    form = ResolveUnmatchedPaymentForm(prefix=f"resolve-{payment_id}")
+    if not form.validate_on_submit():
+        return _render_unmatched(422, (payment_id, form))
+    try:
+        resolve_unmatched_payment(payment_id, current_user, form.note.data)
+    except OrderError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Payment marked resolved; your note is kept with it.", "success")
+    return redirect(url_for("admin.orders_unmatched"))
