@@ -19,6 +19,7 @@ from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
 from storefront.clock import now
 from storefront.extensions import db
+from storefront.money import format_money
 from storefront.orders.mail import absolute_url, render_email, send_mail
 from storefront.orders.models import (
     Order,
@@ -129,13 +130,16 @@ def apply_payment(
             # The money was taken: record it, so staff see it and can give it back.
             if payment is not None:
                 payment.status = PaymentStatus.SUCCEEDED.value
-            flag_for_review(order, actor, f"Payment of {amount} {currency.upper()} arrived after the order was cancelled")
+            flag_for_review(
+                order, actor, f"Payment of {_amount_text(amount, currency)} arrived after the order was cancelled"
+            )
         return False
     if amount != order.total or currency.upper() != order.currency.upper():
         flag_for_review(
             order,
             actor,
-            f"Paid {amount} {currency.upper()} but the order total is {order.total} {order.currency}",
+            f"Paid {_amount_text(amount, currency)} but the order total is "
+            f"{_amount_text(order.total, order.currency)}",
         )
         if payment is not None:
             payment.error = "amount or currency mismatch"
@@ -150,6 +154,15 @@ def apply_payment(
             bought[line.variant_id] = bought.get(line.variant_id, 0) + line.quantity
     take_purchased(order.cart_id, bought)
     return True
+
+
+def _amount_text(minor: int, currency: str) -> str:
+    """Staff read "$10.00 USD", not "1000 USD" (minor units read as a hundred times the money)."""
+    code = (currency or "").upper()
+    try:
+        return f"{format_money(minor, code)} {code}"
+    except Exception:  # noqa: BLE001 - a currency Babel does not know: still say what arrived
+        return f"{minor} (minor units) {code}"
 
 
 def flag_for_review(order: Order, actor: str, reason: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
+from storefront.money import format_money
 from storefront.orders.mail import outbox
 from storefront.orders.models import Order, OrderEvent, ProcessedEvent
 from storefront.orders.services import refund_order
@@ -90,7 +91,13 @@ def test_mismatched_amount_is_not_paid_but_flagged(stripe_harness, client):
     assert stripe_harness.post("checkout.session.completed", session).status_code == 200
     db.session.refresh(order)
     assert order.status == "pending_payment"
-    assert order.needs_review and "order total" in order.review_reason
+    assert order.needs_review
+    # Money in the words staff read, not minor units ("Paid 1000 USD" read as a thousand dollars).
+    code = order.currency.upper()
+    assert order.review_reason == (
+        f"Paid {format_money(order.total - 1000, code)} {code} "
+        f"but the order total is {format_money(order.total, code)} {code}"
+    )
 
 
 def test_mismatched_currency_is_not_paid(stripe_harness, client):
