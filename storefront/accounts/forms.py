@@ -52,19 +52,12 @@ class ResetPasswordForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(ResetPasswordForm):
+    """The reset form's new password twice, after the current one (the template orders the fields)."""
+
     current_password = PasswordField("Current password",
                                      validators=[DataRequired("Please enter your current password."), Length(max=200)],
                                      render_kw={"autocomplete": "current-password"})
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired("Please choose a password."),
-                    Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")],
-        render_kw={"autocomplete": "new-password"},
-        description=f"At least {MIN_PASSWORD_LENGTH} characters.",
-    )
-    confirm = PasswordField("Repeat new password", validators=[DataRequired("Please repeat the password."), EqualTo("password", "The passwords do not match.")],
-                            render_kw={"autocomplete": "new-password"})
 
 
 class EndSessionsForm(FlaskForm):
