@@ -221,6 +221,9 @@ class OrderFilterForm(FlaskForm):
     status = SelectField("Status", choices=[], validate_choice=False)
     start = DateField("Placed from", validators=[Optional()])
     end = DateField("Placed until", validators=[Optional()])
+    # Sends review=1 (not WTForms' default "y") so a shared link reads ?review=1; the view
+    # decides what counts as on, so any other value is simply "off", never an error.
+    review = BooleanField("Needs review only", render_kw={"value": "1"})
 
 
 class ClearReviewForm(FlaskForm):

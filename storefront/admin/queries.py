@@ -22,11 +22,14 @@ class OrderFilters:
     start: date | None = None
     end: date | None = None
     page: int = 1
+    needs_review: bool = False  # only orders a payment notification flagged for staff to look at
 
 
 def order_page(filters: OrderFilters, per_page: int = PER_PAGE):
-    """Orders newest first, filtered by number or email, status and the day they were placed."""
+    """Orders newest first, filtered by number or email, status, the day they were placed and the review flag."""
     stmt = select(Order)
+    if filters.needs_review:
+        stmt = stmt.where(Order.needs_review.is_(True))
     if filters.status in {s.value for s in OrderStatus}:
         stmt = stmt.where(Order.status == filters.status)
     if filters.q:
@@ -37,6 +40,13 @@ def order_page(filters: OrderFilters, per_page: int = PER_PAGE):
         stmt = stmt.where(Order.created_at < datetime.combine(filters.end + timedelta(days=1), time(), tzinfo=UTC))
     return db.paginate(stmt.order_by(Order.created_at.desc(), Order.id.desc()), page=filters.page,
                        per_page=per_page, error_out=False)
+
+
+def flagged_order_count() -> int:
+    """How many orders wait for staff review: one COUNT, for the orders list and the dashboard."""
+    return db.session.scalar(
+        select(func.count()).select_from(Order).where(Order.needs_review.is_(True))
+    ) or 0
 
 
 def get_order_with_history(order_id: int) -> Order | None:

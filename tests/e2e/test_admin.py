@@ -127,6 +127,8 @@ def test_every_staff_page_is_accessible(runner, app, page, accessible):
     from blog.models import Article
     from storefront.catalog.models import Product
     from storefront.extensions import db
+    from storefront.orders.models import UnmatchedPayment
+    from storefront.orders.services import flag_for_review
     from tests.factories import make_paid_order
 
     assert runner.invoke(args=["larder", "seed-demo"]).exit_code == 0
@@ -134,6 +136,12 @@ def test_every_staff_page_is_accessible(runner, app, page, accessible):
     product = db.session.scalar(select(Product).where(Product.slug == "magnesium-glycinate"))
     article = db.session.scalar(select(Article).where(Article.slug == "magnesium-for-back-pain"))
     order = make_paid_order([(product.variants[0], 1)], attribution=f"article:{article.slug}")
+    # Something waiting for staff, so the attention lines, the review form and the resolve form are checked too.
+    flag_for_review(order, "stripe", "Paid 1000 USD but the order total is 2795 USD")
+    db.session.add(UnmatchedPayment(provider="stripe", event_id="evt_e2e_lost", event_type="checkout.session.completed",
+                                    session_id="cs_test_e2e_lost", amount=4242, currency="USD",
+                                    email="lost@example.com", summary="order not found"))
+    db.session.commit()
     page.goto("/account/login")
     page.get_by_label("Email").fill(admin.email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -146,6 +154,7 @@ def test_every_staff_page_is_accessible(runner, app, page, accessible):
         "/admin/catalog/import", "/admin/settings", "/admin/articles", f"/admin/articles/{article.id}",
         f"/admin/articles/{article.id}/revisions", "/admin/review-due", "/admin/orders",
         f"/admin/orders/{order.id}", "/admin/products/picker?q=magnesium",
+        "/admin/orders?review=1", "/admin/orders/unmatched-payments",
     ]
     for path in paths:
         response = page.goto(path)

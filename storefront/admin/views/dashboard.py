@@ -1,4 +1,5 @@
-"""The staff home page: sales, best sellers, stock, broken CTAs and what each article sells."""
+"""The staff home page: sales, best sellers, stock, broken CTAs, what each article sells and,
+for admins, orders and payments waiting for someone."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from storefront.admin import bp
 from storefront.admin.access import EDITORS, staff_required
 from storefront.admin.articles import review_due_articles
 from storefront.admin.forms import DateRangeForm
+from storefront.admin.queries import flagged_order_count
 from storefront.admin.reports import (
     attribution_table,
     period_from,
@@ -19,6 +21,7 @@ from storefront.admin.reports import (
 )
 from storefront.catalog.admin_services import certification_warnings, low_stock_variants
 from storefront.clock import today
+from storefront.orders.unmatched import open_unmatched_count
 from storefront.site_settings import get_site_settings
 
 
@@ -47,5 +50,8 @@ def dashboard():
             top=top_products(period),
             low_stock=low_stock_variants(),
             cert_warnings=len(certification_warnings(current_app.config["CERT_WARNING_DAYS"])),
+            # Orders are admin work (editors never see them): what waits for someone, one COUNT each.
+            flagged_orders=flagged_order_count(),
+            unmatched_payments=open_unmatched_count(),
         )
     return render_template("admin/dashboard.html", **context)

@@ -19,7 +19,12 @@ from storefront.admin.forms import (
     RefundForm,
     ResolveUnmatchedPaymentForm,
 )
-from storefront.admin.queries import OrderFilters, get_order_with_history, order_page
+from storefront.admin.queries import (
+    OrderFilters,
+    flagged_order_count,
+    get_order_with_history,
+    order_page,
+)
 from storefront.extensions import db
 from storefront.money import to_decimal, to_minor
 from storefront.orders.models import Order, OrderStatus, UnmatchedPayment
@@ -58,14 +63,18 @@ def orders():
         page = max(1, min(int(request.args.get("page", 1)), 10_000))
     except ValueError:
         page = 1
+    # Only the value the checkbox sends turns the filter on; the box shows what was applied.
+    form.review.data = request.args.get("review") == "1"
     filters = OrderFilters(
         q=(request.args.get("q") or "").strip()[:254],
         status=request.args.get("status", ""),
         start=form.start.data if valid else None,
         end=form.end.data if valid else None,
         page=page,
+        needs_review=form.review.data,
     )
     return render_template("admin/orders/list.html", form=form, result=order_page(filters),
+                           flagged_count=flagged_order_count(),
                            unmatched_count=open_unmatched_count())
 
 

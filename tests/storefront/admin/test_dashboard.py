@@ -174,3 +174,91 @@ def test_adding_to_cart_straight_from_an_article_card_is_a_click(client):
     client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1, "ref": "article:gut-guide"},
                 headers={"Referer": "http://localhost/blog/gut-guide"})
     assert db.session.scalar(select(func.sum(CtaClickDaily.clicks))) == 1
+
+
+# ------------------------------------------------------------------ what waits for an admin
+
+def _flagged_order():
+    from storefront.orders.services import flag_for_review
+
+    order = make_paid_order()
+    flag_for_review(order, "stripe", "Paid 1000 USD but the order total is 2795 USD")
+    db.session.commit()
+    return order
+
+
+def _payment_without_order(event_id: str, resolved: bool = False):
+    from datetime import UTC, datetime
+
+    from storefront.orders.models import UnmatchedPayment
+
+    payment = UnmatchedPayment(provider="stripe", event_id=event_id, event_type="checkout.session.completed",
+                               session_id=f"cs_test_{event_id}", amount=4242, currency="USD",
+                               email="lost@example.com", summary="order not found")
+    if resolved:
+        payment.resolved_at = datetime.now(UTC)
+        payment.resolved_by = "admin:someone@example.com"
+        payment.resolution_note = "Refunded in Stripe"
+    db.session.add(payment)
+    db.session.commit()
+    return payment
+
+
+FLAGGED_LINE = '<p class="flash flash-warning"><a href="/admin/orders?review=1">{} need{} review.</a></p>'
+UNMATCHED_LINE = ('<p class="flash flash-warning"><a href="/admin/orders/unmatched-payments">'
+                  "{} taken without an order.</a></p>")
+
+
+def test_admin_dashboard_says_how_many_orders_and_payments_wait_and_links_to_them(as_admin):
+    _flagged_order()
+    _flagged_order()
+    make_paid_order()
+    _payment_without_order("evt_a")
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    assert FLAGGED_LINE.format("2 orders", "") in page
+    assert UNMATCHED_LINE.format("1 payment was") in page
+
+    _flagged_order()
+    _payment_without_order("evt_b")
+    _payment_without_order("evt_c")
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    assert FLAGGED_LINE.format("3 orders", "") in page
+    assert UNMATCHED_LINE.format("3 payments were") in page
+
+
+def test_editor_dashboard_says_nothing_about_orders_or_payments(as_editor):
+    _flagged_order()
+    _payment_without_order("evt_a")
+    page = as_editor.get("/admin/").get_data(as_text=True)
+    assert "need review" not in page and "needs review" not in page
+    assert "without an order" not in page and "/admin/orders" not in page
+
+
+def test_dashboard_lines_are_hidden_when_nothing_waits(as_admin, admin_user):
+    from storefront.orders.services import clear_review
+
+    make_paid_order()
+    clear_review(_flagged_order(), admin_user, "Refunded the difference")
+    _payment_without_order("evt_settled", resolved=True)
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    assert "Sales by day" in page  # an admin's dashboard, only without the lines
+    assert "need review" not in page and "needs review" not in page
+    assert "taken without an order" not in page
+
+
+def test_dashboard_counts_what_waits_without_loading_orders(as_admin, count_queries):
+    _flagged_order()
+    _payment_without_order("evt_a")
+    with count_queries() as few:
+        page = as_admin.get("/admin/").get_data(as_text=True)
+    assert FLAGGED_LINE.format("1 order", "s") in page
+    for n in range(5):
+        _flagged_order()
+        _payment_without_order(f"evt_more_{n}")
+    with count_queries() as many:
+        page = as_admin.get("/admin/").get_data(as_text=True)
+    assert FLAGGED_LINE.format("6 orders", "") in page
+    assert many.count == few.count
+    # Only a COUNT reads the flag: no order rows are loaded to be counted.
+    reading_the_flag = [s for s in many.statements if "needs_review" in s]
+    assert reading_the_flag and all(s.lstrip().upper().startswith("SELECT COUNT(") for s in reading_the_flag)
