@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -82,6 +83,15 @@ class Order(TimestampMixin, db.Model):
         CheckConstraint("refunded_total >= 0 AND refunded_total <= total", name="refund_within_total"),
         Index("ix_shop_order_status_created", "status", "created_at"),
         Index("ix_shop_order_attribution_created", "attribution", "created_at"),
+        # Staff pages count and list the few flagged orders on every load; a partial index keeps
+        # that off a scan of every order. Queries must say `needs_review == true()` to use it
+        # (PostgreSQL cannot match `IS true` against this predicate).
+        Index(
+            "ix_shop_order_needs_review",
+            "created_at",
+            postgresql_where=text("needs_review"),
+            sqlite_where=text("needs_review = 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 
 from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
@@ -64,7 +64,7 @@ def get_order(number: str) -> Order | None:
 def orders_needing_review() -> list[Order]:
     """Orders a payment notification flagged (amount mismatch, paid after cancellation...)."""
     return list(
-        db.session.scalars(select(Order).where(Order.needs_review.is_(True)).order_by(Order.created_at.desc()))
+        db.session.scalars(select(Order).where(Order.needs_review == true()).order_by(Order.created_at.desc()))
     )
 
 

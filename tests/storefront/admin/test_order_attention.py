@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from storefront.admin.queries import flagged_order_count
 from storefront.extensions import db
 from storefront.orders.services import flag_for_review
 from tests.factories import make_order, make_paid_order, make_product
@@ -89,3 +94,25 @@ def test_the_list_says_how_many_orders_need_review_and_links_to_them(as_admin):
     # The line counts every flagged order, whatever the filters on screen, and sits above them.
     line = '<a href="/admin/orders?review=1">2 orders need review.</a>'
     assert line in page and page.index(line) < page.index('aria-label="Filter orders"')
+
+
+
+def test_counting_flagged_orders_reads_the_partial_index_on_postgresql(app):
+    """Every staff page load counts flagged orders: on PostgreSQL that must not scan every order."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("index plans are PostgreSQL's; SQLite's tables here are tiny")
+    captured = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        captured.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", capture)
+    try:
+        flagged_order_count()
+    finally:
+        event.remove(Engine, "before_cursor_execute", capture)
+    (statement, parameters), = captured
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table: what *can* it use?
+        plan = "\n".join(r[0] for r in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
+    assert "ix_shop_order_needs_review" in plan
