@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)
 
-from storefront.catalog import views  # noqa: E402, F401
+# collection_sort_keys: its triggers join create_all (as search's index does via views).
+from storefront.catalog import collection_sort_keys, views  # noqa: E402, F401

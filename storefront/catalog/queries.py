@@ -12,7 +12,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, literal, select, union_all
+from sqlalchemy import (
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from storefront.catalog.models import (
@@ -126,25 +138,29 @@ class ListingPage(PageNumbers):
 # ---------------------------------------------------------------- building blocks
 
 
-def certified_clause(day: date):
+# The clauses below test the product whose id is `product_id`: Product.id by default, or a
+# collection entry's product_id when a listing walks the collection's own index.
+
+
+def certified_clause(day: date, product_id=Product.id):
     """SQL truth of "has a certification valid on this day"."""
     return exists().where(
-        Certification.product_id == Product.id,
+        Certification.product_id == product_id,
         Certification.valid_from <= day,
         Certification.valid_until >= day,
     )
 
 
-def in_stock_clause():
-    return exists().where(Variant.product_id == Product.id, Variant.stock > 0)
+def in_stock_clause(product_id=Product.id):
+    return exists().where(Variant.product_id == product_id, Variant.stock > 0)
 
 
-def tag_clause(tag_slug: str):
+def tag_clause(tag_slug: str, product_id=Product.id):
     # An alias, so the clause never correlates with a DietTag of an enclosing query (facets).
     tag = aliased(DietTag)
     link = product_diet_tags.alias()
     return exists().where(
-        link.c.product_id == Product.id, link.c.diet_tag_id == tag.id, tag.slug == tag_slug
+        link.c.product_id == product_id, link.c.diet_tag_id == tag.id, tag.slug == tag_slug
     )
 
 
@@ -251,31 +267,66 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def _filter_clauses(filters: ListingFilters, day: date, product_id, price) -> list:
+    """The shopper's facet choices as WHERE terms about `product_id` (priced by `price`)."""
+    clauses = []
+    if filters.certified:
+        clauses.append(certified_clause(day, product_id))
+    if filters.in_stock:
+        clauses.append(in_stock_clause(product_id))
+    clauses.extend(tag_clause(tag, product_id) for tag in filters.tags)
+    if filters.price_min is not None:
+        clauses.append(price >= filters.price_min)
+    if filters.price_max is not None:
+        clauses.append(price <= filters.price_max)
+    return clauses
+
+
 def _filtered(filters: ListingFilters, collection: Collection | None, day: date) -> Select:
     """Active products matching every chosen filter (no ordering, no paging)."""
     stmt = select(Product.id).where(Product.status == ProductStatus.ACTIVE)
     if collection is not None:
         stmt = stmt.where(collection_clause(collection, day))
-    if filters.certified:
-        stmt = stmt.where(certified_clause(day))
-    if filters.in_stock:
-        stmt = stmt.where(in_stock_clause())
-    for tag in filters.tags:
-        stmt = stmt.where(tag_clause(tag))
-    if filters.price_min is not None:
-        stmt = stmt.where(Product.price_from >= filters.price_min)
-    if filters.price_max is not None:
-        stmt = stmt.where(Product.price_from <= filters.price_max)
-    return stmt
+    return stmt.where(*_filter_clauses(filters, day, Product.id, Product.price_from))
+
+
+# Sorts a manual collection's entries carry keys for (storefront/catalog/collection_sort_keys.py).
+ENTRY_SORTS = ("price", "price-desc", "newest", "name")
+
+
+def _collection_entries(filters: ListingFilters, collection: Collection, day: date):
+    """A manual collection's members matching every filter, walked on the collection's own
+    sort indexes: (statement, its product id column, the sort keys)."""
+    entry = aliased(CollectionProduct)
+    stmt = select(entry.product_id).where(
+        entry.collection_id == collection.id,
+        entry.product_active == true(),
+        *_filter_clauses(filters, day, entry.product_id, entry.sort_price),
+    )
+    keys = _sort_keys(
+        filters, None, price=entry.sort_price, title=entry.sort_title, created=entry.sort_created,
+        ident=entry.product_id,
+    )
+    return stmt, entry.product_id, keys
 
 
 # ---------------------------------------------------------------- public API
 
 
-def _sort_keys(filters: ListingFilters, rank: SortKey | None, position=None) -> list[SortKey]:
+def _sort_keys(
+    filters: ListingFilters,
+    rank: SortKey | None,
+    position=None,
+    *,
+    price=Product.price_from,
+    title=Product.title,
+    created=Product.created_at,
+    ident=Product.id,
+) -> list[SortKey]:
     """The listing's ORDER BY, most significant first; always ends on a unique column.
 
     `position` is a manual collection's own order (for "featured"), when the listing has it.
+    The columns are the product's, or a collection entry's copies of them.
     """
     keys: list[SortKey] = []
     if rank is not None and filters.sort in ("relevance", "featured"):
@@ -284,12 +335,12 @@ def _sort_keys(filters: ListingFilters, rank: SortKey | None, position=None) -> 
     if sort == "featured" and position is not None:
         keys.append(SortKey(position))
     elif sort == "price":
-        keys.append(SortKey(Product.price_from))
+        keys.append(SortKey(price))
     elif sort == "price-desc":
-        keys.append(SortKey(Product.price_from, True))
+        keys.append(SortKey(price, True))
     elif sort == "name":
-        keys.append(SortKey(Product.title))
-    return [*keys, SortKey(Product.created_at, True), SortKey(Product.id, True)]
+        keys.append(SortKey(title))
+    return [*keys, SortKey(created, True), SortKey(ident, True)]
 
 
 def _ordered(columns, keys: list[SortKey]) -> list:
@@ -329,6 +380,8 @@ def list_products(
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     if total == 0:
         return ListingPage([], 0, filters.page, per_page)
+    product_id = Product.id
+    keys = None
     if _materialize_matches(filters, total):
         # Few matches: find them first on their own best plan (a collection's entries, the
         # search index), then sort and cut the page from them. Left alone, PostgreSQL may walk
@@ -337,8 +390,12 @@ def list_products(
         # (The PostgreSQL rank names product.search_vector: the outer product row's, here.)
         matching = stmt.with_only_columns(Product.id).cte("matching").prefix_with("MATERIALIZED")
         stmt = select(Product.id).join(matching, matching.c.id == Product.id)
+    elif collection is not None and not collection.rule and not filters.q and filters.sort in ENTRY_SORTS:
+        # Many matches in a manual collection: walk its entries in sort order (they carry
+        # the keys), not every product probing membership.
+        stmt, product_id, keys = _collection_entries(filters, collection, day)
     position = None
-    if filters.sort == "featured" and collection is not None and not collection.rule:
+    if keys is None and filters.sort == "featured" and collection is not None and not collection.rule:
         # Joined, not a sub-select per product: the walk follows the collection's
         # (collection_id, position) index and stops after a page.
         entry = aliased(CollectionProduct)  # apart from the membership test's own
@@ -346,12 +403,13 @@ def list_products(
             entry, and_(entry.collection_id == collection.id, entry.product_id == Product.id)
         )
         position = entry.position
-    keys = _sort_keys(filters, rank, position)
+    if keys is None:
+        keys = _sort_keys(filters, rank, position)
     # Two steps in one statement: pick the page's ids by the sort keys alone, then build
     # cards (nine correlated look-ups each) for those 24 rows only, not for every match.
     sort_columns = [key.expression.label(f"sort_{i}") for i, key in enumerate(keys)]
     page_ids = (
-        stmt.with_only_columns(Product.id.label("page_id"), *sort_columns)
+        stmt.with_only_columns(product_id.label("page_id"), *sort_columns)
         .order_by(*_ordered([key.expression for key in keys], keys))
         .limit(per_page)
         .offset((filters.page - 1) * per_page)

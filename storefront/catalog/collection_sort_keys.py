@@ -1,0 +1,112 @@
+"""A collection entry carries its product's sort keys, kept in step by database triggers.
+
+A manual collection sorted by price, newest or name used to walk the product table's sort
+index and probe "is this product in the collection?" at every step. When the collection's
+members are rare at the start of that order (supplements are seldom the cheapest products),
+the walk probes thousands of products for one page: 19 ms of a 29 ms page at 100,000 products,
+and growing with the catalog. With the product's status, price, creation time and title copied
+onto `collection_product`, the listing walks the collection's own index instead and stops
+after a page's worth of members.
+
+Triggers, not ORM events: bulk imports, CSV updates and psql change products too, and a copy
+that drifted would put a product in the wrong place on a page. The entry takes the product's
+values when it is inserted, and every change of those four product columns is copied to the
+product's entries in the same statement.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import DDL, event, text
+
+from storefront.catalog.models import CollectionProduct, ProductStatus
+
+ACTIVE = ProductStatus.ACTIVE.value
+
+PG_DDL = [
+    f"""
+CREATE OR REPLACE FUNCTION larder_collection_entry_keys() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT p.status = '{ACTIVE}', p.price_from, p.created_at, p.title
+      INTO NEW.product_active, NEW.sort_price, NEW.sort_created, NEW.sort_title
+      FROM product p WHERE p.id = NEW.product_id;
+    RETURN NEW;
+END
+$$
+""",
+    "DROP TRIGGER IF EXISTS larder_collection_entry_keys ON collection_product",
+    "CREATE TRIGGER larder_collection_entry_keys BEFORE INSERT OR UPDATE OF product_id "
+    "ON collection_product FOR EACH ROW EXECUTE FUNCTION larder_collection_entry_keys()",
+    f"""
+CREATE OR REPLACE FUNCTION larder_product_sort_keys() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE collection_product
+       SET product_active = (NEW.status = '{ACTIVE}'), sort_price = NEW.price_from,
+           sort_created = NEW.created_at, sort_title = NEW.title
+     WHERE product_id = NEW.id;
+    RETURN NULL;
+END
+$$
+""",
+    "DROP TRIGGER IF EXISTS larder_product_sort_keys ON product",
+    "CREATE TRIGGER larder_product_sort_keys AFTER UPDATE OF status, price_from, created_at, title "
+    "ON product FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status "
+    "OR OLD.price_from IS DISTINCT FROM NEW.price_from OR OLD.created_at IS DISTINCT FROM NEW.created_at "
+    "OR OLD.title IS DISTINCT FROM NEW.title) EXECUTE FUNCTION larder_product_sort_keys()",
+]
+
+SQLITE_DDL = [
+    "CREATE TRIGGER IF NOT EXISTS larder_collection_entry_keys AFTER INSERT ON collection_product BEGIN "
+    "UPDATE collection_product SET (product_active, sort_price, sort_created, sort_title) = "
+    f"(SELECT p.status = '{ACTIVE}', p.price_from, p.created_at, p.title FROM product p WHERE p.id = NEW.product_id) "
+    "WHERE id = NEW.id; END",
+    "CREATE TRIGGER IF NOT EXISTS larder_collection_entry_keys_moved AFTER UPDATE OF product_id "
+    "ON collection_product BEGIN "
+    "UPDATE collection_product SET (product_active, sort_price, sort_created, sort_title) = "
+    f"(SELECT p.status = '{ACTIVE}', p.price_from, p.created_at, p.title FROM product p WHERE p.id = NEW.product_id) "
+    "WHERE id = NEW.id; END",
+    "CREATE TRIGGER IF NOT EXISTS larder_product_sort_keys AFTER UPDATE OF status, price_from, created_at, title "
+    "ON product BEGIN "
+    f"UPDATE collection_product SET product_active = (NEW.status = '{ACTIVE}'), sort_price = NEW.price_from, "
+    "sort_created = NEW.created_at, sort_title = NEW.title WHERE product_id = NEW.id; END",
+]
+
+# Existing entries take their product's values (migrations, after adding the columns).
+BACKFILL = {
+    "postgresql": (
+        f"UPDATE collection_product cp SET product_active = (p.status = '{ACTIVE}'), "
+        "sort_price = p.price_from, sort_created = p.created_at, sort_title = p.title "
+        "FROM product p WHERE p.id = cp.product_id"
+    ),
+    "sqlite": (
+        "UPDATE collection_product SET (product_active, sort_price, sort_created, sort_title) = "
+        f"(SELECT p.status = '{ACTIVE}', p.price_from, p.created_at, p.title FROM product p "
+        "WHERE p.id = collection_product.product_id)"
+    ),
+}
+
+
+def install_collection_sort_key_triggers(connection) -> None:
+    """Create the triggers for the connection's database (create_all and migrations)."""
+    statements = PG_DDL if connection.dialect.name == "postgresql" else SQLITE_DDL
+    for statement in statements:
+        connection.execute(text(statement))
+
+
+def backfill_collection_sort_keys(connection) -> None:
+    connection.execute(text(BACKFILL[connection.dialect.name]))
+
+
+for _statement in PG_DDL:
+    event.listen(CollectionProduct.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+for _statement in SQLITE_DDL:
+    event.listen(CollectionProduct.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(
+    CollectionProduct.__table__,
+    "before_drop",
+    DDL(
+        "DROP FUNCTION IF EXISTS larder_collection_entry_keys() CASCADE; "
+        "DROP FUNCTION IF EXISTS larder_product_sort_keys() CASCADE"
+    ).execute_if(dialect="postgresql"),
+)
