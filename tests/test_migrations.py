@@ -77,3 +77,28 @@ def test_search_works_on_a_migrated_database(empty_database_url, tmp_path):
         db.session.remove()
         db.engine.dispose()
     assert [c.slug for c in found] == ["mag"]
+
+
+def _triggers(connection) -> set[tuple[str, str]]:
+    if connection.dialect.name == "postgresql":
+        sql = "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        sql = "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
+    return {tuple(row) for row in connection.execute(text(sql))}
+
+
+def test_a_migrated_database_has_every_trigger_create_all_makes(app, empty_database_url, tmp_path):
+    """Triggers keep the page cache's version and the listings' sort keys honest; a migration
+    that rebuilt a table (SQLite batch mode) once dropped a table's version triggers silently."""
+    with app.app_context(), db.engine.connect() as conn:
+        wanted = _triggers(conn)
+    migrated_app = create_app(
+        {"LARDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url, "UPLOAD_FOLDER": str(tmp_path)}
+    )
+    with migrated_app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            got = _triggers(conn)
+        db.engine.dispose()
+    assert any(name.startswith("larder_version_collection_product") for _, name in wanted)
+    assert got == wanted, f"missing after migrating: {sorted(wanted - got)}; extra: {sorted(got - wanted)}"
