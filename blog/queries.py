@@ -65,34 +65,51 @@ def get_tag(slug: str) -> Tag | None:
     return db.session.scalar(select(Tag).where(Tag.slug == slug))
 
 
-def list_public_articles(page: int, per_page: int, tag: Tag | None = None) -> ArticleListPage:
-    """Newest first, in one query with the total in a window column.
-
-    The page's ids and the total are found from narrow rows first; only the page's articles
-    are then read whole (their bodies are large: counting over full rows cost 60 ms at
-    10,000 articles).
-    """
+def _public_ids(tag: Tag | None):
     stmt = select(Article.id).where(public_clause())
     if tag is not None:
         stmt = stmt.where(
             Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id))
         )
+    return stmt
+
+
+def count_public_articles(tag: Tag | None = None) -> int:
+    """How many articles the journal (or one tag's page) lists: an index-only count."""
+    return db.session.scalar(select(func.count()).select_from(_public_ids(tag).subquery())) or 0
+
+
+def list_public_articles(
+    page: int, per_page: int, tag: Tag | None = None, total: int | None = None
+) -> ArticleListPage:
+    """Newest first, in one query with the total in a window column.
+
+    The page's ids and the total are found from narrow rows first; only the page's articles
+    are then read whole (their bodies are large: counting over full rows cost 60 ms at
+    10,000 articles). Pass `total` when it is known (the journal keeps it in the fragment
+    cache): the page is then read without counting every article again.
+    """
+    stmt = _public_ids(tag)
+    columns = [Article.published_at.label("sort_published")]
+    if total is None:
+        columns.append(func.count().over().label("total"))
     page_ids = (
-        stmt.add_columns(Article.published_at.label("sort_published"), func.count().over().label("total"))
+        stmt.add_columns(*columns)
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
         .subquery("page_ids")
     )
     rows = db.session.execute(
-        select(Article, page_ids.c.total)
+        select(Article, *([] if total is not None else [page_ids.c.total]))
         .join(page_ids, page_ids.c.id == Article.id)
         .options(joinedload(Article.author))
         .order_by(page_ids.c.sort_published.desc(), page_ids.c.id.desc())
     ).all()
-    total = int(rows[0].total) if rows else 0
-    if not rows and page > 1:
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    if total is None:
+        total = int(rows[0].total) if rows else 0
+        if not rows and page > 1:
+            total = count_public_articles(tag)
     return ArticleListPage([r[0] for r in rows], total, page, per_page)
 
 

@@ -8,18 +8,25 @@ import logging
 import re
 from pathlib import Path
 
-from flask import abort, make_response, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import bp
 from blog.cards import fill_ctas
 from blog.models import Article
-from blog.queries import get_public_article, get_tag, list_public_articles, related_articles
+from blog.queries import (
+    count_public_articles,
+    get_public_article,
+    get_tag,
+    list_public_articles,
+    related_articles,
+)
 from blog.rendering import reading_minutes, split_on_ctas
 from blog.structured_data import article_json_ld
 from blog.view_counter import count_view
 from storefront.extensions import db
-from storefront.http_cache import conditional_page
+from storefront.fragment_cache import cached_fragment
+from storefront.http_cache import conditional_page, page_state
 
 # The lite view's only styling, inline so the page is one request; allowed by its CSP hash.
 LITE_CSS = (Path(__file__).with_name("lite.css")).read_text(encoding="utf-8")
@@ -107,11 +114,21 @@ def _lite_policy_header(response):
     return response
 
 
+def _journal_total(tag) -> int | None:
+    """The number of public articles (of a tag), kept per catalog version and due-time marker:
+    counting all of them on every page was the journal's one cost that grew with its size.
+    None when there is no fragment cache (the page query then counts as it reads)."""
+    if not current_app.extensions["larder.fragment_cache"].enabled:
+        return None
+    parts = {"tag": tag.id if tag is not None else None, "due": page_state().markers}
+    return cached_fragment("journal-total", parts, lambda: count_public_articles(tag), dump=int, load=int)
+
+
 @bp.get("/")
 @conditional_page
 def index():
     page = _page_number()
-    listing = list_public_articles(page, PER_PAGE)
+    listing = list_public_articles(page, PER_PAGE, total=_journal_total(None))
     if page > listing.pages:
         abort(404)
     return render_template("blog/index.html", listing=listing, tag=None)
@@ -124,7 +141,7 @@ def tag(slug: str):
     if found is None:
         abort(404)
     page = _page_number()
-    listing = list_public_articles(page, PER_PAGE, tag=found)
+    listing = list_public_articles(page, PER_PAGE, tag=found, total=_journal_total(found))
     if page > listing.pages:
         abort(404)
     return render_template("blog/index.html", listing=listing, tag=found)
