@@ -147,3 +147,24 @@ def counting_queries() -> Iterator[QueryCounter]:
 @pytest.fixture
 def count_queries():
     return counting_queries
+
+
+FRAGMENT_REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+@pytest.fixture
+def fragment_store(app):
+    """The fragment cache on the real Redis (127.0.0.1:6379, database 12), emptied around the
+    test; yields the Redis client so a test can look at what was stored."""
+    import redis
+
+    from storefront.fragment_cache import FRAGMENT_PREFIX
+    from storefront.http_cache import PageCache
+
+    client = redis.Redis.from_url(FRAGMENT_REDIS_URL, socket_connect_timeout=1)
+    client.flushdb()
+    original = app.extensions["larder.fragment_cache"]
+    app.extensions["larder.fragment_cache"] = PageCache(FRAGMENT_REDIS_URL, ttl=60, prefix=FRAGMENT_PREFIX)
+    yield client
+    app.extensions["larder.fragment_cache"] = original
+    client.flushdb()

@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import DDL, event, text
 
 from storefront.catalog.models import CollectionProduct, ProductStatus
+from storefront.ddl import install, run_after_create
 
 ACTIVE = ProductStatus.ACTIVE.value
 
@@ -87,21 +88,19 @@ BACKFILL = {
 }
 
 
+SORT_KEY_DDL = {"postgresql": PG_DDL, "sqlite": SQLITE_DDL}
+
+
 def install_collection_sort_key_triggers(connection) -> None:
-    """Create the triggers for the connection's database (create_all and migrations)."""
-    statements = PG_DDL if connection.dialect.name == "postgresql" else SQLITE_DDL
-    for statement in statements:
-        connection.execute(text(statement))
+    """Create the triggers for the connection's database (migrations; create_all runs them too)."""
+    install(connection, SORT_KEY_DDL)
 
 
 def backfill_collection_sort_keys(connection) -> None:
     connection.execute(text(BACKFILL[connection.dialect.name]))
 
 
-for _statement in PG_DDL:
-    event.listen(CollectionProduct.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _statement in SQLITE_DDL:
-    event.listen(CollectionProduct.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+run_after_create(CollectionProduct.__table__, SORT_KEY_DDL)
 event.listen(
     CollectionProduct.__table__,
     "before_drop",

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import DDL, Select, event, func, literal_column, select, text
 
 from storefront.catalog.models import Product
+from storefront.ddl import install, run_after_create
 
 MAX_QUERY_LENGTH = 200
 
@@ -50,17 +51,15 @@ SQLITE_DDL = [
 ]
 
 
+SEARCH_DDL = {"postgresql": PG_DDL, "sqlite": SQLITE_DDL}
+
+
 def install_search_ddl(connection) -> None:
     """Create the search index for the connection's database (used by migrations too)."""
-    statements = PG_DDL if connection.dialect.name == "postgresql" else SQLITE_DDL
-    for statement in statements:
-        connection.execute(text(statement))
+    install(connection, SEARCH_DDL)
 
 
-for _statement in PG_DDL:
-    event.listen(Product.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _statement in SQLITE_DDL:
-    event.listen(Product.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+run_after_create(Product.__table__, SEARCH_DDL)
 event.listen(
     Product.__table__,
     "before_drop",

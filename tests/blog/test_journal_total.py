@@ -2,7 +2,7 @@
 count every article on each render; it is never stale: a new article, or a scheduled one
 falling due, changes it at once.
 
-Uses the real Redis on 127.0.0.1:6379, database 10 (emptied around each test).
+Uses the real Redis through the fragment_store fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -12,27 +12,11 @@ import time
 from datetime import timedelta
 
 import pytest
-import redis
 
 from blog.services import publish_article, save_article
 from storefront.clock import now
 from storefront.extensions import db
-from storefront.fragment_cache import FRAGMENT_PREFIX
-from storefront.http_cache import PageCache
 from tests.blog.helpers import make_article
-
-REDIS_URL = "redis://127.0.0.1:6379/10"
-
-
-@pytest.fixture
-def store(app):
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    client.flushdb()
-    original = app.extensions["larder.fragment_cache"]
-    app.extensions["larder.fragment_cache"] = PageCache(REDIS_URL, ttl=60, prefix=FRAGMENT_PREFIX)
-    yield client
-    app.extensions["larder.fragment_cache"] = original
-    client.flushdb()
 
 
 def pages(response) -> int:
@@ -51,7 +35,7 @@ def journal(app):
         make_article(f"article-{n}", title=f"Article {n}", days_ago=n + 1)
 
 
-def test_the_second_render_does_not_count_the_articles_again(client, store, journal, count_queries):
+def test_the_second_render_does_not_count_the_articles_again(client, fragment_store, journal, count_queries):
     first = client.get("/blog/?sort=anything")
     assert pages(first) == 2
     db.session.remove()
@@ -63,7 +47,7 @@ def test_the_second_render_does_not_count_the_articles_again(client, store, jour
     assert client.get("/blog/?page=2").status_code == 200
 
 
-def test_a_new_article_changes_the_count_at_once(client, store, journal):
+def test_a_new_article_changes_the_count_at_once(client, fragment_store, journal):
     assert pages(client.get("/blog/")) == 2
     for n in range(11, 21):
         make_article(f"article-{n}", title=f"Article {n}", days_ago=n + 1)
@@ -71,7 +55,7 @@ def test_a_new_article_changes_the_count_at_once(client, store, journal):
     assert client.get("/blog/?page=3").status_code == 200
 
 
-def test_a_scheduled_article_falling_due_changes_the_count(client, store, journal):
+def test_a_scheduled_article_falling_due_changes_the_count(client, fragment_store, journal):
     article = save_article(None, source="Soon.\n\n## Part\n\nText.", title="Coming Soon", slug="coming-soon").article
     for n in range(11, 20):
         make_article(f"article-{n}", title=f"Article {n}", days_ago=n + 1)

@@ -19,20 +19,8 @@ from storefront.clock import today
 from storefront.extensions import db
 from storefront.fragment_cache import FRAGMENT_PREFIX
 from storefront.http_cache import PageCache
+from tests.conftest import FRAGMENT_REDIS_URL
 from tests.factories import make_certification, make_collection, make_product
-
-REDIS_URL = "redis://127.0.0.1:6379/12"
-
-
-@pytest.fixture
-def store(app):
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    client.flushdb()
-    original = app.extensions["larder.fragment_cache"]
-    app.extensions["larder.fragment_cache"] = PageCache(REDIS_URL, ttl=60, prefix=FRAGMENT_PREFIX)
-    yield client
-    app.extensions["larder.fragment_cache"] = original
-    client.flushdb()
 
 
 @pytest.fixture
@@ -53,10 +41,10 @@ def facet_statements(statements) -> list[str]:
     return [s for s in statements if s.startswith("SELECT diet_tag.slug") or "sum(CASE" in s]
 
 
-def test_other_sorts_and_pages_reuse_the_counts(client, store, teas, count_queries):
+def test_other_sorts_and_pages_reuse_the_counts(client, fragment_store, teas, count_queries):
     first = client.get("/collections/teas?sort=price")
     assert in_stock_count(first.get_data(as_text=True)) == 3
-    assert store.keys(FRAGMENT_PREFIX + "*")
+    assert fragment_store.keys(FRAGMENT_PREFIX + "*")
     db.session.remove()
     with count_queries() as counter:
         again = client.get("/collections/teas?sort=name")
@@ -65,7 +53,7 @@ def test_other_sorts_and_pages_reuse_the_counts(client, store, teas, count_queri
     assert facet_statements(counter.statements) == []
 
 
-def test_a_stock_change_is_counted_at_once(client, store, teas):
+def test_a_stock_change_is_counted_at_once(client, fragment_store, teas):
     assert in_stock_count(client.get("/collections/teas").get_data(as_text=True)) == 3
     # Checkout's raw conditional UPDATE: the version trigger sees it, so the key changes.
     db.session.execute(text("UPDATE variant SET stock = 0 WHERE stock > 0"))
@@ -73,7 +61,7 @@ def test_a_stock_change_is_counted_at_once(client, store, teas):
     assert in_stock_count(client.get("/collections/teas?sort=name").get_data(as_text=True)) == 0
 
 
-def test_a_certificate_expiring_today_stops_counting_tomorrow(client, store, teas, monkeypatch):
+def test_a_certificate_expiring_today_stops_counting_tomorrow(client, fragment_store, teas, monkeypatch):
     product = db.session.scalar(select(Product).where(Product.slug == "tea-0"))
     product.certifications.append(
         make_certification(valid_from=today() - timedelta(days=5), valid_until=today())
@@ -101,6 +89,6 @@ def test_unreachable_redis_still_counts(app, client, teas):
 
 
 def test_without_redis_nothing_is_stored(client, teas):
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    redis.Redis.from_url(FRAGMENT_REDIS_URL).flushdb()
     assert client.get("/collections/teas").status_code == 200
-    assert redis.Redis.from_url(REDIS_URL).keys(FRAGMENT_PREFIX + "*") == []
+    assert redis.Redis.from_url(FRAGMENT_REDIS_URL).keys(FRAGMENT_PREFIX + "*") == []
