@@ -9,6 +9,15 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
+def register(page, email: str, password: str = "a long enough password") -> None:
+    """Fill in the open registration form by its labels and land on the account page."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Repeat password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r"/account$"))
+
+
 def test_register_sign_out_and_sign_in(page, live_server, accessible):
     page.goto("/account/register")
     accessible(page)
@@ -16,11 +25,7 @@ def test_register_sign_out_and_sign_in(page, live_server, accessible):
     assert page.get_by_text("Please enter your email.").is_visible()
     accessible(page)
 
-    page.get_by_label("Email").fill("e2e-reader@example.com")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(re.compile(r"/account$"))
+    register(page, "e2e-reader@example.com")
     assert page.get_by_text("No orders yet").is_visible()
     accessible(page)
 
@@ -36,11 +41,7 @@ def test_register_sign_out_and_sign_in(page, live_server, accessible):
 def test_a_password_change_signs_out_the_other_browser(browser, live_server, page, accessible):
     """Two browsers signed in to one account; changing the password in one ends the other's session."""
     page.goto("/account/register")
-    page.get_by_label("Email").fill("e2e-two-devices@example.com")
-    page.get_by_label("Password", exact=True).fill("a long enough password")
-    page.get_by_label("Repeat password").fill("a long enough password")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(re.compile(r"/account$"))
+    register(page, "e2e-two-devices@example.com")
 
     other = browser.new_context(base_url=live_server)
     try:
