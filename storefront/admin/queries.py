@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from blog.models import Article, ArticleStatus, Author
@@ -29,7 +29,7 @@ def order_page(filters: OrderFilters, per_page: int = PER_PAGE):
     """Orders newest first, filtered by number or email, status, the day they were placed and the review flag."""
     stmt = select(Order)
     if filters.needs_review:
-        stmt = stmt.where(Order.needs_review == true())
+        stmt = stmt.where(Order.flagged())
     if filters.status in {s.value for s in OrderStatus}:
         stmt = stmt.where(Order.status == filters.status)
     if filters.q:
@@ -45,7 +45,7 @@ def order_page(filters: OrderFilters, per_page: int = PER_PAGE):
 def flagged_order_count() -> int:
     """How many orders wait for staff review: one COUNT, for the orders list and the dashboard."""
     return db.session.scalar(
-        select(func.count()).select_from(Order).where(Order.needs_review == true())
+        select(func.count()).select_from(Order).where(Order.flagged())
     ) or 0
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,8 +85,7 @@ class Order(TimestampMixin, db.Model):
         Index("ix_shop_order_status_created", "status", "created_at"),
         Index("ix_shop_order_attribution_created", "attribution", "created_at"),
         # Staff pages count and list the few flagged orders on every load; a partial index keeps
-        # that off a scan of every order. Queries must say `needs_review == true()` to use it
-        # (PostgreSQL cannot match `IS true` against this predicate).
+        # that off a scan of every order. Queries use it through Order.flagged().
         Index(
             "ix_shop_order_needs_review",
             "created_at",
@@ -162,6 +162,12 @@ class Order(TimestampMixin, db.Model):
         self.subtotal = sum(line.line_total for line in self.lines)
         self.shipping_total = shipping_rate
         self.total = self.subtotal + self.shipping_total
+
+    @classmethod
+    def flagged(cls):
+        """SQL truth of "flagged for review", written `= true` so PostgreSQL can use the partial
+        index ix_shop_order_needs_review (it cannot match `IS true` against its predicate)."""
+        return cls.needs_review == true()
 
     def can_become(self, status: OrderStatus | str) -> bool:
         return OrderStatus(status) in ALLOWED_TRANSITIONS[OrderStatus(self.status)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, true, update
+from sqlalchemy import func, select, update
 
 from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
@@ -59,13 +59,6 @@ def get_order_by_token(token: str) -> Order | None:
 def get_order(number: str) -> Order | None:
     """An order by its number (for staff pages; shoppers use the token or their account)."""
     return db.session.scalar(select(Order).where(Order.number == number[:20]))
-
-
-def orders_needing_review() -> list[Order]:
-    """Orders a payment notification flagged (amount mismatch, paid after cancellation...)."""
-    return list(
-        db.session.scalars(select(Order).where(Order.needs_review == true()).order_by(Order.created_at.desc()))
-    )
 
 
 def orders_for_user(user_id: int) -> list[Order]:
