@@ -271,7 +271,8 @@ def _read_page_state_rows() -> list[tuple[str, str]]:
 
     engine = _version_engine()
     statement = _page_state_statement()
-    params = {"now": now()} if statement._bindparams else {}
+    # The statement asks for :now exactly when some package registered a time marker.
+    params = {"now": now()} if current_app.extensions.get("larder.time_markers") else {}
     if engine is db.engine:
         with engine.connect() as connection:
             rows = connection.execution_options(isolation_level="AUTOCOMMIT").execute(

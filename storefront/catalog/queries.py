@@ -380,6 +380,7 @@ def list_products(
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     if total == 0:
         return ListingPage([], 0, filters.page, per_page)
+    manual = collection is not None and not collection.rule
     product_id = Product.id
     keys = None
     if _materialize_matches(filters, total):
@@ -390,12 +391,12 @@ def list_products(
         # (The PostgreSQL rank names product.search_vector: the outer product row's, here.)
         matching = stmt.with_only_columns(Product.id).cte("matching").prefix_with("MATERIALIZED")
         stmt = select(Product.id).join(matching, matching.c.id == Product.id)
-    elif collection is not None and not collection.rule and not filters.q and filters.sort in ENTRY_SORTS:
+    elif manual and not filters.q and filters.sort in ENTRY_SORTS:
         # Many matches in a manual collection: walk its entries in sort order (they carry
         # the keys), not every product probing membership.
         stmt, product_id, keys = _collection_entries(filters, collection, day)
     position = None
-    if keys is None and filters.sort == "featured" and collection is not None and not collection.rule:
+    if manual and filters.sort == "featured":  # never an entry walk: "featured" is not in ENTRY_SORTS
         # Joined, not a sub-select per product: the walk follows the collection's
         # (collection_id, position) index and stops after a page.
         entry = aliased(CollectionProduct)  # apart from the membership test's own
