@@ -23,13 +23,36 @@ from storefront.ddl import install, run_after_create
 
 ACTIVE = ProductStatus.ACTIVE.value
 
+# The entry's copies, in order, and the product columns they are made of.
+ENTRY_COLUMNS = ("product_active", "sort_price", "sort_created", "sort_title")
+PRODUCT_COLUMNS = ("status", "price_from", "created_at", "title")
+_ENTRY = ", ".join(ENTRY_COLUMNS)
+
+
+def _copied_values(row: str) -> str:
+    """The product row's values for ENTRY_COLUMNS, in order (`row` names the product row)."""
+    return f"{row}.status = '{ACTIVE}', {row}.price_from, {row}.created_at, {row}.title"
+
+
+def _product_columns(row: str) -> str:
+    return "(" + ", ".join(f"{row}.{column}" for column in PRODUCT_COLUMNS) + ")"
+
+
+def _copy_from_product(product_id: str) -> str:
+    """An UPDATE giving collection entries the values of the product `product_id` names."""
+    return (
+        f"UPDATE collection_product SET ({_ENTRY}) = "
+        f"(SELECT {_copied_values('p')} FROM product p WHERE p.id = {product_id})"
+    )
+
+
 PG_DDL = [
     f"""
 CREATE OR REPLACE FUNCTION larder_collection_entry_keys() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT p.status = '{ACTIVE}', p.price_from, p.created_at, p.title
-      INTO NEW.product_active, NEW.sort_price, NEW.sort_created, NEW.sort_title
+    SELECT {_copied_values('p')}
+      INTO {", ".join("NEW." + column for column in ENTRY_COLUMNS)}
       FROM product p WHERE p.id = NEW.product_id;
     RETURN NEW;
 END
@@ -42,49 +65,35 @@ $$
 CREATE OR REPLACE FUNCTION larder_product_sort_keys() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE collection_product
-       SET product_active = (NEW.status = '{ACTIVE}'), sort_price = NEW.price_from,
-           sort_created = NEW.created_at, sort_title = NEW.title
+    UPDATE collection_product SET ({_ENTRY}) = ({_copied_values('NEW')})
      WHERE product_id = NEW.id;
     RETURN NULL;
 END
 $$
 """,
     "DROP TRIGGER IF EXISTS larder_product_sort_keys ON product",
-    "CREATE TRIGGER larder_product_sort_keys AFTER UPDATE OF status, price_from, created_at, title "
-    "ON product FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status "
-    "OR OLD.price_from IS DISTINCT FROM NEW.price_from OR OLD.created_at IS DISTINCT FROM NEW.created_at "
-    "OR OLD.title IS DISTINCT FROM NEW.title) EXECUTE FUNCTION larder_product_sort_keys()",
+    f"CREATE TRIGGER larder_product_sort_keys AFTER UPDATE OF {', '.join(PRODUCT_COLUMNS)} "
+    f"ON product FOR EACH ROW WHEN ({_product_columns('OLD')} IS DISTINCT FROM {_product_columns('NEW')}) "
+    "EXECUTE FUNCTION larder_product_sort_keys()",
 ]
 
 SQLITE_DDL = [
     "CREATE TRIGGER IF NOT EXISTS larder_collection_entry_keys AFTER INSERT ON collection_product BEGIN "
-    "UPDATE collection_product SET (product_active, sort_price, sort_created, sort_title) = "
-    f"(SELECT p.status = '{ACTIVE}', p.price_from, p.created_at, p.title FROM product p WHERE p.id = NEW.product_id) "
-    "WHERE id = NEW.id; END",
+    f"{_copy_from_product('NEW.product_id')} WHERE id = NEW.id; END",
     "CREATE TRIGGER IF NOT EXISTS larder_collection_entry_keys_moved AFTER UPDATE OF product_id "
-    "ON collection_product BEGIN "
-    "UPDATE collection_product SET (product_active, sort_price, sort_created, sort_title) = "
-    f"(SELECT p.status = '{ACTIVE}', p.price_from, p.created_at, p.title FROM product p WHERE p.id = NEW.product_id) "
-    "WHERE id = NEW.id; END",
-    "CREATE TRIGGER IF NOT EXISTS larder_product_sort_keys AFTER UPDATE OF status, price_from, created_at, title "
-    "ON product BEGIN "
-    f"UPDATE collection_product SET product_active = (NEW.status = '{ACTIVE}'), sort_price = NEW.price_from, "
-    "sort_created = NEW.created_at, sort_title = NEW.title WHERE product_id = NEW.id; END",
+    f"ON collection_product BEGIN {_copy_from_product('NEW.product_id')} WHERE id = NEW.id; END",
+    f"CREATE TRIGGER IF NOT EXISTS larder_product_sort_keys AFTER UPDATE OF {', '.join(PRODUCT_COLUMNS)} "
+    f"ON product BEGIN UPDATE collection_product SET ({_ENTRY}) = ({_copied_values('NEW')}) "
+    "WHERE product_id = NEW.id; END",
 ]
 
 # Existing entries take their product's values (migrations, after adding the columns).
 BACKFILL = {
     "postgresql": (
-        f"UPDATE collection_product cp SET product_active = (p.status = '{ACTIVE}'), "
-        "sort_price = p.price_from, sort_created = p.created_at, sort_title = p.title "
+        f"UPDATE collection_product cp SET ({_ENTRY}) = ({_copied_values('p')}) "
         "FROM product p WHERE p.id = cp.product_id"
     ),
-    "sqlite": (
-        "UPDATE collection_product SET (product_active, sort_price, sort_created, sort_title) = "
-        f"(SELECT p.status = '{ACTIVE}', p.price_from, p.created_at, p.title FROM product p "
-        "WHERE p.id = collection_product.product_id)"
-    ),
+    "sqlite": _copy_from_product("collection_product.product_id"),
 }
 
 
