@@ -106,18 +106,25 @@ def _render_order(order: Order, status: int = 200, **forms):
     ), status
 
 
+def _act_on_order(order: Order, action, success: str):
+    """Run a staff action on the order, flash its refusal or `success`, and go back to the order."""
+    try:
+        action()
+    except OrderError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("admin.order_detail", order_id=order.id))
+
+
 @bp.post("/orders/<int:order_id>/fulfil")
 def order_fulfil(order_id: int):
     order = get_order_or_404(order_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        mark_fulfilled(order, current_user)
-    except OrderError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Order {order.number} marked fulfilled.", "success")
-    return redirect(url_for("admin.order_detail", order_id=order.id))
+    return _act_on_order(
+        order, lambda: mark_fulfilled(order, current_user), f"Order {order.number} marked fulfilled."
+    )
 
 
 @bp.post("/orders/<int:order_id>/cancel")
@@ -126,13 +133,11 @@ def order_cancel(order_id: int):
     form = CancelOrderForm(prefix="cancel")
     if not form.validate_on_submit():
         return _render_order(order, 422, cancel_form=form)
-    try:
-        cancel_order(order, current_user, form.reason.data.strip())
-    except OrderError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Order {order.number} cancelled; its stock is back on sale.", "success")
-    return redirect(url_for("admin.order_detail", order_id=order.id))
+    return _act_on_order(
+        order,
+        lambda: cancel_order(order, current_user, form.reason.data.strip()),
+        f"Order {order.number} cancelled; its stock is back on sale.",
+    )
 
 
 @bp.post("/orders/<int:order_id>/refund")
@@ -160,13 +165,11 @@ def order_clear_review(order_id: int):
     if not form.validate_on_submit():
         return _render_order(order, 422, review_form=form)
     seen = form.seen_reason.data if form.seen_reason.raw_data else None
-    try:
-        clear_review(order, current_user, form.note.data, seen_reason=seen)
-    except OrderError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Order {order.number} marked as reviewed.", "success")
-    return redirect(url_for("admin.order_detail", order_id=order.id))
+    return _act_on_order(
+        order,
+        lambda: clear_review(order, current_user, form.note.data, seen_reason=seen),
+        f"Order {order.number} marked as reviewed.",
+    )
 
 
 # ------------------------------------------------------------------ payments without an order
