@@ -7,7 +7,7 @@ from datetime import date, datetime
 from babel.dates import format_date
 from flask import Flask, current_app, request, session, url_for
 
-from storefront.money import format_money
+from storefront.money import currency_symbol, format_money, major_units
 from storefront.site_settings import get_site_settings
 from storefront.text import markdown_to_safe_html
 
@@ -46,6 +46,8 @@ def url_with(**changes) -> str:
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["major_units"] = major_units
+    app.jinja_env.globals["currency_symbol"] = currency_symbol
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.filters["markdown"] = markdown_to_safe_html
     app.jinja_env.globals["image_url"] = image_url

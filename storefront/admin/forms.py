@@ -207,7 +207,8 @@ class CancelOrderForm(FlaskForm):
 
 
 class RefundForm(FlaskForm):
-    amount = DecimalField("Amount to refund", places=2, validators=[
+    # places=None: the prefilled amount is shown as the currency has it (1.234 KWD, 5000 JPY), not cut to cents.
+    amount = DecimalField("Amount to refund", places=None, validators=[
         InputRequired(message="Enter an amount."), finite_amount, NumberRange(min=Decimal("0.01"), message="Refund at least 0.01.")])
     # The refunded total the page showed: a form sent twice (double click, Back and resend) refunds once.
     seen = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])

@@ -228,7 +228,8 @@ def reconcile_pending_orders(older_than_minutes: int = 90) -> ReconcileReport:
                 send_order_confirmation(order)
                 report.paid.append(order.number)
             else:
-                report.errors.append(f"{order.number}: paid amount differs; flagged for review")
+                # The reason says both amounts, formatted ("Paid $15.00 but the order total is $25.95").
+                report.errors.append(f"{order.number}: {order.review_reason}; flagged for review")
         elif state.status == "expired":
             apply_cancel(order, "reconcile", "Checkout expired; stock released")
             db.session.commit()

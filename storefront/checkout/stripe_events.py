@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from storefront.extensions import db
+from storefront.money import format_money
 from storefront.orders.models import (
     Order,
     OrderStatus,
@@ -145,7 +146,7 @@ def _charge_refunded(obj: dict) -> Outcome:
     new = int(obj.get("amount_refunded") or 0) - order.refunded_total
     if new <= 0:
         return Outcome("refund already recorded", order)
-    apply_refund(order, new, ACTOR, f"Refunded {new} {order.currency} in Stripe")
+    apply_refund(order, new, ACTOR, via="Stripe")
     return Outcome("refund recorded", order)
 
 
@@ -181,7 +182,7 @@ def _refund_event(obj: dict) -> Outcome:
     new = min(amount, known - order.refunded_total)
     if new <= 0:
         return Outcome("refund already counted", order)
-    apply_refund(order, new, ACTOR, f"Refunded {amount} {order.currency} in Stripe")
+    apply_refund(order, new, ACTOR, via="Stripe")
     return Outcome("refund recorded", order)
 
 
@@ -192,7 +193,7 @@ def _refund_failed(obj: dict) -> Outcome:
         return Outcome(f"refund {obj.get('status')}: nothing recorded")
     known.status = PaymentStatus.FAILED.value
     order = _order_from_payment_intent(obj.get("payment_intent")) or known.order
-    flag_for_review(order, ACTOR, f"Refund {known.provider_refund_id} of {known.amount} {order.currency} "
+    flag_for_review(order, ACTOR, f"Refund {known.provider_refund_id} of {format_money(known.amount, known.currency)} "
                                   f"{obj.get('status')} in Stripe; the money was not returned")
     return Outcome("refund failed: flagged for review", order)
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from storefront.clock import now
 from storefront.db_mixins import TimestampMixin
 from storefront.extensions import db
+from storefront.money import format_money
 
 # No 0/O or 1/I: order numbers are read out over the phone.
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -330,7 +331,7 @@ class UnmatchedPayment(db.Model):
     resolution_note: Mapped[str] = mapped_column(String(500), default="")
 
     def __repr__(self) -> str:
-        return f"<UnmatchedPayment {self.provider} {self.event_id} {self.amount} {self.currency}>"
+        return f"<UnmatchedPayment {self.provider} {self.event_id} {format_money(self.amount, self.currency)}>"
 
     @property
     def is_resolved(self) -> bool:

@@ -34,6 +34,7 @@ from storefront.checkout.gateways import get_gateway
 from storefront.checkout.shipping import shipping_method
 from storefront.clock import now
 from storefront.extensions import db
+from storefront.money import format_money
 from storefront.orders.models import (
     Order,
     OrderLine,
@@ -254,7 +255,8 @@ def _refund(order: Order, charge: Payment, target: OrderStatus, entry: dict, at:
     full = amount == order.total
     if not 0 < amount <= order.total or full != (target == OrderStatus.REFUNDED):
         raise DemoDataError(
-            f"{order.number}: refund {amount} does not make it {target.value} (total {order.total})"
+            f"{order.number}: refund {amount} ({format_money(amount, order.currency)}) does not make it "
+            f"{target.value} (total {order.total}, {format_money(order.total, order.currency)})"
         )
     result = get_gateway(GATEWAY).refund(charge, amount, f"larder-refund-{order.number}-0-{amount}")
     order.payments.append(
@@ -269,11 +271,8 @@ def _refund(order: Order, charge: Payment, target: OrderStatus, entry: dict, at:
             updated_at=at,
         )
     )
-    note = f"Refunded {amount} {order.currency}"
-    if entry.get("note"):
-        note += f": {entry['note']}"
     with _dated(order, at):
-        apply_refund(order, amount, STAFF, note)
+        apply_refund(order, amount, STAFF, reason=entry.get("note") or "")
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
 from storefront.clock import now
 from storefront.extensions import db
-from storefront.money import format_money
+from storefront.money import currency_code, format_money
 from storefront.orders.mail import absolute_url, render_email, send_mail
 from storefront.orders.models import (
     Order,
@@ -124,16 +124,11 @@ def apply_payment(
             if payment is not None:
                 payment.status = PaymentStatus.SUCCEEDED.value
             flag_for_review(
-                order, actor, f"Payment of {_amount_text(amount, currency)} arrived after the order was cancelled"
+                order, actor, f"Payment of {format_money(amount, currency)} arrived after the order was cancelled"
             )
         return False
-    if amount != order.total or currency.upper() != order.currency.upper():
-        flag_for_review(
-            order,
-            actor,
-            f"Paid {_amount_text(amount, currency)} but the order total is "
-            f"{_amount_text(order.total, order.currency)}",
-        )
+    if amount != order.total or currency_code(currency) != currency_code(order.currency):
+        flag_for_review(order, actor, _mismatch_reason(order, amount, currency))
         if payment is not None:
             payment.error = "amount or currency mismatch"
         return False
@@ -149,20 +144,23 @@ def apply_payment(
     return True
 
 
-def _amount_text(minor: int, currency: str) -> str:
-    """Staff read "$10.00 USD", not "1000 USD" (minor units read as a hundred times the money)."""
-    code = (currency or "").upper()
-    try:
-        return f"{format_money(minor, code)} {code}"
-    except Exception:  # noqa: BLE001 - a currency Babel does not know: still say what arrived
-        return f"{minor} (minor units) {code}"
+def _mismatch_reason(order: Order, amount: int, currency: str) -> str:
+    """Staff read "Paid $10.00 but the order total is $27.95", never "Paid 1000 USD"."""
+    reason = (f"Paid {format_money(amount, currency)} "
+              f"but the order total is {format_money(order.total, order.currency)}")
+    paid_in, order_in = currency_code(currency), currency_code(order.currency)
+    if paid_in != order_in:
+        # Formatting falls back to the store currency for a missing code: name both outright.
+        reason += f" (paid in {paid_in or 'no currency'}, the order is in {order_in})"
+    return reason
 
 
 def flag_for_review(order: Order, actor: str, reason: str) -> None:
-    """Mark an order for staff attention without changing its status."""
+    """Mark an order for staff attention without changing its status; the reason is logged too."""
     order.needs_review = True
     order.review_reason = reason[:300]
     order.note(actor, f"Flagged for review: {reason}")
+    log.warning("Order %s flagged for review: %s", order.number, reason)
 
 
 def clear_review(order: Order, actor: object, note: str, seen_reason: str | None = None) -> Order:
@@ -254,10 +252,12 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
         raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be cancelled.")
     label = actor_label(actor)
     owed = locked.refundable_amount
+    reason = reason or "Cancelled"
     if owed > 0:
         _refund_through_gateway(locked, owed, label)
         locked.refunded_total += owed
-    apply_cancel(locked, label, reason or "Cancelled")
+        reason += f" (refunded {format_money(owed, locked.currency)})"  # the history says where the money went
+    apply_cancel(locked, label, reason)
     db.session.commit()
     return locked
 
@@ -276,9 +276,10 @@ def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | 
     if locked.refundable_amount <= 0:
         raise OrderError(f"Order {locked.number} has nothing left to refund.")
     if not isinstance(amount, int) or not 0 < amount <= locked.refundable_amount:
-        raise OrderError(f"Refund between 1 and {locked.refundable_amount} (minor units).")
+        most = format_money(locked.refundable_amount, locked.currency)
+        raise OrderError(f"Refund between {format_money(1, locked.currency)} and {most}.")
     refund = _refund_through_gateway(locked, amount, actor_label(actor))
-    apply_refund(locked, amount, actor_label(actor), f"Refunded {amount} {locked.currency}")
+    apply_refund(locked, amount, actor_label(actor))
     db.session.commit()
     return refund
 
@@ -311,11 +312,16 @@ def _refund_through_gateway(order: Order, amount: int, actor: str) -> Payment:
     return refund
 
 
-def apply_refund(order: Order, amount: int, actor: str, note: str) -> None:
-    """Add a refund to the order's refunded total and move its status to (partially) refunded."""
+def apply_refund(order: Order, amount: int, actor: str, *, via: str = "", reason: str = "") -> None:
+    """Add a refund to the order's refunded total and move its status to (partially) refunded.
+
+    The history note is written here from the amount in minor units ("Refunded $5.00 in Stripe: ..."),
+    so no caller can put raw minor units in front of staff.
+    """
     amount = min(amount, order.total - order.refunded_total)
     if amount <= 0:
         return
+    note = refund_note(amount, order.currency, via=via, reason=reason)
     full = order.refunded_total + amount >= order.total
     target = OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED
     if order.status == OrderStatus.CANCELLED:
@@ -326,6 +332,14 @@ def apply_refund(order: Order, amount: int, actor: str, note: str) -> None:
         order.set_status(target, actor, note)
     else:  # e.g. a refund for an order we never saw paid: staff must look, nothing is lost
         flag_for_review(order, actor, f"{note}, but the order is {order.status}")
+
+
+def refund_note(amount: int, currency: str, *, via: str = "", reason: str = "") -> str:
+    """"Refunded $5.00", plus where (" in Stripe") and why (": damaged in transit")."""
+    note = f"Refunded {format_money(amount, currency)}"
+    if via:
+        note += f" in {via}"
+    return f"{note}: {reason}" if reason else note
 
 
 # ------------------------------------------------------------------ email

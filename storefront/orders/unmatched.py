@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select, update
 
 from storefront.clock import now
 from storefront.extensions import db
+from storefront.money import format_money
 from storefront.orders.models import UnmatchedPayment
 from storefront.orders.services import OrderError, actor_label
 
@@ -56,7 +57,7 @@ def add_unmatched_payment(
         summary=summary[:500],
     )
     db.session.add(record)
-    log.warning("Payment without an order: %s %s %s %s (%s)", provider, event_id, amount, currency, summary)
+    log.warning("Payment without an order: %s %s %s (%s)", provider, event_id, format_money(amount, currency), summary)
     return record
 
 

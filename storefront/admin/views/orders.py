@@ -26,7 +26,7 @@ from storefront.admin.queries import (
     order_page,
 )
 from storefront.extensions import db
-from storefront.money import to_decimal, to_minor
+from storefront.money import format_money, to_decimal, to_minor
 from storefront.orders.models import Order, OrderStatus, UnmatchedPayment
 from storefront.orders.services import (
     OrderError,
@@ -154,7 +154,7 @@ def order_refund(order_id: int):
         form.amount.errors = [*form.amount.errors, str(exc)]
         db.session.rollback()
         return _render_order(get_order_or_404(order_id), 422, refund_form=form)
-    flash(f"Refunded {form.amount.data} {order.currency} on order {order.number}.", "success")
+    flash(f"Refunded {format_money(amount, order.currency)} on order {order.number}.", "success")
     return redirect(url_for("admin.order_detail", order_id=order.id))
 
 
