@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -153,3 +155,33 @@ def test_refund_form_sent_twice_refunds_once(as_admin):
     assert "refunded since you opened" in again.get_data(as_text=True)
     db.session.refresh(order)
     assert order.refunded_total == 500
+
+
+# Money staff read is formatted for the order's currency, never minor units: 500 minor units are
+# $5.00, ¥500 or KWD0.500 (three decimals), and "500 USD" would read as five hundred dollars.
+@pytest.mark.parametrize(
+    ("currency", "typed", "refunded", "left"),
+    [("USD", "5.00", "$5.00", "14.95"), ("JPY", "500", "¥500", "1495"), ("KWD", "0.5", "KWD0.500", "1.495")],
+)
+def test_partial_refund_is_shown_as_money_in_flash_and_history(app, as_admin, monkeypatch, currency, typed,
+                                                                refunded, left):
+    monkeypatch.setitem(app.config, "STORE_CURRENCY", currency)
+    order = make_paid_order([(make_product(price=1500, stock=5).variants[0], 1)])  # + 495 standard delivery
+    assert (order.currency, order.total) == (currency, 1995)
+    page = as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": typed},
+                         follow_redirects=True).get_data(as_text=True)
+    db.session.refresh(order)
+    assert order.refunded_total == 500
+    assert f"Refunded {refunded} on order {order.number}." in page  # the flash
+    history = page.split('id="history-heading"', 1)[1]
+    assert f"partially refunded Refunded {refunded} <span class=\"small\">(admin:admin@example.com)" in history
+    assert "500 USD" not in page and f"500 {currency}" not in page
+    # What is left is offered in the currency's own decimals (KWD 1.495 was shown as 1.50, more than is left).
+    assert re.search(r'<input[^>]*name="refund-amount"[^>]*value="([^"]*)"', page).group(1) == left
+
+
+def test_refund_out_of_range_names_the_range_in_money(as_admin):
+    order = make_paid_order([(make_product(price=1500, stock=5).variants[0], 1)])
+    response = as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": "9999.00"})
+    assert response.status_code == 422
+    assert "Refund between $0.01 and $19.95." in response.get_data(as_text=True)

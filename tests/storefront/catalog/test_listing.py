@@ -168,3 +168,20 @@ def test_featured_follows_the_collections_own_order(catalog):
     db.session.commit()
     page = list_products(ListingFilters(sort="featured"), 24, catalog)
     assert slugs(page) == [*wanted, "vegan-certified-soldout"]
+
+
+@pytest.mark.parametrize(
+    ("currency", "typed", "symbol", "low", "high"),
+    # Prices 900..4500 minor units: $9..$45, but ¥900..¥4500 (yen have no cents).
+    [("USD", "20", "$", "9", "45"), ("JPY", "2000", "¥", "900", "4500")],
+)
+def test_price_filter_fields_use_the_store_currency(app, client, catalog, monkeypatch, currency, typed, symbol,
+                                                    low, high):
+    monkeypatch.setitem(app.config, "STORE_CURRENCY", currency)
+    html = client.get("/products").get_data(as_text=True)
+    assert f'<label for="price-min">Min ({symbol})</label>' in html
+    assert re.search(r'<input id="price-min"[^>]*placeholder="(\d+)"', html).group(1) == low
+    assert re.search(r'<input id="price-max"[^>]*placeholder="(\d+)"', html).group(1) == high
+    html = client.get(f"/products?price_max={typed}").get_data(as_text=True)
+    # What the shopper typed comes back as typed (yen were shown a hundredth of what was meant).
+    assert re.search(r'<input id="price-max"[^>]*value="(\d+)"', html).group(1) == typed

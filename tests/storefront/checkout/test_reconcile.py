@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -44,6 +45,20 @@ def test_paid_session_whose_webhook_was_lost_becomes_paid(stripe_harness, client
     assert "Paid: 1" in result.output
     db.session.refresh(order)
     assert order.status == "paid" and len(outbox()) == 1
+
+
+def test_paid_amount_that_differs_is_reported_in_money(stripe_harness, client, runner, caplog):
+    order, _ = _stripe_order(client)  # 2 x $10.00 + $4.95 delivery
+    stripe_harness.pay(stripe_harness.session_for(order), amount=order.total - 500)
+    _age(order)
+    with caplog.at_level(logging.WARNING, logger="storefront.orders.services"):
+        result = runner.invoke(args=["larder", "reconcile-payments"])
+    assert result.exit_code == 1
+    reason = "Paid $19.95 but the order total is $24.95"  # not "Paid 1995 USD"
+    assert f"{order.number}: {reason}; flagged for review" in result.output
+    assert f"Order {order.number} flagged for review: {reason}" in caplog.messages
+    db.session.refresh(order)
+    assert order.status == "pending_payment" and order.review_reason == reason
 
 
 def test_expired_session_releases_stock(stripe_harness, client, runner):
