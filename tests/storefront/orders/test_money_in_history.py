@@ -26,8 +26,8 @@ from storefront.orders.services import (
 )
 from tests.factories import make_order, make_paid_order, make_product, make_user
 
-# Raw minor units followed by a currency code: "500 USD", "1995 JPY".
-RAW_MINOR_UNITS = re.compile(r"\b\d{3,} [A-Z]{3}\b")
+# Raw minor units followed by a currency code: "500 USD", "1995 JPY", or "4242 usd" as Stripe spells it.
+RAW_MINOR_UNITS = re.compile(r"\b\d{3,} (?:[A-Z]{3}|[a-z]{3})\b")
 
 
 @pytest.fixture
