@@ -130,6 +130,8 @@ def test_demo_orders_cover_every_status_with_their_history(runner):
     history = [e.to_status for e in orders["DEMO-003"].events]
     assert history == ["pending_payment", "paid", "fulfilled", "partially_refunded"]
     assert orders["DEMO-003"].refunded_total == 1599
+    refund_note = orders["DEMO-003"].events[-1].note  # money as staff read it, not "1599 USD"
+    assert refund_note.startswith("Refunded $15.99: ") and "1599" not in refund_note
     assert [p.kind for p in orders["DEMO-003"].payments] == ["charge", "refund"]
     assert all(o.events[-1].to_status == o.status for o in orders.values())
 
@@ -187,4 +189,6 @@ def test_a_refund_that_does_not_match_the_status_is_refused(app, status, refund)
     report = seed_demo_orders({"orders": [entry]})
 
     assert report.created == 0 and report.skipped[0].startswith("DEMO-910")
+    if refund is not None:  # the seed-demo output names the amount as money too
+        assert "refund 1 ($0.01) does not make it refunded (total 2394, $23.94)" in report.skipped[0]
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
