@@ -34,7 +34,7 @@ def to_minor(amount: Decimal | str, currency: str) -> int:
     """A decimal amount ("12.50") as integer minor units; refuses fractions of a cent."""
     value = Decimal(str(amount)).scaleb(get_currency_precision(currency_code(currency)))
     if value != value.to_integral_value():
-        raise ValueError(f"{amount} has more decimals than {currency} allows")
+        raise ValueError(f"{amount} has more decimals than {currency_code(currency)} allows")
     return int(value)
 
 
