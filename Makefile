@@ -6,7 +6,7 @@ export FLASK_APP := wsgi:app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev migrate seed serve lint browser clean bench mutants
+.PHONY: run test install install-dev migrate seed serve lint browser html-checker clean bench mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,22 @@ run: seed
 	@echo "Larder is running on http://$(HOST):$(PORT) (demo payments; Ctrl+C stops it)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-## make test: install test dependencies (and Chromium when possible) and run the whole suite
-test: install-dev browser
+## make test: install test dependencies (and Chromium and the HTML checker when possible) and run the whole suite
+test: install-dev browser html-checker
 	$(BIN)/python -m pytest
+
+VNU_STAMP := node_modules/.package-lock.json
+
+# The Nu Html Checker (vnu.jar, pinned in package-lock.json) for tests/test_valid_html.py; it runs on
+# the machine's Java. --ignore-scripts: vnu-jar's postinstall would download a Java runtime.
+html-checker:
+	@if [ -f $(VNU_STAMP) ] && [ $(VNU_STAMP) -nt package-lock.json ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the HTML validity test will be skipped (install Node.js and npm)"; \
+	fi
+	@command -v java >/dev/null 2>&1 || echo "java not found: the HTML validity test will be skipped (install a Java 11+ runtime)"
 
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -47,7 +60,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules
 
 include bench/Makefile.include
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date
 from flask import Flask, current_app, request, session, url_for
+from markupsafe import Markup
 
 from storefront.money import currency_symbol, format_money, major_units
 from storefront.site_settings import get_site_settings
@@ -44,12 +46,23 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **view_args, **args)
 
 
+def page_title(title: str) -> Markup:
+    """The <title> text: the page's own title, then the store name, unless the title names the
+    store already (an SEO title such as "Magnesium Glycinate | Larder" must not end "· Larder")."""
+    store = current_app.config["STORE_NAME"]
+    title = Markup(title.strip()) if isinstance(title, Markup) else Markup.escape(title.strip())
+    if not title or re.search(rf"\b{re.escape(store)}\b", title.unescape(), re.IGNORECASE):
+        return title or Markup.escape(store)
+    return Markup(" · ").join([title, store])
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["major_units"] = major_units
     app.jinja_env.globals["currency_symbol"] = currency_symbol
     app.jinja_env.filters["human_date"] = human_date
     app.jinja_env.filters["markdown"] = markdown_to_safe_html
+    app.jinja_env.filters["page_title"] = page_title
     app.jinja_env.globals["image_url"] = image_url
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.trim_blocks = True

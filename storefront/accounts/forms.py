@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from storefront.accounts.services import MIN_PASSWORD_LENGTH
+from storefront.forms import FlaskForm
 
 # NUL, line breaks and other control characters never belong in a name (and PostgreSQL refuses NUL).
 PLAIN_TEXT = Regexp(r"^[^\x00-\x1f\x7f]*$", message="Please remove the special characters.")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SearchField
 from wtforms.validators import Length, Optional
 
 from storefront.catalog.queries import SORTS, ListingFilters
 from storefront.catalog.search import MAX_QUERY_LENGTH
+from storefront.forms import FlaskForm
 from storefront.money import to_minor
 
 MAX_PAGE = 10_000

@@ -1,12 +1,14 @@
-"""sitemap.xml and robots.txt."""
+"""sitemap.xml, robots.txt and favicon.ico: the files crawlers and browsers ask for at the root."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, url_for
+from flask import Response, current_app, render_template, send_from_directory, url_for
 
 from storefront.catalog.queries import active_product_slugs_with_dates, all_collections
 from storefront.hooks import sitemap_sources
 from storefront.seo import bp
+
+FAVICON_MAX_AGE = 86_400  # a day: the pages link the fingerprinted SVG; this is the fallback
 
 
 @bp.get("/sitemap.xml")
@@ -39,3 +41,12 @@ def robots():
         f"Sitemap: {url_for('seo.sitemap', _external=True)}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers and feed readers ask for /favicon.ico whatever the page links; answer with the
+    # same icon as static/img/favicon.svg (drawn as a 16/32/48 px ICO) instead of a 404.
+    return send_from_directory(
+        current_app.static_folder, "img/favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=FAVICON_MAX_AGE
+    )
