@@ -20,7 +20,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-requests = pytest.importorskip("requests")
+from tests.fixtures.postgres import on_postgresql, postgres_test_unavailable
+
+try:
+    import requests
+except ImportError:  # checked per test below: a failure where PostgreSQL tests are required
+    requests = None
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -28,7 +33,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith(("postgres://", "postgresql")),
+    not on_postgresql(),
     reason="two instances share one PostgreSQL database; set TEST_DATABASE_URL (SQLite is one machine's file)",
 )
 
@@ -36,12 +41,14 @@ pytestmark = pytest.mark.skipif(
 def _redis_or_skip() -> None:
     import redis
 
+    if requests is None:
+        postgres_test_unavailable("the requests package is not installed")
     try:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
         client.ping()
         client.flushdb()
     except redis.RedisError as exc:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+        postgres_test_unavailable(f"Redis is not reachable at {REDIS_URL}: {exc}")
 
 
 def _free_port() -> int:

@@ -304,7 +304,7 @@ def _collection_entries(filters: ListingFilters, collection: Collection, day: da
         *_filter_clauses(filters, day, entry.product_id, entry.sort_price),
     )
     keys = _sort_keys(
-        filters, None, price=entry.sort_price, title=entry.sort_title, created=entry.sort_created,
+        filters, [], price=entry.sort_price, title=entry.sort_title, created=entry.sort_created,
         ident=entry.product_id,
     )
     return stmt, entry.product_id, keys
@@ -315,7 +315,7 @@ def _collection_entries(filters: ListingFilters, collection: Collection, day: da
 
 def _sort_keys(
     filters: ListingFilters,
-    rank: SortKey | None,
+    rank: list[SortKey],
     position=None,
     *,
     price=Product.price_from,
@@ -329,8 +329,8 @@ def _sort_keys(
     The columns are the product's, or a collection entry's copies of them.
     """
     keys: list[SortKey] = []
-    if rank is not None and filters.sort in ("relevance", "featured"):
-        keys.append(rank)
+    if filters.sort in ("relevance", "featured"):
+        keys.extend(rank)
     sort = filters.sort
     if sort == "featured" and position is not None:
         keys.append(SortKey(position))
@@ -373,7 +373,7 @@ def list_products(
     """
     day = today()
     stmt = _filtered(filters, collection, day)
-    rank = None
+    rank: list[SortKey] = []
     if filters.q:
         stmt, rank = apply_search(stmt, filters.q, _dialect())
     if total is None:

@@ -2,7 +2,9 @@
 
 PostgreSQL: a weighted tsvector expression with a GIN index on the same expression.
 SQLite: an FTS5 table kept in step with the product table by triggers, ranked with bm25.
-Both rank title above brand/tags above description and ingredients.
+Both rank title above brand/tags above description and ingredients: first by which of those
+holds a query word, then by the engine's score (which grows with how often a word appears, so
+on its own a description repeating a word enough times would outrank a product named for it).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from sqlalchemy import DDL, Select, event, func, literal_column, select, text
+from sqlalchemy import DDL, Select, case, event, func, literal_column, select, text
 
 from storefront.catalog.models import Product
 from storefront.ddl import install, run_after_create
@@ -81,22 +83,37 @@ def search_terms(query: str) -> list[str]:
     return _WORD.findall(query[:MAX_QUERY_LENGTH].lower())[:12]
 
 
-def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, SortKey | None]:
-    """Filter a product select by a text query; returns it with the relevance sort key
-    (a column expression and whether it sorts descending), or None when nothing can match."""
+def _pg_tsquery(name: str, tsquery: str):
+    return text(f"to_tsquery('english', :{name})").bindparams(**{name: tsquery})
+
+
+def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, list[SortKey]]:
+    """Filter a product select by a text query; returns it with the relevance sort keys, most
+    significant first (empty when nothing can match): the field tier, then the engine's score."""
     terms = search_terms(query)
     if not terms:
-        return stmt.where(literal_column("1") == 0), None
+        return stmt.where(literal_column("1") == 0), []
     if dialect == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in terms)
         vector = literal_column(PG_VECTOR_COLUMN)
-        query_expr = text("to_tsquery('english', :search_q)").bindparams(search_q=tsquery)
-        return stmt.where(vector.op("@@")(query_expr)), SortKey(func.ts_rank(vector, query_expr), True)
-    # FTS5: each term as a quoted prefix token, all required.
+        query_expr = _pg_tsquery("search_q", tsquery)
+        # Weight-restricted queries on the stored vector: A is the title, B brand and tags.
+        in_title = vector.op("@@")(_pg_tsquery("search_title_q", " | ".join(f"{t}:*A" for t in terms)))
+        in_keywords = vector.op("@@")(_pg_tsquery("search_keywords_q", " | ".join(f"{t}:*AB" for t in terms)))
+        tier = case((in_title, 0), (in_keywords, 1), else_=2)
+        return stmt.where(vector.op("@@")(query_expr)), [
+            SortKey(tier), SortKey(func.ts_rank(vector, query_expr), True)
+        ]
+    # FTS5: each term as a quoted prefix token, all required. bm25 with one column's weight
+    # alone is below zero exactly when that column holds a hit: the tier.
     match = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
     fts = (
         select(
             literal_column("rowid").label("product_id"),
+            literal_column(
+                "CASE WHEN bm25(product_fts, 1.0, 0.0, 0.0) < 0 THEN 0 "
+                "WHEN bm25(product_fts, 0.0, 1.0, 0.0) < 0 THEN 1 ELSE 2 END"
+            ).label("tier"),
             literal_column("bm25(product_fts, 10.0, 4.0, 1.0)").label("rank"),
         )
         .select_from(text("product_fts"))
@@ -104,4 +121,4 @@ def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, SortKe
         .subquery("fts")
     )
     stmt = stmt.join(fts, fts.c.product_id == Product.id)
-    return stmt, SortKey(fts.c.rank, False)  # bm25: lower is better
+    return stmt, [SortKey(fts.c.tier), SortKey(fts.c.rank, False)]  # bm25: lower is better

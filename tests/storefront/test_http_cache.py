@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from flask import g
 from sqlalchemy import text
 
+from storefront import create_app
 from storefront.extensions import db
 from storefront.http_cache import CatalogVersion, PageCache
+from tests.blog.helpers import make_article
 from tests.factories import make_collection, make_product, make_user
 
 
@@ -270,3 +274,91 @@ def test_page_state_read_survives_a_dropped_database_connection(app, client, pro
     page = client.get("/products/magnesium-glycinate")
     assert page.status_code == 200
     assert "$19.99" in page.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- the real Redis page cache
+
+PAGE_CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+class _TokenFields(HTMLParser):
+    """Every csrf_token value a page's forms would post."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        fields = dict(attrs)
+        if tag == "input" and fields.get("name") == "csrf_token":
+            self.tokens.append(fields.get("value") or "")
+
+
+def served_tokens(response) -> set[str]:
+    parser = _TokenFields()
+    parser.feed(response.get_data(as_text=True))
+    return set(parser.tokens)
+
+
+@pytest.fixture
+def deployed(app):
+    """The store as deployed behind Redis: a second app on the test database, built from
+    config (REDIS_URL set, the page cache on, CSRF checked), so every request has its own
+    app context as on a server. Redis database 15 is emptied around the test."""
+    import redis
+
+    store = redis.Redis.from_url(PAGE_CACHE_REDIS_URL, socket_connect_timeout=1)
+    store.flushdb()
+    served = create_app({
+        "LARDER_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+        "REDIS_URL": PAGE_CACHE_REDIS_URL,
+        "PAGE_CACHE": "on",
+        "WTF_CSRF_ENABLED": True,
+    })
+    assert served.extensions["larder.page_cache"].enabled
+    yield served
+    with served.app_context():
+        db.engine.dispose()
+        version_engine = served.extensions.get("larder.version_engine")
+        if version_engine is not None:
+            version_engine.dispose()
+    store.flushdb()
+
+
+def _pages_with_forms():
+    """A product page, an article with a product card and a listing: all carry add-to-cart forms."""
+    collection = make_collection("supplements")
+    product = make_product(
+        "magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=20, collection=collection
+    )
+    make_article("shop", "Read this.\n\n[[product:magnesium-glycinate]]\n")
+    return product.variants[0].id, ["/products/magnesium-glycinate", "/blog/shop", "/collections/supplements"]
+
+
+def test_a_page_from_the_redis_cache_carries_the_visitors_own_csrf_token(app, deployed):
+    variant_id, urls = _pages_with_forms()
+    for url in urls:
+        alice, bob = deployed.test_client(), deployed.test_client()
+        first = alice.get(url)
+        assert first.headers["X-Larder-Cache"] == "miss", url
+        alice_tokens = served_tokens(first)
+        assert len(alice_tokens) == 1, url
+
+        second = bob.get(url)
+        assert second.headers["X-Larder-Cache"] == "hit", url
+        bob_tokens = served_tokens(second)
+        assert len(bob_tokens) == 1, url
+        assert bob_tokens != alice_tokens, f"{url}: bob was served alice's token"
+        (alice_token,), (bob_token,) = alice_tokens, bob_tokens
+
+        # Alice's token, sent from Bob's session, is refused: it belongs to another session.
+        stolen = bob.post("/cart/add", data={"variant_id": variant_id, "quantity": 1, "csrf_token": alice_token})
+        assert stolen.status_code == 400, url
+        assert "Your form expired" in stolen.get_data(as_text=True)
+        # The token printed in Bob's copy of the page works for Bob, and Alice's for Alice.
+        for visitor, token in ((bob, bob_token), (alice, alice_token)):
+            added = visitor.post("/cart/add", data={"variant_id": variant_id, "quantity": 1, "csrf_token": token})
+            assert added.status_code == 302, f"{url}: the token in the served page was refused"
+            assert "Added Magnesium Glycinate" in visitor.get("/cart").get_data(as_text=True)

@@ -91,6 +91,24 @@ def test_quantity_is_capped_by_stock_with_a_message(client):
     assert db.session.scalar(select(CartLine.quantity)) == 3
 
 
+@pytest.mark.parametrize(
+    "stock,adds,kept",
+    [
+        (500, [60, 60], 99),  # the line cap, not stock, stops it
+        (500, [99, 1, 99], 99),  # already at the cap
+        (70, [60, 60], 70),  # stock stops it before the cap
+        (5, [3, 3, 3], 5),
+    ],
+)
+def test_repeated_adds_never_take_a_line_past_the_cap_or_the_stock(client, stock, adds, kept):
+    variant = make_product(title="Ginger Chews", stock=stock).variants[0]
+    for quantity in adds:
+        page = _add(client, variant.id, quantity).get_data(as_text=True)
+    assert db.session.scalar(select(CartLine.quantity)) == kept
+    assert _count(client) == kept
+    assert f"so your cart has {kept}." in page  # the last add was cut short: the shopper is told
+
+
 def test_sold_out_variant_gets_a_message(client):
     variant = make_product(title="Sencha Tea", stock=0).variants[0]
     assert "Sorry, Sencha Tea is sold out." in _add(client, variant.id).get_data(as_text=True)

@@ -1,5 +1,7 @@
 """Search runs on each database's own full-text engine and ranks title matches first."""
 
+import re
+
 from storefront.catalog.queries import ListingFilters, list_products
 from storefront.extensions import db
 from tests.factories import make_product
@@ -49,3 +51,25 @@ def test_search_page_ranks_and_shows_results(client, app):
 def test_operator_characters_are_plain_words(app):
     make_product("x", title="Ginger & Lemon Tea")
     assert search('ginger & "lemon" | !tea:*') == ["x"]
+
+
+def served_order(client, q):
+    html = client.get("/search", query_string={"q": q}).get_data(as_text=True)
+    return re.findall(r'class="card-title"><a href="/products/([^"?]+)"', html)
+
+
+def test_a_title_match_comes_first_however_often_a_description_repeats_the_word(client):
+    """Both engines' scores grow with how often a word appears; a product named for the word
+    still comes first, then one whose brand has it, then descriptions."""
+    make_product("calm-blend", title="Calm Blend", brand="Tea Co",
+                 description=" ".join(["Ginger root, then more ginger."] * 40))
+    make_product("spice-jar", title="Spice Jar", brand="Ginger People", description="A jar.")
+    make_product("chews", title="Ginger Chews", brand="Sweet Co", description="Soft, chewy sweets.")
+    make_product("warm-blend", title="Warm Blend", brand="Tea Co", description="Ginger and lemon.")
+    order = served_order(client, "ginger")
+    assert order[:2] == ["chews", "spice-jar"]
+    assert sorted(order[2:]) == ["calm-blend", "warm-blend"]
+    # Two words: the product named for both still leads a description full of both.
+    make_product("lemon-sweets", title="Ginger Lemon Sweets", description="Boiled sweets.")
+    make_product("zest-blend", title="Zest Blend", description=" ".join(["Ginger lemon ginger lemon."] * 30))
+    assert served_order(client, "ginger lemon")[0] == "lemon-sweets"
