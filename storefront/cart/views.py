@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from storefront.cart import bp
 from storefront.cart.current import current_cart, remember_count
 from storefront.cart.services import (
+    MAX_LINE_QUANTITY,
     CartError,
     add_to_cart,
     parse_quantity,
@@ -18,7 +19,14 @@ from storefront.cart.services import (
 
 
 def _flash_change(change, verb: str) -> None:
-    if change.capped:
+    if change.capped and change.available == MAX_LINE_QUANTITY:
+        # The per-line cap, not the stock, stopped it: "only 99 available" would be untrue.
+        flash(
+            f"A cart holds at most {MAX_LINE_QUANTITY} of {change.title}, "
+            f"so your cart has {change.quantity}.",
+            "warning",
+        )
+    elif change.capped:
         flash(
             f"Only {change.available} of {change.title} available, so your cart has {change.quantity}.",
             "warning",

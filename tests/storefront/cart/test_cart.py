@@ -107,6 +107,12 @@ def test_repeated_adds_never_take_a_line_past_the_cap_or_the_stock(client, stock
     assert db.session.scalar(select(CartLine.quantity)) == kept
     assert _count(client) == kept
     assert f"so your cart has {kept}." in page  # the last add was cut short: the shopper is told
+    # The reason given is the true one: the per-line cap, or the stock left.
+    if kept == 99:
+        assert "A cart holds at most 99 of Ginger Chews" in page
+        assert "Only 99" not in page
+    else:
+        assert f"Only {kept} of Ginger Chews available" in page
 
 
 def test_sold_out_variant_gets_a_message(client):
