@@ -30,8 +30,9 @@ from storefront.accounts.services import (
     user_for_reset_token,
 )
 from storefront.extensions import limiter
-from storefront.orders.mail import absolute_url, render_email, send_mail
+from storefront.orders.mail import render_email, send_mail
 from storefront.orders.services import get_user_order, orders_for_user
+from storefront.site_urls import absolute_url_for
 
 
 def _safe_next(target: str | None) -> str:
@@ -163,7 +164,7 @@ def reset_request():
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if user is not None and user.active:
-            link = absolute_url("accounts.reset_password", token=make_reset_token(user))
+            link = absolute_url_for("accounts.reset_password", token=make_reset_token(user))
             body = render_email("email/password_reset.txt", user=user, link=link)
             send_mail(user.email, f"Reset your {current_app.config['STORE_NAME']} password", body)
         # The same answer either way, so the form does not reveal who has an account.

@@ -58,7 +58,9 @@ def test_article_page_has_json_ld_open_graph_and_canonical(client, author, revie
     assert graph[0]["reviewedBy"]["name"] == "Dr Helen Marsh"
     assert graph[1]["@type"] == "BreadcrumbList"
     assert '<meta property="og:type" content="article">' in html
-    assert '<link rel="canonical" href="http://localhost/blog/magnesium">' in html
+    # On the site's own address (SITE_URL), not the request's Host (the test client's "localhost").
+    site = client.application.config["SITE_URL"]
+    assert f'<link rel="canonical" href="{site}/blog/magnesium">' in html
 
 
 def test_no_disclaimer_without_the_health_tag(client):
@@ -139,7 +141,7 @@ def test_sitemap_lists_public_articles(client):
     make_article("mapped")
     make_article("unmapped", status="draft")
     body = client.get("/sitemap.xml").get_data(as_text=True)
-    assert "http://localhost/blog/mapped" in body and "unmapped" not in body
+    assert f"{client.application.config['SITE_URL']}/blog/mapped" in body and "unmapped" not in body
 
 
 def test_product_page_lists_the_articles_featuring_it(client, count_queries):
