@@ -8,7 +8,7 @@ import logging
 import re
 from pathlib import Path
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import bp

@@ -8,8 +8,8 @@ from babel.dates import format_date
 from flask import Flask, current_app, request, session, url_for
 
 from storefront.money import format_money
-from storefront.site_urls import absolute_url_for
 from storefront.site_settings import get_site_settings
+from storefront.site_urls import absolute_url_for
 from storefront.text import markdown_to_safe_html
 
 
