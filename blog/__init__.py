@@ -25,10 +25,11 @@ def _featured_in(product) -> dict:
 
 def _sitemap_entries() -> list:
     from blog.queries import public_article_dates
+    from storefront.site_urls import absolute_url_for
 
-    entries = [(url_for("blog.index", _external=True), None)]
+    entries = [(absolute_url_for("blog.index"), None)]
     entries += [
-        (url_for("blog.article", slug=slug, _external=True), changed)
+        (absolute_url_for("blog.article", slug=slug), changed)
         for slug, changed in public_article_dates()
     ]
     return entries

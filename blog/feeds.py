@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
-from flask import Response, current_app, url_for
+from flask import Response, current_app
 
 from blog import bp
 from blog.models import aware
 from blog.queries import newest_public_articles
 from storefront.clock import now
+from storefront.site_urls import absolute_url_for
 
 FEED_SIZE = 20
 
@@ -18,15 +19,15 @@ def feed():
     store = current_app.config["STORE_NAME"]
     articles = newest_public_articles(FEED_SIZE)
     fg = FeedGenerator()
-    fg.id(url_for("blog.index", _external=True))
+    fg.id(absolute_url_for("blog.index"))
     fg.title(f"{store} Journal")
     fg.subtitle("Evidence-based guides to low-FODMAP eating and supplements.")
-    fg.link(href=url_for("blog.index", _external=True), rel="alternate")
-    fg.link(href=url_for("blog.feed", _external=True), rel="self")
+    fg.link(href=absolute_url_for("blog.index"), rel="alternate")
+    fg.link(href=absolute_url_for("blog.feed"), rel="self")
     fg.language("en")
     fg.updated(max((aware(a.updated_at) for a in articles), default=now()))
     for article in reversed(articles):  # feedgen prepends: oldest in first, newest on top
-        url = url_for("blog.article", slug=article.slug, _external=True)
+        url = absolute_url_for("blog.article", slug=article.slug)
         entry = fg.add_entry()
         entry.id(url)
         entry.title(article.title)

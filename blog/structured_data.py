@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from markupsafe import Markup
 
 from blog.models import Article, aware
 from storefront.catalog.structured_data import to_script_json
+from storefront.site_urls import absolute_url_for
 from storefront.templating import image_url
 
 
@@ -42,8 +43,8 @@ def article_json_ld(article: Article, canonical: str) -> Markup:
     breadcrumbs = {
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": "Home", "item": url_for("catalog.home", _external=True)},
-            {"@type": "ListItem", "position": 2, "name": "Journal", "item": url_for("blog.index", _external=True)},
+            {"@type": "ListItem", "position": 1, "name": "Home", "item": absolute_url_for("catalog.home")},
+            {"@type": "ListItem", "position": 2, "name": "Journal", "item": absolute_url_for("blog.index")},
             {"@type": "ListItem", "position": 3, "name": article.title, "item": canonical},
         ],
     }

@@ -8,7 +8,7 @@ import logging
 import re
 from pathlib import Path
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import bp
@@ -27,6 +27,7 @@ from blog.view_counter import count_view
 from storefront.extensions import db
 from storefront.fragment_cache import cached_fragment
 from storefront.http_cache import conditional_page, page_state
+from storefront.site_urls import absolute_url_for
 
 # The lite view's only styling, inline so the page is one request; allowed by its CSP hash.
 LITE_CSS = (Path(__file__).with_name("lite.css")).read_text(encoding="utf-8")
@@ -81,7 +82,7 @@ def _body_context(article: Article) -> dict:
         "minutes": reading_minutes(article.word_count),
         "toc_tree": toc_tree(article.headings or []),
         "canonical": article.canonical_url
-        or url_for("blog.article", slug=article.slug, _external=True),
+        or absolute_url_for("blog.article", slug=article.slug),
     }
 
 
@@ -167,7 +168,7 @@ def article(slug: str):
 def lite(slug: str):
     found = _public_or_404(slug)
     response = make_response(
-        render_template("blog/lite.html", lite_css=LITE_CSS, **_body_context(found))
+        render_template("blog/lite.html", lite_css=LITE_CSS, lite=True, **_body_context(found))
     )
     _count_view(found)
     # The one page meant to be embedded elsewhere: the security layer honours the marker

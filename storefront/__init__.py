@@ -25,8 +25,11 @@ def create_app(config: str | dict | None = None) -> Flask:
     config_class = config_for(env_name)
     app.config.from_object(config_class)
     app.config.update(overrides)
-    register_database_url(app)
+    config_class.complete(app.config)
+    # Validated before any default is filled in: production must never start on the SQLite
+    # fallback because DATABASE_URL was forgotten.
     config_class.validate(app.config)
+    register_database_url(app)
 
     register_extensions(app)
     register_models()

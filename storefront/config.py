@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key"
 
@@ -59,7 +60,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost carts at checkout
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER")  # None -> instance/uploads
+    # Every absolute link (canonical, og:, JSON-LD, feed, sitemap, emails, Stripe return URLs)
+    # is built from SITE_URL, never from the request's Host (storefront/site_urls.py).
     SITE_URL = _env("SITE_URL", "http://127.0.0.1:5000")
+    # Production answers only SITE_URL's host and these (comma-separated; ".example.com" takes
+    # every subdomain), e.g. the address a load balancer's health check uses.
+    EXTRA_HOSTS = _env("EXTRA_HOSTS")
     # Operational knobs: each from the environment, with the default used when unset.
     SHIPPING_METHODS = _env("SHIPPING_METHODS")  # "code|label|rate;..."; unset: checkout's defaults
     STRIPE_CHECKOUT_EXPIRY_MINUTES = _env_int("STRIPE_CHECKOUT_EXPIRY_MINUTES", 60)
@@ -74,6 +80,10 @@ class Config:
     TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)  # ProxyFix behind a load balancer
     CERT_WARNING_DAYS = _env_int("CERT_WARNING_DAYS", 60)
     MAX_IMAGE_BYTES = _env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+
+    @classmethod
+    def complete(cls, config: dict) -> None:
+        """Settings derived from others once overrides are in; production overrides this."""
 
     @classmethod
     def validate(cls, config: dict) -> None:
@@ -104,9 +114,18 @@ class ProductionConfig(Config):
     PAYMENT_GATEWAY = _env("PAYMENT_GATEWAY", "stripe")
 
     @classmethod
+    def complete(cls, config: dict) -> None:
+        # Requests for any other host get a 400 (Flask's TRUSTED_HOSTS), X-Forwarded-Host
+        # behind a trusted proxy included.
+        if config.get("TRUSTED_HOSTS") is None:
+            config["TRUSTED_HOSTS"] = trusted_hosts(config.get("SITE_URL"), config.get("EXTRA_HOSTS"))
+
+    @classmethod
     def validate(cls, config: dict) -> None:
         """Refuse to start with a default secret, the demo gateway or no real database."""
         problems = []
+        if not site_host(config.get("SITE_URL")):
+            problems.append("SITE_URL must be the site's absolute address, e.g. https://shop.example.com")
         if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
             problems.append("SECRET_KEY must be set to a secret value")
         if config.get("PAYMENT_GATEWAY") == "demo":
@@ -119,6 +138,20 @@ class ProductionConfig(Config):
             problems.append("DATABASE_URL must be set")
         if problems:
             raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
+
+
+def site_host(site_url: str | None) -> str | None:
+    """The host name of an absolute http(s) SITE_URL, else None."""
+    parts = urlsplit(site_url or "")
+    return parts.hostname if parts.scheme in ("http", "https") else None
+
+
+def trusted_hosts(site_url: str | None, extra: str | list[str] | None) -> list[str]:
+    """SITE_URL's host plus the extra hosts (a comma-separated string or a list)."""
+    if isinstance(extra, str):
+        extra = extra.split(",")
+    hosts = [site_host(site_url)] + [h.strip().lower() for h in extra or ()]
+    return [h for h in dict.fromkeys(hosts) if h]
 
 
 CONFIGS = {

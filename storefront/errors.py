@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 MESSAGES = {
     400: ("Bad request", "We couldn't understand that request."),
@@ -25,6 +25,12 @@ def _render(code: int, detail: str | None = None):
 
 
 def init_error_pages(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError):
+        # A Host (or X-Forwarded-Host) not in TRUSTED_HOSTS: no URL can be built for this
+        # request, so no page in the site's design either; a plain answer.
+        return "Bad request: unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         return _render(400, "Your form expired or was sent from elsewhere. Please go back, reload and try again.")

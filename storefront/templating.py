@@ -11,16 +11,19 @@ from markupsafe import Markup
 
 from storefront.money import currency_symbol, format_money, major_units
 from storefront.site_settings import get_site_settings
+from storefront.site_urls import absolute_url_for
 from storefront.text import markdown_to_safe_html
 
 
 def image_url(path: str | None, external: bool = False) -> str:
-    """URL of a product image stored under static/ or under the uploads folder."""
+    """URL of a product image stored under static/ or under the uploads folder; `external`
+    gives it absolute, on SITE_URL (og:image, JSON-LD)."""
+    build = absolute_url_for if external else url_for
     if not path:
-        return url_for("static", filename="img/placeholder.svg", _external=external)
+        return build("static", filename="img/placeholder.svg")
     if path.startswith("uploads/"):
-        return url_for("catalog.upload", filename=path.removeprefix("uploads/"), _external=external)
-    return url_for("static", filename=path, _external=external)
+        return build("catalog.upload", filename=path.removeprefix("uploads/"))
+    return build("static", filename=path)
 
 
 def human_date(value: date | datetime | None, style: str = "long") -> str:
@@ -65,6 +68,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["page_title"] = page_title
     app.jinja_env.globals["image_url"] = image_url
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["absolute_url_for"] = absolute_url_for
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -75,10 +75,16 @@ def _own_database() -> str:
 
 
 @pytest.fixture(scope="module")
-def instances(tmp_path_factory):
+def instance_folder(tmp_path_factory) -> Path:
+    """The instances' shared instance folder; emails land in its mail/ (MAIL_BACKEND=file)."""
+    return tmp_path_factory.mktemp("two-instances")
+
+
+@pytest.fixture(scope="module")
+def instances(instance_folder):
     _redis_or_skip()
     database_url = _own_database()
-    instance = tmp_path_factory.mktemp("two-instances")
+    instance = instance_folder
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -88,7 +94,7 @@ def instances(tmp_path_factory):
         "REDIS_URL": REDIS_URL,
         "SECRET_KEY": secrets.token_hex(32),  # shared, as on any load-balanced deployment
         "PAYMENT_GATEWAY": "demo",
-        "MAIL_BACKEND": "console",
+        "MAIL_BACKEND": "file",
         "LARDER_INSTANCE_PATH": str(instance),
         "WEB_CONCURRENCY": "1",
         "GUNICORN_LOG_LEVEL": "warning",
@@ -189,21 +195,40 @@ def test_a_cart_started_on_one_instance_is_finished_on_the_other(instances):
     assert "Your order is confirmed" in confirmation.text
 
 
-def test_a_signed_in_session_works_on_both_instances(instances):
+def _mailed_registration_path(instance_folder: Path, email: str) -> str:
+    from email import message_from_bytes, policy
+
+    for path in sorted((instance_folder / "mail").glob("*.eml"), reverse=True):
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == email:
+            return re.search(r"https?://\S+?(/account/register/\S+)", message.get_content()).group(1)
+    raise AssertionError(f"no registration email to {email}")
+
+
+def test_a_signed_in_session_works_on_both_instances(instances, instance_folder):
     a, b = instances
     visitor = requests.Session()
     page = visitor.get(a + "/account/register", timeout=10)
     if page.status_code == 404:
         pytest.skip("registration is not installed")
     email = f"two-{secrets.token_hex(4)}@example.com"
-    registered = visitor.post(
+    started = visitor.post(
         a + "/account/register",
-        data={"csrf_token": _csrf(page.text), "email": email, "name": "Two Instances",
-              "password": "correct horse battery staple", "confirm": "correct horse battery staple",
-              "password_confirm": "correct horse battery staple"},
+        data={"csrf_token": _csrf(page.text), "email": email, "name": "Two Instances"},
         timeout=10,
     )
-    assert registered.status_code == 200
+    assert started.status_code == 200 and "Check your email" in started.text
+    # The emailed link is opened on the other instance, the password chosen on the first.
+    path = _mailed_registration_path(instance_folder, email)
+    finish = visitor.get(b + path, timeout=10)
+    registered = visitor.post(
+        a + path,
+        data={"csrf_token": _csrf(finish.text), "password": "correct horse battery staple",
+              "confirm": "correct horse battery staple"},
+        timeout=10,
+    )
+    assert registered.status_code == 200, registered.text[-3000:]
+    assert "Your account is ready" in registered.text, re.sub(r"\s+", " ", registered.text)[-3000:]
     account = visitor.get(b + "/account", timeout=10, allow_redirects=False)
     assert account.status_code == 200, "the session cookie from instance A is honoured by B"
 

@@ -20,10 +20,16 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
+    """Step one: who. The password is chosen from the link mailed to the address (step two), so
+    the answer here is the same whether or not the address has an account."""
+
     name = StringField("Name (optional)", validators=[Optional(), Length(max=120), PLAIN_TEXT],
                        render_kw={"autocomplete": "name"})
     email = EmailField("Email", validators=[DataRequired("Please enter your email."), Email("Please enter a valid email address."), Length(max=254)],
                        render_kw={"autocomplete": "email"})
+
+
+class FinishRegistrationForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired("Please choose a password."),

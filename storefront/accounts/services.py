@@ -10,9 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront.accounts.models import Role, User
 from storefront.extensions import db
+from storefront.orders.mail import render_email, send_mail
+from storefront.site_urls import absolute_url_for
 
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE = 2 * 60 * 60  # seconds a reset link stays valid
+REGISTER_MAX_AGE = 24 * 60 * 60  # seconds a "finish creating your account" link stays valid
 # A scrypt hash of a random password: checking against it when no user matches keeps log-in
 # timing the same for known and unknown emails.
 _DUMMY_HASH = None
@@ -69,6 +72,54 @@ def create_user(email: str, password: str, role: str = Role.CUSTOMER.value, name
 def register_customer(email: str, password: str, name: str = "") -> User:
     """Shoppers sign themselves up as customers only; staff roles come from the CLI or an admin."""
     return create_user(email, password, Role.CUSTOMER.value, name)
+
+
+def _registration_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="larder.register")
+
+
+def make_registration_token(email: str, name: str = "") -> str:
+    """A signed, timed token for an address nobody has registered yet: whoever opens the link
+    sent to that address proved they read its mail, and chooses the password then."""
+    return _registration_serializer().dumps({"email": email, "name": name.strip()[:120]})
+
+
+def registration_for_token(token: str) -> tuple[str, str] | None:
+    """(email, name) of an authentic, fresh registration token whose address is still free."""
+    try:
+        data = _registration_serializer().loads(token, max_age=REGISTER_MAX_AGE)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("email"), str):
+        return None
+    if find_user(data["email"]) is not None:  # used already, or registered another way since
+        return None
+    name = data.get("name")
+    return data["email"], name if isinstance(name, str) else ""
+
+
+def start_registration(email: str, name: str = "") -> None:
+    """Step one of signing up: mail the address a link to finish, or, when it already has an
+    account, a note to its owner with links to sign in and reset the password.
+
+    Nothing else differs between the two (no password is hashed in either), so the answer the
+    visitor gets says nothing about who has an account. Raises AccountError for a bad address.
+    """
+    email = normalise_email(email)
+    store = current_app.config["STORE_NAME"]
+    user = find_user(email)
+    if user is None:
+        link = absolute_url_for("accounts.finish_registration", token=make_registration_token(email, name))
+        body = render_email("email/register_finish.txt", name=name.strip(), link=link)
+        send_mail(email, f"Finish creating your {store} account", body)
+    else:
+        body = render_email(
+            "email/register_existing.txt",
+            user=user,
+            login_link=absolute_url_for("accounts.login"),
+            reset_link=absolute_url_for("accounts.reset_request"),
+        )
+        send_mail(user.email, f"Someone tried to create a {store} account with your email", body)
 
 
 def authenticate(email: str, password: str) -> User | None:

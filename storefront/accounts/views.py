@@ -12,6 +12,7 @@ from storefront.accounts import bp
 from storefront.accounts.forms import (
     ChangePasswordForm,
     EndSessionsForm,
+    FinishRegistrationForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
@@ -26,12 +27,15 @@ from storefront.accounts.services import (
     find_user,
     make_reset_token,
     register_customer,
+    registration_for_token,
     reset_password,
+    start_registration,
     user_for_reset_token,
 )
 from storefront.extensions import limiter
-from storefront.orders.mail import absolute_url, render_email, send_mail
+from storefront.orders.mail import render_email, send_mail
 from storefront.orders.services import get_user_order, orders_for_user
+from storefront.site_urls import absolute_url_for
 
 
 def _safe_next(target: str | None) -> str:
@@ -91,14 +95,44 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = register_customer(form.email.data, form.password.data, form.name.data or "")
+            start_registration(form.email.data, form.name.data or "")
         except AccountError as error:
             form.email.errors.append(str(error))
+        else:
+            # The same answer whether or not the address has an account (its owner is told by
+            # email), so the form does not reveal who shops here.
+            return redirect(url_for("accounts.registration_sent"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/register/sent")
+def registration_sent():
+    return render_template("accounts/register_sent.html")
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"], endpoint="finish_registration")
+@limiter.limit(_register_limit, methods=["POST"],
+               error_message="Too many sign-ups from here. Please wait a while and try again.")
+def finish_registration_view(token: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    found = registration_for_token(token)
+    if found is None:
+        flash("That link is invalid, has expired or was used already. "
+              "If you have created your account, sign in; if not, please start again.", "error")
+        return redirect(url_for("accounts.login"))
+    email, name = found
+    form = FinishRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = register_customer(email, form.password.data, name)
+        except AccountError as error:  # a weak password, or the address was taken meanwhile
+            form.password.errors.append(str(error))
         else:
             login_user(user)
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/finish_registration.html", form=form, email=email, token=token)
 
 
 @bp.get("")
@@ -163,7 +197,7 @@ def reset_request():
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if user is not None and user.active:
-            link = absolute_url("accounts.reset_password", token=make_reset_token(user))
+            link = absolute_url_for("accounts.reset_password", token=make_reset_token(user))
             body = render_email("email/password_reset.txt", user=user, link=link)
             send_mail(user.email, f"Reset your {current_app.config['STORE_NAME']} password", body)
         # The same answer either way, so the form does not reveal who has an account.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from flask import url_for
 from markupsafe import Markup
 
 from storefront.catalog.models import Product
 from storefront.money import amount_for_schema
+from storefront.site_urls import absolute_url_for
 from storefront.templating import image_url
 
 
@@ -22,7 +22,7 @@ def product_json_ld(product: Product) -> Markup:
     from flask import current_app
 
     currency = current_app.config["STORE_CURRENCY"]
-    page_url = url_for("catalog.product", slug=product.slug, _external=True)
+    page_url = absolute_url_for("catalog.product", slug=product.slug)
     offers = [
         {
             "@type": "Offer",

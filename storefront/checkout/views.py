@@ -35,6 +35,7 @@ from storefront.orders.services import (
     get_order_by_token,
     send_order_confirmation,
 )
+from storefront.site_urls import absolute_url_for
 
 log = logging.getLogger(__name__)
 UNAVAILABLE = "The payment provider is unavailable right now, your cart is kept. Please try again in a few minutes."
@@ -96,8 +97,8 @@ def start():
                 user_id=current_user.id if current_user.is_authenticated else None,
             )
             urls = ReturnUrls(
-                success=url_for("checkout.success", token=order.public_token, _external=True),
-                cancel=url_for("checkout.cancelled", token=order.public_token, _external=True),
+                success=absolute_url_for("checkout.success", token=order.public_token),
+                cancel=absolute_url_for("checkout.cancelled", token=order.public_token),
             )
             return redirect(start_payment(order, urls), code=303)
         except OutOfStock as error:

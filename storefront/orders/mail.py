@@ -8,20 +8,10 @@ import sys
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import current_app
 
 from storefront.clock import now
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """A link for an email: SITE_URL's scheme and host, built with or without a request."""
-    site = urlsplit(current_app.config["SITE_URL"])
-    adapter = current_app.url_map.bind(
-        site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def render_email(template: str, **context) -> str:

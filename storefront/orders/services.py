@@ -20,7 +20,7 @@ from storefront.catalog.models import Variant
 from storefront.clock import now
 from storefront.extensions import db
 from storefront.money import currency_code, format_money
-from storefront.orders.mail import absolute_url, render_email, send_mail
+from storefront.orders.mail import render_email, send_mail
 from storefront.orders.models import (
     Order,
     OrderStatus,
@@ -28,6 +28,7 @@ from storefront.orders.models import (
     PaymentKind,
     PaymentStatus,
 )
+from storefront.site_urls import absolute_url_for
 
 log = logging.getLogger(__name__)
 # Public tokens are secrets.token_urlsafe: anything else in a link is not one of ours.
@@ -357,7 +358,7 @@ def send_order_confirmation(order: Order) -> bool:
     if claimed.rowcount != 1:
         return False
     order = db.session.get(Order, order.id)
-    link = absolute_url("orders.guest_order", token=order.public_token)
+    link = absolute_url_for("orders.guest_order", token=order.public_token)
     body = render_email("email/order_confirmation.txt", order=order, link=link)
     try:
         send_mail(order.email, f"Your {current_app.config['STORE_NAME']} order {order.number}", body)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, send_from_directory, url_for
+from flask import Response, current_app, render_template, send_from_directory
 
 from storefront.catalog.queries import active_product_slugs_with_dates, all_collections
 from storefront.hooks import sitemap_sources
 from storefront.seo import bp
+from storefront.site_urls import absolute_url_for
 
 FAVICON_MAX_AGE = 86_400  # a day: the pages link the fingerprinted SVG; this is the fallback
 
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    entries = [(url_for("catalog.home", _external=True), None)]
-    entries.append((url_for("catalog.all_products", _external=True), None))
+    entries = [(absolute_url_for("catalog.home"), None)]
+    entries.append((absolute_url_for("catalog.all_products"), None))
     entries += [
-        (url_for("catalog.collection", slug=c.slug, _external=True), None) for c in all_collections()
+        (absolute_url_for("catalog.collection", slug=c.slug), None) for c in all_collections()
     ]
     entries += [
-        (url_for("catalog.product", slug=slug, _external=True), updated)
+        (absolute_url_for("catalog.product", slug=slug), updated)
         for slug, updated in active_product_slugs_with_dates()
     ]
     for source in sitemap_sources():
@@ -38,7 +39,7 @@ def robots():
         "Disallow: /account",
         "Disallow: /orders",
         "Disallow: /search",
-        f"Sitemap: {url_for('seo.sitemap', _external=True)}",
+        f"Sitemap: {absolute_url_for('seo.sitemap')}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 

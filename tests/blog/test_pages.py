@@ -9,7 +9,7 @@ from datetime import timedelta
 from blog.services import publish_article
 from storefront.clock import now
 from tests.blog.helpers import make_article
-from tests.factories import make_product
+from tests.factories import make_collection, make_product
 
 BODY = """Magnesium is a mineral.
 
@@ -58,7 +58,9 @@ def test_article_page_has_json_ld_open_graph_and_canonical(client, author, revie
     assert graph[0]["reviewedBy"]["name"] == "Dr Helen Marsh"
     assert graph[1]["@type"] == "BreadcrumbList"
     assert '<meta property="og:type" content="article">' in html
-    assert '<link rel="canonical" href="http://localhost/blog/magnesium">' in html
+    # On the site's own address (SITE_URL), not the request's Host (the test client's "localhost").
+    site = client.application.config["SITE_URL"]
+    assert f'<link rel="canonical" href="{site}/blog/magnesium">' in html
 
 
 def test_no_disclaimer_without_the_health_tag(client):
@@ -139,7 +141,7 @@ def test_sitemap_lists_public_articles(client):
     make_article("mapped")
     make_article("unmapped", status="draft")
     body = client.get("/sitemap.xml").get_data(as_text=True)
-    assert "http://localhost/blog/mapped" in body and "unmapped" not in body
+    assert f"{client.application.config['SITE_URL']}/blog/mapped" in body and "unmapped" not in body
 
 
 def test_product_page_lists_the_articles_featuring_it(client, count_queries):
@@ -163,6 +165,28 @@ def test_lite_view_has_no_script_the_same_cards_and_a_way_back(client):
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
     assert "script-src 'none'" in response.headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in client.get("/blog/magnesium").headers["Content-Security-Policy"]
+
+
+def test_lite_view_buys_in_a_top_level_tab(client):
+    """Framed on a partner's site, the store's session cookie (SameSite=Lax) is not sent, so an
+    "Add to cart" form inside the frame cannot work: every way to buy opens the store in a new
+    top-level tab, where the product page adds to the cart first-party."""
+    collection = make_collection("supplements", title="Supplements")
+    make_product("magnesium-glycinate", title="Magnesium Glycinate", collection=collection)
+    make_article("magnesium", "Hello [a study](https://example.org/study)\n\n[[product:magnesium-glycinate]]\n\n"
+                 "[[shop-now:magnesium-glycinate|Get it]]\n\n[[collection:supplements]]\n")
+    html = client.get("/blog/magnesium/lite").get_data(as_text=True)
+    assert "<form" not in html and "/cart/add" not in html
+    store_links = [tag for tag in re.findall(r"<a\b[^>]*>", html)
+                   if re.search(r'href="/(products|collections)/', tag)]
+    assert len(store_links) >= 4  # card image, title, Shop now, shortcode, collection
+    for tag in store_links:
+        assert 'target="_blank"' in tag and 'rel="noopener"' in tag, tag
+    assert "Shop now" in html and "Get it" in html
+    assert '<base target="_blank">' in html  # the article's own links leave the frame too
+    # The full article, first-party, keeps its one-click add.
+    full = client.get("/blog/magnesium").get_data(as_text=True)
+    assert 'action="/cart/add"' in full and 'target="_blank"' not in full
 
 
 def test_each_page_view_is_counted(client):

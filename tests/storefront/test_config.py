@@ -35,3 +35,19 @@ def test_postgres_urls_use_psycopg3():
 
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_production_without_database_url_refuses_to_start(tmp_path, monkeypatch):
+    """The SQLite fallback is for development: production must not quietly start on it."""
+    monkeypatch.setenv("LARDER_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match="DATABASE_URL must be set"):
+        create_app(
+            {
+                "LARDER_ENV": "production",
+                "SECRET_KEY": "a-real-secret-from-the-environment",
+                "PAYMENT_GATEWAY": "stripe",
+                "STRIPE_SECRET_KEY": "sk_test_x",
+                "STRIPE_WEBHOOK_SECRET": "whsec_x",
+                "SQLALCHEMY_DATABASE_URI": None,  # DATABASE_URL not in the environment
+            }
+        )

@@ -1,0 +1,38 @@
+"""Absolute URLs, always on the site's own address (SITE_URL), never on the request's Host.
+
+Pages are cached in Redis per URL path for every visitor, so a link built from the request's
+Host (or X-Forwarded-Host) would let one request with `Host: evil.example` put
+`http://evil.example/...` canonical, og:image and JSON-LD URLs in front of everyone after it.
+Emails and Stripe's return URLs are built outside the page too; one builder serves them all,
+with or without a request. `url_for(..., _external=True)` is not used anywhere (a test checks).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+from werkzeug.routing import MapAdapter
+
+
+def _site_adapter() -> MapAdapter:
+    """The URL map bound to SITE_URL's scheme, host and path; kept while SITE_URL is unchanged."""
+    site_url = current_app.config["SITE_URL"]
+    cached = current_app.extensions.get("larder.site_url_adapter")
+    if cached is not None and cached[0] == site_url:
+        return cached[1]
+    site = urlsplit(site_url)
+    adapter = current_app.url_map.bind(
+        site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "https"
+    )
+    current_app.extensions["larder.site_url_adapter"] = (site_url, adapter)
+    return adapter
+
+
+def absolute_url_for(endpoint: str, **values) -> str:
+    """`url_for(endpoint, **values)` as an absolute URL on SITE_URL.
+
+    The app's URL defaults apply (static files get their fingerprinted names), as with url_for.
+    """
+    current_app.inject_url_defaults(endpoint, values)
+    return _site_adapter().build(endpoint, values, force_external=True)
