@@ -26,7 +26,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from storefront.accounts.models import User
-from storefront.accounts.services import make_reset_token
+from storefront.accounts.services import make_registration_token, make_reset_token
 from storefront.catalog.models import Collection, DietTag, Product
 from storefront.extensions import db
 from storefront.orders.models import Order
@@ -176,6 +176,11 @@ def _visit_public_pages(crawl: Crawl) -> None:
     crawl.post("log in refused", "/account/login", {"email": "nobody@example.com", "password": "wrong"})
     crawl.get("register", "/account/register")
     crawl.post("register with errors", "/account/register", {"email": "x", "password": "short"})
+    crawl.get("registration sent", "/account/register/sent")
+    signup = make_registration_token("new-shopper@example.com", "New Shopper")
+    crawl.get("finish registration", f"/account/register/{signup}")
+    crawl.post("finish registration with errors", f"/account/register/{signup}",
+               {"password": "short", "confirm": "other"})
     crawl.get("reset request", "/account/reset")
     customer = make_user("customer@example.com")
     crawl.get("reset password", f"/account/reset/{make_reset_token(customer)}")
