@@ -25,7 +25,6 @@ from markdownify import markdownify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from storefront.catalog.admin_services import SLUG_RE, slugify
 from storefront.catalog.models import (
     DietTag,
     Product,
@@ -36,6 +35,7 @@ from storefront.catalog.models import (
 )
 from storefront.extensions import db
 from storefront.money import to_decimal, to_minor
+from storefront.slugs import SLUG_RE, slugify
 from storefront.text import markdown_to_safe_html
 
 SUMMARY = "Summary (product.metafields.larder.summary)"
@@ -278,7 +278,7 @@ def parse_products_csv(
                 summary=get(SUMMARY), ingredients=get(INGREDIENTS), allergens=get(ALLERGENS),
             )
             for tag in product.tags:
-                if not slugify(tag) or len(tag) > 80:
+                if not slugify(tag, max_length=64) or len(tag) > 80:
                     errors.append(RowError(row, f"tag “{tag[:40]}” is not usable"))
             products[handle] = product
         elif product is None:
@@ -384,7 +384,7 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
     product.allergens = parsed.allergens
     chosen = []
     for name in parsed.tags:
-        slug = slugify(name)
+        slug = slugify(name, max_length=64)  # diet_tag.slug is 64 characters
         if slug not in tags:
             tags[slug] = DietTag(slug=slug, name=name)
             db.session.add(tags[slug])
