@@ -66,9 +66,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class RowError:
     row: int
     message: str
+    # "Row" counts records as a spreadsheet shows them; "Line" counts physical lines of the file,
+    # for faults in the CSV text itself, which a text editor (not a spreadsheet) can show.
+    unit: str = "Row"
 
     def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}"
+        return f"{self.unit} {self.row}: {self.message}"
 
 
 class CsvImportError(ValueError):
@@ -134,6 +137,62 @@ def _decode(data: bytes) -> tuple[str | None, list[RowError]]:
         # Count records up to the bad byte to name the row (newlines inside quotes are rare).
         line = data[: exc.start].count(b"\n") + 1
         return None, [RowError(line, "the file is not valid UTF-8 text (save or export it as CSV UTF-8)")]
+
+
+_QUOTE_OR_BREAK = re.compile(r'["\n,]')
+OTHER_DELIMITERS = ((";", "semicolon"), ("\t", "tab"), ("|", "pipe"))
+
+
+def _quoting_problem(text: str) -> RowError | None:
+    """The first quoting fault in the text, by physical line, or None.
+
+    Python's csv reader forgives an unclosed quote by reading on to the next quote or the end
+    of the file, so one stray quote silently merges every later row into a single cell. This
+    scan follows RFC 4180 instead: a field that opens with a quote ends with a quote followed
+    by a comma, a line break or the end of the file (a doubled quote inside is a literal one).
+    """
+    line, pos, at_field_start = 1, 0, True
+    while (found := _QUOTE_OR_BREAK.search(text, pos)) is not None:
+        at, char = found.start(), found.group()
+        if char == "\n":
+            line += 1
+            at_field_start = True
+        elif char == ",":
+            at_field_start = True
+        elif at_field_start and at == pos:  # an opening quote
+            start, search_from = line, at + 1
+            while True:
+                close = text.find('"', search_from)
+                if close == -1:
+                    return RowError(start, f"a quoted field is never closed (started on line {start})", "Line")
+                if text.startswith('"', close + 1):
+                    search_from = close + 2
+                    continue
+                break
+            line += text.count("\n", at, close)
+            if text[close + 1 : close + 2] not in ("", ",", "\n", "\r"):
+                if line == start:
+                    hint = 'a quote inside a quoted field must be doubled ("")'
+                else:
+                    hint = f"the quoted field started on line {start}: is its closing quote missing?"
+                return RowError(line, f"text follows a closing quote; {hint}", "Line")
+            at = close
+            at_field_start = False
+        else:  # a quote inside unquoted text is an ordinary character
+            at_field_start = False
+        pos = at + 1
+    return None
+
+
+def _delimiter_hint(header_line: str) -> str | None:
+    """Name of the separator a header line uses instead of commas, if that explains it."""
+    for delimiter, name in OTHER_DELIMITERS:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        if sum(c.strip() in REQUIRED_COLUMNS for c in cells) >= 2 or (
+            len(cells) >= 3 and header_line.count(delimiter) > header_line.count(",")
+        ):
+            return name
+    return None
 
 
 def _money(raw: str, label: str, row: int, errors: list[RowError], currency: str, required: bool) -> int | None:
@@ -218,6 +277,14 @@ def parse_products_csv(
     except csv.Error as exc:
         return [], [RowError(1, f"not a readable CSV header ({exc})")], 0
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    separator = _delimiter_hint(text.split("\n", 1)[0]) if missing else None
+    if separator:
+        # Checked before quoting: a semicolon file's quoted cells are faults to a comma reading.
+        return [], [RowError(1, f"this file looks {separator}-separated; export it with commas")], 0
+    problem = _quoting_problem(text)
+    if problem is not None:
+        # Records after a quoting fault are misaligned, so their row errors would mislead.
+        return [], [problem], 0
     if missing:
         return [], [RowError(1, f"missing required column(s): {', '.join(missing)}")], 0
     index = {name: i for i, name in enumerate(header)}
