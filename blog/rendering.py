@@ -12,7 +12,6 @@ import functools
 import math
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -24,6 +23,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
 from blog.shortcodes import CtaBlock, ShortcodeError, markdown_parser, placeholder_re
+from storefront.slugs import slugify
 
 __all__ = [
     "CtaBlock",
@@ -156,10 +156,9 @@ def sanitize_html(html: str) -> str:
     return _A_TAG_RE.sub(_add_rel, clean)
 
 
-def slugify(text: str) -> str:
-    """Heading anchor: ASCII lowercase words joined by hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())) or "section"
+def heading_anchor(text: str) -> str:
+    """A heading's id: the heading's slug, whole (shortening would change links already shared)."""
+    return slugify(text, max_length=0, fallback="section")
 
 
 def _tidy_rule(state: StateCore) -> None:
@@ -177,7 +176,7 @@ def _tidy_rule(state: StateCore) -> None:
 
 @functools.cache
 def _parser() -> MarkdownIt:
-    md = markdown_parser().use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
+    md = markdown_parser().use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_anchor)
     md.core.ruler.after("block", "larder_tidy", _tidy_rule)
     return md
 

@@ -13,7 +13,6 @@ For the admin editor:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,15 +41,15 @@ from blog.rendering import (
     RenderedArticle,
     reading_minutes,
     render_article,
-    slugify,
     split_on_ctas,
 )
 from storefront.catalog.models import Product, ProductStatus
 from storefront.catalog.queries import collection_slugs_existing, product_cards_by_slugs
 from storefront.clock import now, today
 from storefront.extensions import db
+from storefront.slugs import SLUG_RE, slugify
+from storefront.slugs import unique_slug as _unique_slug
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TITLE = 200
 MAX_DEK = 400
 MAX_SOURCE = 200_000  # characters; far beyond any real article, well short of abuse
@@ -175,7 +174,7 @@ def _author(value: Author | str | None, role_label: str, errors: list[str]) -> A
 
 
 def _tags(values: Iterable[str]) -> list[Tag]:
-    slugs = list(dict.fromkeys(slugify(v) for v in values if v and v.strip()))
+    slugs = list(dict.fromkeys(s for s in (slugify(v, max_length=64) for v in values if v) if s))
     if not slugs:
         return []
     existing = {t.slug: t for t in db.session.scalars(select(Tag).where(Tag.slug.in_(slugs)))}
@@ -197,12 +196,8 @@ def _slug_taken(slug: str, article: Article | None) -> bool:
 
 
 def unique_slug(base: str) -> str:
-    """The base slug, or base-2, base-3... when it is taken."""
-    slug, n = base, 1
-    while _slug_taken(slug, None):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    """The base slug, or base-2, base-3... when it is taken (within article.slug's 160)."""
+    return _unique_slug(base, lambda slug: _slug_taken(slug, None), max_length=160)
 
 
 def _rebuild_links(article: Article, slugs: list[str], products: dict[str, tuple[int, str]]) -> None:

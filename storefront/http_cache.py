@@ -99,6 +99,7 @@ VISIBLE_STOCK_CAP = 99
 # re-create the SQLite trigger, or a change to that column alone would keep stale pages.
 VARIANT_COLUMNS = (
     "id", "product_id", "sku", "option_label", "price", "compare_at_price", "weight_grams", "position",
+    "option_values",
 )
 
 PG_FUNCTION = """

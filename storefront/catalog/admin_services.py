@@ -32,8 +32,8 @@ from storefront.catalog.search import apply_search
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
+from storefront.slugs import SLUG_RE, slugify
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Tables owned by the catalog itself; any other table pointing at a product or variant is a
 # reference from elsewhere (order lines, article links) that forbids deleting it.
 CATALOG_TABLES = frozenset(
@@ -70,10 +70,6 @@ class LastVariant(CatalogError):
 
 class InUse(CatalogError):
     pass
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:120]
 
 
 # ---------------------------------------------------------------- products
@@ -414,7 +410,7 @@ def certification_warnings(window_days: int = 60, product_id: int | None = None)
 
 def save_diet_tag(name: str, slug: str | None = None, tag: DietTag | None = None) -> DietTag:
     """Create or rename a diet tag; slugs are unique."""
-    slug = slug or slugify(name)
+    slug = slug or slugify(name, max_length=64)  # diet_tag.slug is 64 characters
     if not SLUG_RE.match(slug):
         raise CatalogError("The tag's slug may contain only lowercase letters, digits and hyphens.")
     clash = db.session.scalar(select(DietTag.id).where(DietTag.slug == slug, DietTag.id != (tag.id if tag else 0)))

@@ -5,6 +5,11 @@ product's fields (Title, Body (HTML), Vendor, Tags...) and later rows of the sam
 variant or image columns. Import parses and validates the whole file first and writes nothing
 unless every row is valid; errors name their row (the header is row 1, as in a spreadsheet).
 
+Variants keep all three of Shopify's options: the product its option names ("Color", "Size"),
+each variant its values, shown joined as its label ("Green / Small"). Shopify's placeholder
+option of a product without variants (Option1 "Title" = "Default Title") means no option.
+Market columns ("Price / United States"...) and others Larder has no use for are ignored.
+
 Larder-specific fields travel in Shopify metafield columns, so an exported file imports back to
 the same catalog. Image Src URLs are never downloaded: URLs of this store's own images map back
 to their stored image; other URLs are counted in the report and otherwise ignored.
@@ -17,7 +22,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlparse
 
 import nh3
@@ -25,7 +30,6 @@ from markdownify import markdownify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from storefront.catalog.admin_services import SLUG_RE, slugify
 from storefront.catalog.models import (
     DietTag,
     Product,
@@ -36,6 +40,7 @@ from storefront.catalog.models import (
 )
 from storefront.extensions import db
 from storefront.money import to_decimal, to_minor
+from storefront.slugs import SLUG_RE, slugify
 from storefront.text import markdown_to_safe_html
 
 SUMMARY = "Summary (product.metafields.larder.summary)"
@@ -45,17 +50,25 @@ DESCRIPTION_MD = "Description (product.metafields.larder.description_markdown)"
 
 COLUMNS = [
     "Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags", "Published",
-    "Option1 Name", "Option1 Value", "Variant SKU", "Variant Grams", "Variant Inventory Tracker",
+    "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value", "Option3 Name", "Option3 Value",
+    "Variant SKU", "Variant Grams", "Variant Inventory Tracker",
     "Variant Inventory Qty", "Variant Inventory Policy", "Variant Fulfillment Service",
     "Variant Price", "Variant Compare At Price", "Variant Requires Shipping", "Variant Taxable",
     "Image Src", "Image Position", "Image Alt Text", "SEO Title", "SEO Description", "Status",
     SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD,
 ]
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant SKU", "Variant Price")
-VARIANT_COLUMNS = ("Option1 Value", "Variant SKU", "Variant Price", "Variant Inventory Qty")
+OPTIONS = (1, 2, 3)
+VARIANT_COLUMNS = (*(f"Option{n} Value" for n in OPTIONS), "Variant SKU", "Variant Price", "Variant Inventory Qty")
+# Shopify's option for a product that has a single variant: no option at all.
+PLACEHOLDER_OPTION = ("Title", "Default Title")
+DEFAULT_LABEL = "Default"  # Variant.option_label of a variant without options
+LABEL_SEPARATOR = " / "
 BODY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "a", "h2", "h3", "h4", "blockquote", "code"}
-LIMITS = {"Handle": 120, "Title": 200, "Vendor": 120, "Variant SKU": 64, "Option1 Value": 120,
+LIMITS = {"Handle": 120, "Title": 200, "Vendor": 120, "Variant SKU": 64,
+          **{f"Option{n} {part}": 120 for n in OPTIONS for part in ("Name", "Value")},
           "SEO Title": 200, "SEO Description": 320, "Image Alt Text": 255, SUMMARY: 300}
+LABEL_LIMIT = 120  # Variant.option_label
 MAX_QTY = 10_000_000
 # Spreadsheets run cells starting with these as formulas ("CSV injection"); export quotes them
 # with a leading apostrophe and import removes it again, so the round trip is exact.
@@ -66,9 +79,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class RowError:
     row: int
     message: str
+    # "Row" counts records as a spreadsheet shows them; "Line" counts physical lines of the file,
+    # for faults in the CSV text itself, which a text editor (not a spreadsheet) can show.
+    unit: str = "Row"
 
     def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}"
+        return f"{self.unit} {self.row}: {self.message}"
 
 
 class CsvImportError(ValueError):
@@ -83,7 +99,7 @@ class CsvImportError(ValueError):
 class ParsedVariant:
     row: int
     sku: str
-    option_label: str
+    option_values: list[str]  # Option1-3 Value, placeholders blanked
     price: int
     compare_at_price: int | None
     stock: int
@@ -104,6 +120,7 @@ class ParsedProduct:
     summary: str
     ingredients: str
     allergens: str
+    option_names: list[str]
     variants: list[ParsedVariant] = field(default_factory=list)
     images: list[tuple[str, str]] = field(default_factory=list)  # (stored path, alt)
 
@@ -134,6 +151,62 @@ def _decode(data: bytes) -> tuple[str | None, list[RowError]]:
         # Count records up to the bad byte to name the row (newlines inside quotes are rare).
         line = data[: exc.start].count(b"\n") + 1
         return None, [RowError(line, "the file is not valid UTF-8 text (save or export it as CSV UTF-8)")]
+
+
+_QUOTE_OR_BREAK = re.compile(r'["\n,]')
+OTHER_DELIMITERS = ((";", "semicolon"), ("\t", "tab"), ("|", "pipe"))
+
+
+def _quoting_problem(text: str) -> RowError | None:
+    """The first quoting fault in the text, by physical line, or None.
+
+    Python's csv reader forgives an unclosed quote by reading on to the next quote or the end
+    of the file, so one stray quote silently merges every later row into a single cell. This
+    scan follows RFC 4180 instead: a field that opens with a quote ends with a quote followed
+    by a comma, a line break or the end of the file (a doubled quote inside is a literal one).
+    """
+    line, pos, at_field_start = 1, 0, True
+    while (found := _QUOTE_OR_BREAK.search(text, pos)) is not None:
+        at, char = found.start(), found.group()
+        if char == "\n":
+            line += 1
+            at_field_start = True
+        elif char == ",":
+            at_field_start = True
+        elif at_field_start and at == pos:  # an opening quote
+            start, search_from = line, at + 1
+            while True:
+                close = text.find('"', search_from)
+                if close == -1:
+                    return RowError(start, f"a quoted field is never closed (started on line {start})", "Line")
+                if text.startswith('"', close + 1):
+                    search_from = close + 2
+                    continue
+                break
+            line += text.count("\n", at, close)
+            if text[close + 1 : close + 2] not in ("", ",", "\n", "\r"):
+                if line == start:
+                    hint = 'a quote inside a quoted field must be doubled ("")'
+                else:
+                    hint = f"the quoted field started on line {start}: is its closing quote missing?"
+                return RowError(line, f"text follows a closing quote; {hint}", "Line")
+            at = close
+            at_field_start = False
+        else:  # a quote inside unquoted text is an ordinary character
+            at_field_start = False
+        pos = at + 1
+    return None
+
+
+def _delimiter_hint(header_line: str) -> str | None:
+    """Name of the separator a header line uses instead of commas, if that explains it."""
+    for delimiter, name in OTHER_DELIMITERS:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        if sum(c.strip() in REQUIRED_COLUMNS for c in cells) >= 2 or (
+            len(cells) >= 3 and header_line.count(delimiter) > header_line.count(",")
+        ):
+            return name
+    return None
 
 
 def _money(raw: str, label: str, row: int, errors: list[RowError], currency: str, required: bool) -> int | None:
@@ -182,6 +255,44 @@ def _whole(raw: str, label: str, row: int, errors: list[RowError]) -> int:
     return int(value)
 
 
+def _grams(raw: str, row: int, errors: list[RowError]) -> int:
+    """Variant Grams as whole grams: Shopify writes converted weights with decimals (226.796185
+    for half a pound), so they are rounded rather than refused."""
+    raw = raw.strip()
+    if not raw:
+        return 0
+    try:
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.append(RowError(row, f"Variant Grams “{raw}” is not a number"))
+        return 0
+    if value < 0:
+        errors.append(RowError(row, f"Variant Grams cannot be negative ({raw})"))
+        return 0
+    if value > MAX_QTY:
+        errors.append(RowError(row, f"Variant Grams {raw} is implausibly large"))
+        return 0
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _option_names(get: Callable[[str], str]) -> list[str]:
+    """Option1-3 Name of a product row, up to the last one given."""
+    names = [get(f"Option{n} Name") for n in OPTIONS]
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
+def _option_values(get: Callable[[str], str]) -> list[str]:
+    return ["" if value == PLACEHOLDER_OPTION[1] else value for value in (get(f"Option{n} Value") for n in OPTIONS)]
+
+
+def _label(values: Iterable[str]) -> str:
+    return LABEL_SEPARATOR.join(v for v in values if v) or DEFAULT_LABEL
+
+
 def html_to_markdown(html: str) -> str:
     """Shopify's Body (HTML), sanitised, as the Markdown our descriptions are written in."""
     clean = nh3.clean(html or "", tags=BODY_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"})
@@ -218,6 +329,14 @@ def parse_products_csv(
     except csv.Error as exc:
         return [], [RowError(1, f"not a readable CSV header ({exc})")], 0
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    separator = _delimiter_hint(text.split("\n", 1)[0]) if missing else None
+    if separator:
+        # Checked before quoting: a semicolon file's quoted cells are faults to a comma reading.
+        return [], [RowError(1, f"this file looks {separator}-separated; export it with commas")], 0
+    problem = _quoting_problem(text)
+    if problem is not None:
+        # Records after a quoting fault are misaligned, so their row errors would mislead.
+        return [], [problem], 0
     if missing:
         return [], [RowError(1, f"missing required column(s): {', '.join(missing)}")], 0
     index = {name: i for i, name in enumerate(header)}
@@ -276,9 +395,10 @@ def parse_products_csv(
                 tags=[t.strip() for t in get("Tags").split(",") if t.strip()],
                 status=status, seo_title=get("SEO Title"), seo_description=get("SEO Description"),
                 summary=get(SUMMARY), ingredients=get(INGREDIENTS), allergens=get(ALLERGENS),
+                option_names=_option_names(get),
             )
             for tag in product.tags:
-                if not slugify(tag) or len(tag) > 80:
+                if not slugify(tag, max_length=64) or len(tag) > 80:
                     errors.append(RowError(row, f"tag “{tag[:40]}” is not usable"))
             products[handle] = product
         elif product is None:
@@ -292,10 +412,11 @@ def parse_products_csv(
             price = _money(get("Variant Price"), "Variant Price", row, errors, currency, required=True)
             compare = _money(get("Variant Compare At Price"), "Variant Compare At Price", row, errors, currency, required=False)
             stock = _whole(get("Variant Inventory Qty"), "Variant Inventory Qty", row, errors)
-            grams = _whole(get("Variant Grams"), "Variant Grams", row, errors)
-            product.variants.append(
-                ParsedVariant(row, sku, get("Option1 Value") or "Default", price or 0, compare, stock, grams)
-            )
+            grams = _grams(get("Variant Grams"), row, errors)
+            values = _option_values(get)
+            if len(_label(values)) > LABEL_LIMIT:
+                errors.append(RowError(row, f"the option values together are longer than {LABEL_LIMIT} characters"))
+            product.variants.append(ParsedVariant(row, sku, values, price or 0, compare, stock, grams))
         src = get("Image Src")
         if src:
             path = _own_image_path(src, site_url)
@@ -308,6 +429,8 @@ def parse_products_csv(
     for product in products.values():
         if not product.variants:
             errors.append(RowError(product.row, f"product “{product.handle}” has no variant (Variant Price is empty)"))
+        elif not any(v for variant in product.variants for v in variant.option_values):
+            product.option_names = []  # Shopify's "Title: Default Title", or no option columns
     errors.extend(_sku_conflicts(products.values()))
     errors.sort(key=lambda e: e.row)
     return list(products.values()), errors, external
@@ -382,9 +505,10 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
     product.summary = parsed.summary
     product.ingredients = parsed.ingredients
     product.allergens = parsed.allergens
+    product.option_names = parsed.option_names or None
     chosen = []
     for name in parsed.tags:
-        slug = slugify(name)
+        slug = slugify(name, max_length=64)  # diet_tag.slug is 64 characters
         if slug not in tags:
             tags[slug] = DietTag(slug=slug, name=name)
             db.session.add(tags[slug])
@@ -404,7 +528,10 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
                 reason="CSV import", user_id=getattr(user, "id", None), user_email=getattr(user, "email", "") or "",
             ))
             variant.stock = pv.stock
-        variant.option_label = pv.option_label
+        variant.option_label = _label(pv.option_values)
+        # Values line up with the product's option names; none when the product has none.
+        count = len(parsed.option_names)
+        variant.option_values = (pv.option_values + [""] * count)[:count] if count else None
         variant.price = pv.price
         variant.compare_at_price = pv.compare_at_price
         variant.weight_grams = pv.weight_grams
@@ -433,18 +560,19 @@ def export_products_csv(currency: str, site_url: str) -> str:
         .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags))
     )
     for product in products:
+        names, values = _export_options(product)
         count = max(len(product.variants), len(product.images), 1)
         for i in range(count):
             row = dict.fromkeys(COLUMNS, "")
             row["Handle"] = product.slug
             if i == 0:
+                row.update({f"Option{n} Name": name for n, name in zip(OPTIONS, names, strict=False)})
                 row.update({
                     "Title": product.title,
                     "Body (HTML)": str(markdown_to_safe_html(product.description)),
                     "Vendor": product.brand,
                     "Tags": ", ".join(t.name for t in product.diet_tags),
                     "Published": "TRUE" if product.status == ProductStatus.ACTIVE else "FALSE",
-                    "Option1 Name": "Title" if len(product.variants) <= 1 else "Option",
                     "SEO Title": product.seo_title,
                     "SEO Description": product.seo_description,
                     "Status": product.status,
@@ -455,8 +583,8 @@ def export_products_csv(currency: str, site_url: str) -> str:
                 })
             if i < len(product.variants):
                 v = product.variants[i]
+                row.update({f"Option{n} Value": value for n, value in zip(OPTIONS, values[i], strict=False)})
                 row.update({
-                    "Option1 Value": v.option_label,
                     "Variant SKU": v.sku,
                     "Variant Grams": str(v.weight_grams),
                     "Variant Inventory Tracker": "shopify",
@@ -477,6 +605,29 @@ def export_products_csv(currency: str, site_url: str) -> str:
                 row.update({"Image Src": src, "Image Position": str(i + 1), "Image Alt Text": img.alt})
             writer.writerow([_safe_cell(row[c]) for c in COLUMNS])
     return out.getvalue()
+
+
+def _export_options(product: Product) -> tuple[list[str], list[list[str]]]:
+    """Option names of a product and each variant's values, as Shopify's columns want them."""
+    variants = product.variants
+    names = list(product.option_names or [])
+    if not names:
+        if len(variants) == 1 and variants[0].option_label == DEFAULT_LABEL:
+            return list(PLACEHOLDER_OPTION[:1]), [list(PLACEHOLDER_OPTION[1:])]
+        # Variants that carry only a label (made in the admin): one option holding it.
+        names = ["Title" if len(variants) <= 1 else "Option"]
+    values = []
+    for variant in variants:
+        stored = variant.option_values or []
+        if stored and _label(stored) == variant.option_label:
+            values.append((stored + [""] * len(names))[: len(names)])
+            continue
+        # The label was edited since the import: its parts are the values when they fit.
+        parts = variant.option_label.split(LABEL_SEPARATOR)
+        if len(parts) != len(names):
+            parts = [variant.option_label] + [""] * (len(names) - 1)
+        values.append(parts)
+    return names, values
 
 
 def _safe_cell(value: str) -> str:

@@ -77,6 +77,9 @@ class Product(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ProductStatus.ACTIVE.value)
     seo_title: Mapped[str] = mapped_column(String(200), default="")
     seo_description: Mapped[str] = mapped_column(String(320), default="")
+    # Names of the options variants differ by ("Color", "Size"), as imported from Shopify, so an
+    # export writes them back; None for products whose variants carry only a label.
+    option_names: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     # Lowest variant price, kept in step by the catalog's flush hook so listings can sort and
     # filter on an indexed column instead of aggregating variants for every row.
     price_from: Mapped[int] = mapped_column(Integer, default=0)
@@ -154,6 +157,9 @@ class Variant(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     option_label: Mapped[str] = mapped_column(String(120), default="Default")
+    # One value per product option name, in order ("Green", "Small"); option_label is them
+    # joined for display ("Green / Small"). None when the variant has only a label.
+    option_values: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     price: Mapped[int] = mapped_column(Integer)
     compare_at_price: Mapped[int | None] = mapped_column(Integer, default=None)
     stock: Mapped[int] = mapped_column(Integer, default=0)

@@ -274,3 +274,77 @@ def test_export_defuses_spreadsheet_formulas_and_import_restores_the_text(app):
     product = db.session.scalar(select(Product))
     assert product.title == '=HYPERLINK("http://evil.example")'
     assert product.description == "- first point\n- second"
+
+
+# ---------------------------------------------------------------- broken CSV text
+
+UNCLOSED_QUOTE = (
+    b"Handle,Title,Variant SKU,Variant Price\n"
+    b"ok,Fine,OK-1,5.00\n"
+    b'foo,"Foo 12 inch,FOO-1,5.00\n'
+    b"bar,Bar,BAR-1,6.00\n"
+)
+
+
+def test_unclosed_quote_is_reported_by_its_line_not_as_a_missing_variant(app):
+    assert errors_of(UNCLOSED_QUOTE) == ["Line 3: a quoted field is never closed (started on line 3)"]
+    assert product_count() == 0
+
+
+def test_stray_quote_closed_by_a_later_field_names_both_lines(app):
+    data = (
+        b"Handle,Title,Body (HTML),Variant SKU,Variant Price\n"
+        b'tea,Tea,"<p>Line one</p>\n<p>Line ""two""</p>",TEA-1,5.00\n'
+        b'foo,"Foo,<p>plain</p>,FOO-1,5.00\n'
+        b'bar,Bar,"<p>x</p>",BAR-1,6.00\n'
+    )
+    assert errors_of(data) == [
+        "Line 5: text follows a closing quote; the quoted field started on line 4: is its closing quote missing?"
+    ]
+
+
+def test_quotes_doubled_inside_multiline_fields_are_fine(app):
+    data = (
+        b"Handle,Title,Body (HTML),Variant SKU,Variant Price\n"
+        b'tea,"Tea, ""green""","<p>Line one</p>\n<p>Line two</p>",TEA-1,5.00\n'
+        b'bar,Bar 12" tall,,BAR-1,6.00\n'
+    )
+    assert run_import(data).created == 2
+    assert db.session.scalar(select(Product.title).where(Product.slug == "bar")) == 'Bar 12" tall'
+
+
+@pytest.mark.parametrize(("delimiter", "name"), [(";", "semicolon"), ("\t", "tab")])
+def test_a_file_with_another_separator_is_named_as_such(app, delimiter, name):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=SHOPIFY_HEADER, delimiter=delimiter, quoting=csv.QUOTE_ALL)
+    writer.writeheader()
+    writer.writerows(shopify_csv(2))
+    errors = errors_of(out.getvalue().encode())
+    assert errors == [f"Row 1: this file looks {name}-separated; export it with commas"]
+
+
+def test_cli_reports_a_quoting_fault_by_line(runner, tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_bytes(UNCLOSED_QUOTE)
+    result = runner.invoke(args=["larder", "import-products", str(path)])
+    assert result.exit_code != 0
+    assert "Line 3: a quoted field is never closed (started on line 3)" in result.output
+    assert "has no variant" not in result.output
+    assert product_count() == 0
+
+
+def test_admin_upload_shows_quoting_and_separator_faults(client, auth):
+    from tests.factories import make_user
+
+    auth.login(make_user(role="admin"))
+    response = client.post("/admin/catalog/import", data={"file": (io.BytesIO(UNCLOSED_QUOTE), "p.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<strong>Line 3:</strong> a quoted field is never closed (started on line 3)" in page
+    semicolons = UNCLOSED_QUOTE.replace(b'"', b"").replace(b",", b";")
+    response = client.post("/admin/catalog/import", data={"file": (io.BytesIO(semicolons), "p.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "this file looks semicolon-separated; export it with commas" in response.get_data(as_text=True)
+    assert product_count() == 0
