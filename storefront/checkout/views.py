@@ -20,9 +20,7 @@ from storefront.checkout.services import (
     CheckoutError,
     OutOfStock,
     cancel_payment,
-    place_order,
-    release_earlier_checkouts,
-    start_payment,
+    check_out,
 )
 from storefront.checkout.shipping import shipping_methods
 from storefront.checkout.stripe_events import process_stripe_event
@@ -62,6 +60,13 @@ def _checkout_limit() -> str:
     return current_app.config.get("CHECKOUT_RATE_LIMIT", "20 per minute")
 
 
+def _return_urls(order: Order) -> ReturnUrls:
+    return ReturnUrls(
+        success=url_for("checkout.success", token=order.public_token, _external=True),
+        cancel=url_for("checkout.cancelled", token=order.public_token, _external=True),
+    )
+
+
 @bp.route("", methods=["GET", "POST"])
 @limiter.limit(_checkout_limit, methods=["POST"])
 def start():
@@ -87,19 +92,15 @@ def start():
             country=form.country.data,
         )
         try:
-            release_earlier_checkouts(cart)
-            order = place_order(
+            payment_page = check_out(
                 cart,
                 form.email.data,
                 address,
                 form.shipping_method.data,
+                urls=_return_urls,
                 user_id=current_user.id if current_user.is_authenticated else None,
             )
-            urls = ReturnUrls(
-                success=url_for("checkout.success", token=order.public_token, _external=True),
-                cancel=url_for("checkout.cancelled", token=order.public_token, _external=True),
-            )
-            return redirect(start_payment(order, urls), code=303)
+            return redirect(payment_page, code=303)
         except OutOfStock as error:
             flash(str(error), "error")
             return redirect(url_for("cart.view"))
