@@ -151,9 +151,10 @@ def place_order(
         order.note("shopper", "Order placed; stock reserved")
         db.session.add(order)
         db.session.commit()
-    except IntegrityError:
-        # The unique index on pending orders per cart caught a submit the lock did not order
-        # (on SQLite the check above reads outside the write transaction).
+    except (IntegrityError, OutOfStock):
+        # On SQLite the check above reads outside the write transaction, so a twin submit can get
+        # past it: the unique index on pending orders per cart refuses its order, or the stock is
+        # already held by the twin's. Either way the shopper joins that order, not "sold out".
         db.session.rollback()
         pending = _pending_order(cart.id)
         if pending is None:
