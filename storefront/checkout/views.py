@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from storefront.cart.current import current_cart, remember_count
 from storefront.cart.services import summarise
-from storefront.checkout import bp
+from storefront.checkout import bp, stripe_objects
 from storefront.checkout.forms import CheckoutForm
 from storefront.checkout.gateways import PaymentUnavailable, ReturnUrls
 from storefront.checkout.gateways.stripe import verify_webhook
@@ -186,14 +186,11 @@ def stripe_webhook():
         abort(404)
     payload = request.get_data()
     try:
-        verify_webhook(payload, request.headers.get("Stripe-Signature"), secret)  # raises unless genuine
-        data = json.loads(payload)  # act on plain JSON, not on SDK objects
-        event_id, event_type, obj = data["id"], data["type"], data["data"]["object"]
-        if not isinstance(obj, dict) or not isinstance(event_id, str) or not isinstance(event_type, str):
-            raise ValueError("unexpected event shape")
+        body = verify_webhook(payload, request.headers.get("Stripe-Signature"), secret)  # raises unless genuine
+        event = stripe_objects.envelope(json.loads(body))  # act on plain JSON, not on SDK objects
     except stripe.SignatureVerificationError:
         return {"error": "invalid signature"}, 400
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, RecursionError):  # not UTF-8 or JSON (or nested past Python's limit); not an event
         return {"error": "invalid payload"}, 400
-    outcome = process_stripe_event(event_id, event_type, obj)
+    outcome = process_stripe_event(event.id, event.type, event.object)
     return {"received": True, "outcome": outcome}, 200
