@@ -10,7 +10,6 @@ from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.orders.services import OrderError, refund_order
 from tests.factories import make_product, make_user
-from tests.fixtures.stripe import localstripe, stripe_app, stripe_harness  # noqa: F401
 
 CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
             "postcode": "12345", "country": "US", "shipping_method": "standard"}
