@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartLine
@@ -45,6 +48,16 @@ class UnknownShippingMethod(CheckoutError):
         super().__init__("Please choose one of the delivery options.")
 
 
+class CheckoutInProgress(CheckoutError):
+    """The cart already has an order waiting for payment: no second one is placed (its stock would be held twice)."""
+
+    def __init__(self, order: Order) -> None:
+        self.order = order
+        super().__init__(
+            f"Your order {order.number} is already being placed. Please wait a moment, then try again."
+        )
+
+
 class OutOfStock(CheckoutError):
     """One or more lines could not be reserved; nothing was reserved and the cart is unchanged."""
 
@@ -77,6 +90,14 @@ def place_order(
     method = shipping_method(shipping_method_code)
     if method is None:
         raise UnknownShippingMethod()
+    # Submits of one cart take turns from here (a row lock on PostgreSQL; SQLite has one writer at a
+    # time anyway), so the second finds the first's order instead of reserving the stock again.
+    # FOR NO KEY UPDATE: adding to the cart (a KEY SHARE on this row) is not held up.
+    db.session.execute(select(Cart.id).where(Cart.id == cart.id).with_for_update(key_share=True))
+    pending = _pending_order(cart.id)
+    if pending is not None:
+        db.session.rollback()
+        raise CheckoutInProgress(pending)
     lines = list(
         db.session.scalars(
             select(CartLine)
@@ -130,10 +151,75 @@ def place_order(
         order.note("shopper", "Order placed; stock reserved")
         db.session.add(order)
         db.session.commit()
+    except (IntegrityError, OutOfStock):
+        # On SQLite the check above reads outside the write transaction, so a twin submit can get
+        # past it: the unique index on pending orders per cart refuses its order, or the stock is
+        # already held by the twin's. Either way the shopper joins that order, not "sold out".
+        db.session.rollback()
+        pending = _pending_order(cart.id)
+        if pending is None:
+            raise
+        raise CheckoutInProgress(pending) from None
     except BaseException:
         db.session.rollback()
         raise
     return order
+
+
+def _pending_order(cart_id: int) -> Order | None:
+    return db.session.scalar(
+        select(Order)
+        .where(Order.cart_id == cart_id, Order.status == OrderStatus.PENDING_PAYMENT)
+        .execution_options(populate_existing=True)
+    )
+
+
+# An order placed this recently with no payment page yet is being handed to the gateway by a request
+# running now. Twice gunicorn's worker timeout (30 s): no request lives longer, so an older one is left
+# over from a crash and is released like any earlier attempt.
+STARTING_SECONDS = 60
+# How long a second submit waits for the first one's payment page (well under the worker timeout).
+JOIN_WAIT_SECONDS = 8
+JOIN_POLL_SECONDS = 0.2
+
+
+def check_out(
+    cart: Cart,
+    email: str,
+    address: Address,
+    shipping_method_code: str,
+    urls: Callable[[Order], ReturnUrls],
+    user_id: int | None = None,
+) -> str:
+    """One submit of the checkout form: the payment page to send the shopper to.
+
+    A submit that finds an order from this cart being placed right now (a double click, a second
+    tab) waits for that order's payment page and sends the shopper there too; after
+    JOIN_WAIT_SECONDS it raises CheckoutInProgress, which tells the shopper about that order.
+    """
+    release_earlier_checkouts(cart)
+    wait = current_app.config.get("CHECKOUT_JOIN_WAIT_SECONDS", JOIN_WAIT_SECONDS)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            order = place_order(cart, email, address, shipping_method_code, user_id=user_id)
+        except CheckoutInProgress as busy:
+            page = _payment_page(busy.order)
+            if page:
+                return page
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(JOIN_POLL_SECONDS)
+            continue  # the order may have got its page, or been cancelled (then this submit places one)
+        return start_payment(order, urls(order))
+
+
+def _payment_page(order: Order) -> str | None:
+    """The pending order's payment page, once its gateway has given one."""
+    payment = charge_payment(order)
+    page = payment.redirect_url if payment is not None and payment.status == PaymentStatus.PENDING else ""
+    db.session.rollback()  # no transaction left open while the caller waits
+    return page or None
 
 
 def start_payment(order: Order, urls: ReturnUrls) -> str:
@@ -158,13 +244,24 @@ def start_payment(order: Order, urls: ReturnUrls) -> str:
 
 
 def release_earlier_checkouts(cart: Cart) -> int:
-    """A shopper starting checkout again (back button, second try) frees the stock held by earlier attempts."""
+    """A shopper starting checkout again (back button, second try) frees the stock held by earlier attempts.
+
+    An order still being handed to its gateway belongs to a submit running now: it is left to that
+    submit, and this one joins it (check_out).
+    """
     earlier = list(
         db.session.scalars(
             select(Order).where(Order.cart_id == cart.id, Order.status == OrderStatus.PENDING_PAYMENT)
         )
     )
-    return sum(1 for order in earlier if cancel_payment(order))
+    return sum(1 for order in earlier if not _being_started(order) and cancel_payment(order))
+
+
+def _being_started(order: Order) -> bool:
+    payment = charge_payment(order)
+    if payment is not None and (payment.provider_session_id or payment.status != PaymentStatus.PENDING):
+        return False
+    return (now() - _aware(order.created_at)).total_seconds() < STARTING_SECONDS
 
 
 def cancel_payment(order: Order) -> bool:

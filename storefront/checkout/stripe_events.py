@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from storefront.checkout import stripe_objects
+from storefront.checkout.stripe_objects import CheckoutSession, Malformed
 from storefront.extensions import db
 from storefront.money import format_money
 from storefront.orders.models import (
@@ -41,11 +43,9 @@ class Outcome:
     unmatched: dict | None = None
 
 
-def _order_from_metadata(obj: dict) -> Order | None:
-    raw = (obj.get("metadata") or {}).get("order_id") or obj.get("client_reference_id")
-    try:
-        order_id = int(raw)
-    except (TypeError, ValueError):
+def _order_from_metadata(session: CheckoutSession) -> Order | None:
+    order_id = session.order_id
+    if order_id is None:
         return None
     return db.session.scalars(
         select(Order).where(Order.id == order_id).with_for_update().execution_options(populate_existing=True)
@@ -66,60 +66,51 @@ def _order_from_payment_intent(payment_intent: str | None) -> Order | None:
 
 
 def _session_completed(obj: dict) -> Outcome:
-    order = _order_from_metadata(obj)
+    session = stripe_objects.checkout_session(obj)
+    order = _order_from_metadata(session)
     if order is None:
-        if obj.get("payment_status") == "paid":
+        if session.paid:
             # The shopper was charged: the money must reach staff, not only the log.
             return Outcome("no matching order: kept as a payment without an order",
-                           unmatched=_unmatched_payment(obj))
+                           unmatched=_unmatched_payment(session))
         return Outcome("no matching order")
-    if obj.get("payment_status") != "paid":
-        return Outcome(f"session complete, payment {obj.get('payment_status')}: waiting", order)
+    if not session.paid:
+        return Outcome(f"session complete, payment {session.payment_status}: waiting", order)
     paid = apply_payment(
         order,
-        int(obj.get("amount_total") or 0),
-        str(obj.get("currency") or ""),
+        session.amount_total,
+        session.currency,
         ACTOR,
-        session_id=obj.get("id"),
-        payment_intent=obj.get("payment_intent"),
+        session_id=session.id,
+        payment_intent=session.payment_intent or None,
     )
     return Outcome("paid" if paid else "not paid: flagged or already handled", order, paid)
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _unmatched_payment(obj: dict) -> dict:
+def _unmatched_payment(session: CheckoutSession) -> dict:
     """The paid session as an UnmatchedPayment's fields, with what staff need to trace it."""
-    details = obj.get("customer_details") if isinstance(obj.get("customer_details"), dict) else {}
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    claimed = metadata.get("order_id") or obj.get("client_reference_id")
+    claimed = session.reference
     parts = [f"for order id {claimed}, which was not found" if claimed else "with no order reference"]
-    if _text(details.get("name")):
-        parts.append(f"paid by {details['name']}")
-    extra = {k: v for k, v in metadata.items() if k != "order_id"}
+    if session.customer_name:
+        parts.append(f"paid by {session.customer_name}")
+    extra = {k: v for k, v in session.metadata.items() if k != "order_id"}
     if extra:
         parts.append("metadata " + ", ".join(f"{k}={v}" for k, v in sorted(extra.items())))
-    if obj.get("livemode") is False:
+    if session.livemode is False:
         parts.append("test mode")
-    try:
-        amount = int(obj.get("amount_total") or 0)
-    except (TypeError, ValueError):
-        amount = 0
     return {
-        "amount": amount,
-        "currency": _text(obj.get("currency")),
-        "session_id": _text(obj.get("id")) or None,
-        "payment_intent": _text(obj.get("payment_intent")) or None,
-        "email": _text(details.get("email")) or _text(obj.get("customer_email")),
-        "summary": f"Checkout Session {_text(obj.get('id')) or '(no id)'} " + "; ".join(parts),
+        "amount": session.amount_total,
+        "currency": session.currency,
+        "session_id": session.id,
+        "payment_intent": session.payment_intent or None,
+        "email": session.customer_email,
+        "summary": f"Checkout Session {session.id} " + "; ".join(parts),
     }
 
 
 def _cancel_pending(obj: dict, reason: str) -> Outcome:
     """Cancel an order still awaiting payment and release its stock; anything else is left."""
-    order = _order_from_metadata(obj)
+    order = _order_from_metadata(stripe_objects.checkout_session(obj))
     if order is None:
         return Outcome("no matching order")
     if order.status != OrderStatus.PENDING_PAYMENT:
@@ -139,11 +130,12 @@ def _async_payment_failed(obj: dict) -> Outcome:
 
 
 def _charge_refunded(obj: dict) -> Outcome:
-    order = _order_from_payment_intent(obj.get("payment_intent"))
+    charge = stripe_objects.charge(obj)
+    order = _order_from_payment_intent(charge.payment_intent)
     if order is None:
         return Outcome("no matching order")
     # amount_refunded is cumulative, so a late or repeated event adds only what is new.
-    new = int(obj.get("amount_refunded") or 0) - order.refunded_total
+    new = charge.amount_refunded - order.refunded_total
     if new <= 0:
         return Outcome("refund already recorded", order)
     apply_refund(order, new, ACTOR, via="Stripe")
@@ -151,18 +143,19 @@ def _charge_refunded(obj: dict) -> Outcome:
 
 
 def _refund_event(obj: dict) -> Outcome:
-    if obj.get("status") in ("failed", "canceled"):
-        return _refund_failed(obj)
-    if obj.get("status") != "succeeded":
-        return Outcome(f"refund {obj.get('status')}: ignored")
-    known = db.session.scalar(select(Payment).where(Payment.provider_refund_id == obj.get("id")))
+    refund = stripe_objects.refund(obj)
+    if refund.status in ("failed", "canceled"):
+        return _refund_failed(refund)
+    if refund.status != "succeeded":
+        return Outcome(f"refund {refund.status}: ignored")
+    known = db.session.scalar(select(Payment).where(Payment.provider_refund_id == refund.id))
     if known is not None:
         known.status = PaymentStatus.SUCCEEDED.value
         return Outcome("refund already recorded")
-    order = _order_from_payment_intent(obj.get("payment_intent"))
+    order = _order_from_payment_intent(refund.payment_intent)
     if order is None:
         return Outcome("no matching order")
-    amount = int(obj.get("amount") or 0)
+    amount = refund.amount
     order.payments.append(
         Payment(
             gateway="stripe",
@@ -170,8 +163,8 @@ def _refund_event(obj: dict) -> Outcome:
             status=PaymentStatus.SUCCEEDED.value,
             amount=amount,
             currency=order.currency,
-            provider_payment_intent=obj.get("payment_intent"),
-            provider_refund_id=obj.get("id"),
+            provider_payment_intent=refund.payment_intent,
+            provider_refund_id=refund.id,
         )
     )
     # Stripe does not order its events: charge.refunded may have counted this refund already.
@@ -186,16 +179,29 @@ def _refund_event(obj: dict) -> Outcome:
     return Outcome("refund recorded", order)
 
 
-def _refund_failed(obj: dict) -> Outcome:
+def _refund_failed(refund: stripe_objects.Refund) -> Outcome:
     # A refund we counted as given did not reach the shopper: staff must see it and act.
-    known = db.session.scalar(select(Payment).where(Payment.provider_refund_id == obj.get("id")))
+    known = db.session.scalar(select(Payment).where(Payment.provider_refund_id == refund.id))
     if known is None or known.status == PaymentStatus.FAILED:
-        return Outcome(f"refund {obj.get('status')}: nothing recorded")
+        return Outcome(f"refund {refund.status}: nothing recorded")
     known.status = PaymentStatus.FAILED.value
-    order = _order_from_payment_intent(obj.get("payment_intent")) or known.order
+    order = _order_from_payment_intent(refund.payment_intent) or known.order
     flag_for_review(order, ACTOR, f"Refund {known.provider_refund_id} of {format_money(known.amount, known.currency)} "
-                                  f"{obj.get('status')} in Stripe; the money was not returned")
+                                  f"{refund.status} in Stripe; the money was not returned")
     return Outcome("refund failed: flagged for review", order)
+
+
+def _handle(handler: Callable[[dict], Outcome] | None, event_id: str, event_type: str, obj: dict) -> Outcome:
+    if handler is None:
+        return Outcome("ignored")
+    try:
+        return handler(obj)
+    except Malformed as error:
+        # Signed, so from Stripe, yet unusable: retrying will not mend it. Recorded and logged; a
+        # payment it was about is still settled by reconcile-payments, which asks Stripe itself.
+        db.session.rollback()
+        log.warning("Stripe event %s %s ignored: malformed %s", event_id, event_type, error)
+        return Outcome(f"ignored: malformed {error}")
 
 
 HANDLERS: dict[str, Callable[[dict], Outcome]] = {
@@ -217,7 +223,7 @@ def process_stripe_event(event_id: str, event_type: str, obj: dict) -> str:
         return "duplicate"
     handler = HANDLERS.get(event_type)
     try:
-        outcome = handler(obj) if handler else Outcome("ignored")
+        outcome = _handle(handler, event_id, event_type, obj)
         if outcome.unmatched is not None:
             add_unmatched_payment("stripe", event_id, event_type, **outcome.unmatched)
         db.session.add(

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from storefront.cart.current import current_cart, remember_count
 from storefront.cart.services import summarise
-from storefront.checkout import bp
+from storefront.checkout import bp, stripe_objects
 from storefront.checkout.forms import CheckoutForm
 from storefront.checkout.gateways import PaymentUnavailable, ReturnUrls
 from storefront.checkout.gateways.stripe import verify_webhook
@@ -20,9 +20,7 @@ from storefront.checkout.services import (
     CheckoutError,
     OutOfStock,
     cancel_payment,
-    place_order,
-    release_earlier_checkouts,
-    start_payment,
+    check_out,
 )
 from storefront.checkout.shipping import shipping_methods
 from storefront.checkout.stripe_events import process_stripe_event
@@ -63,6 +61,13 @@ def _checkout_limit() -> str:
     return current_app.config.get("CHECKOUT_RATE_LIMIT", "20 per minute")
 
 
+def _return_urls(order: Order) -> ReturnUrls:
+    return ReturnUrls(
+        success=absolute_url_for("checkout.success", token=order.public_token),
+        cancel=absolute_url_for("checkout.cancelled", token=order.public_token),
+    )
+
+
 @bp.route("", methods=["GET", "POST"])
 @limiter.limit(_checkout_limit, methods=["POST"])
 def start():
@@ -88,19 +93,15 @@ def start():
             country=form.country.data,
         )
         try:
-            release_earlier_checkouts(cart)
-            order = place_order(
+            payment_page = check_out(
                 cart,
                 form.email.data,
                 address,
                 form.shipping_method.data,
+                urls=_return_urls,
                 user_id=current_user.id if current_user.is_authenticated else None,
             )
-            urls = ReturnUrls(
-                success=absolute_url_for("checkout.success", token=order.public_token),
-                cancel=absolute_url_for("checkout.cancelled", token=order.public_token),
-            )
-            return redirect(start_payment(order, urls), code=303)
+            return redirect(payment_page, code=303)
         except OutOfStock as error:
             flash(str(error), "error")
             return redirect(url_for("cart.view"))
@@ -186,14 +187,11 @@ def stripe_webhook():
         abort(404)
     payload = request.get_data()
     try:
-        verify_webhook(payload, request.headers.get("Stripe-Signature"), secret)  # raises unless genuine
-        data = json.loads(payload)  # act on plain JSON, not on SDK objects
-        event_id, event_type, obj = data["id"], data["type"], data["data"]["object"]
-        if not isinstance(obj, dict) or not isinstance(event_id, str) or not isinstance(event_type, str):
-            raise ValueError("unexpected event shape")
+        body = verify_webhook(payload, request.headers.get("Stripe-Signature"), secret)  # raises unless genuine
+        event = stripe_objects.envelope(json.loads(body))  # act on plain JSON, not on SDK objects
     except stripe.SignatureVerificationError:
         return {"error": "invalid signature"}, 400
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, RecursionError):  # not UTF-8 or JSON (or nested past Python's limit); not an event
         return {"error": "invalid payload"}, 400
-    outcome = process_stripe_event(event_id, event_type, obj)
+    outcome = process_stripe_event(event.id, event.type, event.object)
     return {"received": True, "outcome": outcome}, 200

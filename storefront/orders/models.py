@@ -93,6 +93,15 @@ class Order(TimestampMixin, db.Model):
             postgresql_where=text("needs_review"),
             sqlite_where=text("needs_review = 1"),
         ),
+        # At most one order waiting for payment per cart, whatever the timing of its checkout submits:
+        # a second one would hold the same stock again (checkout joins the first instead).
+        Index(
+            "uq_shop_order_pending_cart",
+            "cart_id",
+            unique=True,
+            postgresql_where=text("status = 'pending_payment'"),
+            sqlite_where=text("status = 'pending_payment'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

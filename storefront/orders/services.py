@@ -275,14 +275,29 @@ def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | 
             f"Order {locked.number} was refunded since you opened it; check the amount and try again."
         )
     if locked.refundable_amount <= 0:
+        db.session.rollback()
         raise OrderError(f"Order {locked.number} has nothing left to refund.")
+    # Checked against what is left, not the total: an earlier partial refund counts.
     if not isinstance(amount, int) or not 0 < amount <= locked.refundable_amount:
-        most = format_money(locked.refundable_amount, locked.currency)
-        raise OrderError(f"Refund between {format_money(1, locked.currency)} and {most}.")
+        refused = _refund_limit(locked)
+        db.session.rollback()
+        raise OrderError(refused)
     refund = _refund_through_gateway(locked, amount, actor_label(actor))
     apply_refund(locked, amount, actor_label(actor))
     db.session.commit()
     return refund
+
+
+def _refund_limit(order: Order) -> str:
+    """What staff may refund, in money ("$7.95"), and why no more."""
+    def money(minor: int) -> str:
+        return format_money(minor, order.currency)
+
+    limit = f"Refund between {money(1)} and {money(order.refundable_amount)}"
+    if order.refunded_total:
+        return (f"{limit}: that is what is left of order {order.number}'s {money(order.total)} "
+                f"after {money(order.refunded_total)} already refunded.")
+    return f"{limit}, the total of order {order.number}."
 
 
 def _refund_through_gateway(order: Order, amount: int, actor: str) -> Payment:

@@ -144,6 +144,13 @@ class StripeGateway:
         )
 
 
-def verify_webhook(payload: bytes, signature: str | None, secret: str) -> stripe.Event:
-    """The event, if the Stripe-Signature header is valid; raises SignatureVerificationError or ValueError."""
-    return stripe.Webhook.construct_event(payload, signature, secret)
+def verify_webhook(payload: bytes, signature: str | None, secret: str) -> str:
+    """The body as text, if the Stripe-Signature header is valid (and recent); raises
+    SignatureVerificationError, or ValueError for a body that is not UTF-8.
+
+    Only the signature is checked: the caller parses the JSON itself. (The SDK's construct_event
+    also builds an Event, and raises AttributeError on a signed body that is JSON but not an object.)
+    """
+    text = payload.decode("utf-8")
+    stripe.WebhookSignature.verify_header(text, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE)
+    return text
