@@ -784,7 +784,8 @@ def test_a_change_re_renders_every_page_showing_it(app, client, caches, change, 
         response = client.get(url, headers=headers)
         assert response.status_code == 200, (
             f"{url} answered {response.status_code} to its old ETag after the {change.name} changed ({how}): "
-            f"a stale page (is {change.covers[0].split('.')[0].split(':')[0]} in VERSIONED_TABLES?)"
+            f"a stale page: does a change to {', '.join(change.covers)} bump the catalog version "
+            "(VERSIONED_TABLES and the triggers in storefront/http_cache.py)?"
         )
         if page in etags:
             assert response.headers.get("X-Larder-Cache") == "miss", f"{url} came from the Redis page store"
