@@ -34,7 +34,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from functools import wraps
 from typing import Any
 
@@ -301,6 +301,7 @@ class PageState:
     version: str  # "epoch:counter", or "none" before the first catalog write
     changed_at: datetime | None  # the later of the last write and the last time marker
     markers: str = ""  # the time markers' values, part of every key
+    read_at: datetime | None = None  # when this state was read
 
 
 def _parse_stored_time(value: str | None) -> datetime | None:
@@ -311,7 +312,7 @@ def _parse_stored_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     # SQLite stores UTC without an offset; PostgreSQL says its offset.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).replace(microsecond=0)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def page_state() -> PageState:
@@ -335,13 +336,15 @@ def page_state() -> PageState:
         epoch, counter, changed = raw.split(":", 2)
         version = f"{epoch}:{counter}"
         try:
-            changed_at = datetime.fromtimestamp(float(changed), UTC).replace(microsecond=0)
+            changed_at = datetime.fromtimestamp(float(changed), UTC)
         except ValueError:
             changed_at = None
     due = [t for t in (_parse_stored_time(v) for v in markers.values()) if t is not None]
     if due and changed_at is not None:
         changed_at = max(changed_at, *due)
-    state = PageState(version, changed_at, "|".join(f"{k}={v}" for k, v in sorted(markers.items())))
+    state = PageState(
+        version, changed_at, "|".join(f"{k}={v}" for k, v in sorted(markers.items())), now()
+    )
     request.environ["larder.page_state"] = state
     return state
 
@@ -452,21 +455,47 @@ def _fill_holes(body: str) -> str:
     )
 
 
+def _changed(state: PageState) -> datetime | None:
+    """When the page last changed, to the microsecond: the last write or time marker, or
+    midnight UTC if later (the key holds the date: a certificate lapses with no write)."""
+    if state.changed_at is None:
+        return None
+    return max(state.changed_at, datetime.combine(today(), time(), UTC))
+
+
+def _last_modified(state: PageState) -> datetime | None:
+    """A whole second at or after the last change and no later than this response.
+
+    HTTP dates have whole seconds. The change's own second, rounded down, would let a second
+    change in that second be answered 304 (a stale page); rounded up, it is only honest once
+    that second is over. Within it, the response's own second (before the change) is given:
+    the next If-Modified-Since then gets the page again, never a stale 304.
+    """
+    changed = _changed(state)
+    if changed is None:
+        return None
+    whole = changed.replace(microsecond=0)
+    if whole < changed:
+        whole += timedelta(seconds=1)
+    served = (state.read_at or now()).replace(microsecond=0)
+    return whole if whole <= served else served
+
+
 def _not_modified(state: PageState, etag: str) -> bool:
     if request.if_none_match:
         return request.if_none_match.contains_weak(etag)
     # If-Modified-Since alone (crawlers): only for cookie-less requests, whose copy of the
     # page holds no session-bound parts worth keeping.
     since = request.if_modified_since
-    return bool(
-        since and not request.cookies and state.changed_at and state.changed_at <= since
-    )
+    changed = _changed(state)
+    return bool(since and not request.cookies and changed and changed <= since)
 
 
 def _mark(response: Response, state: PageState, etag: str) -> Response:
     response.set_etag(etag, weak=True)  # weak: the embedded CSRF token is re-signed each render
-    if state.changed_at is not None:
-        response.last_modified = state.changed_at
+    last_modified = _last_modified(state)
+    if last_modified is not None:
+        response.last_modified = last_modified
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -142,7 +144,16 @@ def test_flashed_message_is_shown_not_cached(client, product):
     assert "ETag" not in response.headers
 
 
-def test_if_modified_since_alone_gives_304_to_a_cookieless_crawler(app, product):
+@pytest.fixture
+def seconds_later(monkeypatch):
+    """The page cache's clock two seconds on: the second of the last change is over."""
+    from storefront import http_cache
+
+    real = http_cache.now
+    monkeypatch.setattr(http_cache, "now", lambda: real() + timedelta(seconds=2))
+
+
+def test_if_modified_since_alone_gives_304_to_a_cookieless_crawler(app, product, seconds_later):
     crawler = app.test_client(use_cookies=False)
     first = crawler.get("/products/magnesium-glycinate")
     again = crawler.get(
@@ -362,3 +373,52 @@ def test_a_page_from_the_redis_cache_carries_the_visitors_own_csrf_token(app, de
             added = visitor.post("/cart/add", data={"variant_id": variant_id, "quantity": 1, "csrf_token": token})
             assert added.status_code == 302, f"{url}: the token in the served page was refused"
             assert "Added Magnesium Glycinate" in visitor.get("/cart").get_data(as_text=True)
+
+
+def _set_changed_at(moment: float) -> None:
+    db.session.execute(text("UPDATE catalog_version SET changed_at = :t WHERE id = 1"), {"t": moment})
+    db.session.commit()
+
+
+def test_a_second_change_within_the_same_second_is_not_answered_304(app, product, monkeypatch):
+    """HTTP dates have whole seconds: a page served in the second of a change must not carry
+    a Last-Modified that a later change in that same second would still satisfy."""
+    from storefront import http_cache
+
+    crawler = app.test_client(use_cookies=False)
+    second = math.floor(http_cache.now().timestamp()) - 2
+    clock = {"at": second + 0.4}
+    monkeypatch.setattr(http_cache, "now", lambda: datetime.fromtimestamp(clock["at"], UTC))
+    _set_changed_at(second + 0.2)  # a change at .2, the page served at .4
+    first = crawler.get("/products/magnesium-glycinate")
+    assert "$19.99" in first.get_data(as_text=True)
+
+    product.variants[0].price = 2499
+    db.session.commit()
+    _set_changed_at(second + 0.6)  # the next change, still in the same second
+    clock["at"] = second + 0.8
+    again = crawler.get(
+        "/products/magnesium-glycinate", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+    )
+    assert again.status_code == 200
+    assert "$24.99" in again.get_data(as_text=True)
+
+
+def test_a_certificate_lapsing_overnight_is_not_answered_304(app, monkeypatch, seconds_later):
+    """No write happens when a certificate's last day ends; the page changes at midnight, so a
+    crawler's If-Modified-Since from yesterday must get the page without the badge."""
+    from storefront import clock
+    from tests.factories import make_certification
+
+    lapsing = make_product("lapsing", title="Lapsing")
+    lapsing.certifications.append(make_certification(valid_until=clock.today()))
+    db.session.commit()
+    crawler = app.test_client(use_cookies=False)
+    first = crawler.get("/products/lapsing")
+    assert "badge-certified" in first.get_data(as_text=True)
+
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(days=1))
+    again = crawler.get("/products/lapsing", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 200
+    assert "badge-certified" not in again.get_data(as_text=True)
