@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,10 +9,10 @@ from blog.importer import import_article
 from blog.models import Article, ArticleStatus, Author
 from blog.queries import get_article
 from storefront.extensions import db
-from tests.blog.helpers import make_article
+from tests.blog.helpers import make_article, shared_seed
 from tests.factories import make_product
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "magnesium-for-back-pain.txt"
+SEED = shared_seed()
 
 
 @pytest.fixture
