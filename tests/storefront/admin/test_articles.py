@@ -162,3 +162,15 @@ def test_drafts_can_be_deleted_but_published_articles_cannot(as_editor, product)
     as_editor.post(f"/admin/articles/{article.id}/unpublish")
     as_editor.post(f"/admin/articles/{article.id}/delete")
     assert _article() is None
+
+
+def test_editor_refuses_html_that_would_swallow_the_rest_naming_its_line(as_editor, client, product):
+    body = "Intro.\n\n<textarea>\n\n## Dosage\n\nTake it at night.\n"
+    response = as_editor.post("/admin/articles/new", data=_form(body=body, action="publish"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Not saved:" in page
+    assert "Line 3: &lt;textarea&gt; is not closed" in page
+    assert "Take it at night." in page  # the editor keeps the text to fix
+    assert _article() is None
+    assert client.get("/blog/magnesium-for-sleep").status_code == 404
