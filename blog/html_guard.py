@@ -49,14 +49,22 @@ def _snippet(text: str) -> str:
     return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
 
 
-def _tag_end(s: str, k: int) -> tuple[int, bool] | None:
-    """Index after the '>' ending the tag whose attributes start at k, and whether it ends
-    in "/>"; None when the tag is unfinished (no '>', or a quoted value never closed)."""
+def _tag_end(s: str, k: int, quote: str = "") -> tuple[int | None, bool, str]:
+    """Follow a tag's attributes from k (inside a quoted value when quote is set).
+
+    (index after its '>', whether it ends in "/>", "") when the tag ends in s; otherwise
+    (None, False, the quote still open or "") so the next piece can resume there.
+    """
     n = len(s)
+    if quote:
+        close = s.find(quote, k)
+        if close < 0:
+            return None, False, quote
+        k = close + 1
     while k < n:
         c = s[k]
         if c == ">":
-            return k + 1, s[k - 1] == "/"
+            return k + 1, k > 0 and s[k - 1] == "/", ""
         k += 1
         if c == "=":
             while k < n and s[k] in " \t\n\r\f":
@@ -64,16 +72,17 @@ def _tag_end(s: str, k: int) -> tuple[int, bool] | None:
             if k < n and s[k] in "\"'":
                 close = s.find(s[k], k + 1)
                 if close < 0:
-                    return None
+                    return None, False, s[k]
                 k = close + 1
-    return None
+    return None, False, ""
 
 
 class _OpenScan:
     """A running scan of the article's HTML pieces, in document order.
 
     State kept between pieces: dropped elements still open (name, line, snippet); a raw-text
-    element or comment whose end has not come yet; an unfinished tag (carried over whole).
+    element, comment, bogus comment or tag whose end has not come yet. Each piece is read
+    once, from where the last one left off (no re-reading: a long article stays linear).
     """
 
     def __init__(self, dropped: frozenset[str]) -> None:
@@ -84,48 +93,51 @@ class _OpenScan:
         self.open: list[tuple[str, int, str]] = []
         self.raw: tuple[str, int, str] | None = None  # element name, line, snippet
         self.comment: tuple[int, str] | None = None
-        self.carry: tuple[str, int] | None = None  # unfinished tag text, its line
+        self.bogus: tuple[int, str] | None = None  # "<!doctype", "<?": up to the next '>'
+        # an unfinished tag: name, is an end tag, line, snippet, quote of a value still open
+        self.tag: tuple[str, bool, int, str, str] | None = None
 
     def _foreign(self) -> bool:
         return any(name in FOREIGN for name, _, _ in self.open)
 
-    def feed(self, chunk: str, line: int) -> None:
-        if self.carry is not None:
-            carried, carried_line = self.carry
-            self.carry = None
-            s, offset = carried + chunk, len(carried)
+    def feed(self, s: str, line: int) -> None:
+        def line_at(pos: int) -> int:
+            return line + s.count("\n", 0, pos)
 
-            def line_at(pos: int) -> int:
-                if pos < offset:
-                    return carried_line + carried.count("\n", 0, pos)
-                return line + chunk.count("\n", 0, pos - offset)
-        else:
-            s = chunk
-
-            def line_at(pos: int) -> int:
-                return line + chunk.count("\n", 0, pos)
-
-        i = 0
-        n = len(s)
+        i, n = 0, len(s)
+        tag_start = None  # where the unfinished tag began, when it began in this piece
         while i < n:
+            if self.tag is not None:
+                name, is_end, tag_line, text, quote = self.tag
+                end, self_closing, quote = _tag_end(s, i, quote)
+                if end is None:
+                    self.tag = (name, is_end, tag_line, text, quote)
+                    return
+                if tag_start is not None:
+                    text = _snippet(s[tag_start:end])
+                self.tag, i, tag_start = None, end, None
+                self._finish(name, is_end, self_closing, tag_line, text)
+                continue
+            if self.bogus is not None:
+                close = s.find(">", i)
+                if close < 0:
+                    return
+                self.bogus, i = None, close + 1
+                continue
             if self.raw is not None:
                 name = self.raw[0]
-                end = re.compile(rf"</{re.escape(name)}(?=[\s/>])", re.I).search(s, i)
-                if end is None:
+                found = re.compile(rf"</{re.escape(name)}(?=[\s/>])", re.I).search(s, i)
+                if found is None:
                     return
                 self.raw = None
-                closing = _tag_end(s, end.end())
-                if closing is None:
-                    self.carry = (s[end.start():], line_at(end.start()))
-                    return
-                i = closing[0]
+                self.tag = (name, True, line_at(found.start()), f"</{name}", "")
+                i = found.end()
                 continue
             if self.comment is not None:
-                end = s.find("-->", i)
-                if end < 0:
+                close = s.find("-->", i)
+                if close < 0:
                     return
-                self.comment = None
-                i = end + 3
+                self.comment, i = None, close + 3
                 continue
             j = s.find("<", i)
             if j < 0:
@@ -134,31 +146,26 @@ class _OpenScan:
                 if s.startswith((">", "->"), j + 4):  # "<!-->" and "<!--->" end at once
                     i = s.index(">", j + 4) + 1
                 else:
-                    self.comment = (line_at(j), "<!--")
-                    i = j + 4
-                continue
-            if s.startswith(("<!", "<?"), j) or (s.startswith("</", j) and not _NAME_RE.match(s, j)):
-                # doctype, processing instruction, "</1": a bogus comment up to the next '>'
-                close = s.find(">", j + 2)
-                if close < 0:
-                    self.carry = (s[j:], line_at(j))
-                    return
-                i = close + 1
+                    self.comment, i = (line_at(j), "<!--"), j + 4
                 continue
             name_match = _NAME_RE.match(s, j)
+            if s.startswith(("<!", "<?"), j) or (s.startswith("</", j) and name_match is None):
+                # doctype, processing instruction, "</1": a bogus comment up to the next '>'
+                self.bogus, i = (line_at(j), _snippet(s[j : j + SNIPPET].split("\n")[0])), j + 2
+                continue
             if name_match is None:
                 i = j + 1
                 continue
-            ended = _tag_end(s, name_match.end())
-            if ended is None:
-                self.carry = (s[j:], line_at(j))
-                return
-            i, self_closing = ended
+            is_end = s[j + 1] == "/"
             name = name_match.group(1).lower()
-            if s[j + 1] == "/":
-                self._close(name)
-            else:
-                self._start(name, self_closing, line_at(j), s[j:i])
+            self.tag = (name, is_end, line_at(j), _snippet(s[j : j + SNIPPET]), "")
+            i, tag_start = name_match.end(), j
+
+    def _finish(self, name: str, is_end: bool, self_closing: bool, line: int, text: str) -> None:
+        if is_end:
+            self._close(name)
+        else:
+            self._start(name, self_closing, line, text)
 
     def _start(self, name: str, self_closing: bool, line: int, text: str) -> None:
         foreign = self._foreign()
@@ -198,9 +205,13 @@ class _OpenScan:
             line, text = self.comment
             found.append(ShortcodeError(line, text, "the HTML comment is not closed (no -->), "
                                         "so it would remove everything after it from the page"))
-        if self.carry is not None:
-            text, line = self.carry
-            found.append(ShortcodeError(line, _snippet(text), "the tag is not finished (a '>' "
+        if self.bogus is not None:
+            line, text = self.bogus
+            found.append(ShortcodeError(line, text, "the markup is not finished (no '>'), so it "
+                                        "would swallow what follows"))
+        if self.tag is not None:
+            _, _, line, text, _ = self.tag
+            found.append(ShortcodeError(line, text, "the tag is not finished (a '>' "
                                         "or closing quote is missing), so it would swallow "
                                         "what follows"))
         self.reset()
@@ -297,7 +308,13 @@ def lost_text_errors(
             culprit = (line, token.content)
             continue
         if token.type == "inline":
-            expected = _squash("".join(page_text(inline_html(token)).chunks))
+            # Its words as markdown parsed them; rendered and sanitised on its own only when
+            # that is not found as it stands (HTML inside, text the sanitiser rewrites).
+            expected = _squash("".join(
+                c.content for c in token.children or [] if c.type in ("text", "code_inline")
+            ))
+            if text.find(expected, pos) < 0:
+                expected = _squash("".join(page_text(inline_html(token)).chunks))
         elif token.type in ("fence", "code_block"):
             expected = _squash(token.content)
         else:
