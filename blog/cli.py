@@ -21,9 +21,22 @@ from storefront.cli import larder
     "--format", "fmt", type=click.Choice(["text", "markdown", "html"]), default=None,
     help="Input format (default: from the file name, else sniffed).",
 )  # fmt: skip
+@click.option("--update", "update", is_flag=True,
+              help="If an article with this title's slug exists, replace its text with the file.")
+@click.option("--as-new", "as_new", is_flag=True,
+              help="If an article with this title's slug exists, import beside it as slug-2.")
 @with_appcontext
-def import_article_command(file: Path, publish: bool, author: str | None, fmt: str | None) -> None:
-    """Import an article from plain text, Markdown or HTML as a draft (or --publish it)."""
+def import_article_command(
+    file: Path, publish: bool, author: str | None, fmt: str | None, update: bool, as_new: bool
+) -> None:
+    """Import an article from plain text, Markdown or HTML as a draft (or --publish it).
+
+    An existing article with the same slug is never silently duplicated: the import stops
+    and says so unless --update or --as-new says what to do.
+    """
+    if update and as_new:
+        raise click.UsageError("--update and --as-new exclude each other: choose one.")
+    on_conflict = "update" if update else "as-new" if as_new else None
     data = file.read_bytes()
     steps = ["Reading", "Detecting structure", "Saving"]
     with click.progressbar(steps, label=f"Importing {file.name}", item_show_func=lambda s: s) as bar:
@@ -31,7 +44,8 @@ def import_article_command(file: Path, publish: bool, author: str | None, fmt: s
             if step == "Saving":
                 try:
                     result = import_article_file(
-                        data, file.name, author=author, publish=publish, fmt=fmt
+                        data, file.name, author=author, publish=publish, fmt=fmt,
+                        on_conflict=on_conflict,
                     )
                 except ArticleValidationError as exc:
                     click.echo("")
@@ -50,6 +64,8 @@ def import_article_command(file: Path, publish: bool, author: str | None, fmt: s
         click.echo(f"Skipped as site chrome ({len(imported.skipped_lines)}):")
         for line in imported.skipped_lines:
             click.echo(f"  - {line}")
+    for note in result.notes:
+        click.echo(note)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}")
     state = article.status

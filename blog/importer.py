@@ -42,6 +42,15 @@ class ImportedArticle:
     paragraph_count: int = 0
     source_format: str = "text"
     skipped_lines: list[str] = field(default_factory=list)
+    # The file's line number of each body line (markdown only: its body is the file's own
+    # lines, less the title block). Empty: the body was rebuilt, its lines are its own.
+    file_lines: list[int] = field(default_factory=list)
+
+    def file_line(self, body_line: int) -> int:
+        """Where body line N (1-based) sits in the imported file, for messages to the editor."""
+        if 1 <= body_line <= len(self.file_lines):
+            return self.file_lines[body_line - 1]
+        return body_line
 
 
 # ---------------------------------------------------------------------------- input and format
@@ -370,20 +379,30 @@ _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)", re.M)
 
 def _import_markdown(text: str) -> ImportedArticle:
     meta: dict[str, object] = {}
+    first_line = 1  # file line of text's first line
     if match := _FRONT_MATTER_RE.match(text):
         try:
             meta = tomllib.loads(match.group(1))
         except tomllib.TOMLDecodeError as exc:
             raise ArticleImportError(f"front matter is not valid TOML: {exc}") from exc
         text = text[match.end() :]
+        first_line += match.group(0).count("\n")
     title = str(meta.get("title") or "").strip()
     first_fence = next((m.start() for m in _FENCE_RE.finditer(text)), len(text))
     h1 = _ATX_H1_RE.search(text, 0, first_fence) or _SETEXT_H1_RE.search(text, 0, first_fence)
+    lines = [first_line + n for n in range(text.count("\n") + 1)]
     if h1:
         title = title or h1.group(1).strip()
-        text = text[: h1.start()].rstrip("\n") + "\n\n" + text[h1.end() :].lstrip("\n")
+        before, after = text[: h1.start()].rstrip("\n"), text[h1.end() :].lstrip("\n")
+        # kept lines before the title, the blank line standing in for it, the lines after
+        after_starts = first_line + text.count("\n", 0, len(text) - len(after))
+        lines = [first_line + n for n in range(before.count("\n") + 1)]
+        lines.append(first_line + text.count("\n", 0, h1.start()))
+        lines += [after_starts + n for n in range(after.count("\n") + 1)]
+        text = before + "\n\n" + after
     if not title:
         raise ArticleImportError("no title found: start the markdown with a '# Title' line")
+    lines = lines[text.count("\n", 0, len(text) - len(text.lstrip())) :]
     body = text.strip() + "\n"
     headings, paragraphs, first = _markdown_outline(body)
     return ImportedArticle(
@@ -393,6 +412,7 @@ def _import_markdown(text: str) -> ImportedArticle:
         headings=headings,
         paragraph_count=paragraphs,
         source_format="markdown",
+        file_lines=lines,
     )
 
 

@@ -22,6 +22,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 
+from blog.html_guard import lost_text_errors, open_html_errors
 from blog.shortcodes import CtaBlock, ShortcodeError, markdown_parser, placeholder_re
 from storefront.slugs import slugify
 
@@ -54,7 +55,7 @@ DROPPED_WITH_CONTENT = frozenset(
     {
         "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
         "svg", "math", "form", "textarea", "select", "option", "button", "template",
-        "noscript", "noembed", "noframes", "title", "xmp",
+        "noscript", "noembed", "noframes", "title", "xmp", "plaintext",
     }
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {
@@ -287,12 +288,20 @@ def render_article(source: str) -> RenderedArticle:
     md = _parser()
     tokens = md.parse(_strip_forged_markers(source), env)
     headings = _headings(tokens)
+    # HTML left open would take the rest of the article with it when sanitised: refuse it.
+    html_errors = open_html_errors(tokens, DROPPED_WITH_CONTENT)
     safe = MARKER_RE.sub("", sanitize_html(md.renderer.render(tokens, md.options, env)))
+    if not html_errors:  # the net for anything the scan does not model: no text may go missing
+        html_errors = lost_text_errors(
+            tokens,
+            lambda t: sanitize_html(md.renderer.renderInline(t.children or [], md.options, env)),
+            safe,
+        )
     html, ctas, late_errors = _place_markers(safe, nonce, env.get("ctas", []))
     text = _TextScan()
     text.feed(html)
     text.close()
-    errors = sorted([*env.get("cta_errors", []), *late_errors], key=lambda e: e.line)
+    errors = sorted([*env.get("cta_errors", []), *late_errors, *html_errors], key=lambda e: e.line)
     return RenderedArticle(
         html=html,
         ctas=ctas,

@@ -13,7 +13,7 @@ For the admin editor:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -125,14 +125,21 @@ def _product_rows(slugs: Iterable[str]) -> dict[str, tuple[int, str]]:
     return {slug: (pid, status) for slug, pid, status in rows}
 
 
+def _same_line(line: int) -> int:
+    return line
+
+
 def _cta_findings(
-    blocks: Sequence[dict[str, Any]], products: dict[str, tuple[int, str]], collections: set[str]
+    blocks: Sequence[dict[str, Any]],
+    products: dict[str, tuple[int, str]],
+    collections: set[str],
+    line_of: Callable[[int], int] = _same_line,
 ) -> tuple[list[str], list[str]]:
     """(unknown, not-for-sale) messages for CTA targets, each naming the slug and its line."""
     unknown, unavailable = [], []
     for block in blocks:
         for slug in block["slugs"]:
-            where = f"in {_shortcode(block)} on line {block.get('line', 0)}"
+            where = f"in {_shortcode(block)} on line {line_of(block.get('line', 0))}"
             if block["kind"] == "collection":
                 if slug not in collections:
                     unknown.append(f"Unknown collection '{slug}' {where}")
@@ -243,12 +250,14 @@ def save_article(
     last_reviewed_at: datetime | None = None,
     updated_at: datetime | None = None,
     allow_unknown_products: bool = False,
+    line_of: Callable[[int], int] = _same_line,
 ) -> SaveResult:
     """Render once, refuse malformed shortcodes and unknown CTA targets, relink products, commit.
 
     Keyword arguments left as None keep the article's current value. A draft may keep unknown
     CTA slugs only with allow_unknown_products (they come back as warnings); a published or
-    scheduled article never may, nor may it point at archived products.
+    scheduled article never may, nor may it point at archived products. line_of maps a
+    source line to the line named in messages (an imported file's own numbering).
     """
     errors: list[str] = []
     title = (title or "").strip()
@@ -271,11 +280,11 @@ def save_article(
             [f"Article is too long ({len(source):,} > {MAX_SOURCE:,} characters)"]
         )
     rendered: RenderedArticle = render_article(source or "")
-    errors += [f"Line {e.line}: {e.message}: {e.text}" for e in rendered.errors]
+    errors += [f"Line {line_of(e.line)}: {e.message}: {e.text}" for e in rendered.errors]
     blocks = [c.to_dict() for c in rendered.ctas]
     products = _product_rows(rendered.product_slugs)
     collections = collection_slugs_existing(rendered.collection_slugs)
-    unknown, unavailable = _cta_findings(blocks, products, collections)
+    unknown, unavailable = _cta_findings(blocks, products, collections, line_of)
     live = article is not None and _is_live_or_due(article)
     warnings: list[str] = []
     if unknown and (live or not allow_unknown_products):
@@ -348,7 +357,9 @@ def save_article(
     return SaveResult(article, warnings)
 
 
-def publish_article(article: Article, at: datetime | None = None) -> Article:
+def publish_article(
+    article: Article, at: datetime | None = None, *, line_of: Callable[[int], int] = _same_line
+) -> Article:
     """Make an article public now, or schedule it for a future moment; refused while any CTA
     points at an unknown or archived product, naming it."""
     if not article.id:
@@ -357,7 +368,7 @@ def publish_article(article: Article, at: datetime | None = None) -> Article:
     collections = collection_slugs_existing(
         s for b in article.cta_blocks if b["kind"] == "collection" for s in b["slugs"]
     )
-    unknown, unavailable = _cta_findings(article.cta_blocks, products, collections)
+    unknown, unavailable = _cta_findings(article.cta_blocks, products, collections, line_of)
     if unknown or unavailable:
         raise ArticleValidationError(unknown + unavailable)
     moment = aware(at or (article.published_at if article.is_public else None) or now())
@@ -528,11 +539,30 @@ def broken_ctas() -> list[BrokenCta]:
 # ------------------------------------------------------------------------------------ import
 
 
+IMPORT_CONFLICTS = ("update", "as-new")
+
+
+class ArticleExistsError(ArticleValidationError):
+    """An import would land on the slug of an existing article; the caller chooses what to do."""
+
+    def __init__(self, existing: Article) -> None:
+        self.existing = existing
+        super().__init__(
+            [
+                f"An article with the slug '{existing.slug}' already exists "
+                f"(“{existing.title}”, {existing.status}, id {existing.id}). "
+                "Use --update to replace its text with this file, or --as-new to import it "
+                f"as a separate article ('{unique_slug(existing.slug)}')."
+            ]
+        )
+
+
 @dataclass
 class ImportResult:
     article: Article
     imported: ImportedArticle
     warnings: list[str]
+    notes: list[str] = field(default_factory=list)  # what happened, beyond "saved"
 
 
 def import_article_file(
@@ -542,24 +572,58 @@ def import_article_file(
     author: str | None = None,
     publish: bool = False,
     fmt: str | None = None,
+    on_conflict: str | None = None,
 ) -> ImportResult:
     """Create a draft from an outside article (text, markdown or HTML); publish it on request.
 
-    Unknown CTA slugs are kept in a draft as warnings but refuse publication.
+    Unknown CTA slugs are kept in a draft as warnings but refuse publication. Messages name
+    the file's own line numbers. When an article already has the title's slug, nothing is
+    written unless on_conflict says what to do: "update" saves the file over that article as
+    the editor's Save does (a published article stays published, its previous text kept as a
+    revision), "as-new" imports it beside it under the next free slug (slug-2, ...).
     """
+    if on_conflict not in (None, *IMPORT_CONFLICTS):
+        raise ValueError(f"on_conflict must be one of {IMPORT_CONFLICTS}, not {on_conflict!r}")
     try:
         imported = import_article(data, filename=filename, fmt=fmt)
     except ArticleImportError as exc:
         raise ArticleValidationError([str(exc)]) from exc
-    result = save_article(
-        None,
-        source=imported.body_markdown,
-        title=imported.title,
-        dek=imported.dek,
-        slug=unique_slug(slugify(imported.title)),
-        author=author,
-        allow_unknown_products=not publish,
-    )
+    base = slugify(imported.title)
+    existing = db.session.scalar(select(Article).where(Article.slug == base))
+    notes: list[str] = []
+    if existing is not None and on_conflict is None:
+        raise ArticleExistsError(existing)
+    if existing is not None and on_conflict == "update":
+        live = _is_live_or_due(existing)
+        result = save_article(
+            existing,
+            source=imported.body_markdown,
+            title=imported.title,
+            dek=imported.dek,
+            author=author,
+            allow_unknown_products=not publish,
+            line_of=imported.file_line,
+        )
+        notes.append(
+            f"Updated the existing {existing.status} article '{existing.slug}'"
+            + ("; it stays public and its previous text is kept as a revision." if live
+               else "; its previous text is kept as a revision.")
+        )
+    else:
+        slug = unique_slug(base)
+        if existing is not None:
+            notes.append(f"An article with the slug '{base}' already exists: "
+                         f"imported as a new article '{slug}'.")
+        result = save_article(
+            None,
+            source=imported.body_markdown,
+            title=imported.title,
+            dek=imported.dek,
+            slug=slug,
+            author=author,
+            allow_unknown_products=not publish,
+            line_of=imported.file_line,
+        )
     if publish:
-        publish_article(result.article)
-    return ImportResult(result.article, imported, result.warnings)
+        publish_article(result.article, line_of=imported.file_line)
+    return ImportResult(result.article, imported, result.warnings, notes)

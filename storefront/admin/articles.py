@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import has_request_context
 from sqlalchemy import case, func, literal, or_, select
@@ -14,8 +14,9 @@ from sqlalchemy import case, func, literal, or_, select
 from blog.models import Article, ArticleStatus, aware
 from blog.services import SaveResult, article_saving, save_article
 from storefront.admin.models import ArticleRevision
-from storefront.catalog.models import Product, ProductStatus
-from storefront.clock import now
+from storefront.catalog.models import Certification, Product, ProductStatus
+from storefront.catalog.queries import certified_clause
+from storefront.clock import now, today
 from storefront.extensions import db
 
 SUGGEST_WORDS = 25
@@ -147,6 +148,20 @@ class Suggestion:
     slug: str
     title: str
     score: int
+    certified: bool = True
+    expired_on: date | None = None  # the last certificate's end, when none is valid today
+    valid_from: date | None = None  # a certificate not in force yet
+
+    @property
+    def certificate_note(self) -> str | None:
+        """Why the editor cannot call this product certified today (None: they can)."""
+        if self.certified:
+            return None
+        if self.valid_from:
+            return f"certificate valid only from {self.valid_from.isoformat()}"
+        if self.expired_on:
+            return f"certificate expired on {self.expired_on.isoformat()}"
+        return "no Low FODMAP certificate"
 
 
 def article_keywords(text: str, limit: int = SUGGEST_WORDS) -> list[str]:
@@ -158,7 +173,11 @@ def article_keywords(text: str, limit: int = SUGGEST_WORDS) -> list[str]:
 
 def suggested_products(title: str, source: str, exclude: list[str] = (), limit: int = 6) -> list[Suggestion]:
     """Active products whose title, tags or ingredients share words with the article, best
-    first: one query, with a weighted score (title 3, tags and brand 2, ingredients 1)."""
+    first: one query, with a weighted score (title 3, tags and brand 2, ingredients 1).
+
+    Products certified today come first; the others come after, each with the reason it is
+    not (an expired or not-yet-valid certificate), so an article never calls them certified.
+    """
     words = article_keywords(f"{title} {title} {source}")
     if not words:
         return []
@@ -172,12 +191,29 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
         score = score + case((title_hit, 3), else_=0) + case((tag_hit, 2), else_=0) + case((ingredient_hit, 1), else_=0)
         matches += [title_hit, tag_hit, ingredient_hit]
     score = score.label("score")
+    day = today()
+    certified = certified_clause(day).label("certified")
+    expired_on = (
+        select(func.max(Certification.valid_until))
+        .where(Certification.product_id == Product.id, Certification.valid_until < day)
+        .scalar_subquery()
+        .label("expired_on")
+    )
+    valid_from = (
+        select(func.min(Certification.valid_from))
+        .where(Certification.product_id == Product.id, Certification.valid_from > day)
+        .scalar_subquery()
+        .label("valid_from")
+    )
     stmt = (
-        select(Product.slug, Product.title, score)
+        select(Product.slug, Product.title, score, certified, expired_on, valid_from)
         .where(Product.status == ProductStatus.ACTIVE, or_(*matches))
-        .order_by(score.desc(), Product.title)
+        .order_by(certified.desc(), score.desc(), Product.title)
         .limit(limit)
     )
     if exclude:
         stmt = stmt.where(Product.slug.not_in(list(exclude)))
-    return [Suggestion(slug, title, int(s)) for slug, title, s in db.session.execute(stmt)]
+    return [
+        Suggestion(slug, title, int(s), bool(cert), expired, starts)
+        for slug, title, s, cert, expired, starts in db.session.execute(stmt)
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from blog.models import Author
 from blog.services import publish_article, save_article
@@ -28,3 +29,15 @@ def make_article(slug: str = "an-article", source: str = "Some text.\n\n## First
     if status != "draft":
         publish_article(article, at=now() - timedelta(days=days_ago))
     return article
+
+
+def shared_seed(name: str = "magnesium-for-back-pain.txt") -> Path:
+    """A file of shared/seed/, which sits beside the repo; from a git worktree, beside the
+    main checkout (the worktree's .git file names it)."""
+    root = Path(__file__).resolve().parents[2]
+    path = root.parent / "shared" / "seed" / name
+    git = root / ".git"
+    if not path.exists() and git.is_file():
+        gitdir = Path(git.read_text(encoding="utf-8").split(":", 1)[1].strip())
+        path = gitdir.parents[2].parent / "shared" / "seed" / name
+    return path

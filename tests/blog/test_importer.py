@@ -6,9 +6,10 @@ import pytest
 
 from blog.importer import ArticleImportError, detect_format, import_article
 from blog.rendering import render_article
+from tests.blog.helpers import shared_seed
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seed" / "magnesium-for-back-pain.txt"
+SEED = shared_seed()
 
 SEED_HEADINGS = [
     ("Understanding the Role of Magnesium in the Body", 2),

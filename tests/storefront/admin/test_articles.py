@@ -3,6 +3,7 @@ revisions, the review queue and suggested products."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,9 +11,9 @@ from sqlalchemy import select
 from blog.models import Article
 from blog.services import publish_article, save_article
 from storefront.admin.models import ArticleRevision
-from storefront.clock import now
+from storefront.clock import now, today
 from storefront.extensions import db
-from tests.factories import make_product
+from tests.factories import make_certification, make_product
 
 BODY = "Magnesium helps some people sleep.\n\n[[product:magnesium-glycinate]]\n"
 
@@ -142,6 +143,29 @@ def test_suggested_products_match_the_articles_words(as_editor, product):
     assert "rice-crackers" not in suggestions
 
 
+def test_suggestions_mark_products_whose_certificate_is_not_valid_today(as_editor, product):
+    day = today()
+    expired = make_product("magnesium-citrate", title="Magnesium Citrate")
+    expired.certifications = [make_certification(valid_from=day - timedelta(days=400),
+                                                 valid_until=day - timedelta(days=3))]
+    make_product("magnesium-oxide", title="Magnesium Oxide")
+    later = make_product("magnesium-malate", title="Magnesium Malate")
+    later.certifications = [make_certification(valid_from=day + timedelta(days=5),
+                                               valid_until=day + timedelta(days=300))]
+    db.session.commit()
+    page = as_editor.post("/admin/articles/new", data=_form(
+        action="preview", body="Magnesium citrate, oxide, malate or glycinate?")).get_data(as_text=True)
+    items = page.split('id="suggest-heading"')[1].split("</ul>")[0].split("<li>")[1:]
+    by_slug = {re.search(r"\[\[product:([a-z-]+)\]\]", item).group(1): item for item in items}
+    assert list(by_slug)[0] == "magnesium-glycinate"  # certified today: first, unmarked
+    assert "not certified" not in by_slug["magnesium-glycinate"]
+    ended = (day - timedelta(days=3)).isoformat()
+    assert f"not certified today: certificate expired on {ended}" in by_slug["magnesium-citrate"]
+    assert "not certified today: no Low FODMAP certificate" in by_slug["magnesium-oxide"]
+    starts = (day + timedelta(days=5)).isoformat()
+    assert f"certificate valid only from {starts}" in by_slug["magnesium-malate"]
+
+
 def test_suggestions_take_one_query(app, product, count_queries):
     from storefront.admin.articles import suggested_products
 
@@ -162,3 +186,15 @@ def test_drafts_can_be_deleted_but_published_articles_cannot(as_editor, product)
     as_editor.post(f"/admin/articles/{article.id}/unpublish")
     as_editor.post(f"/admin/articles/{article.id}/delete")
     assert _article() is None
+
+
+def test_editor_refuses_html_that_would_swallow_the_rest_naming_its_line(as_editor, client, product):
+    body = "Intro.\n\n<textarea>\n\n## Dosage\n\nTake it at night.\n"
+    response = as_editor.post("/admin/articles/new", data=_form(body=body, action="publish"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Not saved:" in page
+    assert "Line 3: &lt;textarea&gt; is not closed" in page
+    assert "Take it at night." in page  # the editor keeps the text to fix
+    assert _article() is None
+    assert client.get("/blog/magnesium-for-sleep").status_code == 404
