@@ -44,11 +44,11 @@ def test_article_from_an_emoji_title_gets_a_slug(app):
     assert save_article(None, source="Text.", title="🍵☕").article.slug == "teacup-without-handle-hot-beverage"
 
 
-def test_imported_articles_with_one_title_get_suffixed_slugs_within_the_column(app):
+def test_an_article_imported_as_new_under_a_taken_title_gets_a_suffixed_slug_within_the_column(app):
     title = "Κοιλιακό φούσκωμα " + "και διατροφή " * 13  # under the 200-character title limit
     text = f"# {title}\n\nSome words.\n"
     first = import_article_file(text, "a.md").article
-    second = import_article_file(text, "b.md").article
+    second = import_article_file(text, "b.md", on_conflict="as-new").article
     assert first.slug.startswith("koiliako-phouskoma-kai-diatrophe")
     assert len(first.slug) <= 120
     assert second.slug == first.slug + "-2"
