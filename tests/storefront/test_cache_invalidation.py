@@ -82,6 +82,8 @@ NOT_SHOWN = {
     "variant.id": _IDENTITY,
     "variant.product_id": "a variant never moves to another product (no screen or import does it)",
     "variant.weight_grams": "shipping weight: used by checkout, shown on no public page",
+    "variant.option_values": "the CSV's option values, kept for export; pages show option_label",
+    "product.option_names": "the CSV's option names, kept for export; pages show option labels",
     "product_image.id": _IDENTITY,
     "product_image.product_id": "an image never moves to another product",
     "certification.id": _IDENTITY,
