@@ -6,7 +6,7 @@ export FLASK_APP := wsgi:app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev migrate seed serve lint browser html-checker clean bench mutants
+.PHONY: run test install install-dev migrate seed serve lint complexity browser html-checker clean bench mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ browser:
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory complexity
+
+## make complexity: no function or method of the app above radon rank C (cyclomatic complexity
+## 20), no module averaging above B, the whole code averaging A (migrations are not checked)
+complexity: install-dev
+	$(BIN)/xenon --max-absolute C --max-modules B --max-average A storefront blog
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from blog.models import Article, ArticleStatus, Author
-from blog.services import ArticleValidationError, publish_article, save_article
+from blog.services import ArticleDraft, ArticleValidationError, publish_article, save_article
 from storefront.clock import now
 from storefront.extensions import db
 
@@ -66,8 +66,7 @@ def seed_articles(directory: Path = DEMO_DIR, echo: Callable[[str], None] = lamb
         updated = moment - timedelta(days=meta.get("updated_days_ago", max(meta["published_days_ago"], 0)))
         reviewed = meta.get("reviewed_days_ago")
         try:
-            result = save_article(
-                None,
+            draft = ArticleDraft(
                 source=body,
                 title=meta["title"],
                 dek=meta.get("dek", ""),
@@ -80,8 +79,8 @@ def seed_articles(directory: Path = DEMO_DIR, echo: Callable[[str], None] = lamb
                 seo_description=meta.get("seo_description", ""),
                 last_reviewed_at=moment - timedelta(days=reviewed) if reviewed is not None else None,
                 updated_at=min(updated, moment) if meta["status"] != ArticleStatus.SCHEDULED else published,
-                allow_unknown_products=meta["status"] == ArticleStatus.DRAFT,
             )
+            result = save_article(None, draft, allow_unknown_products=meta["status"] == ArticleStatus.DRAFT)
             if meta["status"] != ArticleStatus.DRAFT:
                 publish_article(result.article, at=published)
         except ArticleValidationError as exc:

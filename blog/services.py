@@ -3,7 +3,7 @@ count a view and report broken CTAs. UI-free: no request, flash or current_user 
 are raised as ArticleValidationError with messages fit to show an editor.
 
 For the admin editor:
-    save_article(article_or_None, source=..., title=..., ...) -> SaveResult(article, warnings)
+    save_article(article_or_None, ArticleDraft(source=..., title=..., ...)) -> SaveResult(article, warnings)
     publish_article(article, at=None) / unpublish_article(article)
     preview_article(source, slug="preview") -> ArticlePreview(html, errors, warnings, ...)
     broken_ctas() -> list[BrokenCta]
@@ -73,6 +73,57 @@ class ArticleValidationError(ValueError):
 class SaveResult:
     article: Article
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ArticleDraft:
+    """An article as an editor, an import or the demo data submits it for saving.
+
+    source and title are always given; any other field left as None keeps the article's
+    current value (an empty string clears a text field).
+    """
+
+    source: str
+    title: str
+    dek: str | None = None
+    slug: str | None = None
+    author: Author | str | None = None
+    reviewer: Author | str | None = None
+    tags: Iterable[str] | None = None
+    references: Iterable[dict[str, Any]] | None = None
+    hero_image_path: str | None = None
+    hero_image_alt: str | None = None
+    seo_title: str | None = None
+    seo_description: str | None = None
+    canonical_url: str | None = None
+    last_reviewed_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+# Draft fields copied onto the article as they are (strings stripped) when given.
+_PLAIN_FIELDS = (
+    "hero_image_path",
+    "hero_image_alt",
+    "seo_title",
+    "seo_description",
+    "canonical_url",
+    "last_reviewed_at",
+)
+
+
+@dataclass
+class _CheckedDraft:
+    """A draft that passed validation, with what validating it worked out for applying it."""
+
+    title: str
+    slug: str
+    rendered: RenderedArticle
+    blocks: list[dict[str, Any]]
+    products: dict[str, tuple[int, str]]
+    references: list[dict[str, str]]
+    author: Author | None
+    reviewer: Author | None
+    warnings: list[str]
 
 
 @dataclass
@@ -232,60 +283,99 @@ def _is_live_or_due(article: Article) -> bool:
 
 
 def save_article(
-    article: Article | None = None,
+    article: Article | None,
+    draft: ArticleDraft,
     *,
-    source: str,
-    title: str,
-    dek: str | None = None,
-    slug: str | None = None,
-    author: Author | str | None = None,
-    reviewer: Author | str | None = None,
-    tags: Iterable[str] | None = None,
-    references: Iterable[dict[str, Any]] | None = None,
-    hero_image_path: str | None = None,
-    hero_image_alt: str | None = None,
-    seo_title: str | None = None,
-    seo_description: str | None = None,
-    canonical_url: str | None = None,
-    last_reviewed_at: datetime | None = None,
-    updated_at: datetime | None = None,
     allow_unknown_products: bool = False,
     line_of: Callable[[int], int] = _same_line,
 ) -> SaveResult:
     """Render once, refuse malformed shortcodes and unknown CTA targets, relink products, commit.
 
-    Keyword arguments left as None keep the article's current value. A draft may keep unknown
-    CTA slugs only with allow_unknown_products (they come back as warnings); a published or
-    scheduled article never may, nor may it point at archived products. line_of maps a
-    source line to the line named in messages (an imported file's own numbering).
+    article None creates a draft article. A draft may keep unknown CTA slugs only with
+    allow_unknown_products (they come back as warnings); a published or scheduled article
+    never may, nor may it point at archived products. line_of maps a source line to the line
+    named in messages (an imported file's own numbering).
     """
+    checked = _validate_draft(article, draft, allow_unknown_products, line_of)
+    article = _apply_draft(article, draft, checked)
+    _commit_relinked(article, checked)
+    return SaveResult(article, checked.warnings)
+
+
+def _validate_draft(
+    article: Article | None,
+    draft: ArticleDraft,
+    allow_unknown_products: bool,
+    line_of: Callable[[int], int],
+) -> _CheckedDraft:
+    """Every problem of the draft at once, raised as ArticleValidationError; nothing written."""
+    title = (draft.title or "").strip()
+    slug = (draft.slug or "").strip() or (article.slug if article else slugify(title))
+    errors = _field_errors(article, draft, title, slug)
+    rendered = _render_source(draft.source)
+    errors += [f"Line {line_of(e.line)}: {e.message}: {e.text}" for e in rendered.errors]
+    blocks = [c.to_dict() for c in rendered.ctas]
+    products = _product_rows(rendered.product_slugs)
+    cta_errors, warnings = _cta_verdict(
+        article, blocks, products, rendered.collection_slugs, allow_unknown_products, line_of
+    )
+    errors += cta_errors
+    references, ref_errors = (
+        _clean_references(draft.references) if draft.references is not None else ([], [])
+    )
+    errors += ref_errors
+    author = _author(draft.author, "author", errors)
+    reviewer = _author(draft.reviewer, "medical reviewer", errors)
+    if errors:
+        db.session.rollback()
+        raise ArticleValidationError(errors)
+    return _CheckedDraft(
+        title, slug, rendered, blocks, products, references, author, reviewer, warnings
+    )
+
+
+def _field_errors(article: Article | None, draft: ArticleDraft, title: str, slug: str) -> list[str]:
+    """Problems of the title, dek, slug and canonical URL, in the editor's field order."""
     errors: list[str] = []
-    title = (title or "").strip()
     if not title:
         errors.append("Title is required")
     elif len(title) > MAX_TITLE:
         errors.append(f"Title is too long ({len(title)} > {MAX_TITLE} characters)")
-    if dek is not None and len(dek.strip()) > MAX_DEK:
-        errors.append(f"Dek is too long ({len(dek.strip())} > {MAX_DEK} characters)")
-    new_slug = (slug or "").strip() or (article.slug if article else slugify(title))
-    if not SLUG_RE.match(new_slug):
-        errors.append(f"Slug '{new_slug}' must be lowercase letters, digits and single hyphens")
-    elif _slug_taken(new_slug, article):
-        errors.append(f"Another article already uses the slug '{new_slug}'")
-    if canonical_url and not _valid_url(canonical_url):
+    if draft.dek is not None and len(draft.dek.strip()) > MAX_DEK:
+        errors.append(f"Dek is too long ({len(draft.dek.strip())} > {MAX_DEK} characters)")
+    if not SLUG_RE.match(slug):
+        errors.append(f"Slug '{slug}' must be lowercase letters, digits and single hyphens")
+    elif _slug_taken(slug, article):
+        errors.append(f"Another article already uses the slug '{slug}'")
+    if draft.canonical_url and not _valid_url(draft.canonical_url):
         errors.append("Canonical URL must be an http(s) address")
+    return errors
 
+
+def _render_source(source: str) -> RenderedArticle:
+    """The source rendered once; one beyond MAX_SOURCE is refused before any rendering."""
     if len(source or "") > MAX_SOURCE:
         raise ArticleValidationError(
             [f"Article is too long ({len(source):,} > {MAX_SOURCE:,} characters)"]
         )
-    rendered: RenderedArticle = render_article(source or "")
-    errors += [f"Line {line_of(e.line)}: {e.message}: {e.text}" for e in rendered.errors]
-    blocks = [c.to_dict() for c in rendered.ctas]
-    products = _product_rows(rendered.product_slugs)
-    collections = collection_slugs_existing(rendered.collection_slugs)
+    return render_article(source or "")
+
+
+def _cta_verdict(
+    article: Article | None,
+    blocks: list[dict[str, Any]],
+    products: dict[str, tuple[int, str]],
+    collection_slugs: Iterable[str],
+    allow_unknown_products: bool,
+    line_of: Callable[[int], int],
+) -> tuple[list[str], list[str]]:
+    """(errors, warnings) about CTA targets: a published or scheduled article refuses unknown
+    and unsellable ones; a draft keeps unsellable ones, and unknown ones when allowed, as
+    warnings."""
+    collections = collection_slugs_existing(collection_slugs)
     unknown, unavailable = _cta_findings(blocks, products, collections, line_of)
     live = article is not None and _is_live_or_due(article)
+    errors: list[str] = []
     warnings: list[str] = []
     if unknown and (live or not allow_unknown_products):
         errors += unknown
@@ -295,66 +385,81 @@ def save_article(
         errors += unavailable
     else:
         warnings += unavailable
+    return errors, warnings
 
-    cleaned_refs, ref_errors = _clean_references(references) if references is not None else ([], [])
-    errors += ref_errors
-    author_row = _author(author, "author", errors)
-    reviewer_row = _author(reviewer, "medical reviewer", errors)
-    if errors:
-        db.session.rollback()
-        raise ArticleValidationError(errors)
 
+def _apply_draft(article: Article | None, draft: ArticleDraft, checked: _CheckedDraft) -> Article:
+    """Write a checked draft onto the article (a new draft article when None); not committed.
+
+    article_saving is sent before anything changes; updated_at moves only when the title, dek
+    or text changed (or the draft sets it).
+    """
     creating = article is None
     if creating:
         article = Article(status=ArticleStatus.DRAFT.value)
         db.session.add(article)
     else:
         article_saving.send(article)
-    content_changed = creating or (
-        article.body_source != source or article.title != title or (dek is not None and article.dek != dek.strip())
+    content_changed = creating or _content_changed(article, draft, checked.title)
+    _apply_content(article, draft, checked)
+    _apply_metadata(article, draft, checked)
+    if draft.updated_at is not None:
+        article.updated_at = draft.updated_at
+    elif content_changed:
+        article.updated_at = now()
+    return article
+
+
+def _content_changed(article: Article, draft: ArticleDraft, title: str) -> bool:
+    return (
+        article.body_source != draft.source
+        or article.title != title
+        or (draft.dek is not None and article.dek != draft.dek.strip())
     )
-    article.slug = new_slug
-    article.title = title
-    article.body_source = source or ""
+
+
+def _apply_content(article: Article, draft: ArticleDraft, checked: _CheckedDraft) -> None:
+    """Slug, title, dek and the text with everything rendered from it."""
+    rendered = checked.rendered
+    article.slug = checked.slug
+    article.title = checked.title
+    article.body_source = draft.source or ""
     article.body_html = rendered.html
-    article.cta_blocks = blocks
+    article.cta_blocks = checked.blocks
     article.headings = [
         {"level": h.level, "text": h.text, "anchor": h.anchor} for h in rendered.headings
     ]
     article.word_count = rendered.word_count
-    if dek is not None:
-        article.dek = dek.strip()
-    if author is not None:
-        article.author = author_row
-    if reviewer is not None:
-        article.reviewer = reviewer_row
-    if tags is not None:
-        article.tags = _tags(tags)
+    if draft.dek is not None:
+        article.dek = draft.dek.strip()
+
+
+def _apply_metadata(article: Article, draft: ArticleDraft, checked: _CheckedDraft) -> None:
+    """Byline, tags (and the disclaimer they imply), references, hero image, SEO, review date."""
+    if draft.author is not None:
+        article.author = checked.author
+    if draft.reviewer is not None:
+        article.reviewer = checked.reviewer
+    if draft.tags is not None:
+        article.tags = _tags(draft.tags)
     article.has_disclaimer = any(t.slug == HEALTH_TAG for t in article.tags)
-    if references is not None:
-        article.references = cleaned_refs
-    for name, value in (
-        ("hero_image_path", hero_image_path),
-        ("hero_image_alt", hero_image_alt),
-        ("seo_title", seo_title),
-        ("seo_description", seo_description),
-        ("canonical_url", canonical_url),
-        ("last_reviewed_at", last_reviewed_at),
-    ):
+    if draft.references is not None:
+        article.references = checked.references
+    for name in _PLAIN_FIELDS:
+        value = getattr(draft, name)
         if value is not None:
             setattr(article, name, value.strip() if isinstance(value, str) else value)
-    if updated_at is not None:
-        article.updated_at = updated_at
-    elif content_changed:
-        article.updated_at = now()
+
+
+def _commit_relinked(article: Article, checked: _CheckedDraft) -> None:
+    """Rebuild the article's product links and commit, all or nothing."""
     try:
         db.session.flush()
-        _rebuild_links(article, rendered.product_slugs, products)
+        _rebuild_links(article, checked.rendered.product_slugs, checked.products)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
         raise
-    return SaveResult(article, warnings)
 
 
 def publish_article(
@@ -597,10 +702,9 @@ def import_article_file(
         live = _is_live_or_due(existing)
         result = save_article(
             existing,
-            source=imported.body_markdown,
-            title=imported.title,
-            dek=imported.dek,
-            author=author,
+            ArticleDraft(
+                source=imported.body_markdown, title=imported.title, dek=imported.dek, author=author
+            ),
             allow_unknown_products=not publish,
             line_of=imported.file_line,
         )
@@ -616,11 +720,13 @@ def import_article_file(
                          f"imported as a new article '{slug}'.")
         result = save_article(
             None,
-            source=imported.body_markdown,
-            title=imported.title,
-            dek=imported.dek,
-            slug=slug,
-            author=author,
+            ArticleDraft(
+                source=imported.body_markdown,
+                title=imported.title,
+                dek=imported.dek,
+                slug=slug,
+                author=author,
+            ),
             allow_unknown_products=not publish,
             line_of=imported.file_line,
         )

@@ -198,7 +198,7 @@ def _visit_account_pages(crawl: Crawl, auth) -> None:
 
 def _visit_admin_pages(crawl: Crawl, auth) -> None:
     from blog.models import Article
-    from blog.services import save_article
+    from blog.services import ArticleDraft, save_article
     from storefront.admin.models import ArticleRevision
 
     admin = make_user("admin@example.com", role="admin")
@@ -212,7 +212,7 @@ def _visit_admin_pages(crawl: Crawl, auth) -> None:
     db.session.commit()
     product = _first(select(Product).order_by(Product.id))
     article = _first(select(Article).order_by(Article.id))
-    save_article(article, source=article.body_source + "\n\nOne more line.", title=article.title)  # a revision
+    save_article(article, ArticleDraft(source=article.body_source + "\n\nOne more line.", title=article.title))  # a revision
 
     crawl.get("dashboard", "/admin/")
     crawl.get("articles", "/admin/articles")

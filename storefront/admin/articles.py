@@ -12,7 +12,7 @@ from flask import has_request_context
 from sqlalchemy import case, func, literal, or_, select
 
 from blog.models import Article, ArticleStatus, aware
-from blog.services import SaveResult, article_saving, save_article
+from blog.services import ArticleDraft, SaveResult, article_saving, save_article
 from storefront.admin.models import ArticleRevision
 from storefront.catalog.models import Certification, Product, ProductStatus
 from storefront.catalog.queries import certified_clause
@@ -95,9 +95,7 @@ def restore_revision(article: Article, revision: ArticleRevision) -> SaveResult:
         raise ValueError("That revision belongs to another article.")
     return save_article(
         article,
-        source=revision.body_source,
-        title=revision.title,
-        dek=revision.dek,
+        ArticleDraft(source=revision.body_source, title=revision.title, dek=revision.dek),
         allow_unknown_products=article.status == ArticleStatus.DRAFT,
     )
 

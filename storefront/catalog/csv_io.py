@@ -20,9 +20,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 from urllib.parse import urlparse
 
 import nh3
@@ -322,118 +323,189 @@ def parse_products_csv(
     if text is None:
         return [], errors, 0
     reader = csv.reader(io.StringIO(text, newline=""))
+    header, problem = _read_header(reader, text)
+    if problem is not None:
+        return [], [problem], 0
+    parser = _ProductRows(header, currency, site_url)
+    parser.read(reader)
+    return list(parser.products.values()), parser.errors, parser.external
+
+
+def _read_header(reader: Iterator[list[str]], text: str) -> tuple[list[str], RowError | None]:
+    """The header row, or the one problem that stops the file being read at all."""
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return [], [RowError(1, "the file is empty")], 0
+        return [], RowError(1, "the file is empty")
     except csv.Error as exc:
-        return [], [RowError(1, f"not a readable CSV header ({exc})")], 0
+        return [], RowError(1, f"not a readable CSV header ({exc})")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     separator = _delimiter_hint(text.split("\n", 1)[0]) if missing else None
     if separator:
         # Checked before quoting: a semicolon file's quoted cells are faults to a comma reading.
-        return [], [RowError(1, f"this file looks {separator}-separated; export it with commas")], 0
+        return [], RowError(1, f"this file looks {separator}-separated; export it with commas")
     problem = _quoting_problem(text)
     if problem is not None:
         # Records after a quoting fault are misaligned, so their row errors would mislead.
-        return [], [problem], 0
+        return [], problem
     if missing:
-        return [], [RowError(1, f"missing required column(s): {', '.join(missing)}")], 0
-    index = {name: i for i, name in enumerate(header)}
-    products: dict[str, ParsedProduct] = {}
-    skus: dict[str, int] = {}
-    external = 0
-    row_number = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            row_number += 1
-            errors.append(RowError(row_number, f"malformed CSV ({exc})"))
-            break
-        row_number += 1
-        if not any(c.strip() for c in cells):
-            continue
+        return [], RowError(1, f"missing required column(s): {', '.join(missing)}")
+    return header, None
 
-        def get(name: str, _cells=cells) -> str:
-            i = index.get(name)
-            value = _cells[i] if i is not None and i < len(_cells) else ""
-            if value.startswith("'") and value[1:2] and value[1:2] in FORMULA_START:
-                value = value[1:]
-            return value.strip()
 
-        row = row_number
+def _cell(index: dict[str, int], cells: list[str], name: str) -> str:
+    """A record's cell by column name, stripped, without the apostrophe export put before a formula."""
+    i = index.get(name)
+    value = cells[i] if i is not None and i < len(cells) else ""
+    if value.startswith("'") and value[1:2] and value[1:2] in FORMULA_START:
+        value = value[1:]
+    return value.strip()
+
+
+class _ProductRows:
+    """Reads the records after the header into products, collecting every problem by row.
+
+    A row with a Title starts a product; any row of a handle may add a variant and an image.
+    """
+
+    def __init__(self, header: list[str], currency: str, site_url: str) -> None:
+        self.index = {name: i for i, name in enumerate(header)}
+        self.currency = currency
+        self.site_url = site_url
+        self.products: dict[str, ParsedProduct] = {}
+        self.skus: dict[str, int] = {}  # SKU -> the row that first used it
+        self.external = 0  # image URLs not of this store
+        self.errors: list[RowError] = []
+        self.last_row = 1  # the header
+
+    def read(self, reader: Iterator[list[str]]) -> None:
+        for row, cells in self._records(reader):
+            self._row(row, partial(_cell, self.index, cells))
+        if self.last_row == 1 and not self.errors:
+            self.errors.append(RowError(2, "the file has a header but no products"))
+        self._check_products()
+        self.errors.sort(key=lambda e: e.row)
+
+    def _records(self, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+        """(row, cells) of every record that is not blank; a malformed record ends the file."""
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.last_row += 1
+                self.errors.append(RowError(self.last_row, f"malformed CSV ({exc})"))
+                return
+            self.last_row += 1
+            if any(c.strip() for c in cells):
+                yield self.last_row, cells
+
+    def _row(self, row: int, get: Callable[[str], str]) -> None:
         for column, limit in LIMITS.items():
             if len(get(column)) > limit:
-                errors.append(RowError(row, f"{column} is longer than {limit} characters"))
+                self.errors.append(RowError(row, f"{column} is longer than {limit} characters"))
+        handle = self._handle(row, get)
+        product = self._product_of(row, handle, get) if handle else None
+        if product is None:
+            return
+        if any(get(c) for c in VARIANT_COLUMNS):
+            self._add_variant(row, product, get)
+        self._add_image(product, get)
+
+    def _handle(self, row: int, get: Callable[[str], str]) -> str | None:
         handle = get("Handle").lower()
         if not handle:
-            errors.append(RowError(row, "Handle is empty"))
-            continue
+            self.errors.append(RowError(row, "Handle is empty"))
+            return None
         if not SLUG_RE.match(handle):
-            errors.append(RowError(row, f"Handle “{handle}” may contain only letters, digits and hyphens"))
-            continue
-        product = products.get(handle)
-        title = get("Title")
-        if title:
-            if product is not None:
-                errors.append(RowError(row, f"duplicate handle “{handle}”: the product is already defined on row {product.row}"))
-                continue
-            status = (get("Status") or "").lower()
-            if not status:
-                status = "draft" if get("Published").lower() in ("false", "no", "0") else "active"
-            if status not in {s.value for s in ProductStatus}:
-                errors.append(RowError(row, f"Status “{status}” is not active, draft or archived"))
-                status = "draft"
-            body_md = get(DESCRIPTION_MD)
-            product = ParsedProduct(
-                row=row, handle=handle, title=title,
-                description=body_md or html_to_markdown(get("Body (HTML)")),
-                brand=get("Vendor"),
-                tags=[t.strip() for t in get("Tags").split(",") if t.strip()],
-                status=status, seo_title=get("SEO Title"), seo_description=get("SEO Description"),
-                summary=get(SUMMARY), ingredients=get(INGREDIENTS), allergens=get(ALLERGENS),
-                option_names=_option_names(get),
-            )
-            for tag in product.tags:
-                if not slugify(tag, max_length=64) or len(tag) > 80:
-                    errors.append(RowError(row, f"tag “{tag[:40]}” is not usable"))
-            products[handle] = product
-        elif product is None:
-            errors.append(RowError(row, f"no product row (with a Title) for handle “{handle}” before this row"))
-            continue
-        if any(get(c) for c in VARIANT_COLUMNS):
-            sku = get("Variant SKU") or f"{handle}-{len(product.variants) + 1}".upper()[:64]
-            if sku in skus:
-                errors.append(RowError(row, f"SKU “{sku}” is already used on row {skus[sku]}"))
-            skus.setdefault(sku, row)
-            price = _money(get("Variant Price"), "Variant Price", row, errors, currency, required=True)
-            compare = _money(get("Variant Compare At Price"), "Variant Compare At Price", row, errors, currency, required=False)
-            stock = _whole(get("Variant Inventory Qty"), "Variant Inventory Qty", row, errors)
-            grams = _grams(get("Variant Grams"), row, errors)
-            values = _option_values(get)
-            if len(_label(values)) > LABEL_LIMIT:
-                errors.append(RowError(row, f"the option values together are longer than {LABEL_LIMIT} characters"))
-            product.variants.append(ParsedVariant(row, sku, values, price or 0, compare, stock, grams))
+            self.errors.append(RowError(row, f"Handle “{handle}” may contain only letters, digits and hyphens"))
+            return None
+        return handle
+
+    def _product_of(self, row: int, handle: str, get: Callable[[str], str]) -> ParsedProduct | None:
+        """The product the row belongs to: a new one when the row has a Title, else the one its
+        handle started earlier; None (with the error) when there is none or the handle repeats."""
+        product = self.products.get(handle)
+        if not get("Title"):
+            if product is None:
+                self.errors.append(RowError(row, f"no product row (with a Title) for handle “{handle}” before this row"))
+            return product
+        if product is not None:
+            self.errors.append(RowError(row, f"duplicate handle “{handle}”: the product is already defined on row {product.row}"))
+            return None
+        product = _parse_product(row, handle, get, self.errors)
+        self.products[handle] = product
+        return product
+
+    def _add_variant(self, row: int, product: ParsedProduct, get: Callable[[str], str]) -> None:
+        sku = get("Variant SKU") or f"{product.handle}-{len(product.variants) + 1}".upper()[:64]
+        if sku in self.skus:
+            self.errors.append(RowError(row, f"SKU “{sku}” is already used on row {self.skus[sku]}"))
+        self.skus.setdefault(sku, row)
+        product.variants.append(_parse_variant(row, sku, get, self.currency, self.errors))
+
+    def _add_image(self, product: ParsedProduct, get: Callable[[str], str]) -> None:
         src = get("Image Src")
-        if src:
-            path = _own_image_path(src, site_url)
-            if path is None:
-                external += 1
-            else:
-                product.images.append((path, get("Image Alt Text")))
-    if row_number == 1 and not errors:
-        errors.append(RowError(2, "the file has a header but no products"))
-    for product in products.values():
-        if not product.variants:
-            errors.append(RowError(product.row, f"product “{product.handle}” has no variant (Variant Price is empty)"))
-        elif not any(v for variant in product.variants for v in variant.option_values):
-            product.option_names = []  # Shopify's "Title: Default Title", or no option columns
-    errors.extend(_sku_conflicts(products.values()))
-    errors.sort(key=lambda e: e.row)
-    return list(products.values()), errors, external
+        if not src:
+            return
+        path = _own_image_path(src, self.site_url)
+        if path is None:
+            self.external += 1
+        else:
+            product.images.append((path, get("Image Alt Text")))
+
+    def _check_products(self) -> None:
+        """Every product needs a variant; one whose variants carry no option values has no options."""
+        for product in self.products.values():
+            if not product.variants:
+                self.errors.append(RowError(product.row, f"product “{product.handle}” has no variant (Variant Price is empty)"))
+            elif not any(v for variant in product.variants for v in variant.option_values):
+                product.option_names = []  # Shopify's "Title: Default Title", or no option columns
+        self.errors.extend(_sku_conflicts(self.products.values()))
+
+
+def _parse_product(row: int, handle: str, get: Callable[[str], str], errors: list[RowError]) -> ParsedProduct:
+    """The product fields of a row with a Title."""
+    status = _status(row, get, errors)
+    body_md = get(DESCRIPTION_MD)
+    product = ParsedProduct(
+        row=row, handle=handle, title=get("Title"),
+        description=body_md or html_to_markdown(get("Body (HTML)")),
+        brand=get("Vendor"),
+        tags=[t.strip() for t in get("Tags").split(",") if t.strip()],
+        status=status, seo_title=get("SEO Title"), seo_description=get("SEO Description"),
+        summary=get(SUMMARY), ingredients=get(INGREDIENTS), allergens=get(ALLERGENS),
+        option_names=_option_names(get),
+    )
+    for tag in product.tags:
+        if not slugify(tag, max_length=64) or len(tag) > 80:
+            errors.append(RowError(row, f"tag “{tag[:40]}” is not usable"))
+    return product
+
+
+def _status(row: int, get: Callable[[str], str], errors: list[RowError]) -> str:
+    """Status, or Shopify's older Published column when it is empty; draft when unusable."""
+    status = (get("Status") or "").lower()
+    if not status:
+        status = "draft" if get("Published").lower() in ("false", "no", "0") else "active"
+    if status not in {s.value for s in ProductStatus}:
+        errors.append(RowError(row, f"Status “{status}” is not active, draft or archived"))
+        status = "draft"
+    return status
+
+
+def _parse_variant(
+    row: int, sku: str, get: Callable[[str], str], currency: str, errors: list[RowError]
+) -> ParsedVariant:
+    price = _money(get("Variant Price"), "Variant Price", row, errors, currency, required=True)
+    compare = _money(get("Variant Compare At Price"), "Variant Compare At Price", row, errors, currency, required=False)
+    stock = _whole(get("Variant Inventory Qty"), "Variant Inventory Qty", row, errors)
+    grams = _grams(get("Variant Grams"), row, errors)
+    values = _option_values(get)
+    if len(_label(values)) > LABEL_LIMIT:
+        errors.append(RowError(row, f"the option values together are longer than {LABEL_LIMIT} characters"))
+    return ParsedVariant(row, sku, values, price or 0, compare, stock, grams)
 
 
 def _sku_conflicts(products: Iterable[ParsedProduct]) -> list[RowError]:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import selectinload
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Product, ProductStatus, Variant
 from storefront.checkout.gateways import get_gateway
-from storefront.checkout.shipping import shipping_method
+from storefront.checkout.shipping import ShippingMethod, shipping_method
 from storefront.clock import now
 from storefront.extensions import db
 from storefront.money import format_money
@@ -149,6 +149,38 @@ def build_demo_order(entry: dict, anchor: date, variants: dict[str, Variant], cl
 
 
 def _build(entry: dict, number: str, anchor: date, variants: dict[str, Variant], clock: datetime) -> Order:
+    """Check the entry, place its order as the shopper did, then walk it to its status."""
+    email, method, target, attribution = _checked_entry(entry, number)
+    placed = _at(anchor, entry["days_ago"], entry.get("hour", 12), clock)
+    cart = Cart(
+        token=f"{DEMO_CART_PREFIX}{number.lower()}",
+        attribution=attribution,
+        created_at=placed - timedelta(minutes=12),
+        updated_at=placed,
+    )
+    db.session.add(cart)
+    order = _placed_order(entry, number, email, method, attribution, placed, variants)
+    charge = Payment(
+        gateway=GATEWAY,
+        amount=order.total,
+        currency=order.currency,
+        provider_session_id=f"demo_cs_{secrets.token_hex(8)}",
+        created_at=placed,
+        updated_at=placed,
+    )
+    order.payments.append(charge)
+    db.session.add(order)
+    db.session.flush()
+    order.cart_id = cart.id
+    last = _walk_to(target, order, charge, entry, placed, clock)
+    if order.status != target:
+        raise DemoDataError(f"{number}: ended up {order.status}, not {target.value}")
+    order.updated_at = last
+    return order
+
+
+def _checked_entry(entry: dict, number: str) -> tuple[str, ShippingMethod, OrderStatus, str | None]:
+    """(email, shipping method, target status, attribution) of an entry, or why it cannot be built."""
     if not number.startswith(DEMO_NUMBER_PREFIX) or len(number) > 20:
         raise DemoDataError(f"{number}: demo order numbers start with {DEMO_NUMBER_PREFIX} (20 characters at most)")
     email = entry["email"].strip().lower()
@@ -161,15 +193,19 @@ def _build(entry: dict, number: str, anchor: date, variants: dict[str, Variant],
     attribution = entry.get("attribution") or None
     if attribution is not None and not attribution.startswith(ARTICLE_PREFIX):
         raise DemoDataError(f"{number}: attribution must look like 'article:<slug>' or be null")
+    return email, method, target, attribution
 
-    placed = _at(anchor, entry["days_ago"], entry.get("hour", 12), clock)
-    cart = Cart(
-        token=f"{DEMO_CART_PREFIX}{number.lower()}",
-        attribution=attribution,
-        created_at=placed - timedelta(minutes=12),
-        updated_at=placed,
-    )
-    db.session.add(cart)
+
+def _placed_order(
+    entry: dict,
+    number: str,
+    email: str,
+    method: ShippingMethod,
+    attribution: str | None,
+    placed: datetime,
+    variants: dict[str, Variant],
+) -> Order:
+    """The order as checkout would have placed it: address, lines copied from the catalog, totals."""
     address = entry["address"]
     order = Order(
         status=OrderStatus.PENDING_PAYMENT.value,  # set now: the "placed" event records it
@@ -190,61 +226,57 @@ def _build(entry: dict, number: str, anchor: date, variants: dict[str, Variant],
         created_at=placed,
     )
     for item in entry["lines"]:
-        variant = variants.get(item["sku"])
-        if variant is None or variant.product.slug != item["product"]:
-            raise DemoDataError(f"{number}: no variant {item['sku']!r} of product {item['product']!r} in the catalog")
-        if variant.product.status != ProductStatus.ACTIVE:
-            raise DemoDataError(f"{number}: product {item['product']!r} is not on sale")
-        quantity = int(item["quantity"])
-        if quantity <= 0:
-            raise DemoDataError(f"{number}: quantity of {item['sku']} must be positive")
-        line = OrderLine.copy_of(variant, quantity)
-        # A historical demo order never reserved stock, so its lines hold no variant: cancelling or
-        # reconciling it later must not "release" (add) stock it never took.
-        line.variant_id = None
-        order.lines.append(line)
+        order.lines.append(_demo_line(item, number, variants))
     if not order.lines:
         raise DemoDataError(f"{number}: an order needs at least one line")
     order.add_up(method.rate)
     order.note("shopper", "Order placed (demo data: no stock reserved)").created_at = placed
-    charge = Payment(
-        gateway=GATEWAY,
-        amount=order.total,
-        currency=order.currency,
-        provider_session_id=f"demo_cs_{secrets.token_hex(8)}",
-        created_at=placed,
-        updated_at=placed,
-    )
-    order.payments.append(charge)
-    db.session.add(order)
-    db.session.flush()
-    order.cart_id = cart.id
-    last = placed
+    return order
 
+
+def _demo_line(item: dict, number: str, variants: dict[str, Variant]) -> OrderLine:
+    variant = variants.get(item["sku"])
+    if variant is None or variant.product.slug != item["product"]:
+        raise DemoDataError(f"{number}: no variant {item['sku']!r} of product {item['product']!r} in the catalog")
+    if variant.product.status != ProductStatus.ACTIVE:
+        raise DemoDataError(f"{number}: product {item['product']!r} is not on sale")
+    quantity = int(item["quantity"])
+    if quantity <= 0:
+        raise DemoDataError(f"{number}: quantity of {item['sku']} must be positive")
+    line = OrderLine.copy_of(variant, quantity)
+    # A historical demo order never reserved stock, so its lines hold no variant: cancelling or
+    # reconciling it later must not "release" (add) stock it never took.
+    line.variant_id = None
+    return line
+
+
+def _walk_to(
+    target: OrderStatus, order: Order, charge: Payment, entry: dict, placed: datetime, clock: datetime
+) -> datetime:
+    """Take a placed order through the lifecycle to its target status; returns its last change."""
     if target == OrderStatus.CANCELLED:
         last = min(placed + timedelta(minutes=25), clock)
         with _dated(order, last):
             apply_cancel(order, "shopper", entry.get("note") or "Payment cancelled by the shopper")
         charge.updated_at = last
-    elif target != OrderStatus.PENDING_PAYMENT:
-        last = min(placed + timedelta(minutes=3), clock)
+        return last
+    if target == OrderStatus.PENDING_PAYMENT:
+        return placed
+    last = min(placed + timedelta(minutes=3), clock)
+    with _dated(order, last):
+        if not apply_payment(order, order.total, order.currency, "demo-gateway", session_id=charge.provider_session_id):
+            raise DemoDataError(f"{order.number}: the demo payment was not accepted")
+    order.paid_at = last
+    charge.updated_at = last
+    refunding = target in (OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
+    if target == OrderStatus.FULFILLED or (refunding and entry.get("shipped", True)):
+        last = min(placed + timedelta(days=1, hours=2), clock)
         with _dated(order, last):
-            if not apply_payment(order, order.total, order.currency, "demo-gateway", session_id=charge.provider_session_id):
-                raise DemoDataError(f"{number}: the demo payment was not accepted")
-        order.paid_at = last
-        charge.updated_at = last
-        refunding = target in (OrderStatus.REFUNDED, OrderStatus.PARTIALLY_REFUNDED)
-        if target == OrderStatus.FULFILLED or (refunding and entry.get("shipped", True)):
-            last = min(placed + timedelta(days=1, hours=2), clock)
-            with _dated(order, last):
-                order.set_status(OrderStatus.FULFILLED, STAFF, "Marked fulfilled")
-        if refunding:
-            last = min(last + timedelta(days=2), clock)
-            _refund(order, charge, target, entry, last)
-    if order.status != target:
-        raise DemoDataError(f"{number}: ended up {order.status}, not {target.value}")
-    order.updated_at = last
-    return order
+            order.set_status(OrderStatus.FULFILLED, STAFF, "Marked fulfilled")
+    if refunding:
+        last = min(last + timedelta(days=2), clock)
+        _refund(order, charge, target, entry, last)
+    return last
 
 
 def _refund(order: Order, charge: Payment, target: OrderStatus, entry: dict, at: datetime) -> None:

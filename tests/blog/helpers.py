@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from blog.models import Author
-from blog.services import publish_article, save_article
+from blog.services import ArticleDraft, publish_article, save_article
 from storefront.clock import now
 from storefront.extensions import db
 
@@ -23,8 +23,8 @@ def make_article(slug: str = "an-article", source: str = "Some text.\n\n## First
                  *, title: str | None = None, status: str = "published", days_ago: int = 1,
                  **fields):
     """An article saved through save_article and, unless a draft, published days_ago days ago."""
-    result = save_article(None, source=source, title=title or slug.replace("-", " ").title(),
-                          slug=slug, **fields)
+    result = save_article(None, ArticleDraft(source=source, title=title or slug.replace("-", " ").title(),
+                                             slug=slug, **fields))
     article = result.article
     if status != "draft":
         publish_article(article, at=now() - timedelta(days=days_ago))

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 
-from blog.services import publish_article, save_article
+from blog.services import ArticleDraft, publish_article, save_article
 from storefront.clock import now
 from storefront.extensions import db
 from tests.blog.helpers import make_article
@@ -56,7 +56,7 @@ def test_a_new_article_changes_the_count_at_once(client, fragment_store, journal
 
 
 def test_a_scheduled_article_falling_due_changes_the_count(client, fragment_store, journal):
-    article = save_article(None, source="Soon.\n\n## Part\n\nText.", title="Coming Soon", slug="coming-soon").article
+    article = save_article(None, ArticleDraft(source="Soon.\n\n## Part\n\nText.", title="Coming Soon", slug="coming-soon")).article
     for n in range(11, 20):
         make_article(f"article-{n}", title=f"Article {n}", days_ago=n + 1)
     publish_article(article, at=now() + timedelta(seconds=1.5))  # the 21st article: a third page

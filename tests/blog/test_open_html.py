@@ -12,7 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blog.rendering import DROPPED_WITH_CONTENT
-from blog.services import ArticleValidationError, delete_article, publish_article, save_article
+from blog.services import (
+    ArticleDraft,
+    ArticleValidationError,
+    delete_article,
+    publish_article,
+    save_article,
+)
 
 WORDS = ["magnesium", "fibre", "oats", "sleep", "ginger", "rice", "broth", "kiwi", "walnut", "tea"]
 PAYLOAD = "secret payload <img src=x onerror=alert(1)>"
@@ -118,7 +124,7 @@ def test_no_heading_or_paragraph_outside_a_hostile_fragment_is_silently_lost(cli
     source, fragment_line, expected, name = article
     slug = f"hostile-{next(_slugs)}"
     try:
-        saved = save_article(None, source=source, title="Hostile", slug=slug).article
+        saved = save_article(None, ArticleDraft(source=source, title="Hostile", slug=slug)).article
     except ArticleValidationError as refused:
         assert any(m.startswith(f"Line {fragment_line}: ") for m in refused.messages), (
             source, refused.messages)
@@ -158,7 +164,7 @@ def test_no_heading_or_paragraph_outside_a_hostile_fragment_is_silently_lost(cli
 def test_unclosed_fragment_is_refused_naming_its_line(client, fragment, named):
     source = f"Intro.\n\n## Why\n\n{fragment}\n\n## After\n\nThe rest of the article.\n"
     with pytest.raises(ArticleValidationError) as refused:
-        save_article(None, source=source, title="Open tag", slug="open-tag")
+        save_article(None, ArticleDraft(source=source, title="Open tag", slug="open-tag"))
     assert refused.value.messages[0].startswith("Line 5: ")
     assert named in refused.value.messages[0]
     assert client.get("/blog/open-tag").status_code == 404
@@ -168,7 +174,7 @@ def test_closed_fragment_goes_and_everything_else_stays(client):
     source = ("Intro.\n\n<style>body { display: none }</style>\n\n## After the style\n\n"
               "Text with <textarea>typed</textarea> inside.\n\n<select><option>x</option></select>\n\n"
               "The end.\n")
-    article = save_article(None, source=source, title="Closed", slug="closed").article
+    article = save_article(None, ArticleDraft(source=source, title="Closed", slug="closed")).article
     publish_article(article)
     body = _article_body(client.get("/blog/closed").get_data(as_text=True))
     assert "After the style</h2>" in body

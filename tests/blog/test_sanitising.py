@@ -16,7 +16,7 @@ from blog.rendering import (
     render_article,
     sanitize_html,
 )
-from blog.services import ArticleValidationError, save_article
+from blog.services import ArticleDraft, ArticleValidationError, save_article
 from tests.blog.helpers import make_article
 
 HOSTILE = """Intro paragraph.
@@ -85,7 +85,7 @@ def test_hostile_source_is_neutralised_on_the_page(client, view):
 
 def test_malformed_shortcode_is_shown_to_the_editor_and_never_saved(client):
     with pytest.raises(ArticleValidationError) as error:
-        save_article(source="Hello\n\n[[product:half-open\n", title="Broken")
+        save_article(None, ArticleDraft(source="Hello\n\n[[product:half-open\n", title="Broken"))
     assert "Line 3" in error.value.messages[0]
     assert client.get("/blog/broken").status_code == 404
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import redis
 
-from blog.services import publish_article, save_article
+from blog.services import ArticleDraft, publish_article, save_article
 from storefront.clock import now
 from storefront.http_cache import PageCache
 from tests.blog.helpers import make_article
@@ -29,7 +29,7 @@ def page_cache(app):
 
 
 def schedule(slug: str, seconds: float):
-    article = save_article(None, source="Soon.\n\n## Part\n\nText.", title="Coming Soon", slug=slug).article
+    article = save_article(None, ArticleDraft(source="Soon.\n\n## Part\n\nText.", title="Coming Soon", slug=slug)).article
     publish_article(article, at=now() + timedelta(seconds=seconds))
     return article
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from blog.models import ArticleProductLink, ArticleStatus, ArticleView
 from blog.services import (
+    ArticleDraft,
     ArticleValidationError,
     article_saving,
     broken_ctas,
@@ -34,10 +35,10 @@ def _links(article):
 
 def test_save_renders_once_and_stores_ctas_headings_and_words(app):
     make_product("magnesium-glycinate")
-    result = save_article(
+    result = save_article(None, ArticleDraft(
         source="Intro words here.\n\n## Forms\n\n[[product:magnesium-glycinate]]\n",
         title="Magnesium",
-    )
+    ))
     article = result.article
     assert article.slug == "magnesium"
     assert article.status == ArticleStatus.DRAFT
@@ -52,25 +53,25 @@ def test_save_renders_once_and_stores_ctas_headings_and_words(app):
 
 def test_unknown_product_slug_is_refused_naming_it(app):
     with pytest.raises(ArticleValidationError) as error:
-        save_article(source="Text\n\n[[product:no-such-thing]]\n", title="T")
+        save_article(None, ArticleDraft(source="Text\n\n[[product:no-such-thing]]\n", title="T"))
     assert any("no-such-thing" in m and "line 3" in m for m in error.value.messages)
 
 
 def test_unknown_collection_slug_is_refused_naming_it(app):
     with pytest.raises(ArticleValidationError) as error:
-        save_article(source="[[collection:ghosts]]\n", title="T")
+        save_article(None, ArticleDraft(source="[[collection:ghosts]]\n", title="T"))
     assert "Unknown collection 'ghosts'" in error.value.messages[0]
 
 
 def test_malformed_shortcode_is_refused_with_its_line_number(app):
     with pytest.raises(ArticleValidationError) as error:
-        save_article(source="One\n\nTwo\n\n[[product:broken\n", title="T")
+        save_article(None, ArticleDraft(source="One\n\nTwo\n\n[[product:broken\n", title="T"))
     assert error.value.messages[0].startswith("Line 5:")
 
 
 def test_draft_may_keep_unknown_slugs_as_warnings_when_asked(app):
     result = save_article(
-        source="[[product:coming-soon]]\n", title="T", allow_unknown_products=True
+        None, ArticleDraft(source="[[product:coming-soon]]\n", title="T"), allow_unknown_products=True
     )
     assert "coming-soon" in result.warnings[0]
     assert _links(result.article) == ["coming-soon"]
@@ -79,7 +80,7 @@ def test_draft_may_keep_unknown_slugs_as_warnings_when_asked(app):
 def test_published_article_never_keeps_unknown_slugs(app):
     article = make_article("live")
     with pytest.raises(ArticleValidationError):
-        save_article(article, source="[[product:gone]]\n", title="Live", allow_unknown_products=True)
+        save_article(article, ArticleDraft(source="[[product:gone]]\n", title="Live"), allow_unknown_products=True)
 
 
 def test_links_are_rebuilt_on_every_save(app):
@@ -87,13 +88,13 @@ def test_links_are_rebuilt_on_every_save(app):
         make_product(slug)
     article = make_article("links", "[[products:a,b]]\n")
     assert _links(article) == ["a", "b"]
-    save_article(article, source="[[shop-now:c]] and more\n\n[[product:a]]\n", title="Links")
+    save_article(article, ArticleDraft(source="[[shop-now:c]] and more\n\n[[product:a]]\n", title="Links"))
     assert _links(article) == ["c", "a"]
 
 
 def test_publishing_is_refused_while_a_cta_points_at_an_archived_product(app):
     make_product("old-thing", status="archived")
-    result = save_article(source="[[product:old-thing]]\n", title="T")
+    result = save_article(None, ArticleDraft(source="[[product:old-thing]]\n", title="T"))
     assert "archived" in result.warnings[0]
     with pytest.raises(ArticleValidationError) as error:
         publish_article(result.article)
@@ -118,14 +119,14 @@ def test_health_tag_turns_on_the_disclaimer(app):
     article = make_article("healthy", tags=["Health", "supplements"])
     assert article.has_disclaimer
     assert sorted(article.tag_slugs) == ["health", "supplements"]
-    save_article(article, source=article.body_source, title=article.title, tags=["recipes"])
+    save_article(article, ArticleDraft(source=article.body_source, title=article.title, tags=["recipes"]))
     assert not article.has_disclaimer
 
 
 def test_bad_references_and_duplicate_slugs_are_refused(app):
     make_article("taken")
     with pytest.raises(ArticleValidationError) as error:
-        save_article(source="x", title="Taken", references=[{"title": "", "url": "javascript:x"}])
+        save_article(None, ArticleDraft(source="x", title="Taken", references=[{"title": "", "url": "javascript:x"}]))
     messages = " | ".join(error.value.messages)
     assert "already uses the slug 'taken'" in messages
     assert "Reference 1 needs a title" in messages
@@ -141,7 +142,7 @@ def test_saving_an_existing_article_signals_before_changing_it(app):
 
     article_saving.connect(receiver)
     try:
-        save_article(article, source="New words.", title=article.title)
+        save_article(article, ArticleDraft(source="New words.", title=article.title))
     finally:
         article_saving.disconnect(receiver)
     assert seen == ["Old words."]
@@ -187,7 +188,7 @@ def test_drafts_are_not_checked_for_broken_ctas(app):
 
 def test_an_absurdly_long_article_is_refused(app):
     with pytest.raises(ArticleValidationError) as error:
-        save_article(source="word " * 50_000, title="Long")
+        save_article(None, ArticleDraft(source="word " * 50_000, title="Long"))
     assert "too long" in error.value.messages[0]
 
 

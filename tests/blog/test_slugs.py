@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from blog.rendering import render_article
-from blog.services import import_article_file, save_article
+from blog.services import ArticleDraft, import_article_file, save_article
 
 
 def anchors(source: str) -> list[str]:
@@ -36,12 +36,12 @@ def test_long_heading_keeps_its_whole_anchor():
 
 
 def test_article_slug_from_a_cyrillic_title(app):
-    article = save_article(None, source="Text.", title="Магний: что нужно знать").article
+    article = save_article(None, ArticleDraft(source="Text.", title="Магний: что нужно знать")).article
     assert article.slug == "magnii-chto-nuzhno-znat"
 
 
 def test_article_from_an_emoji_title_gets_a_slug(app):
-    assert save_article(None, source="Text.", title="🍵☕").article.slug == "teacup-without-handle-hot-beverage"
+    assert save_article(None, ArticleDraft(source="Text.", title="🍵☕")).article.slug == "teacup-without-handle-hot-beverage"
 
 
 def test_an_article_imported_as_new_under_a_taken_title_gets_a_suffixed_slug_within_the_column(app):
@@ -55,5 +55,5 @@ def test_an_article_imported_as_new_under_a_taken_title_gets_a_suffixed_slug_wit
 
 
 def test_tags_in_any_script_get_slugs(app):
-    article = save_article(None, source="Text.", title="Tagged", tags=["Без глютена", "Sans lactose", "🍵"]).article
+    article = save_article(None, ArticleDraft(source="Text.", title="Tagged", tags=["Без глютена", "Sans lactose", "🍵"])).article
     assert sorted(t.slug for t in article.tags) == ["bez-gliutena", "sans-lactose", "teacup-without-handle"]

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from blog.models import Article, ArticleStatus
 from blog.services import (
+    ArticleDraft,
     ArticleValidationError,
     delete_article,
     preview_article,
@@ -91,45 +92,72 @@ def article_edit(article_id: int):
 
 
 def _editor(article: Article | None):
+    """The editor page: GET shows the article, a POST's action previews, picks products, or
+    saves (and publishes)."""
     form = ArticleForm()
     _author_choices(form)
-    action = request.form.get("action", "save") if request.method == "POST" else None
     context = {"preview": None, "picker_results": None, "messages": [], "warnings": []}
-    if request.method == "GET" and article is not None:
-        _fill_from_article(form, article)
-        context["preview"] = preview_article(article.body_source, article.slug)
-    status = 200
+    if request.method != "POST":
+        if request.method == "GET" and article is not None:
+            _fill_from_article(form, article)
+            context["preview"] = preview_article(article.body_source, article.slug)
+        return _render_editor(form, article, context)
+    action = request.form.get("action", "save")
     if action == "preview":
-        context["preview"] = preview_article(form.body.data or "", (form.slug.data or (article.slug if article else "preview")))
+        context["preview"] = _preview_of_form(form, article)
     elif action == "pick":
-        q = (form.picker_q.data or "").strip()[:200]
-        context["picker_results"] = search_products_for_picker(q) if q else []
+        context["picker_results"] = _picked_products(form)
     elif action in ("save", "publish"):
-        if form.validate():
-            try:
-                result = _save(article, form)
-            except ArticleValidationError as exc:
-                context["messages"], status = exc.messages, 422
-            else:
-                article = result.article
-                if action == "publish":
-                    try:
-                        publish_article(article, at=_publish_moment(form))
-                    except ArticleValidationError as exc:
-                        flash("Saved, but not published:", "error")
-                        for message in exc.messages:
-                            flash(message, "error")
-                        return redirect(url_for("admin.article_edit", article_id=article.id))
-                    flash("Scheduled." if article.status == ArticleStatus.SCHEDULED else "Published.", "success")
-                else:
-                    flash("Saved.", "success")
-                for warning in result.warnings:
-                    flash(warning, "warning")
-                return redirect(url_for("admin.article_edit", article_id=article.id))
-        else:
-            status = 422
-    elif action is not None:
+        return _save_from_form(article, form, context, publish=action == "publish")
+    else:
         abort(400)
+    return _render_editor(form, article, context)
+
+
+def _preview_of_form(form: ArticleForm, article: Article | None):
+    return preview_article(form.body.data or "", (form.slug.data or (article.slug if article else "preview")))
+
+
+def _picked_products(form: ArticleForm) -> list:
+    q = (form.picker_q.data or "").strip()[:200]
+    return search_products_for_picker(q) if q else []
+
+
+def _save_from_form(article: Article | None, form: ArticleForm, context: dict, *, publish: bool):
+    """Save (and publish) the submitted article and go back to its editor; a form or article
+    the blog refuses is shown again with its messages (422)."""
+    if not form.validate():
+        return _render_editor(form, article, context, 422)
+    try:
+        result = _save(article, form)
+    except ArticleValidationError as exc:
+        context["messages"] = exc.messages
+        return _render_editor(form, article, context, 422)
+    article = result.article
+    if publish:
+        if not _publish(article, form):
+            return redirect(url_for("admin.article_edit", article_id=article.id))
+    else:
+        flash("Saved.", "success")
+    for warning in result.warnings:
+        flash(warning, "warning")
+    return redirect(url_for("admin.article_edit", article_id=article.id))
+
+
+def _publish(article: Article, form: ArticleForm) -> bool:
+    """Publish (or schedule) a just-saved article and say so; False when publishing was refused."""
+    try:
+        publish_article(article, at=_publish_moment(form))
+    except ArticleValidationError as exc:
+        flash("Saved, but not published:", "error")
+        for message in exc.messages:
+            flash(message, "error")
+        return False
+    flash("Scheduled." if article.status == ArticleStatus.SCHEDULED else "Published.", "success")
+    return True
+
+
+def _render_editor(form: ArticleForm, article: Article | None, context: dict, status: int = 200):
     linked = [link.product_slug for link in article.product_links] if article is not None else []
     context["suggestions"] = suggested_products(form.title.data or "", form.body.data or "", exclude=linked)
     return render_template(
@@ -142,22 +170,30 @@ def _publish_moment(form: ArticleForm) -> datetime | None:
     return form.publish_at.data.replace(tzinfo=UTC) if form.publish_at.data else None
 
 
-def _save(article: Article | None, form: ArticleForm):
+def _text(field) -> str:
+    return field.data or ""
+
+
+def _draft(form: ArticleForm) -> ArticleDraft:
+    """The submitted form as the blog saves it: an empty field clears its value, an empty slug
+    keeps the article's (or makes one from the title)."""
     reviewed = form.last_reviewed.data
-    return save_article(
-        article,
-        source=form.body.data or "",
-        title=form.title.data or "",
-        dek=form.dek.data or "",
-        slug=(form.slug.data or "").strip() or None,
-        author=form.author.data or "",
-        reviewer=form.reviewer.data or "",
-        tags=[t for t in (form.tags.data or "").split(",") if t.strip()],
-        seo_title=form.seo_title.data or "",
-        seo_description=form.seo_description.data or "",
+    return ArticleDraft(
+        source=_text(form.body),
+        title=_text(form.title),
+        dek=_text(form.dek),
+        slug=_text(form.slug).strip() or None,
+        author=_text(form.author),
+        reviewer=_text(form.reviewer),
+        tags=[t for t in _text(form.tags).split(",") if t.strip()],
+        seo_title=_text(form.seo_title),
+        seo_description=_text(form.seo_description),
         last_reviewed_at=datetime.combine(reviewed, time(), tzinfo=UTC) if reviewed else None,
-        allow_unknown_products=True,
     )
+
+
+def _save(article: Article | None, form: ArticleForm):
+    return save_article(article, _draft(form), allow_unknown_products=True)
 
 
 @bp.post("/articles/preview")

@@ -29,12 +29,12 @@ EDITOR_RULES = [p for p in ADMIN_RULES if "editor" in p.values[2]]
 @pytest.fixture
 def admin_url(app, product, collection, tag):
     """Build a URL for an admin endpoint, filling its parameters with ids of real rows."""
-    from blog.services import save_article
+    from blog.services import ArticleDraft, save_article
     from storefront.admin.models import ArticleRevision
     from storefront.extensions import db
 
-    article = save_article(None, source="[[product:magnesium-glycinate]]", title="Linked").article
-    save_article(article, source="Changed.\n\n[[product:magnesium-glycinate]]", title="Linked")
+    article = save_article(None, ArticleDraft(source="[[product:magnesium-glycinate]]", title="Linked")).article
+    save_article(article, ArticleDraft(source="Changed.\n\n[[product:magnesium-glycinate]]", title="Linked"))
     from tests.factories import make_paid_order
 
     ids = {

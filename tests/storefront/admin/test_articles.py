@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from blog.models import Article
-from blog.services import publish_article, save_article
+from blog.services import ArticleDraft, publish_article, save_article
 from storefront.admin.models import ArticleRevision
 from storefront.clock import now, today
 from storefront.extensions import db
@@ -119,13 +119,13 @@ def test_every_save_keeps_the_previous_version_and_any_can_be_restored(as_editor
 
 
 def test_review_queue_lists_health_articles_reviewed_too_long_ago(as_editor, product):
-    old = save_article(None, source="Gut health.", title="Old health piece", tags=["health"],
-                       last_reviewed_at=now() - timedelta(days=400)).article
+    old = save_article(None, ArticleDraft(source="Gut health.", title="Old health piece", tags=["health"],
+                                          last_reviewed_at=now() - timedelta(days=400))).article
     publish_article(old)
-    fresh = save_article(None, source="Gut health.", title="Fresh health piece", tags=["health"],
-                         last_reviewed_at=now() - timedelta(days=10)).article
+    fresh = save_article(None, ArticleDraft(source="Gut health.", title="Fresh health piece", tags=["health"],
+                                            last_reviewed_at=now() - timedelta(days=10))).article
     publish_article(fresh)
-    recipe = save_article(None, source="Soup.", title="Old recipe", last_reviewed_at=now() - timedelta(days=900)).article
+    recipe = save_article(None, ArticleDraft(source="Soup.", title="Old recipe", last_reviewed_at=now() - timedelta(days=900))).article
     publish_article(recipe)
     page = as_editor.get("/admin/review-due").get_data(as_text=True)
     assert "Old health piece" in page

@@ -8,7 +8,7 @@ import re
 from flask import g
 from sqlalchemy import func, select
 
-from blog.services import publish_article, save_article
+from blog.services import ArticleDraft, publish_article, save_article
 from storefront.admin.models import CtaClickDaily
 from storefront.extensions import db
 from storefront.orders.models import Order
@@ -19,8 +19,8 @@ CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test 
 
 
 def _article(slug="magnesium-for-back-pain", product_slug="magnesium-glycinate"):
-    article = save_article(None, source=f"Cramps at night?\n\n[[product:{product_slug}]]\n",
-                           title="Magnesium for back pain", slug=slug).article
+    article = save_article(None, ArticleDraft(source=f"Cramps at night?\n\n[[product:{product_slug}]]\n",
+                                              title="Magnesium for back pain", slug=slug)).article
     return publish_article(article)
 
 

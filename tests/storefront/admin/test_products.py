@@ -126,9 +126,9 @@ def test_unreferenced_product_is_deleted(as_admin):
 
 
 def test_product_linked_from_an_article_is_archived_not_deleted(as_admin, product):
-    from blog.services import save_article
+    from blog.services import ArticleDraft, save_article
 
-    save_article(None, source="Try it:\n\n[[product:magnesium-glycinate]]\n", title="Magnesium")
+    save_article(None, ArticleDraft(source="Try it:\n\n[[product:magnesium-glycinate]]\n", title="Magnesium"))
     response = as_admin.post(f"/admin/products/{product.id}/delete", follow_redirects=True)
     assert "archived instead of deleted" in response.get_data(as_text=True)
     db.session.expire_all()
