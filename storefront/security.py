@@ -11,8 +11,6 @@ client address are believed.
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter as WerkzeugIntegerConverter
@@ -73,7 +71,7 @@ def init_url_converters(app: Flask) -> None:
 
 
 def _trusted_proxy_count(app: Flask) -> int:
-    raw = app.config.get("TRUSTED_PROXY_COUNT", os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    raw = app.config.get("TRUSTED_PROXY_COUNT", 0)
     try:
         return max(0, int(raw or 0))
     except ValueError:
