@@ -15,6 +15,8 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter as WerkzeugIntegerConverter
 
+from storefront.slugs import SlugConverter
+
 FRAMEABLE_MARKER = "X-Larder-Frameable"
 HSTS = "max-age=63072000; includeSubDomains"
 
@@ -68,6 +70,7 @@ def init_url_converters(app: Flask) -> None:
     """Before any blueprint: converters are bound when a rule is added."""
     # Same class name as Werkzeug's, so code that inspects converters by name still works.
     app.url_map.converters["int"] = IntegerConverter
+    app.url_map.converters["slug"] = SlugConverter
 
 
 def _trusted_proxy_count(app: Flask) -> int:

@@ -14,8 +14,16 @@ import unicodedata
 from collections.abc import Callable
 
 from slugify import slugify as _transliterate
+from werkzeug.routing import BaseConverter
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_RE = re.compile(rf"^{SLUG_PATTERN}$")
+
+
+class SlugConverter(BaseConverter):
+    """`<slug:slug>` in a route: any other spelling is a 404 before the view runs."""
+
+    regex = SLUG_PATTERN
 
 
 def slugify(text: str, max_length: int = 120, fallback: str = "") -> str:
