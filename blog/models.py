@@ -150,10 +150,6 @@ class Article(db.Model):
         return self.status
 
     @property
-    def is_health(self) -> bool:
-        return self.has_disclaimer
-
-    @property
     def tag_slugs(self) -> list[str]:
         return [t.slug for t in self.tags]
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
-from blog.models import Article, ArticleProductLink, Author, Tag, article_tags, public_clause
+from blog.models import Article, ArticleProductLink, Tag, article_tags, public_clause
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
 
@@ -55,10 +55,6 @@ def get_public_article(slug: str) -> Article | None:
 def get_article(slug: str) -> Article | None:
     """Any article by slug, whatever its status (for staff and the CLI)."""
     return db.session.scalar(select(Article).where(Article.slug == slug))
-
-
-def get_author(slug: str) -> Author | None:
-    return db.session.scalar(select(Author).where(Author.slug == slug))
 
 
 def get_tag(slug: str) -> Tag | None:
