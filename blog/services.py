@@ -54,9 +54,9 @@ MAX_DEK = 400
 MAX_SOURCE = 200_000  # characters; far beyond any real article, well short of abuse
 
 _signals = Namespace()
-#: Sent with the Article just before save_article changes it (not for new articles). Issue 6's
-#: revisions connect here: `article_saving.connect(snapshot)`; the receiver runs inside the
-#: save's transaction, so its rows commit (or roll back) with the edit.
+#: Sent with the Article just before save_article changes it (not for new articles). Article
+#: revisions (storefront/admin/articles.py) connect here; the receiver runs inside the save's
+#: transaction, so its rows commit (or roll back) with the edit.
 article_saving = _signals.signal("article-saving")
 
 

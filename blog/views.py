@@ -114,7 +114,7 @@ def _lite_policy_header(response):
 
 def _journal_total(tag) -> int | None:
     """The number of public articles (of a tag), kept per catalog version and due-time marker:
-    counting all of them on every page was the journal's one cost that grew with its size.
+    counting all of them on every page would be the journal's one cost that grows with its size.
     None when there is no fragment cache (the page query then counts as it reads)."""
     if not current_app.extensions["larder.fragment_cache"].enabled:
         return None

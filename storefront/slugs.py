@@ -1,7 +1,7 @@
 """URL slugs and heading anchors, made one way for products, collections, tags and articles.
 
 python-slugify transliterates instead of dropping what is not ASCII: "Crème Brûlée" becomes
-"creme-brulee" (a plain [a-z0-9] filter made "cr-me-br-l-e"), "Магний" becomes "magnii" and
+"creme-brulee" (a plain [a-z0-9] filter would make "cr-me-br-l-e"), "Магний" becomes "magnii" and
 "抹茶" "mo-cha". Emoji and symbols have no transliteration, so a name made only of them is
 spelled with their Unicode names ("🍵" -> "teacup-without-handle") rather than left empty.
 Every slug made here matches SLUG_RE.
