@@ -44,10 +44,8 @@ DUE_ARTICLES_SQL = (
 
 
 def init_app(app) -> None:
-    """Hook the publication into product pages, the sitemap, seed-demo and the CLI."""
-    from blog.cli import check_ctas_command, import_article_command
+    """Hook the publication into product pages, the sitemap and seed-demo."""
     from blog.seeding import seed_demo_articles
-    from storefront.cli import larder
     from storefront.hooks import register_product_extra, register_seed_step, register_sitemap_source
     from storefront.http_cache import register_time_marker
 
@@ -55,9 +53,6 @@ def init_app(app) -> None:
     register_time_marker(app, "blog", DUE_ARTICLES_SQL)
     register_sitemap_source(app, _sitemap_entries)
     register_seed_step(app, "Articles", seed_demo_articles)
-    if "import-article" not in larder.commands:
-        larder.add_command(import_article_command)
-        larder.add_command(check_ctas_command)
 
 
 from blog import feeds, views  # noqa: E402, F401

@@ -10,7 +10,6 @@ from flask.cli import with_appcontext
 
 from blog.services import ArticleValidationError, broken_ctas, import_article_file
 from blog.view_counter import flush_views, view_counter
-from storefront.cli import larder
 
 
 @click.command("import-article")
@@ -86,8 +85,7 @@ def check_ctas_command() -> None:
     sys.exit(1)
 
 
-# Registered here rather than beside the two above in blog.init_app (which imports this module).
-@larder.command("flush-views")
+@click.command("flush-views")
 @with_appcontext
 def flush_views_command() -> None:
     """Write the article views buffered in Redis to the database now; exit 1 if that failed."""

@@ -6,9 +6,8 @@ from feedgen.feed import FeedGenerator
 from flask import Response, current_app
 
 from blog import bp
-from blog.models import aware
 from blog.queries import newest_public_articles
-from storefront.clock import now
+from storefront.clock import as_utc, now
 from storefront.site_urls import absolute_url_for
 
 FEED_SIZE = 20
@@ -25,7 +24,7 @@ def feed():
     fg.link(href=absolute_url_for("blog.index"), rel="alternate")
     fg.link(href=absolute_url_for("blog.feed"), rel="self")
     fg.language("en")
-    fg.updated(max((aware(a.updated_at) for a in articles), default=now()))
+    fg.updated(max((as_utc(a.updated_at) for a in articles), default=now()))
     for article in reversed(articles):  # feedgen prepends: oldest in first, newest on top
         url = absolute_url_for("blog.article", slug=article.slug)
         entry = fg.add_entry()
@@ -33,8 +32,8 @@ def feed():
         entry.title(article.title)
         entry.link(href=url)
         entry.summary(article.dek or article.title)
-        entry.published(aware(article.published_at))
-        entry.updated(max(aware(article.updated_at), aware(article.published_at)))
+        entry.published(as_utc(article.published_at))
+        entry.updated(max(as_utc(article.updated_at), as_utc(article.published_at)))
         if article.author:
             entry.author(name=article.author.name)
     return Response(fg.atom_str(pretty=True), mimetype="application/atom+xml")

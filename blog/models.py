@@ -4,7 +4,7 @@ and a daily view counter per article."""
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.clock import now
+from storefront.clock import as_utc, now
 from storefront.extensions import db
 
 HEALTH_TAG = "health"
@@ -140,7 +140,7 @@ class Article(db.Model):
         """Readers see an article once it is published (or scheduled) and its date has come."""
         if self.status not in (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED):
             return False
-        return self.published_at is not None and aware(self.published_at) <= now()
+        return self.published_at is not None and as_utc(self.published_at) <= now()
 
     @property
     def display_status(self) -> str:
@@ -150,17 +150,8 @@ class Article(db.Model):
         return self.status
 
     @property
-    def is_health(self) -> bool:
-        return self.has_disclaimer
-
-    @property
     def tag_slugs(self) -> list[str]:
         return [t.slug for t in self.tags]
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored moment is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def public_clause(at: datetime | None = None):

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
-from blog.models import Article, ArticleProductLink, Author, Tag, article_tags, public_clause
+from blog.models import Article, ArticleProductLink, Tag, article_tags, public_clause
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
 
@@ -57,10 +57,6 @@ def get_article(slug: str) -> Article | None:
     return db.session.scalar(select(Article).where(Article.slug == slug))
 
 
-def get_author(slug: str) -> Author | None:
-    return db.session.scalar(select(Author).where(Author.slug == slug))
-
-
 def get_tag(slug: str) -> Tag | None:
     return db.session.scalar(select(Tag).where(Tag.slug == slug))
 
@@ -85,9 +81,9 @@ def list_public_articles(
     """Newest first, in one query with the total in a window column.
 
     The page's ids and the total are found from narrow rows first; only the page's articles
-    are then read whole (their bodies are large: counting over full rows cost 60 ms at
-    10,000 articles). Pass `total` when it is known (the journal keeps it in the fragment
-    cache): the page is then read without counting every article again.
+    are then read whole (their bodies are large, and counting over full rows would read every
+    one). Pass `total` when it is known (the journal keeps it in the fragment cache): the page
+    is then read without counting every article again.
     """
     stmt = _public_ids(tag)
     columns = [Article.published_at.label("sort_published")]

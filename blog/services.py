@@ -34,7 +34,6 @@ from blog.models import (
     ArticleView,
     Author,
     Tag,
-    aware,
     public_clause,
 )
 from blog.rendering import (
@@ -45,7 +44,7 @@ from blog.rendering import (
 )
 from storefront.catalog.models import Product, ProductStatus
 from storefront.catalog.queries import collection_slugs_existing, product_cards_by_slugs
-from storefront.clock import now, today
+from storefront.clock import as_utc, now, today
 from storefront.extensions import db
 from storefront.slugs import SLUG_RE, slugify
 from storefront.slugs import unique_slug as _unique_slug
@@ -55,9 +54,9 @@ MAX_DEK = 400
 MAX_SOURCE = 200_000  # characters; far beyond any real article, well short of abuse
 
 _signals = Namespace()
-#: Sent with the Article just before save_article changes it (not for new articles). Issue 6's
-#: revisions connect here: `article_saving.connect(snapshot)`; the receiver runs inside the
-#: save's transaction, so its rows commit (or roll back) with the edit.
+#: Sent with the Article just before save_article changes it (not for new articles). Article
+#: revisions (storefront/admin/articles.py) connect here; the receiver runs inside the save's
+#: transaction, so its rows commit (or roll back) with the edit.
 article_saving = _signals.signal("article-saving")
 
 
@@ -476,7 +475,7 @@ def publish_article(
     unknown, unavailable = _cta_findings(article.cta_blocks, products, collections, line_of)
     if unknown or unavailable:
         raise ArticleValidationError(unknown + unavailable)
-    moment = aware(at or (article.published_at if article.is_public else None) or now())
+    moment = as_utc(at or (article.published_at if article.is_public else None) or now())
     article.published_at = moment
     article.status = (
         ArticleStatus.SCHEDULED.value if moment > now() else ArticleStatus.PUBLISHED.value

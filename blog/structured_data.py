@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import current_app
 from markupsafe import Markup
 
-from blog.models import Article, aware
+from blog.models import Article
 from storefront.catalog.structured_data import to_script_json
+from storefront.clock import as_utc
 from storefront.site_urls import absolute_url_for
 from storefront.templating import image_url
 
@@ -27,8 +28,8 @@ def article_json_ld(article: Article, canonical: str) -> Markup:
         "description": article.seo_description or article.dek,
         "mainEntityOfPage": canonical,
         "url": canonical,
-        "datePublished": aware(article.published_at).isoformat() if article.published_at else None,
-        "dateModified": aware(article.updated_at).isoformat() if article.updated_at else None,
+        "datePublished": as_utc(article.published_at).isoformat() if article.published_at else None,
+        "dateModified": as_utc(article.updated_at).isoformat() if article.updated_at else None,
         "wordCount": article.word_count,
         "keywords": ", ".join(t.name for t in article.tags) or None,
         "author": _person(article.author) if article.author else None,
@@ -39,7 +40,7 @@ def article_json_ld(article: Article, canonical: str) -> Markup:
     if article.reviewer is not None:
         data["reviewedBy"] = _person(article.reviewer)
         if article.last_reviewed_at:
-            data["lastReviewed"] = aware(article.last_reviewed_at).date().isoformat()
+            data["lastReviewed"] = as_utc(article.last_reviewed_at).date().isoformat()
     breadcrumbs = {
         "@type": "BreadcrumbList",
         "itemListElement": [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask import Flask
@@ -14,15 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: str | dict | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, CLI and error pages."""
+    overrides = config if isinstance(config, dict) else {}
+    env_name = config if isinstance(config, str) else overrides.get("LARDER_ENV")
+    config_class = config_for(env_name)
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=os.environ.get("LARDER_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_path=overrides.get("INSTANCE_PATH") or config_class.INSTANCE_PATH or str(ROOT / "instance"),
     )
-    overrides = config if isinstance(config, dict) else {}
-    env_name = config if isinstance(config, str) else overrides.get("LARDER_ENV")
-    config_class = config_for(env_name)
     app.config.from_object(config_class)
     app.config.update(overrides)
     config_class.complete(app.config)
@@ -37,6 +36,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
+    register_package_hooks(app)
     register_cli(app)
     register_http_cache(app)
     register_security_headers(app)
@@ -73,14 +73,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
+    import blog.models  # noqa: F401
     import storefront.accounts.models  # noqa: F401
+    import storefront.admin.models  # noqa: F401
+    import storefront.cart.models  # noqa: F401
     import storefront.catalog.denormalise  # noqa: F401
     import storefront.catalog.models  # noqa: F401
     import storefront.catalog.search  # noqa: F401
+    import storefront.orders.models  # noqa: F401
     import storefront.site_settings  # noqa: F401
-    from storefront.model_registry import import_domain_models
-
-    import_domain_models()
 
 
 def register_url_converters(app: Flask) -> None:
@@ -90,10 +91,19 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from storefront.model_registry import blueprints
+    """The shop in the order a shopper meets it, then the staff area, then the publication."""
+    import blog
+    from storefront import accounts, admin, cart, catalog, checkout, health, orders, seo
 
-    for blueprint in blueprints():
-        app.register_blueprint(blueprint)
+    app.register_blueprint(catalog.bp)
+    app.register_blueprint(seo.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(cart.bp)
+    app.register_blueprint(checkout.bp)
+    app.register_blueprint(orders.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(blog.bp)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -108,14 +118,37 @@ def register_error_pages(app: Flask) -> None:
     init_error_pages(app)
 
 
+def register_package_hooks(app: Flask) -> None:
+    """Each package's own hooks (cart cookie, product-page extras, seed steps, shipping...)."""
+    import blog
+    from storefront import admin, cart, checkout, orders
+
+    cart.init_app(app)
+    checkout.init_app(app)
+    orders.init_app(app)
+    admin.init_app(app)
+    blog.init_app(app)
+
+
 def register_cli(app: Flask) -> None:
-    from storefront.cli import larder
-    from storefront.model_registry import init_packages
-
-    init_packages(app)
+    """`flask larder ...`: every package's commands, listed here."""
+    from blog.cli import check_ctas_command, flush_views_command, import_article_command
+    from storefront.accounts.cli import create_user_command
+    from storefront.admin.cli import import_products
     from storefront.catalog.bulk import seed_bulk
+    from storefront.checkout.cli import reconcile_payments_command
+    from storefront.cli import larder
 
-    larder.add_command(seed_bulk)
+    for command in (
+        seed_bulk,
+        create_user_command,
+        reconcile_payments_command,
+        import_products,
+        import_article_command,
+        check_ctas_command,
+        flush_views_command,
+    ):
+        larder.add_command(command)
     app.cli.add_command(larder)
 
 

@@ -1,4 +1,4 @@
-"""`flask larder ...`: the store's command line. Other packages add their commands here."""
+"""`flask larder ...`: the store's command line; create_app adds every package's commands to it."""
 
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ def _env_int(name: str, default: int) -> int:
 
 class Config:
     LARDER_ENV = "development"
+    INSTANCE_PATH = _env("LARDER_INSTANCE_PATH")  # None -> instance/ beside the code
     SECRET_KEY = _env("SECRET_KEY", DEFAULT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")  # None -> SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}

@@ -32,7 +32,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import wraps
@@ -594,7 +593,7 @@ def init_http_cache(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE_TTL", 600)
     # PAGE_CACHE=off keeps Redis for rate limits but renders every page (the benchmark's
     # "no cache" pass); set from the environment as LARDER_PAGE_CACHE.
-    url = redis_url_unless_off(app, app.config.get("PAGE_CACHE", os.environ.get("LARDER_PAGE_CACHE", "on")))
+    url = redis_url_unless_off(app, app.config.get("PAGE_CACHE", "on"))
     app.extensions["larder.page_cache"] = PageCache(url, int(app.config["PAGE_CACHE_TTL"]))
     secret = hmac.new(
         str(app.config.get("SECRET_KEY") or "").encode(), b"larder page holes", hashlib.sha256

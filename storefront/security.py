@@ -11,11 +11,11 @@ client address are believed.
 
 from __future__ import annotations
 
-import os
-
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter as WerkzeugIntegerConverter
+
+from storefront.slugs import SlugConverter
 
 FRAMEABLE_MARKER = "X-Larder-Frameable"
 HSTS = "max-age=63072000; includeSubDomains"
@@ -70,10 +70,11 @@ def init_url_converters(app: Flask) -> None:
     """Before any blueprint: converters are bound when a rule is added."""
     # Same class name as Werkzeug's, so code that inspects converters by name still works.
     app.url_map.converters["int"] = IntegerConverter
+    app.url_map.converters["slug"] = SlugConverter
 
 
 def _trusted_proxy_count(app: Flask) -> int:
-    raw = app.config.get("TRUSTED_PROXY_COUNT", os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    raw = app.config.get("TRUSTED_PROXY_COUNT", 0)
     try:
         return max(0, int(raw or 0))
     except ValueError:

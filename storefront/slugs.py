@@ -1,7 +1,7 @@
 """URL slugs and heading anchors, made one way for products, collections, tags and articles.
 
 python-slugify transliterates instead of dropping what is not ASCII: "Crème Brûlée" becomes
-"creme-brulee" (a plain [a-z0-9] filter made "cr-me-br-l-e"), "Магний" becomes "magnii" and
+"creme-brulee" (a plain [a-z0-9] filter would make "cr-me-br-l-e"), "Магний" becomes "magnii" and
 "抹茶" "mo-cha". Emoji and symbols have no transliteration, so a name made only of them is
 spelled with their Unicode names ("🍵" -> "teacup-without-handle") rather than left empty.
 Every slug made here matches SLUG_RE.
@@ -14,8 +14,16 @@ import unicodedata
 from collections.abc import Callable
 
 from slugify import slugify as _transliterate
+from werkzeug.routing import BaseConverter
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_RE = re.compile(rf"^{SLUG_PATTERN}$")
+
+
+class SlugConverter(BaseConverter):
+    """`<slug:slug>` in a route: any other spelling is a 404 before the view runs."""
+
+    regex = SLUG_PATTERN
 
 
 def slugify(text: str, max_length: int = 120, fallback: str = "") -> str:

@@ -46,12 +46,4 @@ def _forget_stale_login(user_id) -> None:
         session["_remember"] = "clear"  # Flask-Login deletes that remember cookie on the way out
 
 
-def init_app(app) -> None:
-    from storefront.accounts.cli import create_user_command
-    from storefront.cli import larder
-
-    if "create-user" not in larder.commands:
-        larder.add_command(create_user_command)
-
-
 from storefront.accounts import views  # noqa: E402, F401

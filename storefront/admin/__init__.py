@@ -13,13 +13,9 @@ from storefront.admin.views import articles, catalog, dashboard, orders, setting
 
 
 def init_app(app) -> None:
-    """CLI commands, article revisions and the CTA click counter."""
+    """Article revisions and the CTA click counter."""
     from storefront.admin.articles import connect_revisions
-    from storefront.admin.cli import import_products
     from storefront.admin.tracking import init_tracking
-    from storefront.cli import larder
 
-    if "import-products" not in larder.commands:
-        larder.add_command(import_products)
     init_tracking(app)
     connect_revisions()

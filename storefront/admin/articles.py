@@ -11,12 +11,12 @@ from datetime import date, datetime, timedelta
 from flask import has_request_context
 from sqlalchemy import case, func, literal, or_, select
 
-from blog.models import Article, ArticleStatus, aware
+from blog.models import Article, ArticleStatus
 from blog.services import ArticleDraft, SaveResult, article_saving, save_article
 from storefront.admin.models import ArticleRevision
 from storefront.catalog.models import Certification, Product, ProductStatus
 from storefront.catalog.queries import certified_clause
-from storefront.clock import now, today
+from storefront.clock import as_utc, now, today
 from storefront.extensions import db
 
 SUGGEST_WORDS = 25
@@ -126,7 +126,7 @@ def review_due_articles(max_age_days: int) -> list[ReviewDue]:
     found = []
     for article in rows:
         last = article.last_reviewed_at or article.published_at or article.created_at
-        days = (now() - aware(last)).days if last else max_age_days
+        days = (now() - as_utc(last)).days if last else max_age_days
         found.append(ReviewDue(article, article.last_reviewed_at, days))
     return found
 

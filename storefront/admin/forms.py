@@ -33,8 +33,9 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from storefront.forms import FlaskForm
+from storefront.slugs import SLUG_RE
 
-SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and single hyphens.")
+SLUG = Regexp(SLUG_RE, message="Use lowercase letters, digits and single hyphens.")
 STATUS_CHOICES = [
     SelectChoice("active", "Active (in the shop)"),
     SelectChoice("draft", "Draft (hidden)"),

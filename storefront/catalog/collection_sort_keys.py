@@ -1,12 +1,12 @@
 """A collection entry carries its product's sort keys, kept in step by database triggers.
 
-A manual collection sorted by price, newest or name used to walk the product table's sort
-index and probe "is this product in the collection?" at every step. When the collection's
-members are rare at the start of that order (supplements are seldom the cheapest products),
-the walk probes thousands of products for one page: 19 ms of a 29 ms page at 100,000 products,
-and growing with the catalog. With the product's status, price, creation time and title copied
-onto `collection_product`, the listing walks the collection's own index instead and stops
-after a page's worth of members.
+Without them, a manual collection sorted by price, newest or name walks the product table's
+sort index and probes "is this product in the collection?" at every step. When the
+collection's members are rare at the start of that order (supplements are seldom the cheapest
+products), the walk probes thousands of products for one page, more as the catalog grows
+(bench/README.md has the figures). With the product's status, price, creation time and title
+copied onto `collection_product`, the listing walks the collection's own index instead and
+stops after a page's worth of members.
 
 Triggers, not ORM events: bulk imports, CSV updates and psql change products too, and a copy
 that drifted would put a product in the wrong place on a page. The entry takes the product's

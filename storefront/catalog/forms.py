@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from werkzeug.datastructures import MultiDict
@@ -13,9 +12,9 @@ from storefront.catalog.queries import SORTS, ListingFilters
 from storefront.catalog.search import MAX_QUERY_LENGTH
 from storefront.forms import FlaskForm
 from storefront.money import to_minor
+from storefront.slugs import SLUG_RE
 
 MAX_PAGE = 10_000
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_PRICE = 10**7  # in major units; anything above is not a real shopper's filter
 
 
@@ -60,7 +59,7 @@ def parse_listing_args(
     """
     form = ListingFilterForm(formdata=args)
     q = (args.get("q") or "").strip()[:MAX_QUERY_LENGTH]
-    tags = [t for t in dict.fromkeys(args.getlist("tag")) if SLUG.match(t)][:20]
+    tags = [t for t in dict.fromkeys(args.getlist("tag")) if SLUG_RE.match(t)][:20]
     sort = args.get("sort") or ("relevance" if searching and q else "featured")
     if sort not in SORTS or (sort == "relevance" and not q):
         sort = "featured"

@@ -488,16 +488,6 @@ def product_cards_by_slugs(slugs: Sequence[str]) -> dict[str, ProductCard]:
     return {row.slug: _to_card(row) for row in rows}
 
 
-def product_cards_by_ids(ids: Sequence[int]) -> list[ProductCard]:
-    """Cards for the given product ids, in the given order, in one query."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return []
-    rows = db.session.execute(select(*_card_columns()).where(Product.id.in_(wanted)))
-    by_id = {row.id: _to_card(row) for row in rows}
-    return [by_id[i] for i in wanted if i in by_id]
-
-
 def newest_cards(limit: int) -> list[ProductCard]:
     """The newest active products, for the home page."""
     rows = db.session.execute(
@@ -604,15 +594,6 @@ def active_product_slugs_with_dates() -> list[tuple[str, datetime]]:
     return [(slug, updated) for slug, updated in rows]
 
 
-def existing_product_slugs(slugs: Iterable[str]) -> dict[str, str]:
-    """Slug -> status for the slugs that exist, in one query (for CTA validation)."""
-    wanted = list(dict.fromkeys(slugs))
-    if not wanted:
-        return {}
-    rows = db.session.execute(select(Product.slug, Product.status).where(Product.slug.in_(wanted)))
-    return {slug: status for slug, status in rows}
-
-
 def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
     wanted = list(dict.fromkeys(slugs))
     if not wanted:
@@ -632,7 +613,6 @@ __all__ = [
     "certified_clause",
     "collection_clause",
     "collection_slugs_existing",
-    "existing_product_slugs",
     "featured_collections",
     "get_active_product",
     "get_collection",
@@ -640,7 +620,6 @@ __all__ = [
     "list_products",
     "listing_facets",
     "newest_cards",
-    "product_cards_by_ids",
     "product_cards_by_slugs",
     "similar_certified_card",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, current_app, render_template, request, send_from_directory
 
 from storefront.catalog import bp
@@ -20,8 +18,6 @@ from storefront.catalog.queries import (
 from storefront.catalog.structured_data import product_json_ld
 from storefront.hooks import product_page_extras
 from storefront.http_cache import conditional_page
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _listing(template: str, collection=None, searching: bool = False, **context):
@@ -63,10 +59,10 @@ def all_products():
     return _listing("catalog/listing.html", title="All products")
 
 
-@bp.get("/collections/<slug>")
+@bp.get("/collections/<slug:slug>")
 @conditional_page
 def collection(slug: str):
-    found = get_collection(slug) if SLUG.match(slug) else None
+    found = get_collection(slug)
     if found is None:
         abort(404)
     return _listing("catalog/listing.html", collection=found, title=found.title)
@@ -78,10 +74,10 @@ def search():
     return _listing("catalog/listing.html", searching=True, title="Search")
 
 
-@bp.get("/products/<slug>")
+@bp.get("/products/<slug:slug>")
 @conditional_page
 def product(slug: str):
-    found = get_active_product(slug) if SLUG.match(slug) else None
+    found = get_active_product(slug)
     if found is None:
         abort(404)
     return render_template(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from flask import current_app
@@ -34,7 +33,7 @@ def parse_shipping_methods(spec: str) -> list[ShippingMethod]:
 
 
 def configure(app) -> None:
-    spec = app.config.get("SHIPPING_METHODS") or os.environ.get("SHIPPING_METHODS") or DEFAULT_SHIPPING_METHODS
+    spec = app.config.get("SHIPPING_METHODS") or DEFAULT_SHIPPING_METHODS
     app.config["SHIPPING_METHODS"] = spec
     app.extensions["larder.shipping_methods"] = parse_shipping_methods(spec)
 

@@ -32,7 +32,7 @@ from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Product, ProductStatus, Variant
 from storefront.checkout.gateways import get_gateway
 from storefront.checkout.shipping import ShippingMethod, shipping_method
-from storefront.clock import now
+from storefront.clock import as_utc, now
 from storefront.extensions import db
 from storefront.money import format_money
 from storefront.orders.models import (
@@ -128,7 +128,7 @@ def anchor_day(entries: list[dict]) -> date:
             select(Order.number, Order.created_at).where(Order.number.in_(list(days_ago))).order_by(Order.id).limit(1)
         ).first()
         if row is not None:
-            return _utc(row.created_at).date() + timedelta(days=days_ago[row.number])
+            return as_utc(row.created_at).date() + timedelta(days=days_ago[row.number])
     return now().date()
 
 
@@ -421,7 +421,7 @@ def _seed_traffic(traffic: dict, anchor: date, days: int, carts: Counter, clock:
         )
     for article_id, slug, published_at in published:
         spec = traffic[slug]
-        launch = _utc(published_at).date()
+        launch = as_utc(published_at).date()
         for offset in range(days):
             day = anchor - timedelta(days=offset)
             if day < launch or day > clock.date():
@@ -453,8 +453,3 @@ def _daily_views(spec: dict, slug: str, day: date, since_launch: int, offset: in
 
 def _jitter(key: str) -> float:
     return random.Random(key).uniform(0.8, 1.2)
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

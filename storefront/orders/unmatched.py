@@ -1,7 +1,7 @@
 """Payments without an order: money a provider took that no order matched, kept for staff to settle.
 
-A paid checkout whose order cannot be found (deleted, never created here, metadata lost) used to be
-only logged; the money is real, so it is stored until someone at the shop says what they did with it.
+A paid checkout whose order cannot be found (deleted, never created here, metadata lost) is not
+only logged: the money is real, so it is stored until someone at the shop says what they did with it.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
+
 from blog.services import publish_article
 from storefront.clock import now
 from tests.blog.helpers import make_article
@@ -75,6 +77,18 @@ def test_unknown_bad_draft_and_scheduled_articles_are_404(client):
     for url in ("/blog/nope", "/blog/draft-one", "/blog/later", "/blog/Bad_Slug",
                 "/blog/draft-one/lite", "/blog/later/lite"):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("url", ["/blog/Bad_Slug", "/blog/Bad_Slug/lite", "/blog/tag/Bad_Slug"])
+def test_a_url_that_is_not_a_slug_is_404_even_if_a_row_is_spelled_so(client, url):
+    """Article and tag URLs are slugs only: a row saved under another spelling is not served."""
+    from storefront.extensions import db
+
+    article = make_article("good-slug", tags=["good-tag"])
+    article.slug = "Bad_Slug"
+    article.tags[0].slug = "Bad_Slug"
+    db.session.commit()
+    assert client.get(url).status_code == 404
 
 
 def test_scheduled_article_appears_once_its_time_has_come(client):

@@ -37,9 +37,8 @@ def test_postgres_urls_use_psycopg3():
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
-def test_production_without_database_url_refuses_to_start(tmp_path, monkeypatch):
+def test_production_without_database_url_refuses_to_start(tmp_path):
     """The SQLite fallback is for development: production must not quietly start on it."""
-    monkeypatch.setenv("LARDER_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(RuntimeError, match="DATABASE_URL must be set"):
         create_app(
             {
@@ -49,5 +48,13 @@ def test_production_without_database_url_refuses_to_start(tmp_path, monkeypatch)
                 "STRIPE_SECRET_KEY": "sk_test_x",
                 "STRIPE_WEBHOOK_SECRET": "whsec_x",
                 "SQLALCHEMY_DATABASE_URI": None,  # DATABASE_URL not in the environment
+                "INSTANCE_PATH": str(tmp_path),
             }
         )
+
+
+def test_instance_path_setting_holds_the_fallback_database(tmp_path):
+    """INSTANCE_PATH (LARDER_INSTANCE_PATH in the environment) is where the SQLite fallback lives."""
+    app = create_app({"LARDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": None, "INSTANCE_PATH": str(tmp_path)})
+    assert app.instance_path == str(tmp_path)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'larder.db'}"

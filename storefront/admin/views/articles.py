@@ -31,6 +31,7 @@ from storefront.admin.forms import ArticleForm, ConfirmForm
 from storefront.admin.models import ArticleRevision
 from storefront.admin.queries import article_page, author_options
 from storefront.catalog.admin_services import search_products_for_picker
+from storefront.clock import as_utc
 from storefront.extensions import db
 from storefront.site_settings import get_site_settings
 
@@ -167,7 +168,7 @@ def _render_editor(form: ArticleForm, article: Article | None, context: dict, st
 
 
 def _publish_moment(form: ArticleForm) -> datetime | None:
-    return form.publish_at.data.replace(tzinfo=UTC) if form.publish_at.data else None
+    return as_utc(form.publish_at.data) if form.publish_at.data else None
 
 
 def _text(field) -> str:

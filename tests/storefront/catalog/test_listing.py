@@ -121,6 +121,17 @@ def test_unknown_collection_and_product_404(client, catalog):
     assert "Page not found" in client.get("/products/nope").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("url", ["/products/Bad_Slug!!", "/collections/Bad_Slug!!"])
+def test_a_url_that_is_not_a_slug_is_404_even_if_a_row_is_spelled_so(client, url):
+    """Product and collection URLs are slugs only: a row saved under another spelling (an old
+    import, a hand edit) is not served under it, so every page has one canonical address."""
+    make_product("Bad_Slug!!")
+    make_collection("Bad_Slug!!")
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
 def test_rule_collections(app):
     make_product("cert", certified=True, tags=["vegan"])
     make_product("plain", tags=["keto"])
