@@ -6,9 +6,19 @@ import pytest
 from sqlalchemy import insert
 
 from storefront.cart.models import CartLine
-from storefront.cart.services import CartBusy, add_to_cart, clean_ref, parse_quantity
+from storefront.cart.services import (
+    CartBusy,
+    CartSummary,
+    UnknownVariant,
+    add_to_cart,
+    claim_cart,
+    clean_ref,
+    parse_quantity,
+    parse_variant_id,
+    summarise,
+)
 from storefront.extensions import db
-from tests.factories import make_cart, make_product
+from tests.factories import make_cart, make_product, make_user
 
 
 def test_same_line_added_at_once_in_two_tabs_is_a_message(app):
@@ -16,7 +26,7 @@ def test_same_line_added_at_once_in_two_tabs_is_a_message(app):
     cart = make_cart([])
     assert cart.lines == []  # this request's view of the cart: empty
     db.session.execute(insert(CartLine).values(cart_id=cart.id, variant_id=variant.id, quantity=1))  # the other tab
-    with pytest.raises(CartBusy):
+    with pytest.raises(CartBusy, match=r"^Your cart changed at the same moment in another tab\. Please try again\.$"):
         add_to_cart(cart, variant.id, 1)
 
 
@@ -29,3 +39,35 @@ def test_ref_shape():
     assert clean_ref("article:low-fodmap-101") == "article:low-fodmap-101"
     assert clean_ref(" article:x ") == "article:x"
     assert clean_ref(None) is None
+
+
+@pytest.mark.parametrize("raw,expected", [("1", 1), (" 42 ", 42), (str(2**31 - 1), 2**31 - 1)])
+def test_variant_ids_the_database_can_hold_parse(raw, expected):
+    assert parse_variant_id(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["0", str(2**31)])
+def test_variant_ids_no_row_can_have_are_refused(raw):
+    # Ids start at 1 and the column is a 32-bit integer: anything else is "not found", before any query.
+    with pytest.raises(UnknownVariant, match=r"^Sorry, we couldn't find that product\. It may no longer be available\.$"):
+        parse_variant_id(raw)
+
+
+def test_no_cart_summarises_as_empty():
+    assert summarise(None) == CartSummary([], 0, 0, None)
+
+
+def test_summary_totals_the_cart(app):
+    first = make_product(price=450, stock=20).variants[0]
+    second = make_product(price=300).variants[0]
+    summary = summarise(make_cart([(first, 2), (second, 3)], attribution="article:oat-guide"))
+    assert (summary.subtotal, summary.quantity, summary.attribution) == (1800, 5, "article:oat-guide")
+    assert [(row.variant_id, row.line_total) for row in summary.rows] == [(first.id, 900), (second.id, 900)]
+
+
+def test_another_accounts_cart_is_never_claimed(app):
+    owner, other = make_user(), make_user()
+    theirs = make_cart([(make_product().variants[0], 2)], user=owner)
+    assert claim_cart(theirs, other.id) is None  # the other account has no cart, and gets none of theirs
+    db.session.expire_all()
+    assert theirs.user_id == owner.id and theirs.quantity == 2
