@@ -16,6 +16,7 @@ from storefront.cart.services import (
     parse_quantity,
     parse_variant_id,
     summarise,
+    take_purchased,
 )
 from storefront.extensions import db
 from tests.factories import make_cart, make_product, make_user
@@ -71,3 +72,14 @@ def test_another_accounts_cart_is_never_claimed(app):
     assert claim_cart(theirs, other.id) is None  # the other account has no cart, and gets none of theirs
     db.session.expire_all()
     assert theirs.user_id == owner.id and theirs.quantity == 2
+
+
+def test_a_paid_order_takes_what_it_bought_from_its_own_cart_only(app):
+    bought, kept, whole = (make_product(stock=20).variants[0] for _ in range(3))
+    cart = make_cart([(bought, 3), (kept, 2), (whole, 1)])
+    other = make_cart([(bought, 4)])  # someone else's cart holding the same product
+    take_purchased(cart.id, {bought.id: 2, whole.id: 1})
+    db.session.commit()
+    db.session.expire_all()
+    assert {line.variant_id: line.quantity for line in cart.lines} == {bought.id: 1, kept.id: 2}
+    assert {line.variant_id: line.quantity for line in other.lines} == {bought.id: 4}
