@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from storefront.money import currency_symbol, format_money, major_units, to_minor
+from storefront.money import amount_for_schema, currency_symbol, format_money, major_units, to_minor
 
 
 @pytest.mark.parametrize(("minor", "text"), [(0, "$0.00"), (1899, "$18.99"), (123456, "$1,234.56")])
@@ -52,3 +52,30 @@ def test_typed_amounts_follow_the_currency_decimals():
 def test_currency_symbol_for_field_labels():
     assert (currency_symbol("USD", "en_US"), currency_symbol("JPY", "en_US"), currency_symbol("kwd", "en_US")) == (
         "$", "¥", "KWD")
+
+
+def test_to_minor_refusal_names_the_amount_and_the_currency():
+    # The admin refund form shows this text to staff: it must say which amount and which currency.
+    with pytest.raises(ValueError, match=r"^12\.505 has more decimals than USD allows$"):
+        to_minor("12.505", "usd")
+
+
+def test_outside_a_request_money_is_dollars_in_english():
+    # CLI commands and workers run without an app context: the fallback is the default store's USD / en_US.
+    assert format_money(1899) == "$18.99"
+    assert major_units(1899) == Decimal("18.99")
+    assert amount_for_schema(1899) == "18.99" and amount_for_schema(500, "jpy") == "500"
+    assert currency_symbol() == "$"
+
+
+def test_a_yen_store_shows_and_edits_whole_yen(app, monkeypatch):
+    monkeypatch.setitem(app.config, "STORE_CURRENCY", "JPY")
+    assert format_money(500) == "¥500"
+    assert major_units(500) == Decimal("500")  # the admin price field shows 500, not 5.00
+    assert amount_for_schema(500) == "500"
+
+
+def test_the_locale_decides_the_symbol(app, monkeypatch):
+    assert currency_symbol("USD", "en_CA") == "US$"  # in Canada "$" alone would mean Canadian dollars
+    monkeypatch.setitem(app.config, "STORE_LOCALE", "en_CA")
+    assert currency_symbol() == "US$" and format_money(1899) == "US$18.99"

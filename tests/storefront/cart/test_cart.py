@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from storefront import create_app
 from storefront.cart.current import COOKIE_NAME
 from storefront.cart.models import Cart, CartLine
 from storefront.extensions import db
-from tests.factories import make_product, make_user
+from storefront.templating import image_url
+from tests.factories import make_cart, make_product, make_user
 
 
 def _add(client, variant_id, quantity=1, **extra):
@@ -76,7 +80,7 @@ def test_bad_quantity_gets_a_message_not_an_error(client, quantity):
 def test_unknown_variant_gets_a_message_not_an_error(client, variant_id):
     response = _add(client, variant_id)
     assert response.status_code == 200
-    assert "find that product" in response.get_data(as_text=True)
+    assert "Sorry, we couldn't find that product. It may no longer be available." in unescape(response.get_data(as_text=True))
 
 
 def test_archived_product_cannot_be_added(client):
@@ -230,10 +234,12 @@ def test_log_out_leaves_an_empty_cart_on_the_browser(client):
 
 def test_cart_page_query_count_does_not_grow_with_lines(client, count_queries):
     _add(client, make_product().variants[0].id)
+    db.session.expunge_all()  # a real request starts with an empty session, not this test's loaded rows
     with count_queries() as one:
         client.get("/cart")
     for _ in range(6):
         _add(client, make_product().variants[0].id)
+    db.session.expunge_all()
     with count_queries() as seven:
         client.get("/cart")
     assert seven.count == one.count
@@ -243,3 +249,118 @@ def test_cart_page_query_count_does_not_grow_with_lines(client, count_queries):
 def test_empty_cart_page_is_friendly(client):
     page = client.get("/cart")
     assert page.status_code == 200 and "Your cart is empty" in page.get_data(as_text=True)
+
+
+def test_the_last_one_in_stock_can_be_added(client):
+    variant = make_product(title="Last Jar", stock=1).variants[0]
+    assert "Added Last Jar (quantity 1)." in _add(client, variant.id).get_data(as_text=True)
+    assert db.session.scalar(select(CartLine.quantity)) == 1
+
+
+def test_the_most_a_line_holds_can_be_added_and_set(client):
+    variant = make_product(title="Bulk Rice", stock=500).variants[0]
+    assert "Added Bulk Rice (quantity 99)." in _add(client, variant.id, 99).get_data(as_text=True)
+    page = client.post("/cart/update", data={"variant_id": variant.id, "quantity": "1"}, follow_redirects=True)
+    assert "Updated Bulk Rice (quantity 1)." in page.get_data(as_text=True)
+    assert db.session.scalar(select(CartLine.quantity)) == 1
+    page = client.post("/cart/update", data={"variant_id": variant.id, "quantity": "99"}, follow_redirects=True)
+    assert "Updated Bulk Rice (quantity 99)." in page.get_data(as_text=True)
+    assert db.session.scalar(select(CartLine.quantity)) == 99
+
+
+def test_the_message_and_the_cart_name_the_option_of_a_product_with_options(client):
+    options = make_product(title="Green Tea", variants=[{"price": 900, "option": "50 g"}, {"price": 1500, "option": "100 g"}])
+    plain = make_product(title="Rice Crackers")
+    assert "Added Green Tea (100 g) (quantity 1)." in _add(client, options.variants[1].id).get_data(as_text=True)
+    page = _add(client, plain.variants[0].id).get_data(as_text=True)
+    assert "Added Rice Crackers (quantity 1)." in page
+    assert '<span class="small">100 g</span>' in page
+    assert "Option 1" not in page  # a product with one variant has no option to name
+
+
+def test_cart_page_shows_each_line_and_the_subtotal(client, app):
+    pasta = make_product(title="Rice Pasta", price=450, stock=20)
+    pasta.images[0].path = "img/products/rice-pasta.jpg"
+    bare = make_product(title="Plain Oats", price=300)
+    bare.images = []
+    db.session.commit()
+    _add(client, pasta.variants[0].id, 2)
+    page = _add(client, bare.variants[0].id, 3).get_data(as_text=True)
+    assert "$9.00" in page and "$18.00" in page  # 2 x $4.50, 3 x $3.00 ...
+    assert "<strong>$18.00</strong>" in page  # ... and their sum as the subtotal
+    assert 'src="/static/img/products/rice-pasta.jpg"' in page
+    with app.test_request_context():
+        placeholder = image_url(None)
+    assert f'src="{placeholder}" alt="" width="64"' in page  # a product without a photo gets the placeholder
+    # Each line's update and remove forms post that line's own variant.
+    assert page.count(f'name="variant_id" value="{pasta.variants[0].id}"') == 2
+    assert page.count(f'name="variant_id" value="{bare.variants[0].id}"') == 2
+    assert "Check out" in page and "No longer available" not in page
+
+
+def test_a_product_taken_off_sale_is_flagged_and_blocks_checkout(client):
+    variant = make_product(title="Old Granola").variants[0]
+    _add(client, variant.id)
+    variant.product.status = "archived"
+    db.session.commit()
+    page = client.get("/cart").get_data(as_text=True)
+    assert "No longer available: please remove it." in page
+    assert "Please fix the items marked above before checking out." in page and "Check out" not in page
+
+
+def test_a_signed_in_shopper_without_a_cart_keeps_what_they_add(client, auth):
+    user = make_user()
+    auth.login(user)
+    _add(client, make_product(title="Account Snack").variants[0].id, 2)
+    assert "Account Snack" in client.get("/cart").get_data(as_text=True)
+    assert _cart().user_id == user.id
+
+
+def test_each_guest_sees_only_their_own_cart(client, app):
+    _add(client, make_product(title="First Guest Item").variants[0].id)
+    other = app.test_client()
+    _add(other, make_product(title="Second Guest Item").variants[0].id)
+    page = other.get("/cart").get_data(as_text=True)
+    assert "Second Guest Item" in page and "First Guest Item" not in page
+
+
+def test_a_spent_guest_cookie_does_not_open_the_account_cart(client, app):
+    make_user("spent@example.com", password="correct horse battery")
+    _add(client, make_product(title="Private Item").variants[0].id)
+    guest_cookie = client.get_cookie(COOKIE_NAME).value
+    client.post("/account/login", data={"email": "spent@example.com", "password": "correct horse battery"})
+    assert _cart().user_id is not None  # the guest cart is the account's now
+    g.pop("_login_user", None)  # the test's app context outlives requests: drop the signed-in user it cached
+    stranger = app.test_client()
+    stranger.set_cookie(COOKIE_NAME, guest_cookie)  # e.g. the cookie copied before log-in
+    assert "Your cart is empty" in stranger.get("/cart").get_data(as_text=True)
+
+
+def _log_in(client, email):
+    client.post("/account/login", data={"email": email, "password": "correct horse battery"})
+
+
+def test_log_in_adds_the_guest_quantity_to_the_account_line(client):
+    user = make_user("adds@example.com", password="correct horse battery")
+    variant = make_product(title="Ginger Chews", stock=10).variants[0]
+    make_cart([(variant, 1)], user=user)
+    _add(client, variant.id, 2)
+    _log_in(client, "adds@example.com")
+    assert {line.variant_id: line.quantity for line in _cart().lines} == {variant.id: 3}
+    assert _count(client) == 3
+
+
+def test_log_in_merges_the_last_one_in_stock_and_leaves_sold_out_items_behind(client):
+    user = make_user("edge@example.com", password="correct horse battery")
+    kept = make_product(title="Account Tea", stock=10).variants[0]
+    make_cart([(kept, 1)], user=user)
+    last = make_product(title="Last Tin", stock=1).variants[0]
+    gone = make_product(title="Gone Soup", stock=5).variants[0]
+    _add(client, last.id)
+    _add(client, gone.id)
+    gone.stock = 0  # sold out to someone else while the guest browsed
+    db.session.commit()
+    _log_in(client, "edge@example.com")
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Account Tea" in page and "Last Tin" in page and "Gone Soup" not in page
+    assert {line.variant_id: line.quantity for line in _cart().lines} == {kept.id: 1, last.id: 1}
