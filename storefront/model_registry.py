@@ -17,6 +17,7 @@ DOMAIN_PACKAGES = (
     "storefront.cart",
     "storefront.checkout",
     "storefront.orders",
+    "storefront.payments",
     "storefront.admin",
     "storefront.health",
     "blog",

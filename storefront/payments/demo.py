@@ -9,7 +9,7 @@ import secrets
 
 from flask import url_for
 
-from storefront.checkout.gateways.base import (
+from storefront.payments.base import (
     CheckoutRedirect,
     CheckoutState,
     RefundResult,
