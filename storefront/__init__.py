@@ -81,6 +81,7 @@ def register_models() -> None:
     import storefront.catalog.models  # noqa: F401
     import storefront.catalog.search  # noqa: F401
     import storefront.orders.models  # noqa: F401
+    import storefront.payments.models  # noqa: F401
     import storefront.site_settings  # noqa: F401
 
 
@@ -93,7 +94,7 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """The shop in the order a shopper meets it, then the staff area, then the publication."""
     import blog
-    from storefront import accounts, admin, cart, catalog, checkout, health, orders, seo
+    from storefront import accounts, admin, cart, catalog, checkout, health, orders, payments, seo
 
     app.register_blueprint(catalog.bp)
     app.register_blueprint(seo.bp)
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cart.bp)
     app.register_blueprint(checkout.bp)
     app.register_blueprint(orders.bp)
+    app.register_blueprint(payments.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(blog.bp)
@@ -121,10 +123,10 @@ def register_error_pages(app: Flask) -> None:
 def register_package_hooks(app: Flask) -> None:
     """Each package's own hooks (cart cookie, product-page extras, seed steps, shipping...)."""
     import blog
-    from storefront import admin, cart, checkout, orders
+    from storefront import admin, cart, orders, payments
 
     cart.init_app(app)
-    checkout.init_app(app)
+    payments.init_app(app)
     orders.init_app(app)
     admin.init_app(app)
     blog.init_app(app)

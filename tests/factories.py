@@ -148,8 +148,8 @@ def make_order(lines: list[tuple] = (), email: str = "shopper@example.com", attr
 
 def make_paid_order(lines: list[tuple] = (), gateway: str = "demo", **kwargs):
     """An order paid through the demo gateway's confirmation (as the demo Pay button does)."""
-    from storefront.orders.models import Payment
     from storefront.orders.services import confirm_demo_payment
+    from storefront.payments.models import Payment
 
     order = make_order(lines, **kwargs)
     order.payments.append(Payment(gateway=gateway, amount=order.total, currency=order.currency,

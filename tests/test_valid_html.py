@@ -30,7 +30,7 @@ from storefront.accounts.services import make_registration_token, make_reset_tok
 from storefront.catalog.models import Collection, DietTag, Product
 from storefront.extensions import db
 from storefront.orders.models import Order
-from storefront.orders.unmatched import add_unmatched_payment
+from storefront.payments.unmatched import add_unmatched_payment
 from tests.factories import make_paid_order, make_user
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,17 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Product, ProductStatus, Variant
-from storefront.checkout.gateways import PaymentError, PaymentUnavailable, ReturnUrls, get_gateway
-from storefront.checkout.shipping import shipping_method
 from storefront.clock import now
 from storefront.extensions import db
-from storefront.orders.models import (
-    Order,
-    OrderLine,
-    OrderStatus,
-    Payment,
-    PaymentStatus,
-)
+from storefront.orders.models import Order, OrderLine, OrderStatus
 from storefront.orders.services import (
     abandon_checkout,
     apply_cancel,
@@ -32,6 +24,10 @@ from storefront.orders.services import (
     charge_payment,
     send_order_confirmation,
 )
+from storefront.orders.shipping import shipping_method
+from storefront.payments.base import PaymentError, PaymentUnavailable, ReturnUrls
+from storefront.payments.models import Payment, PaymentStatus
+from storefront.payments.registry import get_gateway
 
 
 class CheckoutError(Exception):

@@ -1,20 +1,16 @@
-"""Checkout pages, the demo payment page and the Stripe webhook. Thin: parse, call a service, render."""
+"""Checkout pages and the demo payment page. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
-import json
 import logging
 
-import stripe
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from storefront.cart.current import current_cart, remember_count
 from storefront.cart.services import summarise
-from storefront.checkout import bp, stripe_objects
+from storefront.checkout import bp
 from storefront.checkout.forms import CheckoutForm
-from storefront.checkout.gateways import PaymentUnavailable, ReturnUrls
-from storefront.checkout.gateways.stripe import verify_webhook
 from storefront.checkout.services import (
     Address,
     CheckoutError,
@@ -22,8 +18,6 @@ from storefront.checkout.services import (
     cancel_payment,
     check_out,
 )
-from storefront.checkout.shipping import shipping_methods
-from storefront.checkout.stripe_events import process_stripe_event
 from storefront.extensions import limiter
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.services import (
@@ -33,6 +27,8 @@ from storefront.orders.services import (
     get_order_by_token,
     send_order_confirmation,
 )
+from storefront.orders.shipping import shipping_methods
+from storefront.payments.base import PaymentUnavailable, ReturnUrls
 from storefront.site_urls import absolute_url_for
 
 log = logging.getLogger(__name__)
@@ -175,23 +171,3 @@ def demo_cancel(token: str):
     if abandon_checkout(order):
         flash("Payment cancelled. Nothing was charged and your cart is kept.", "info")
     return redirect(url_for("cart.view"), code=303)
-
-
-# ---------------------------------------------------------------- Stripe webhook
-
-
-@bp.post("/stripe/webhook")
-def stripe_webhook():
-    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
-    if not secret:
-        abort(404)
-    payload = request.get_data()
-    try:
-        body = verify_webhook(payload, request.headers.get("Stripe-Signature"), secret)  # raises unless genuine
-        event = stripe_objects.envelope(json.loads(body))  # act on plain JSON, not on SDK objects
-    except stripe.SignatureVerificationError:
-        return {"error": "invalid signature"}, 400
-    except (ValueError, RecursionError):  # not UTF-8 or JSON (or nested past Python's limit); not an event
-        return {"error": "invalid payload"}, 400
-    outcome = process_stripe_event(event.id, event.type, event.object)
-    return {"received": True, "outcome": outcome}, 200

@@ -14,7 +14,14 @@ def _seed_demo_activity(echo):
 
 
 def init_app(app) -> None:
-    """Demo orders and article traffic for `flask larder seed-demo`, after the articles they refer to."""
+    """Shipping rates, how payment events change orders, and demo orders for `flask larder seed-demo`."""
     from storefront.hooks import register_seed_step
+    from storefront.orders import shipping
+    from storefront.orders.payment_events import apply_payment_event
+    from storefront.payments.events import set_event_handler
 
+    shipping.configure(app)
+    # Payments sits below orders: it hands each provider event to this handler instead of importing orders.
+    set_event_handler(app, apply_payment_event)
+    # Demo orders and article traffic, after the articles they refer to.
     register_seed_step(app, "Demo orders", _seed_demo_activity, late=True)

@@ -30,20 +30,14 @@ from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Product, ProductStatus, Variant
-from storefront.checkout.gateways import get_gateway
-from storefront.checkout.shipping import ShippingMethod, shipping_method
 from storefront.clock import as_utc, now
 from storefront.extensions import db
 from storefront.money import format_money
-from storefront.orders.models import (
-    Order,
-    OrderLine,
-    OrderStatus,
-    Payment,
-    PaymentKind,
-    PaymentStatus,
-)
+from storefront.orders.models import Order, OrderLine, OrderStatus
 from storefront.orders.services import apply_cancel, apply_payment, apply_refund
+from storefront.orders.shipping import ShippingMethod, shipping_method
+from storefront.payments.models import Payment, PaymentKind, PaymentStatus
+from storefront.payments.registry import get_gateway
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "orders.json"
 DEMO_NUMBER_PREFIX = "DEMO-"

@@ -21,13 +21,10 @@ from storefront.clock import now
 from storefront.extensions import db
 from storefront.money import currency_code, format_money
 from storefront.orders.mail import render_email, send_mail
-from storefront.orders.models import (
-    Order,
-    OrderStatus,
-    Payment,
-    PaymentKind,
-    PaymentStatus,
-)
+from storefront.orders.models import Order, OrderStatus
+from storefront.payments.base import PaymentError
+from storefront.payments.models import Payment, PaymentKind, PaymentStatus
+from storefront.payments.registry import get_gateway
 from storefront.site_urls import absolute_url_for
 
 log = logging.getLogger(__name__)
@@ -301,8 +298,6 @@ def _refund_limit(order: Order) -> str:
 
 
 def _refund_through_gateway(order: Order, amount: int, actor: str) -> Payment:
-    from storefront.checkout.gateways import PaymentError, get_gateway
-
     charge = charge_payment(order)
     if charge is None:
         raise OrderError(f"Order {order.number} has no payment to refund.")

@@ -127,8 +127,8 @@ def test_every_staff_page_is_accessible(runner, app, page, accessible):
     from blog.models import Article
     from storefront.catalog.models import Product
     from storefront.extensions import db
-    from storefront.orders.models import UnmatchedPayment
     from storefront.orders.services import flag_for_review
+    from storefront.payments.models import UnmatchedPayment
     from tests.factories import make_paid_order
 
     assert runner.invoke(args=["larder", "seed-demo"]).exit_code == 0

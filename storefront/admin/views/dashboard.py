@@ -21,7 +21,7 @@ from storefront.admin.reports import (
 )
 from storefront.catalog.admin_services import certification_warnings, low_stock_variants
 from storefront.clock import today
-from storefront.orders.unmatched import open_unmatched_count
+from storefront.payments.unmatched import open_unmatched_count
 from storefront.site_settings import get_site_settings
 
 

@@ -27,15 +27,18 @@ from storefront.admin.queries import (
 )
 from storefront.extensions import db
 from storefront.money import format_money, to_decimal, to_minor
-from storefront.orders.models import Order, OrderStatus, UnmatchedPayment
+from storefront.orders.models import Order, OrderStatus
 from storefront.orders.services import (
     OrderError,
+    actor_label,
     cancel_order,
     clear_review,
     mark_fulfilled,
     refund_order,
 )
-from storefront.orders.unmatched import (
+from storefront.payments.models import UnmatchedPayment
+from storefront.payments.unmatched import (
+    UnmatchedPaymentError,
     open_unmatched_count,
     open_unmatched_payments,
     resolve_unmatched_payment,
@@ -203,8 +206,8 @@ def orders_unmatched_resolve(payment_id: int):
     if not form.validate_on_submit():
         return _render_unmatched(422, (payment_id, form))
     try:
-        resolve_unmatched_payment(payment_id, current_user, form.note.data)
-    except OrderError as exc:
+        resolve_unmatched_payment(payment_id, actor_label(current_user), form.note.data)
+    except UnmatchedPaymentError as exc:
         flash(str(exc), "error")
     else:
         flash("Payment marked resolved; your note is kept with it.", "success")

@@ -190,7 +190,7 @@ def _flagged_order():
 def _payment_without_order(event_id: str, resolved: bool = False):
     from datetime import UTC, datetime
 
-    from storefront.orders.models import UnmatchedPayment
+    from storefront.payments.models import UnmatchedPayment
 
     payment = UnmatchedPayment(provider="stripe", event_id=event_id, event_type="checkout.session.completed",
                                session_id=f"cs_test_{event_id}", amount=4242, currency="USD",

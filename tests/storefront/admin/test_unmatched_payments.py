@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storefront.extensions import db
-from storefront.orders.models import UnmatchedPayment
+from storefront.payments.models import UnmatchedPayment
 
 
 def _payment(event_id="evt_lost", amount=4242, email="lost@example.com", **fields) -> UnmatchedPayment:

@@ -75,7 +75,7 @@ def test_unknown_shipping_method_is_refused(app):
 
 
 def test_shipping_rates_come_from_configuration(app):
-    from storefront.checkout import shipping
+    from storefront.orders import shipping
 
     saved = app.config["SHIPPING_METHODS"]
     app.config["SHIPPING_METHODS"] = "pickup|Collect in store|0"
@@ -89,7 +89,7 @@ def test_shipping_rates_come_from_configuration(app):
 
 
 def test_malformed_shipping_configuration_names_the_entry(app):
-    from storefront.checkout.shipping import parse_shipping_methods
+    from storefront.orders.shipping import parse_shipping_methods
 
     with pytest.raises(RuntimeError, match="'express|Fast|cheap'"):
         parse_shipping_methods("standard|Standard|495;express|Fast|cheap")

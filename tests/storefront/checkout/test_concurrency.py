@@ -96,7 +96,8 @@ def test_ten_simultaneous_deliveries_of_one_event_change_state_once(app):
     import json
 
     from storefront.orders.mail import outbox
-    from storefront.orders.models import OrderEvent, Payment, ProcessedEvent
+    from storefront.orders.models import OrderEvent
+    from storefront.payments.models import Payment, ProcessedEvent
     from tests.factories import make_order
     from tests.fixtures.stripe import WEBHOOK_SECRET, sign
 

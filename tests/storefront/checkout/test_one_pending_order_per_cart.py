@@ -139,7 +139,7 @@ def _cart_with(client, variant, quantity=2):
 def test_a_submit_that_waits_for_the_first_is_sent_to_its_payment_page(app, client, monkeypatch):
     """The second submit finds the first's order without a payment page yet, waits, then joins it."""
     from storefront.checkout import services
-    from storefront.checkout.gateways import ReturnUrls
+    from storefront.payments.base import ReturnUrls
 
     variant = make_product(price=1000, stock=10).variants[0]
     cart = _cart_with(client, variant)

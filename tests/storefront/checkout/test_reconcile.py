@@ -11,7 +11,8 @@ from storefront.catalog.models import Variant
 from storefront.clock import now
 from storefront.extensions import db
 from storefront.orders.mail import outbox
-from storefront.orders.models import Order, Payment
+from storefront.orders.models import Order
+from storefront.payments.models import Payment
 from tests.factories import make_order, make_product
 
 CHECKOUT = {"email": "ada@example.com", "name": "Ada", "line1": "1 Test Street", "city": "Springfield",

@@ -12,10 +12,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from storefront.checkout.stripe_events import process_stripe_event
 from storefront.extensions import db
 from storefront.orders.mail import outbox
-from storefront.orders.models import Order, Payment, UnmatchedPayment
+from storefront.orders.models import Order
 from storefront.orders.services import (
     abandon_checkout,
     apply_payment,
@@ -24,6 +23,8 @@ from storefront.orders.services import (
     refund_order,
     send_order_confirmation,
 )
+from storefront.payments.models import Payment, UnmatchedPayment
+from storefront.payments.stripe.events import process_stripe_event
 from tests.factories import make_order, make_paid_order, make_product, make_user
 
 # Raw minor units followed by a currency code: "500 USD", "1995 JPY", or "4242 usd" as Stripe spells it.
@@ -91,7 +92,7 @@ def test_stripe_refund_notes_and_failed_refund_reason_are_money(app, caplog):
 def test_payment_without_an_order_is_logged_as_money(app, caplog):
     session = {"id": "cs_lost", "payment_status": "paid", "amount_total": 4242, "currency": "usd",
                "metadata": {"order_id": "999999"}}
-    with caplog.at_level(logging.WARNING, logger="storefront.orders.unmatched"):
+    with caplog.at_level(logging.WARNING, logger="storefront.payments.unmatched"):
         process_stripe_event("evt_lost", "checkout.session.completed", session)
     assert db.session.scalar(select(UnmatchedPayment.amount)) == 4242
     (line,) = [m for m in caplog.messages if m.startswith("Payment without an order")]

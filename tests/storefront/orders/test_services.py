@@ -10,7 +10,6 @@ from sqlalchemy import select
 from storefront.catalog.models import Variant
 from storefront.clock import now
 from storefront.extensions import db
-from storefront.orders.models import Payment
 from storefront.orders.services import (
     OrderError,
     abandon_checkout,
@@ -20,6 +19,7 @@ from storefront.orders.services import (
     orders_by_attribution,
     refund_order,
 )
+from storefront.payments.models import Payment
 from tests.factories import make_order, make_paid_order, make_product, make_user
 
 

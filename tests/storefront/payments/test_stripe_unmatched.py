@@ -7,7 +7,8 @@ import json
 from sqlalchemy import func, select
 
 from storefront.extensions import db
-from storefront.orders.models import Order, ProcessedEvent, UnmatchedPayment
+from storefront.orders.models import Order
+from storefront.payments.models import ProcessedEvent, UnmatchedPayment
 from tests.factories import make_product
 from tests.fixtures.stripe import event_payload
 

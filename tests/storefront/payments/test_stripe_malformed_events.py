@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.orders.mail import outbox
-from storefront.orders.models import Order, OrderEvent, Payment, ProcessedEvent, UnmatchedPayment
+from storefront.orders.models import Order, OrderEvent
+from storefront.payments.models import Payment, ProcessedEvent, UnmatchedPayment
 from tests.factories import make_paid_order, make_product
 
 CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",

@@ -3,7 +3,7 @@
 A validly signed event can still carry a value no handler can use: an amount that is text, a number
 beyond what a column holds, an id PostgreSQL refuses (a NUL byte, 300 characters), metadata that is
 not an object. Reading every field through here turns each of those into Malformed before anything
-is changed; the event is then recorded as ignored (stripe_events), never answered with a 500 that
+is changed; the event is then recorded as ignored (payments.events), never answered with a 500 that
 Stripe would retry for days.
 """
 
@@ -12,19 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storefront.payments.events import Malformed
+
 INT4_MAX = 2**31 - 1  # the integer columns (amounts, order ids)
 ID_LENGTH = 255  # the provider id columns
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 _ORDER_ID = re.compile(r"[0-9]{1,10}")
-
-
-class Malformed(ValueError):
-    """A field of a signed event is not what Stripe sends; the message names it."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        super().__init__(f"{field} {problem}")
 
 
 _MISSING = object()

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.orders.mail import outbox
-from storefront.orders.models import Order, OrderEvent, ProcessedEvent
+from storefront.orders.models import Order, OrderEvent
 from storefront.orders.services import refund_order
+from storefront.payments.models import ProcessedEvent
 from tests.factories import make_product, make_user
 
 CHECKOUT = {
@@ -284,7 +285,7 @@ def test_connection_refused_by_the_network_is_handled(stripe_harness, client, ap
     # No hook at all: the real SDK HTTP client against a closed loopback port.
     import socket
 
-    from storefront.checkout.gateways.stripe import HTTP_CLIENT_KEY
+    from storefront.payments.stripe.gateway import HTTP_CLIENT_KEY
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

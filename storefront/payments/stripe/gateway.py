@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import stripe
 
-from storefront.checkout.gateways.base import (
+from storefront.clock import now
+from storefront.payments.base import (
     CheckoutRedirect,
     CheckoutState,
     PaymentUnavailable,
@@ -18,7 +19,6 @@ from storefront.checkout.gateways.base import (
     RefundResult,
     ReturnUrls,
 )
-from storefront.clock import now
 
 HTTP_CLIENT_KEY = "larder.stripe_http_client"
 # Stripe accepts 30 minutes to 24 hours; stock stays reserved until then.
@@ -142,15 +142,3 @@ class StripeGateway:
             currency=session.currency,
             payment_intent=intent if isinstance(intent, str) else None,
         )
-
-
-def verify_webhook(payload: bytes, signature: str | None, secret: str) -> str:
-    """The body as text, if the Stripe-Signature header is valid (and recent); raises
-    SignatureVerificationError, or ValueError for a body that is not UTF-8.
-
-    Only the signature is checked: the caller parses the JSON itself. (The SDK's construct_event
-    also builds an Event, and raises AttributeError on a signed body that is JSON but not an object.)
-    """
-    text = payload.decode("utf-8")
-    stripe.WebhookSignature.verify_header(text, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE)
-    return text

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from storefront.orders.models import Order, Payment
+    from storefront.payments.models import Payment
 
 
 class PaymentError(Exception):
@@ -56,12 +57,33 @@ class CheckoutState:
     payment_intent: str | None = None
 
 
+class LineToPay(Protocol):
+    title: str
+    option_label: str
+    sku: str
+    unit_price: int
+    quantity: int
+
+
+class OrderToPay(Protocol):
+    """What a gateway reads of an order (storefront.orders.models.Order): payments does not import orders."""
+
+    id: int
+    number: str
+    public_token: str
+    email: str
+    currency: str
+    shipping_total: int
+    shipping_label: str
+    lines: Sequence[LineToPay]
+
+
 class PaymentGateway(Protocol):
     """A payment provider. Orders become paid only through its confirmed notification."""
 
     name: str
 
-    def create_checkout(self, order: Order, urls: ReturnUrls) -> CheckoutRedirect:
+    def create_checkout(self, order: OrderToPay, urls: ReturnUrls) -> CheckoutRedirect:
         """Start paying for the order with server-side amounts; raises PaymentUnavailable."""
         ...
 

@@ -13,11 +13,14 @@ from sqlalchemy import func, or_, select, update
 from storefront.clock import now
 from storefront.extensions import db
 from storefront.money import format_money
-from storefront.orders.models import UnmatchedPayment
-from storefront.orders.services import OrderError, actor_label
+from storefront.payments.models import UnmatchedPayment
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 200  # a page staff can read; the count above it says when there are more
+
+
+class UnmatchedPaymentError(Exception):
+    """A payment without an order cannot be settled as asked; the message is for staff."""
 
 
 def add_unmatched_payment(
@@ -91,24 +94,25 @@ def resolved_unmatched_payments(limit: int = 50) -> list[UnmatchedPayment]:
     )
 
 
-def resolve_unmatched_payment(payment_id: int, actor: object, note: str) -> UnmatchedPayment:
+def resolve_unmatched_payment(payment_id: int, resolved_by: str, note: str) -> UnmatchedPayment:
     """Staff settled the payment (refunded it, attached it to an order by hand...) and say how.
 
     One conditional UPDATE: two people resolving at once cannot both win or overwrite each other's note.
+    resolved_by is who did it, as the order history names staff ("admin:ann@example.com").
     """
     note = note.strip()
     if not note:
-        raise OrderError("Say what was done about this payment.")
+        raise UnmatchedPaymentError("Say what was done about this payment.")
     claimed = db.session.execute(
         update(UnmatchedPayment)
         .where(UnmatchedPayment.id == payment_id, UnmatchedPayment.resolved_at.is_(None))
-        .values(resolved_at=now(), resolved_by=actor_label(actor)[:120], resolution_note=note[:500])
+        .values(resolved_at=now(), resolved_by=resolved_by[:120], resolution_note=note[:500])
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     record = db.session.get(UnmatchedPayment, payment_id, populate_existing=True)
     if record is None:
-        raise OrderError("No such payment.")
+        raise UnmatchedPaymentError("No such payment.")
     if claimed.rowcount != 1:
-        raise OrderError(f"This payment was already marked resolved by {record.resolved_by}.")
+        raise UnmatchedPaymentError(f"This payment was already marked resolved by {record.resolved_by}.")
     return record

@@ -9,7 +9,7 @@ import secrets
 
 from flask import url_for
 
-from storefront.checkout.gateways.base import (
+from storefront.payments.base import (
     CheckoutRedirect,
     CheckoutState,
     RefundResult,
@@ -24,6 +24,7 @@ class DemoGateway:
     name = "demo"
 
     def create_checkout(self, order, urls: ReturnUrls) -> CheckoutRedirect:
+        # The demo page is checkout's (it confirms through orders): named by endpoint, never imported.
         return CheckoutRedirect(
             url=url_for("checkout.demo_payment", token=order.public_token),
             session_id=f"demo_cs_{secrets.token_hex(8)}",

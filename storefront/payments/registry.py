@@ -6,48 +6,22 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from storefront.checkout.gateways.base import (
-    CheckoutRedirect,
-    CheckoutState,
-    PaymentError,
-    PaymentGateway,
-    PaymentUnavailable,
-    RefundFailed,
-    RefundResult,
-    ReturnUrls,
-)
-
-__all__ = [
-    "CheckoutRedirect",
-    "CheckoutState",
-    "PaymentError",
-    "PaymentGateway",
-    "PaymentUnavailable",
-    "RefundFailed",
-    "RefundResult",
-    "ReturnUrls",
-    "get_gateway",
-    "register_gateway",
-]
+from storefront.payments.base import PaymentGateway, PaymentUnavailable
 
 
 def _stripe(app) -> PaymentGateway:
-    from storefront.checkout.gateways.stripe import StripeGateway
+    from storefront.payments.stripe.gateway import StripeGateway
 
     return StripeGateway.from_app(app)
 
 
 def _demo(app) -> PaymentGateway:
-    from storefront.checkout.gateways.demo import DemoGateway
+    from storefront.payments.demo import DemoGateway
 
     return DemoGateway()
 
 
 GATEWAYS: dict[str, Callable[..., PaymentGateway]] = {"stripe": _stripe, "demo": _demo}
-
-
-def register_gateway(name: str, factory: Callable[..., PaymentGateway]) -> None:
-    GATEWAYS[name] = factory
 
 
 def get_gateway(name: str | None = None) -> PaymentGateway:
