@@ -38,7 +38,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_template_helpers(app)
     register_error_pages(app)
     register_cli(app)
-    register_http_cache(app)
+    register_caching(app)
     register_security_headers(app)
     register_static_files(app)
     return app
@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
 def register_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     import storefront.accounts.models  # noqa: F401
+    import storefront.caching.version  # noqa: F401
     import storefront.catalog.denormalise  # noqa: F401
     import storefront.catalog.models  # noqa: F401
     import storefront.catalog.search  # noqa: F401
@@ -119,12 +120,12 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(larder)
 
 
-def register_http_cache(app: Flask) -> None:
-    from storefront.fragment_cache import init_fragment_cache
-    from storefront.http_cache import init_http_cache
+def register_caching(app: Flask) -> None:
+    from storefront.caching import init_caching
+    from storefront.site_settings import init_site_settings
 
-    init_http_cache(app)
-    init_fragment_cache(app)
+    init_caching(app)
+    init_site_settings(app)
 
 
 def register_security_headers(app: Flask) -> None:

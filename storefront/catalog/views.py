@@ -6,6 +6,7 @@ import re
 
 from flask import abort, current_app, render_template, request, send_from_directory
 
+from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
@@ -19,7 +20,6 @@ from storefront.catalog.queries import (
 )
 from storefront.catalog.structured_data import product_json_ld
 from storefront.hooks import product_page_extras
-from storefront.http_cache import conditional_page
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
