@@ -117,7 +117,7 @@ NOT_SHOWN = {
 }
 
 # The stock rule is the one change that deliberately keeps the cache: a stock change between two
-# values of at least VISIBLE_STOCK_CAP (99) shows nowhere. tests/storefront/test_stock_visibility.py
+# values of at least VISIBLE_STOCK_CAP (99) shows nowhere. tests/storefront/caching/test_stock_visibility.py
 # holds that exception to the rendered pages; the variant.stock scenario below is a visible change.
 
 # ---------------------------------------------------------------- the pages
@@ -366,8 +366,9 @@ CHANGES = [
            put(Product, "magnesium", seo_description="Calm nights."),
            "UPDATE product SET seo_description = 'Calm nights.' WHERE id = :magnesium",
            {"product": shows('content="Calm nights."')}),
-    # The ORM keeps price_from, search_keywords and search_body from variants, brand, tags and
-    # text (storefront/catalog/denormalise.py): its path changes those; raw SQL sets them.
+    # Triggers keep price_from from variants (storefront/catalog/price_from.py), the ORM
+    # search_keywords and search_body from brand, tags and text (storefront/catalog/denormalise.py):
+    # the ORM path changes their sources; raw SQL sets them.
     Change("product price_from", ("product.price_from",), put(Variant, "mag_v1", price=999),
            "UPDATE product SET price_from = 999 WHERE id = :magnesium",
            on(CARDS, shows("$9.99"))),
