@@ -41,8 +41,8 @@ from blog.services import (
     record_article_view,
     record_article_view_by_slug,
 )
+from storefront.caching.guarded_redis import GuardedRedis
 from storefront.clock import today
-from storefront.redis_guard import GuardedRedis
 
 log = logging.getLogger(__name__)
 

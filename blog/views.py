@@ -7,7 +7,7 @@ import hashlib
 import logging
 from pathlib import Path
 
-from flask import abort, current_app, make_response, render_template, request
+from flask import abort, make_response, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import bp
@@ -23,9 +23,10 @@ from blog.queries import (
 from blog.rendering import reading_minutes, split_on_ctas
 from blog.structured_data import article_json_ld
 from blog.view_counter import count_view
+from storefront.caching.fragments import cached_fragment, fragment_store
+from storefront.caching.pages import conditional_page
+from storefront.caching.version import page_state
 from storefront.extensions import db
-from storefront.fragment_cache import cached_fragment
-from storefront.http_cache import conditional_page, page_state
 from storefront.site_urls import absolute_url_for
 
 # The lite view's only styling, inline so the page is one request; allowed by its CSP hash.
@@ -116,7 +117,7 @@ def _journal_total(tag) -> int | None:
     """The number of public articles (of a tag), kept per catalog version and due-time marker:
     counting all of them on every page would be the journal's one cost that grows with its size.
     None when there is no fragment cache (the page query then counts as it reads)."""
-    if not current_app.extensions["larder.fragment_cache"].enabled:
+    if not fragment_store().enabled:
         return None
     parts = {"tag": tag.id if tag is not None else None, "due": page_state().markers}
     return cached_fragment("journal-total", parts, lambda: count_public_articles(tag), dump=int, load=int)

@@ -38,7 +38,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_error_pages(app)
     register_package_hooks(app)
     register_cli(app)
-    register_http_cache(app)
+    register_caching(app)
     register_security_headers(app)
     register_static_files(app)
     return app
@@ -76,6 +76,7 @@ def register_models() -> None:
     import blog.models  # noqa: F401
     import storefront.accounts.models  # noqa: F401
     import storefront.admin.models  # noqa: F401
+    import storefront.caching.version  # noqa: F401
     import storefront.cart.models  # noqa: F401
     import storefront.catalog.denormalise  # noqa: F401
     import storefront.catalog.models  # noqa: F401
@@ -154,12 +155,12 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(larder)
 
 
-def register_http_cache(app: Flask) -> None:
-    from storefront.fragment_cache import init_fragment_cache
-    from storefront.http_cache import init_http_cache
+def register_caching(app: Flask) -> None:
+    from storefront.caching import init_caching
+    from storefront.site_settings import init_site_settings
 
-    init_http_cache(app)
-    init_fragment_cache(app)
+    init_caching(app)
+    init_site_settings(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -9,30 +9,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from storefront.state import larder_state
 
 ProductExtra = Callable[[Any], dict[str, Any]]
 SitemapSource = Callable[[], list[tuple[str, Any]]]
 
 
 def register_product_extra(app, provider: ProductExtra) -> None:
-    app.extensions.setdefault("larder.product_extras", []).append(provider)
+    larder_state(app).product_extras.append(provider)
 
 
 def product_page_extras(product) -> dict[str, Any]:
     """Merged context from every registered product-page provider."""
     extras: dict[str, Any] = {}
-    for provider in current_app.extensions.get("larder.product_extras", []):
+    for provider in larder_state().product_extras:
         extras.update(provider(product))
     return extras
 
 
 def register_sitemap_source(app, source: SitemapSource) -> None:
-    app.extensions.setdefault("larder.sitemap_sources", []).append(source)
+    larder_state(app).sitemap_sources.append(source)
 
 
 def sitemap_sources() -> list[SitemapSource]:
-    return list(current_app.extensions.get("larder.sitemap_sources", []))
+    return list(larder_state().sitemap_sources)
 
 
 SeedStep = Callable[[Callable[[str], None]], str]
@@ -44,9 +44,10 @@ def register_seed_step(app, name: str, step: SeedStep, *, late: bool = False) ->
     `late` steps run after every other step: demo activity (orders, article traffic) refers to
     content other packages seed, whatever order the packages are registered in.
     """
-    key = "larder.late_seed_steps" if late else "larder.seed_steps"
-    app.extensions.setdefault(key, []).append((name, step))
+    state = larder_state(app)
+    (state.late_seed_steps if late else state.seed_steps).append((name, step))
 
 
 def seed_steps(app) -> list[tuple[str, SeedStep]]:
-    return list(app.extensions.get("larder.seed_steps", [])) + list(app.extensions.get("larder.late_seed_steps", []))
+    state = larder_state(app)
+    return [*state.seed_steps, *state.late_seed_steps]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from flask import has_request_context, request
+from flask import Flask, has_request_context
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storefront.caching.registry import register_versioned_table
+from storefront.caching.version import page_state, register_page_state_source
 from storefront.extensions import db
+from storefront.state import request_state
 
 
 class SiteSetting(db.Model):
@@ -34,27 +37,33 @@ class SiteSettings:
 SETTING_KEYS = tuple(f.name for f in fields(SiteSettings))
 
 
+# Read with the catalog version, in its one statement outside any transaction: a page that
+# needs nothing else from the database (an empty cart) then costs one round trip, not a
+# checkout, BEGIN, SELECT, ROLLBACK.
+PAGE_STATE_SOURCE = "site_settings"
+STORED_SQL = 'SELECT "key", value FROM site_setting'
+
+
+def _settings(stored: dict[str, str]) -> SiteSettings:
+    return SiteSettings(**{k: v for k, v in stored.items() if k in SETTING_KEYS})
+
+
+def _read_stored() -> SiteSettings:
+    return _settings({key: value for key, value in db.session.execute(select(SiteSetting.key, SiteSetting.value))})
+
+
 def get_site_settings() -> SiteSettings:
     """The settings with stored values over defaults; read once per request."""
-    # Cached on the request itself (not on g, whose app context may outlive a request).
-    in_request = has_request_context()
-    cache = request.environ if in_request else {}
-    if in_request and "larder.site_settings" not in cache and "larder.page_state" not in cache:
-        # The page-state read brings the settings along with the catalog version, in one
-        # statement outside any transaction: a page that needs nothing else from the database
-        # (an empty cart) then costs one round trip, not a checkout, BEGIN, SELECT, ROLLBACK.
-        from storefront.http_cache import page_state
-
-        page_state()
-    if "larder.site_settings" in cache:
-        return cache["larder.site_settings"]
-    # Read again in the session after a change in this request (the page-state read is once
-    # per request), so a page shows settings just saved.
-    rows = db.session.execute(select(SiteSetting.key, SiteSetting.value))
-    stored = {key: value for key, value in rows}
-    settings = SiteSettings(**{k: v for k, v in stored.items() if k in SETTING_KEYS})
-    cache["larder.site_settings"] = settings
-    return settings
+    if not has_request_context():
+        return _read_stored()
+    state = request_state()
+    if state.site_settings is None:
+        # Read again in the session after a change in this request (the page state is read
+        # once per request), so a page shows settings just saved.
+        state.site_settings = (
+            _read_stored() if state.site_settings_saved else _settings(page_state().source(PAGE_STATE_SOURCE))
+        )
+    return state.site_settings
 
 
 def save_site_settings(values: dict[str, str]) -> None:
@@ -68,4 +77,12 @@ def save_site_settings(values: dict[str, str]) -> None:
         db.session.add(row)
     db.session.commit()
     if has_request_context():
-        request.environ.pop("larder.site_settings", None)
+        state = request_state()
+        state.site_settings, state.site_settings_saved = None, True
+
+
+def init_site_settings(app: Flask) -> None:
+    """Every page shows the settings (the banner): they are read with the catalog version,
+    and a change to them changes it."""
+    register_versioned_table(app, "site_setting")
+    register_page_state_source(app, PAGE_STATE_SOURCE, STORED_SQL)

@@ -14,18 +14,21 @@ from urllib.parse import urlsplit
 from flask import current_app
 from werkzeug.routing import MapAdapter
 
+from storefront.state import larder_state
+
 
 def _site_adapter() -> MapAdapter:
     """The URL map bound to SITE_URL's scheme, host and path; kept while SITE_URL is unchanged."""
     site_url = current_app.config["SITE_URL"]
-    cached = current_app.extensions.get("larder.site_url_adapter")
+    state = larder_state()
+    cached = state.site_url_adapter
     if cached is not None and cached[0] == site_url:
         return cached[1]
     site = urlsplit(site_url)
     adapter = current_app.url_map.bind(
         site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "https"
     )
-    current_app.extensions["larder.site_url_adapter"] = (site_url, adapter)
+    state.site_url_adapter = (site_url, adapter)
     return adapter
 
 

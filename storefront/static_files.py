@@ -23,6 +23,8 @@ from flask import Flask
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
+from storefront.state import larder_state
+
 HASH_LENGTH = 12
 SHORT_MAX_AGE = 300  # unhashed URLs (e.g. linked by hand) may change under the same name
 
@@ -85,7 +87,7 @@ def init_static_files(app: Flask) -> None:
     whitenoise.add_files(str(build_root), prefix=prefix)  # hashed names, with .gz/.br
     whitenoise.add_files(str(static_root), prefix=prefix)  # plain names
     app.wsgi_app = whitenoise
-    app.extensions["larder.static_manifest"] = manifest
+    larder_state(app).static_manifest = manifest
 
     @app.url_defaults
     def _fingerprint(endpoint: str, values: dict) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from storefront import create_app
 from storefront.extensions import db
+from storefront.state import larder_state
 
 pytest_plugins = ["tests.fixtures.browser"]
 
@@ -46,7 +47,7 @@ def app(tmp_path_factory):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-        version_engine = app.extensions.get("larder.version_engine")
+        version_engine = larder_state(app).version_engine
         if version_engine is not None:
             version_engine.dispose()
 
@@ -131,7 +132,7 @@ def counting_queries() -> Iterator[QueryCounter]:
     """Count SQL statements sent to the database inside the block."""
     counter = QueryCounter()
     # Every engine, not only db.engine: the page-state read has a small engine of its own
-    # on PostgreSQL (storefront.http_cache._version_engine).
+    # on PostgreSQL (storefront.caching.version._version_engine).
     engine = Engine
 
     def _record(conn, cursor, statement, parameters, context, executemany):
@@ -158,13 +159,13 @@ def fragment_store(app):
     test; yields the Redis client so a test can look at what was stored."""
     import redis
 
-    from storefront.fragment_cache import FRAGMENT_PREFIX
-    from storefront.http_cache import PageCache
+    from storefront.caching.fragments import FRAGMENT_PREFIX
+    from storefront.caching.store import PageCache
 
     client = redis.Redis.from_url(FRAGMENT_REDIS_URL, socket_connect_timeout=1)
     client.flushdb()
-    original = app.extensions["larder.fragment_cache"]
-    app.extensions["larder.fragment_cache"] = PageCache(FRAGMENT_REDIS_URL, ttl=60, prefix=FRAGMENT_PREFIX)
+    original = larder_state(app).fragment_cache
+    larder_state(app).fragment_cache = PageCache(FRAGMENT_REDIS_URL, ttl=60, prefix=FRAGMENT_PREFIX)
     yield client
-    app.extensions["larder.fragment_cache"] = original
+    larder_state(app).fragment_cache = original
     client.flushdb()

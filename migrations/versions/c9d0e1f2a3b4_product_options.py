@@ -22,11 +22,12 @@ VARIANT_COLUMNS = (*OLD_VARIANT_COLUMNS, "option_values")
 
 
 def _recreate_sqlite_variant_update_trigger(columns) -> None:
-    from storefront.http_cache import sqlite_variant_update_trigger
+    from storefront.caching.triggers import sqlite_update_trigger
+    from storefront.catalog.versioned import VISIBLE_STOCK_CAP
 
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS larder_version_variant_update")
-        op.execute(sqlite_variant_update_trigger(columns))
+        op.execute(sqlite_update_trigger("variant", columns, {"stock": VISIBLE_STOCK_CAP}))
 
 
 def upgrade():

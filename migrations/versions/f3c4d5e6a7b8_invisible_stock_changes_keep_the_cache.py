@@ -44,17 +44,21 @@ def _recreate_sqlite_variant_update_trigger(statement: str) -> None:
 
 
 def upgrade():
-    from storefront.http_cache import PG_FUNCTION, sqlite_variant_update_trigger
+    from storefront.caching.registry import versioned_tables
+    from storefront.caching.triggers import pg_function, sqlite_update_trigger
+    from storefront.catalog.versioned import VISIBLE_STOCK_CAP
 
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
-        op.execute(sa.text(PG_FUNCTION))
+        op.execute(sa.text(pg_function(versioned_tables().values())))
     elif dialect == "sqlite":
-        _recreate_sqlite_variant_update_trigger(sqlite_variant_update_trigger(VARIANT_COLUMNS))
+        _recreate_sqlite_variant_update_trigger(
+            sqlite_update_trigger("variant", VARIANT_COLUMNS, {"stock": VISIBLE_STOCK_CAP})
+        )
 
 
 def downgrade():
-    from storefront.http_cache import SQLITE_BUMP
+    from storefront.caching.triggers import SQLITE_BUMP
 
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":

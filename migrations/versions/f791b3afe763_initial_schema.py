@@ -426,8 +426,8 @@ def upgrade():
     # Raw DDL the models cannot express: the full-text search index (FTS5 table and triggers on
     # SQLite, a GIN expression index on PostgreSQL) and the catalog-version triggers behind
     # conditional GET. Both functions are idempotent.
+    from storefront.caching.triggers import install_catalog_version_triggers
     from storefront.catalog.search import install_search_ddl
-    from storefront.http_cache import install_catalog_version_triggers
 
     install_search_ddl(op.get_bind())
     install_catalog_version_triggers(op.get_bind())

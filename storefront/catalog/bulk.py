@@ -2,8 +2,9 @@
 
 Rows go in with Core `insert()` executemany in batches (one round trip per table per batch),
 each batch its own transaction, so 100,000 products take minutes. The ORM's before-flush hook
-does not run for bulk inserts, so the denormalised columns (price_from, search text) are
-computed here the same way `Product.refresh_denormalised` does. Re-running adds more rows.
+does not run for bulk inserts, so the search columns are computed here the same way
+`Product.refresh_denormalised` does; price_from is the triggers' work (catalog/price_from.py),
+as for every writer. Re-running adds more rows.
 """
 
 from __future__ import annotations
@@ -129,7 +130,6 @@ def _product_batch(start: int, size: int, rng: random.Random, tag_ids, collectio
             "ingredients": ingredients,
             "allergens": "None declared" if rng.random() < 0.7 else "Contains soy",
             "status": "active" if rng.random() < 0.97 else rng.choice(("draft", "archived")),
-            "price_from": min(v["price"] for v in variants),
             "search_keywords": tag_names,
             "search_body": "\n".join([summary, description, ingredients]),
             "created_at": moment - timedelta(days=rng.randint(0, 1500), minutes=rng.randint(0, 1440)),

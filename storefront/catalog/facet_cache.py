@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from storefront.caching.fragments import cached_fragment
 from storefront.catalog.models import Collection
 from storefront.catalog.queries import Facets, ListingFilters, listing_facets
 from storefront.catalog.search import search_terms
-from storefront.fragment_cache import cached_fragment
 
 
 def facets_for(filters: ListingFilters, collection: Collection | None = None) -> Facets:

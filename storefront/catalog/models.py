@@ -80,8 +80,8 @@ class Product(TimestampMixin, db.Model):
     # Names of the options variants differ by ("Color", "Size"), as imported from Shopify, so an
     # export writes them back; None for products whose variants carry only a label.
     option_names: Mapped[list[str] | None] = mapped_column(JSON, default=None)
-    # Lowest variant price, kept in step by the catalog's flush hook so listings can sort and
-    # filter on an indexed column instead of aggregating variants for every row.
+    # Lowest variant price, kept in step by database triggers (catalog/price_from.py) so
+    # listings can sort and filter on an indexed column instead of aggregating variants.
     price_from: Mapped[int] = mapped_column(Integer, default=0)
     # Words that make the product findable besides its title: brand, tags (weighted higher)...
     search_keywords: Mapped[str] = mapped_column(Text, default="")
@@ -136,9 +136,7 @@ class Product(TimestampMixin, db.Model):
         return self.images[0] if self.images else None
 
     def refresh_denormalised(self) -> None:
-        """Recompute price_from and the search columns from variants, tags and text."""
-        prices = [v.price for v in self.variants]
-        self.price_from = min(prices) if prices else 0
+        """Recompute the search columns from brand, tags and text."""
         self.search_keywords = " ".join([self.brand or "", *(t.name for t in self.diet_tags)])
         self.search_body = "\n".join(
             [self.summary or "", self.description or "", self.ingredients or ""]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, send_from_directory
 
+from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
@@ -17,7 +18,6 @@ from storefront.catalog.queries import (
 )
 from storefront.catalog.structured_data import product_json_ld
 from storefront.hooks import product_page_extras
-from storefront.http_cache import conditional_page
 
 
 def _listing(template: str, collection=None, searching: bool = False, **context):

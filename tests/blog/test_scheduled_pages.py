@@ -10,8 +10,9 @@ import pytest
 import redis
 
 from blog.services import ArticleDraft, publish_article, save_article
+from storefront.caching.store import PageCache
 from storefront.clock import now
-from storefront.http_cache import PageCache
+from storefront.state import larder_state
 from tests.blog.helpers import make_article
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
@@ -21,10 +22,10 @@ REDIS_URL = "redis://127.0.0.1:6379/11"
 def page_cache(app):
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
     client.flushdb()
-    original = app.extensions["larder.page_cache"]
-    app.extensions["larder.page_cache"] = PageCache(REDIS_URL, ttl=60)
+    original = larder_state(app).page_cache
+    larder_state(app).page_cache = PageCache(REDIS_URL, ttl=60)
     yield client
-    app.extensions["larder.page_cache"] = original
+    larder_state(app).page_cache = original
     client.flushdb()
 
 

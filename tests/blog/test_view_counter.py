@@ -19,9 +19,10 @@ import blog.view_counter as view_counter_module
 from blog.models import ArticleView
 from blog.services import unpublish_article
 from blog.view_counter import EXTENSION, FLUSH_LOCK, count_view, flush_views, view_counter
+from storefront.caching.store import PageCache
 from storefront.clock import today
 from storefront.extensions import db
-from storefront.http_cache import PageCache
+from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_user
 
@@ -30,13 +31,13 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 
 def _use_redis(app, url: str):
     """Point the counter and the page cache at `url`; returns a function that undoes it."""
-    saved = (app.config.get("REDIS_URL"), app.extensions["larder.page_cache"],
+    saved = (app.config.get("REDIS_URL"), larder_state(app).page_cache,
              app.extensions.pop(EXTENSION, None))
     app.config["REDIS_URL"] = url
-    app.extensions["larder.page_cache"] = PageCache(url, ttl=60)
+    larder_state(app).page_cache = PageCache(url, ttl=60)
 
     def restore() -> None:
-        app.config["REDIS_URL"], app.extensions["larder.page_cache"] = saved[0], saved[1]
+        app.config["REDIS_URL"], larder_state(app).page_cache = saved[0], saved[1]
         app.extensions.pop(EXTENSION, None)
         if saved[2] is not None:
             app.extensions[EXTENSION] = saved[2]

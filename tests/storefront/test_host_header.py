@@ -12,8 +12,9 @@ from flask import g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront import create_app
+from storefront.caching.store import PageCache
 from storefront.extensions import db
-from storefront.http_cache import PageCache
+from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_collection, make_product
 
@@ -32,10 +33,10 @@ def real_page_cache(app):
         client.flushdb()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    original = app.extensions["larder.page_cache"]
-    app.extensions["larder.page_cache"] = PageCache(PAGE_REDIS_URL, ttl=60)
+    original = larder_state(app).page_cache
+    larder_state(app).page_cache = PageCache(PAGE_REDIS_URL, ttl=60)
     yield client
-    app.extensions["larder.page_cache"] = original
+    larder_state(app).page_cache = original
     client.flushdb()
 
 

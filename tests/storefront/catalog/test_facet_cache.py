@@ -13,12 +13,13 @@ import pytest
 import redis
 from sqlalchemy import select, text
 
-from storefront import fragment_cache
+from storefront.caching import fragments
+from storefront.caching.fragments import FRAGMENT_PREFIX
+from storefront.caching.store import PageCache
 from storefront.catalog.models import Product
 from storefront.clock import today
 from storefront.extensions import db
-from storefront.fragment_cache import FRAGMENT_PREFIX
-from storefront.http_cache import PageCache
+from storefront.state import larder_state
 from tests.conftest import FRAGMENT_REDIS_URL
 from tests.factories import make_certification, make_collection, make_product
 
@@ -71,19 +72,19 @@ def test_a_certificate_expiring_today_stops_counting_tomorrow(client, fragment_s
     assert "Low FODMAP Certified <span class=\"count\">(1)" in page
 
     tomorrow = today() + timedelta(days=1)
-    monkeypatch.setattr(fragment_cache, "today", lambda: tomorrow)
+    monkeypatch.setattr(fragments, "today", lambda: tomorrow)
     monkeypatch.setattr("storefront.catalog.queries.today", lambda: tomorrow)
     page = client.get("/collections/teas?sort=name").get_data(as_text=True)
     assert "Low FODMAP Certified <span class=\"count\">(0)" in page
 
 
 def test_unreachable_redis_still_counts(app, client, teas):
-    original = app.extensions["larder.fragment_cache"]
-    app.extensions["larder.fragment_cache"] = PageCache("redis://127.0.0.1:1/0", ttl=60, prefix=FRAGMENT_PREFIX)
+    original = larder_state(app).fragment_cache
+    larder_state(app).fragment_cache = PageCache("redis://127.0.0.1:1/0", ttl=60, prefix=FRAGMENT_PREFIX)
     try:
         response = client.get("/collections/teas")
     finally:
-        app.extensions["larder.fragment_cache"] = original
+        larder_state(app).fragment_cache = original
     assert response.status_code == 200
     assert in_stock_count(response.get_data(as_text=True)) == 3
 

@@ -2,7 +2,7 @@
 
 The page cache (conditional GET, the Redis page store, the facet and journal-total fragments)
 is keyed by the catalog version, which database triggers bump on writes to the tables listed in
-storefront.http_cache.VERSIONED_TABLES. A table or column left out of that list keeps a stale
+the versioned-table registry (storefront.caching.registry). A table or column left out of that list keeps a stale
 page for as long as nothing else changes: a shopper is told "304 Not Modified" and keeps the
 old image, price or article on screen.
 
@@ -30,6 +30,9 @@ from sqlalchemy import text
 
 from blog.models import Article, ArticleProductLink, Author, Tag
 from blog.rendering import reading_minutes
+from storefront.caching.fragments import FRAGMENT_PREFIX
+from storefront.caching.registry import versioned_tables
+from storefront.caching.store import PageCache
 from storefront.catalog.models import (
     Certification,
     Collection,
@@ -41,12 +44,11 @@ from storefront.catalog.models import (
 )
 from storefront.clock import now, today
 from storefront.extensions import db
-from storefront.fragment_cache import FRAGMENT_PREFIX
-from storefront.http_cache import VERSIONED_TABLES, PageCache
 from storefront.site_settings import SiteSetting, save_site_settings
+from storefront.state import larder_state
 from tests.blog.helpers import make_article, make_author
 from tests.factories import make_collection, make_product, make_tag
-from tests.storefront.test_http_cache import FakeRedis
+from tests.storefront.caching.test_pages import FakeRedis
 
 # ---------------------------------------------------------------- tables no public page shows
 
@@ -117,7 +119,7 @@ NOT_SHOWN = {
 }
 
 # The stock rule is the one change that deliberately keeps the cache: a stock change between two
-# values of at least VISIBLE_STOCK_CAP (99) shows nowhere. tests/storefront/test_stock_visibility.py
+# values of at least VISIBLE_STOCK_CAP (99) shows nowhere. tests/storefront/caching/test_stock_visibility.py
 # holds that exception to the rendered pages; the variant.stock scenario below is a visible change.
 
 # ---------------------------------------------------------------- the pages
@@ -366,8 +368,9 @@ CHANGES = [
            put(Product, "magnesium", seo_description="Calm nights."),
            "UPDATE product SET seo_description = 'Calm nights.' WHERE id = :magnesium",
            {"product": shows('content="Calm nights."')}),
-    # The ORM keeps price_from, search_keywords and search_body from variants, brand, tags and
-    # text (storefront/catalog/denormalise.py): its path changes those; raw SQL sets them.
+    # Triggers keep price_from from variants (storefront/catalog/price_from.py), the ORM
+    # search_keywords and search_body from brand, tags and text (storefront/catalog/denormalise.py):
+    # the ORM path changes their sources; raw SQL sets them.
     Change("product price_from", ("product.price_from",), put(Variant, "mag_v1", price=999),
            "UPDATE product SET price_from = 999 WHERE id = :magnesium",
            on(CARDS, shows("$9.99"))),
@@ -695,6 +698,7 @@ def _covered() -> set[str]:
 
 
 def test_every_table_is_versioned_or_listed_as_shown_on_no_public_page(app):
+    VERSIONED_TABLES = set(versioned_tables(app))  # noqa: N806 - as each package registered them
     problems = []
     scenario_tables = {item.split(".")[0].split(":")[0] for item in _covered()}
     for table in db.metadata.sorted_tables:
@@ -702,7 +706,7 @@ def test_every_table_is_versioned_or_listed_as_shown_on_no_public_page(app):
         versioned, private = name in VERSIONED_TABLES, name in NOT_ON_PUBLIC_PAGES
         if not versioned and not private:
             problems.append(
-                f"table {name} is neither versioned (storefront.http_cache.VERSIONED_TABLES) nor listed "
+                f"table {name} is neither versioned (storefront.caching.registry) nor listed "
                 "in NOT_ON_PUBLIC_PAGES: does a public page show it?"
             )
         elif versioned and private:
@@ -737,12 +741,12 @@ def test_every_column_and_row_change_of_a_shown_table_has_a_scenario_or_a_reason
 @pytest.fixture
 def caches(app):
     """Both Redis stores on, in memory: pages and fragments (facet counts, journal totals)."""
-    originals = app.extensions["larder.page_cache"], app.extensions["larder.fragment_cache"]
+    originals = larder_state(app).page_cache, larder_state(app).fragment_cache
     pages, fragments = PageCache("redis://fake", ttl=60), PageCache("redis://fake", ttl=60, prefix=FRAGMENT_PREFIX)
     pages._client, fragments._client = FakeRedis(), FakeRedis()
-    app.extensions["larder.page_cache"], app.extensions["larder.fragment_cache"] = pages, fragments
+    larder_state(app).page_cache, larder_state(app).fragment_cache = pages, fragments
     yield
-    app.extensions["larder.page_cache"], app.extensions["larder.fragment_cache"] = originals
+    larder_state(app).page_cache, larder_state(app).fragment_cache = originals
 
 
 def _run_sql(statements: str | tuple[str, ...], ids: dict) -> None:
@@ -787,7 +791,7 @@ def test_a_change_re_renders_every_page_showing_it(app, client, caches, change, 
         assert response.status_code == 200, (
             f"{url} answered {response.status_code} to its old ETag after the {change.name} changed ({how}): "
             f"a stale page: does a change to {', '.join(change.covers)} bump the catalog version "
-            "(VERSIONED_TABLES and the triggers in storefront/http_cache.py)?"
+            "(VERSIONED_TABLES and the triggers in storefront/caching/triggers.py)?"
         )
         if page in etags:
             assert response.headers.get("X-Larder-Cache") == "miss", f"{url} came from the Redis page store"

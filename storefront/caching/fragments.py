@@ -4,7 +4,7 @@ The page cache keeps whole pages per URL; a fragment outlives the URL that compu
 listing's facet counts are the same for every sort order and every page of one set of filters,
 and at 100,000 products they are most of the listing's SQL time (aggregates over every match),
 so they are stored once per *catalog version and day*: any change to a product, its stock or
-its certificates changes the version (database triggers, see storefront.http_cache), a
+its certificates changes the version (database triggers, see storefront.caching.triggers), a
 certificate's validity changes with the day, and a stale count is never served.
 
 Only with REDIS_URL (and LARDER_FRAGMENT_CACHE not "off"); every Redis failure is a miss and
@@ -18,10 +18,12 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, has_request_context
 
+from storefront.caching.store import PageCache, redis_url_unless_off
+from storefront.caching.version import page_state
 from storefront.clock import today
-from storefront.http_cache import PageCache, page_state, redis_url_unless_off
+from storefront.state import larder_state
 
 T = TypeVar("T")
 FRAGMENT_PREFIX = "larder:fragment:"
@@ -46,7 +48,7 @@ def cached_fragment(
     `parts` identifies the fragment within `name` (JSON-serialisable); `dump` / `load` turn the
     value into JSON data and back.
     """
-    store: PageCache = current_app.extensions["larder.fragment_cache"]
+    store = fragment_store()
     if not store.enabled or not has_request_context():
         return compute()
     key = fragment_key(name, parts)
@@ -61,7 +63,12 @@ def cached_fragment(
     return value
 
 
-def init_fragment_cache(app: Flask) -> None:
+def fragment_store() -> PageCache:
+    """The Redis store for fragments (`.enabled` is False without Redis)."""
+    return larder_state().fragment_cache
+
+
+def init_fragments(app: Flask) -> None:
     url = redis_url_unless_off(app, app.config.get("FRAGMENT_CACHE", "on"))
     ttl = int(app.config.get("PAGE_CACHE_TTL", 600))
-    app.extensions["larder.fragment_cache"] = PageCache(url, ttl, prefix=FRAGMENT_PREFIX)
+    larder_state(app).fragment_cache = PageCache(url, ttl, prefix=FRAGMENT_PREFIX)

@@ -13,11 +13,12 @@ import re
 import pytest
 from sqlalchemy import text
 
+from storefront.caching.version import CatalogVersion
 from storefront.catalog.models import Variant
+from storefront.catalog.versioned import VARIANT_COLUMNS, VISIBLE_STOCK_CAP
 from storefront.extensions import db
-from storefront.http_cache import VARIANT_COLUMNS, VISIBLE_STOCK_CAP, CatalogVersion
 from tests.factories import make_collection, make_product
-from tests.storefront.test_http_cache import redis_cache  # noqa: F401 - fixture
+from tests.storefront.caching.test_pages import redis_cache  # noqa: F401 - fixture
 
 PAGES = ("/products/magnesium-glycinate", "/collections/supplements", "/collections/supplements?in_stock=1")
 

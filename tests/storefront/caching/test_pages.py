@@ -11,8 +11,10 @@ from flask import g
 from sqlalchemy import text
 
 from storefront import create_app
+from storefront.caching.store import PageCache
+from storefront.caching.version import CatalogVersion
 from storefront.extensions import db
-from storefront.http_cache import CatalogVersion, PageCache
+from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_collection, make_product, make_user
 
@@ -147,10 +149,10 @@ def test_flashed_message_is_shown_not_cached(client, product):
 @pytest.fixture
 def seconds_later(monkeypatch):
     """The page cache's clock two seconds on: the second of the last change is over."""
-    from storefront import http_cache
+    from storefront.caching import version
 
-    real = http_cache.now
-    monkeypatch.setattr(http_cache, "now", lambda: real() + timedelta(seconds=2))
+    real = version.now
+    monkeypatch.setattr(version, "now", lambda: real() + timedelta(seconds=2))
 
 
 def test_if_modified_since_alone_gives_304_to_a_cookieless_crawler(app, product, seconds_later):
@@ -188,12 +190,12 @@ class DownRedis:
 
 @pytest.fixture
 def redis_cache(app):
-    original = app.extensions["larder.page_cache"]
+    original = larder_state(app).page_cache
     cache = PageCache("redis://fake", ttl=60)
     cache._client = FakeRedis()
-    app.extensions["larder.page_cache"] = cache
+    larder_state(app).page_cache = cache
     yield cache
-    app.extensions["larder.page_cache"] = original
+    larder_state(app).page_cache = original
 
 
 def test_page_cache_serves_each_visitor_their_own_csrf_token(app, redis_cache, product):
@@ -234,26 +236,26 @@ def test_page_cache_hit_makes_one_query(app, client, redis_cache, product, count
 
 
 def test_redis_down_still_renders_the_page(app, client, product):
-    original = app.extensions["larder.page_cache"]
+    original = larder_state(app).page_cache
     cache = PageCache("redis://127.0.0.1:1/0", ttl=60)
     cache._client = DownRedis()
-    app.extensions["larder.page_cache"] = cache
+    larder_state(app).page_cache = cache
     try:
         response = client.get("/products/magnesium-glycinate")
     finally:
-        app.extensions["larder.page_cache"] = original
+        larder_state(app).page_cache = original
     assert response.status_code == 200
     assert "Magnesium Glycinate" in response.get_data(as_text=True)
     assert "__larder_" not in response.get_data(as_text=True)
 
 
 def test_unreachable_real_redis_still_renders_the_page(app, client, product):
-    original = app.extensions["larder.page_cache"]
-    app.extensions["larder.page_cache"] = PageCache("redis://127.0.0.1:1/0", ttl=60)
+    original = larder_state(app).page_cache
+    larder_state(app).page_cache = PageCache("redis://127.0.0.1:1/0", ttl=60)
     try:
         response = client.get("/products/magnesium-glycinate")
     finally:
-        app.extensions["larder.page_cache"] = original
+        larder_state(app).page_cache = original
     assert response.status_code == 200
 
 
@@ -277,7 +279,7 @@ def test_page_state_read_survives_a_dropped_database_connection(app, client, pro
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite reads the version through the app's own engine; nothing to drop")
     assert client.get("/products/magnesium-glycinate").status_code == 200
-    version_engine = app.extensions["larder.version_engine"]
+    version_engine = larder_state(app).version_engine
     with version_engine.connect() as connection:
         backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
     db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
@@ -328,11 +330,11 @@ def deployed(app):
         "PAGE_CACHE": "on",
         "WTF_CSRF_ENABLED": True,
     })
-    assert served.extensions["larder.page_cache"].enabled
+    assert larder_state(served).page_cache.enabled
     yield served
     with served.app_context():
         db.engine.dispose()
-        version_engine = served.extensions.get("larder.version_engine")
+        version_engine = larder_state(served).version_engine
         if version_engine is not None:
             version_engine.dispose()
     store.flushdb()
@@ -383,12 +385,12 @@ def _set_changed_at(moment: float) -> None:
 def test_a_second_change_within_the_same_second_is_not_answered_304(app, product, monkeypatch):
     """HTTP dates have whole seconds: a page served in the second of a change must not carry
     a Last-Modified that a later change in that same second would still satisfy."""
-    from storefront import http_cache
+    from storefront.caching import version
 
     crawler = app.test_client(use_cookies=False)
-    second = math.floor(http_cache.now().timestamp()) - 2
+    second = math.floor(version.now().timestamp()) - 2
     clock = {"at": second + 0.4}
-    monkeypatch.setattr(http_cache, "now", lambda: datetime.fromtimestamp(clock["at"], UTC))
+    monkeypatch.setattr(version, "now", lambda: datetime.fromtimestamp(clock["at"], UTC))
     _set_changed_at(second + 0.2)  # a change at .2, the page served at .4
     first = crawler.get("/products/magnesium-glycinate")
     assert "$19.99" in first.get_data(as_text=True)

@@ -1,0 +1,213 @@
+"""Conditional GET and the Redis page store for anonymous public pages.
+
+A page's key = catalog version (storefront.caching.version) + today's UTC date (certificates
+are valid by the day) + time markers (e.g. the blog's "latest scheduled article now due": it
+goes live with no write) + the URL. Its ETag adds the visitor's session (CSRF token, cart
+count), because the page embeds both: a 304 is only ever an answer about *this* visitor's copy.
+Logged-in visitors and pages with flashed messages are never cached or answered with 304.
+
+The Redis store (only when REDIS_URL is set) keeps the rendered page with two holes punched
+in it (storefront.caching.holes) so one copy serves every anonymous visitor. Redis errors are
+logged and the page is rendered as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC, datetime, time, timedelta
+from functools import wraps
+
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask.globals import request_ctx
+
+from storefront.caching.holes import fill_holes, holes, init_holes
+from storefront.caching.store import PageCache, redis_url_unless_off
+from storefront.caching.version import PageState, page_state
+from storefront.clock import now, today
+from storefront.state import larder_state
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- who may be cached
+
+
+def shared_page_allowed() -> bool:
+    """Anonymous GET without flashed messages: the page is the same for every such visitor."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "_user_id" in session or "_flashes" in session:
+        return False
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return remember not in request.cookies
+
+
+def page_key(state: PageState) -> str:
+    """Same for every anonymous visitor of this URL while the catalog is unchanged.
+
+    Time enters only where pages depend on it: the date (a certificate is valid by the day)
+    and the time markers (an article scheduled for 09:00 is live from 09:00). No clock
+    buckets: every page's entry does not expire at the same instant, so no stampede of
+    renders when a bucket rolls over.
+    """
+    raw = (
+        f"{state.version}|{today().isoformat()}|{state.markers}|"
+        f"{request.endpoint}|{request.full_path}"
+    )
+    return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _visitor_fingerprint() -> str:
+    # The page embeds the visitor's CSRF token and cart count (both in the session); any
+    # session change gives a new ETag. Cookies other than the session (e.g. a cart token) too.
+    session_cookie = current_app.config.get("SESSION_COOKIE_NAME", "session")
+    other_cookies = sorted((k, v) for k, v in request.cookies.items() if k != session_cookie)
+    payload = json.dumps([dict(session), other_cookies], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def page_etag(key: str) -> str:
+    return hashlib.sha256(f"{key}|{_visitor_fingerprint()}".encode()).hexdigest()[:32]
+
+
+# ---------------------------------------------------------------- the decorator
+
+STORED_HEADERS = ("Content-Type", "X-Larder-Frameable", "Content-Language")
+
+
+def _changed(state: PageState) -> datetime | None:
+    """When the page last changed, to the microsecond: the last write or time marker, or
+    midnight UTC if later (the key holds the date: a certificate lapses with no write)."""
+    if state.changed_at is None:
+        return None
+    return max(state.changed_at, datetime.combine(today(), time(), UTC))
+
+
+def _last_modified(state: PageState) -> datetime | None:
+    """A whole second at or after the last change and no later than this response.
+
+    HTTP dates have whole seconds. The change's own second, rounded down, would let a second
+    change in that second be answered 304 (a stale page); rounded up, it is only honest once
+    that second is over. Within it, the response's own second (before the change) is given:
+    the next If-Modified-Since then gets the page again, never a stale 304.
+    """
+    changed = _changed(state)
+    if changed is None:
+        return None
+    whole = changed.replace(microsecond=0)
+    if whole < changed:
+        whole += timedelta(seconds=1)
+    served = (state.read_at or now()).replace(microsecond=0)
+    return whole if whole <= served else served
+
+
+def _not_modified(state: PageState, etag: str) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    # If-Modified-Since alone (crawlers): only for cookie-less requests, whose copy of the
+    # page holds no session-bound parts worth keeping.
+    since = request.if_modified_since
+    changed = _changed(state)
+    return bool(since and not request.cookies and changed and changed <= since)
+
+
+def _mark(response: Response, state: PageState, etag: str) -> Response:
+    response.set_etag(etag, weak=True)  # weak: the embedded CSRF token is re-signed each render
+    last_modified = _last_modified(state)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def conditional_page(view=None, *, on_cached=None):
+    """Serve an anonymous public page with an ETag, 304 when unchanged, and via Redis if set.
+
+    `on_cached(**view_kwargs)` runs when the view itself did not (a 304 or a Redis hit), e.g.
+    to count an article view; its failures are logged, never shown.
+    """
+    if view is None:
+        return lambda v: conditional_page(v, on_cached=on_cached)
+
+    def cached(kwargs) -> None:
+        if on_cached is None:
+            return
+        try:
+            on_cached(**kwargs)
+        except Exception:  # noqa: BLE001 - bookkeeping must not cost the reader the page
+            log.warning("on_cached hook failed for %s", request.endpoint, exc_info=True)
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not shared_page_allowed():
+            return view(*args, **kwargs)
+        state = page_state()
+        key = page_key(state)
+        etag = page_etag(key)
+        if _not_modified(state, etag):
+            cached(kwargs)
+            return _mark(Response(status=304), state, etag)
+
+        cache = page_cache()
+        entry = cache.get(key) if cache.enabled else None
+        if entry is not None:
+            response = Response(fill_holes(entry["body"]), status=200)
+            for name, value in entry["headers"].items():
+                response.headers[name] = value
+            response.headers["X-Larder-Cache"] = "hit"
+            cached(kwargs)
+            return _mark(response, state, page_etag(key))
+
+        if cache.enabled:
+            g.csrf_token = holes()[0]  # generate_csrf() returns g.csrf_token when set
+            g.larder_punch_holes = True
+            try:
+                response = make_response(view(*args, **kwargs))
+            finally:
+                # An abort() inside the view renders an error page next: no holes in it.
+                g.pop("csrf_token", None)
+                g.larder_punch_holes = False
+        else:
+            response = make_response(view(*args, **kwargs))
+        if cache.enabled:
+            if response.status_code != 200 or response.direct_passthrough:
+                # Nothing stored; a page that is not stored cannot keep its holes.
+                if not response.direct_passthrough:
+                    response.set_data(fill_holes(response.get_data(as_text=True)))
+                return response
+            body = response.get_data(as_text=True)
+            if not request_ctx.flashes and "_flashes" not in session:
+                headers = {h: response.headers[h] for h in STORED_HEADERS if h in response.headers}
+                cache.set(key, {"body": body, "headers": headers})
+                response.headers["X-Larder-Cache"] = "miss"
+            response.set_data(fill_holes(body))
+        if response.status_code != 200:
+            return response
+        return _mark(response, state, page_etag(key))
+
+    return wrapper
+
+
+def _default_cache_control(response: Response) -> Response:
+    # Dynamic pages may hold session-bound parts: never let a shared cache keep them.
+    if "Cache-Control" not in response.headers and response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.vary.add("Cookie")
+    return response
+
+
+def page_cache() -> PageCache:
+    return larder_state().page_cache
+
+
+def init_pages(app: Flask) -> None:
+    app.config.setdefault("PAGE_CACHE_TTL", 600)
+    # PAGE_CACHE=off keeps Redis for rate limits but renders every page (the benchmark's
+    # "no cache" pass); set from the environment as LARDER_PAGE_CACHE.
+    url = redis_url_unless_off(app, app.config.get("PAGE_CACHE", "on"))
+    larder_state(app).page_cache = PageCache(url, int(app.config["PAGE_CACHE_TTL"]))
+    init_holes(app)
+    app.after_request(_default_cache_control)

@@ -1,0 +1,63 @@
+"""Redis stores for rendered pages and computed fragments: every failure is a miss.
+
+Only when REDIS_URL is set (and the feature's switch is not "off"); a down server is left
+alone a while (storefront.caching.guarded_redis) and pages render as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from flask import Flask
+
+from storefront.caching.guarded_redis import GuardedRedis
+
+log = logging.getLogger(__name__)
+
+PAGE_CACHE_PREFIX = "larder:page:"
+
+
+class PageCache(GuardedRedis):
+    """JSON entries in Redis (rendered pages, or fragments under another prefix); every
+    failure is a miss, and a down server is left alone a while."""
+
+    LABEL = "Page cache"
+    FALLBACK = "rendering without it"
+    LOG = log
+
+    def __init__(self, url: str | None, ttl: int, prefix: str = PAGE_CACHE_PREFIX) -> None:
+        super().__init__(url)
+        self.ttl = ttl
+        self.prefix = prefix
+
+    def get(self, key: str) -> Any:
+        if not self._available():
+            return None
+        try:
+            raw = self._redis().get(self.prefix + key)
+        except Exception as exc:  # noqa: BLE001 - any Redis trouble is a cache miss
+            self._failed(exc)
+            return None
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+
+    def set(self, key: str, entry: Any) -> None:
+        if not self._available():
+            return
+        try:
+            self._redis().set(self.prefix + key, json.dumps(entry), ex=self.ttl)
+        except Exception as exc:  # noqa: BLE001
+            self._failed(exc)
+
+
+def redis_url_unless_off(app: Flask, switch) -> str | None:
+    """REDIS_URL for a Redis-backed feature, or None when its switch says "off", "0" or "false"."""
+    if str(switch).lower() in ("off", "0", "false"):
+        return None
+    return app.config.get("REDIS_URL")

@@ -1,0 +1,141 @@
+"""The catalog-version triggers, per database dialect, on every registered table.
+
+Triggers, not ORM events, because checkout reserves stock with a raw conditional
+`UPDATE variant SET stock = stock - :q` that bypasses the ORM; a trigger sees every writer,
+raw SQL and psql included.
+
+On PostgreSQL the trigger is a DEFERRABLE INITIALLY DEFERRED constraint trigger: it runs at
+COMMIT, once per transaction (a transaction-local flag skips the other rows), so the single
+version row is locked only for the commit itself and never between two stock UPDATEs of a
+checkout (no deadlocks, no long lock waits). SQLite serialises writers anyway; plain triggers.
+Readers see the new version exactly when they can see the new data (same transaction), so a
+page is never stored under a newer key than its data. One exception by design: an UPDATE of
+a table's capped columns alone (a variant's stock), between values no page can tell apart,
+bumps nothing, so selling one of 500 keeps every cached page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from flask import current_app
+from sqlalchemy import DDL, event, text
+
+from storefront.caching.registry import VersionedTable, versioned_tables
+from storefront.caching.version import CatalogVersion
+from storefront.extensions import db
+
+PG_FUNCTION_HEAD = """
+CREATE OR REPLACE FUNCTION larder_bump_catalog_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('larder.catalog_bumped', true) = '1' THEN
+        RETURN NULL;
+    END IF;
+"""
+
+PG_FUNCTION_TAIL = """    INSERT INTO catalog_version (id, counter, epoch, changed_at)
+    VALUES (1, 1, md5(random()::text), extract(epoch FROM clock_timestamp()))
+    ON CONFLICT (id) DO UPDATE
+        SET counter = catalog_version.counter + 1,
+            changed_at = extract(epoch FROM clock_timestamp());
+    PERFORM set_config('larder.catalog_bumped', '1', true);
+    RETURN NULL;
+END
+$$
+"""
+
+SQLITE_BUMP = (
+    "INSERT INTO catalog_version (id, counter, epoch, changed_at) "
+    "VALUES (1, 1, lower(hex(randomblob(8))), (julianday('now') - 2440587.5) * 86400.0) "
+    "ON CONFLICT(id) DO UPDATE SET counter = counter + 1, "
+    "changed_at = (julianday('now') - 2440587.5) * 86400.0;"
+)
+
+
+def _pg_unseen_update(table: VersionedTable) -> str:
+    """The function's early return for an UPDATE of `table` no page can show."""
+    others = "to_jsonb({row})" + "".join(f" - '{column}'" for column in table.capped)
+    same = [f"({others.format(row='OLD')}) = ({others.format(row='NEW')})"]
+    same += [
+        f"least(greatest(OLD.{column}, 0), {cap}) = least(greatest(NEW.{column}, 0), {cap})"
+        for column, cap in table.capped.items()
+    ]
+    condition = "\n           AND ".join(same)
+    return (
+        f"    -- An UPDATE of {table.name}'s capped columns that no page can show keeps every cached page.\n"
+        f"    IF TG_TABLE_NAME = '{table.name}' AND TG_OP = 'UPDATE' THEN\n"
+        f"        IF {condition} THEN\n"
+        "            RETURN NULL;\n"
+        "        END IF;\n"
+        "    END IF;\n"
+    )
+
+
+def pg_function(tables: Iterable[VersionedTable]) -> str:
+    """The PostgreSQL function every version trigger runs, with the tables' capped columns."""
+    return PG_FUNCTION_HEAD + "".join(_pg_unseen_update(t) for t in tables if t.capped) + PG_FUNCTION_TAIL
+
+
+def sqlite_update_trigger(table: str, columns: Iterable[str], capped: Mapping[str, int]) -> str:
+    """The SQLite twin of the PostgreSQL function's capped-column rule for `table`.
+
+    `columns` are the table's columns other than the capped ones (migrations pass their day's).
+    """
+    unchanged = [f'OLD."{c}" IS NEW."{c}"' for c in columns]
+    unchanged += [f"min(max(OLD.{c}, 0), {cap}) = min(max(NEW.{c}, 0), {cap})" for c, cap in capped.items()]
+    return (
+        f'CREATE TRIGGER IF NOT EXISTS larder_version_{table}_update AFTER UPDATE ON "{table}" '
+        f"WHEN NOT ({' AND '.join(unchanged)}) "
+        f"BEGIN {SQLITE_BUMP} END"
+    )
+
+
+def trigger_ddl(dialect: str, table: VersionedTable) -> list[str]:
+    """Statements that make writes to `table` bump the catalog version."""
+    name = table.name
+    if dialect == "postgresql":
+        return [
+            f'DROP TRIGGER IF EXISTS larder_version_{name} ON "{name}"',
+            f'CREATE CONSTRAINT TRIGGER larder_version_{name} AFTER INSERT OR UPDATE OR DELETE ON "{name}" '
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            "EXECUTE FUNCTION larder_bump_catalog_version()",
+        ]
+    return [
+        sqlite_update_trigger(name, table.columns, table.capped)
+        if op == "UPDATE" and table.capped
+        else f'CREATE TRIGGER IF NOT EXISTS larder_version_{name}_{op.lower()} AFTER {op} ON "{name}" '
+        f"BEGIN {SQLITE_BUMP} END"
+        for op in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
+def install_catalog_version_triggers(connection, table_names: Iterable[str] | None = None) -> list[str]:
+    """Create the version triggers on the registered tables among `table_names` (all the
+    models' tables by default): create_all calls this, and migrations."""
+    dialect = connection.dialect.name
+    names = set(db.metadata.tables.keys() if table_names is None else table_names)
+    registered = versioned_tables(current_app)
+    tables = [registered[name] for name in sorted(registered) if name in names]
+    if dialect == "postgresql":
+        connection.execute(text(pg_function(registered.values())))
+    for table in tables:
+        for statement in trigger_ddl(dialect, table):
+            connection.execute(text(statement))
+    return [t.name for t in tables]
+
+
+@event.listens_for(db.metadata, "after_create")
+def _after_create_all(metadata, connection, tables=(), **kw) -> None:
+    if connection.dialect.name not in ("postgresql", "sqlite"):
+        return
+    install_catalog_version_triggers(connection, {t.name for t in metadata.sorted_tables})
+
+
+event.listen(
+    CatalogVersion.__table__,
+    "before_drop",
+    DDL("DROP FUNCTION IF EXISTS larder_bump_catalog_version() CASCADE").execute_if(
+        dialect="postgresql"
+    ),
+)
