@@ -124,8 +124,9 @@ def register_error_pages(app: Flask) -> None:
 def register_package_hooks(app: Flask) -> None:
     """Each package's own hooks (cart cookie, product-page extras, seed steps, shipping...)."""
     import blog
-    from storefront import admin, cart, orders, payments
+    from storefront import admin, cart, catalog, orders, payments
 
+    catalog.init_app(app)
     cart.init_app(app)
     payments.init_app(app)
     orders.init_app(app)

@@ -66,3 +66,18 @@ def test_create_app_lists_packages_without_discovery():
     """Blueprints, models and commands are imported by name in create_app, not found at run time."""
     factory = (ROOT / "storefront" / "__init__.py").read_text()
     assert "importlib" not in factory
+
+
+def test_create_app_runs_every_package_init_app():
+    """Wiring is explicit, so a package's init_app that create_app forgets never runs (the
+    catalog's registers its versioned tables: forgetting it would leave every page stale)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    wiring = (root / "storefront" / "__init__.py").read_text()
+    packages = [p.parent for p in root.glob("storefront/*/__init__.py")] + [root / "blog"]
+    for package in packages:
+        tree = ast.parse((package / "__init__.py").read_text())
+        if any(isinstance(n, ast.FunctionDef) and n.name == "init_app" for n in tree.body):
+            assert f"{package.name}.init_app(app)" in wiring, f"create_app never calls {package.name}.init_app"
