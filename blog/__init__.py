@@ -44,15 +44,13 @@ DUE_ARTICLES_SQL = (
 
 
 def init_app(app) -> None:
-    """Hook the publication into product pages, the sitemap and seed-demo."""
-    from blog.seeding import seed_demo_articles
-    from storefront.hooks import register_product_extra, register_seed_step, register_sitemap_source
+    """Hook the publication into product pages and the sitemap."""
+    from storefront.hooks import register_product_extra, register_sitemap_source
     from storefront.http_cache import register_time_marker
 
     register_product_extra(app, _featured_in)
     register_time_marker(app, "blog", DUE_ARTICLES_SQL)
     register_sitemap_source(app, _sitemap_entries)
-    register_seed_step(app, "Articles", seed_demo_articles)
 
 
 from blog import feeds, views  # noqa: E402, F401

@@ -11,12 +11,12 @@ from blog.models import ArticleView
 from storefront.admin.models import CtaClickDaily
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Variant
-from storefront.catalog.seeding import load_demo_catalog
 from storefront.checkout.shipping import shipping_method
+from storefront.demo.catalog import load_demo_catalog
+from storefront.demo.orders import load_demo_activity, seed_demo_orders
 from storefront.extensions import db
 from storefront.money import format_money
 from storefront.orders.models import Order, OrderEvent, OrderLine, Payment
-from storefront.orders.seeding import load_demo_activity, seed_demo_orders
 from tests.factories import make_product, make_user
 
 MAGNESIUM = "magnesium-for-back-pain"
