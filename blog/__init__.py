@@ -48,18 +48,16 @@ VERSIONED_TABLES = ("article", "author", "blog_tag", "article_tag", "article_pro
 
 
 def init_app(app) -> None:
-    """Hook the publication into product pages, the sitemap and seed-demo."""
-    from blog.seeding import seed_demo_articles
+    """Hook the publication into product pages and the sitemap."""
     from storefront.caching.registry import register_versioned_table
     from storefront.caching.version import register_time_marker
-    from storefront.hooks import register_product_extra, register_seed_step, register_sitemap_source
+    from storefront.hooks import register_product_extra, register_sitemap_source
 
     register_product_extra(app, _featured_in)
     for table in VERSIONED_TABLES:
         register_versioned_table(app, table)
     register_time_marker(app, "blog", DUE_ARTICLES_SQL)
     register_sitemap_source(app, _sitemap_entries)
-    register_seed_step(app, "Articles", seed_demo_articles)
 
 
 from blog import feeds, views  # noqa: E402, F401

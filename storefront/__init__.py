@@ -122,7 +122,7 @@ def register_error_pages(app: Flask) -> None:
 
 
 def register_package_hooks(app: Flask) -> None:
-    """Each package's own hooks (cart cookie, product-page extras, seed steps, shipping...)."""
+    """Each package's own hooks (cart cookie, product-page extras, shipping...)."""
     import blog
     from storefront import admin, cart, catalog, orders, payments
 
@@ -139,11 +139,12 @@ def register_cli(app: Flask) -> None:
     from blog.cli import check_ctas_command, flush_views_command, import_article_command
     from storefront.accounts.cli import create_user_command
     from storefront.admin.cli import import_products
-    from storefront.catalog.bulk import seed_bulk
     from storefront.checkout.cli import reconcile_payments_command
     from storefront.cli import larder
+    from storefront.demo.cli import seed_bulk, seed_demo
 
     for command in (
+        seed_demo,
         seed_bulk,
         create_user_command,
         reconcile_payments_command,

@@ -33,21 +33,3 @@ def register_sitemap_source(app, source: SitemapSource) -> None:
 
 def sitemap_sources() -> list[SitemapSource]:
     return list(larder_state().sitemap_sources)
-
-
-SeedStep = Callable[[Callable[[str], None]], str]
-
-
-def register_seed_step(app, name: str, step: SeedStep, *, late: bool = False) -> None:
-    """A demo-data step run by `flask larder seed-demo` after the catalog is loaded.
-
-    `late` steps run after every other step: demo activity (orders, article traffic) refers to
-    content other packages seed, whatever order the packages are registered in.
-    """
-    state = larder_state(app)
-    (state.late_seed_steps if late else state.seed_steps).append((name, step))
-
-
-def seed_steps(app) -> list[tuple[str, SeedStep]]:
-    state = larder_state(app)
-    return [*state.seed_steps, *state.late_seed_steps]

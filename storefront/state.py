@@ -46,8 +46,6 @@ class LarderState:
     # storefront.hooks: what other packages add to storefront pages and commands
     product_extras: list[Any] = field(default_factory=list)
     sitemap_sources: list[Any] = field(default_factory=list)
-    seed_steps: list[tuple[str, Any]] = field(default_factory=list)
-    late_seed_steps: list[tuple[str, Any]] = field(default_factory=list)
     # storefront.site_urls: (SITE_URL, the URL map bound to it)
     site_url_adapter: tuple[str, MapAdapter] | None = None
     # storefront.static_files: plain name -> fingerprinted name

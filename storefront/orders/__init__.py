@@ -7,15 +7,8 @@ bp = Blueprint("orders", __name__, url_prefix="/orders")
 from storefront.orders import views  # noqa: E402, F401
 
 
-def _seed_demo_activity(echo):
-    from storefront.orders.seeding import seed_demo_activity
-
-    return seed_demo_activity(echo)
-
-
 def init_app(app) -> None:
-    """Shipping rates, how payment events change orders, and demo orders for `flask larder seed-demo`."""
-    from storefront.hooks import register_seed_step
+    """Shipping rates, and how payment events change orders."""
     from storefront.orders import shipping
     from storefront.orders.payment_events import apply_payment_event
     from storefront.payments.events import set_event_handler
@@ -23,5 +16,3 @@ def init_app(app) -> None:
     shipping.configure(app)
     # Payments sits below orders: it hands each provider event to this handler instead of importing orders.
     set_event_handler(app, apply_payment_event)
-    # Demo orders and article traffic, after the articles they refer to.
-    register_seed_step(app, "Demo orders", _seed_demo_activity, late=True)

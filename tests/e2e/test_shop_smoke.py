@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from storefront.catalog.seeding import load_demo_catalog, seed_catalog
+from storefront.demo.catalog import load_demo_catalog, seed_catalog
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from storefront.catalog.bulk import seed_bulk_articles, seed_bulk_products
+from storefront.demo.bulk import seed_bulk_articles, seed_bulk_products
 from storefront.extensions import db
 
 MAX_QUERIES = 6

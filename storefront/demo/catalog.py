@@ -10,7 +10,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -24,9 +23,8 @@ from storefront.catalog.models import (
     Variant,
 )
 from storefront.clock import now, today
+from storefront.demo import DEMO_DIR
 from storefront.extensions import db
-
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""`flask larder seed-bulk`: a large, realistic catalog (and articles) for scale tests.
+"""A large, realistic catalog (and articles) for scale tests, loaded by `flask larder seed-bulk`.
 
 Rows go in with Core `insert()` executemany in batches (one round trip per table per batch),
 each batch its own transaction, so 100,000 products take minutes. The ORM's before-flush hook
@@ -13,7 +13,6 @@ import random
 from datetime import timedelta
 
 import click
-from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select
 
 from storefront.catalog.models import (
@@ -27,6 +26,7 @@ from storefront.catalog.models import (
     product_diet_tags,
 )
 from storefront.clock import now, today
+from storefront.demo.catalog import load_demo_catalog, seed_catalog
 from storefront.extensions import db
 
 BRANDS = [
@@ -61,8 +61,6 @@ def _existing_bulk_count() -> int:
 
 
 def _ensure_tags_and_collections() -> tuple[list[int], dict[str, int]]:
-    from storefront.catalog.seeding import load_demo_catalog, seed_catalog
-
     if not db.session.scalar(select(func.count(DietTag.id))):
         data = load_demo_catalog()
         seed_catalog({"diet_tags": data["diet_tags"], "collections": data["collections"]})
@@ -287,29 +285,7 @@ def seed_bulk_articles(count: int, batch_size: int = 1000, seed: int = 7, progre
     return made
 
 
-@click.command("seed-bulk")
-@click.option("--products", "products", default=1000, show_default=True, type=click.IntRange(0, 5_000_000))
-@click.option("--articles", "articles", default=0, show_default=True, type=click.IntRange(0, 1_000_000))
-@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, 50_000))
-@click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same catalog).")
-@with_appcontext
-def seed_bulk(products: int, articles: int, batch_size: int, seed: int) -> None:
-    """Add many generated products (and articles, if the blog is installed) for scale tests."""
-    if products:
-        with click.progressbar(length=products, label="Products", show_pos=True) as bar:
-            made = seed_bulk_products(products, batch_size, seed, progress=bar.update)
-        click.echo(f"Products: {made} added.")
-    if articles:
-        with click.progressbar(length=articles, label="Articles", show_pos=True) as bar:
-            made_articles = seed_bulk_articles(articles, min(batch_size, 1000), seed, progress=bar.update)
-        if made_articles is None:
-            click.echo("Articles: skipped (the blog package is not installed).")
-        else:
-            click.echo(f"Articles: {made_articles} added.")
-    _analyze()
-
-
-def _analyze() -> None:
+def analyze() -> None:
     """Fresh planner statistics, so the first queries after a bulk load use the indexes.
 
     On PostgreSQL a VACUUM too: it marks the new pages all-visible, without which listings'

@@ -11,11 +11,11 @@ from blog.models import ArticleView
 from storefront.admin.models import CtaClickDaily
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Variant
-from storefront.catalog.seeding import load_demo_catalog
+from storefront.demo.catalog import load_demo_catalog
+from storefront.demo.orders import load_demo_activity, seed_demo_orders
 from storefront.extensions import db
 from storefront.money import format_money
 from storefront.orders.models import Order, OrderEvent, OrderLine
-from storefront.orders.seeding import load_demo_activity, seed_demo_orders
 from storefront.orders.shipping import shipping_method
 from storefront.payments.models import Payment
 from tests.factories import make_product, make_user

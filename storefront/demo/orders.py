@@ -1,4 +1,4 @@
-"""Demo shop activity from storefront/demo/orders.json, so a fresh `make run` has a dashboard to read.
+"""Demo shop activity from orders.json, so a fresh `make run` has a dashboard to read.
 
 Orders go through the same models and lifecycle as real ones: lines copied from today's catalog,
 totals from Order.add_up, payment, fulfilment, refunds and cancellation through the same `apply_*`
@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-import click
 from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
@@ -31,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.models import Product, ProductStatus, Variant
 from storefront.clock import as_utc, now
+from storefront.demo import DEMO_DIR
 from storefront.extensions import db
 from storefront.money import format_money
 from storefront.orders.models import Order, OrderLine, OrderStatus
@@ -39,7 +39,7 @@ from storefront.orders.shipping import ShippingMethod, shipping_method
 from storefront.payments.models import Payment, PaymentKind, PaymentStatus
 from storefront.payments.registry import get_gateway
 
-DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "orders.json"
+DEMO_FILE = DEMO_DIR / "orders.json"
 DEMO_NUMBER_PREFIX = "DEMO-"
 DEMO_EMAIL_DOMAIN = "@demo.larder.example"
 DEMO_CART_PREFIX = "demo-"
@@ -71,16 +71,6 @@ class DemoReport:
 
 def load_demo_activity(path: Path = DEMO_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def seed_demo_activity(echo: Callable[[str], None] = click.echo) -> str:
-    """The seed-demo step: demo orders with a progress bar, then the article traffic."""
-    data = load_demo_activity()
-    with click.progressbar(length=len(data.get("orders", [])), label="Demo orders", show_pos=True) as bar:
-        report = seed_demo_orders(data, progress=bar.update)
-    for problem in report.skipped:
-        echo(f"  skipped {problem}")
-    return str(report)
 
 
 def seed_demo_orders(data: dict, progress: Callable[[int], None] = lambda n: None) -> DemoReport:
@@ -380,8 +370,8 @@ def _carts_per_day(entries: list[dict], traffic: dict, anchor: date) -> Counter:
 def _seed_traffic(traffic: dict, anchor: date, days: int, carts: Counter, clock: datetime) -> tuple[int, int]:
     """Daily views and CTA clicks of each published demo article, from its publication on.
 
-    The counters belong to the blog (article_view) and the staff area (cta_click_daily); storefront
-    never imports the blog, so they are written through their tables, and skipped if absent.
+    The counters belong to the blog (article_view) and the staff area (cta_click_daily); they are
+    written through their tables, and skipped if absent, so the orders load without the blog.
     """
     tables = db.metadata.tables
     article, views_t, clicks_t = tables.get("article"), tables.get("article_view"), tables.get("cta_click_daily")

@@ -9,7 +9,7 @@ import pytest
 
 from blog.rendering import render_article
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEMO = ROOT / "storefront" / "demo"
 ARTICLE_FILES = sorted((DEMO / "articles").glob("*.md"))
 FRONT_MATTER_RE = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n(.*)\Z", re.S)

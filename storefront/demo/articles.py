@@ -1,4 +1,4 @@
-"""Demo journal content: authors and articles loaded from storefront/demo, idempotently by slug.
+"""Demo journal content: authors and articles loaded from the demo files, idempotently by slug.
 
 Article dates in the files are "days ago", so the demo always looks freshly published.
 """
@@ -16,9 +16,9 @@ from sqlalchemy import select
 from blog.models import Article, ArticleStatus, Author
 from blog.services import ArticleDraft, ArticleValidationError, publish_article, save_article
 from storefront.clock import now
+from storefront.demo import DEMO_DIR
 from storefront.extensions import db
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "storefront" / "demo"
 FRONT_MATTER_RE = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n(.*)\Z", re.S)
 
 
@@ -88,10 +88,3 @@ def seed_articles(directory: Path = DEMO_DIR, echo: Callable[[str], None] = lamb
             continue
         added += 1
     return added, present
-
-
-def seed_demo_articles(echo: Callable[[str], None] = lambda s: None) -> str:
-    """The seed-demo step: authors, then articles."""
-    authors = seed_authors()
-    added, present = seed_articles(echo=echo)
-    return f"{authors} authors added, {added} articles added, {present} already present"
