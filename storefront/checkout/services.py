@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartLine
-from storefront.catalog.models import Product, ProductStatus, Variant
+from storefront.catalog.availability import has_stock_clause, is_on_sale
+from storefront.catalog.models import Product, Variant
 from storefront.checkout.gateways import PaymentError, PaymentUnavailable, ReturnUrls, get_gateway
 from storefront.checkout.shipping import shipping_method
 from storefront.clock import now
@@ -131,13 +132,13 @@ def place_order(
     try:
         for line in lines:
             variant = line.variant
-            if variant.product.status != ProductStatus.ACTIVE:
+            if not is_on_sale(variant.product.status):
                 sold_out.append(_line_title(variant))
                 continue
             # The only place stock goes down: the WHERE makes a negative stock impossible.
             reserved = db.session.execute(
                 update(Variant)
-                .where(Variant.id == variant.id, Variant.stock >= line.quantity)
+                .where(Variant.id == variant.id, has_stock_clause(line.quantity))
                 .values(stock=Variant.stock - line.quantity)
                 .execution_options(synchronize_session=False)
             )
