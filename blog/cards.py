@@ -11,34 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, null, or_, select, union_all
-
-from storefront.catalog.models import (
-    Collection,
-    CollectionProduct,
-    DietTag,
-    Product,
-    ProductStatus,
-    product_diet_tags,
-)
+from storefront.catalog.availability import Unsellable
 from storefront.catalog.queries import (
     ProductCard,
-    certified_clause,
-    in_stock_clause,
+    collection_strips,
     product_cards_by_slugs,
     similar_certified_card,
 )
-from storefront.clock import today
-from storefront.extensions import db
 
 STRIP_SIZE = 4
-
-
-@dataclass(frozen=True)
-class CollectionStrip:
-    slug: str
-    title: str
-    slugs: list[str]
 
 
 @dataclass
@@ -49,15 +30,9 @@ class ProductSlot:
     card: ProductCard | None
 
     @property
-    def problem(self) -> str | None:
+    def problem(self) -> Unsellable | None:
         """None when the product can be bought; else "missing", "unavailable" or "sold-out"."""
-        if self.card is None:
-            return "missing"
-        if not self.card.is_active:
-            return "unavailable"
-        if not self.card.in_stock:
-            return "sold-out"
-        return None
+        return Unsellable.MISSING if self.card is None else self.card.problem
 
 
 @dataclass
@@ -79,74 +54,6 @@ class FilledCta:
         return self.collection_missing or any(s.problem for s in self.slots)
 
 
-def _member_clause(day):
-    """Membership of the outer Product in the outer Collection, for manual and rule collections."""
-    manual = and_(
-        or_(Collection.rule.is_(None), Collection.rule == ""),
-        exists().where(
-            CollectionProduct.collection_id == Collection.id,
-            CollectionProduct.product_id == Product.id,
-        ),
-    )
-    certified = and_(Collection.rule == "certified", certified_clause(day))
-    link = product_diet_tags.alias()
-    tagged = and_(
-        Collection.rule.like("tag:%"),
-        exists().where(
-            link.c.product_id == Product.id,
-            link.c.diet_tag_id == DietTag.id,
-            DietTag.slug == func.substr(Collection.rule, 5),
-        ),
-    )
-    return or_(manual, certified, tagged)
-
-
-def collection_strips(slugs: Sequence[str], size: int = STRIP_SIZE) -> dict[str, CollectionStrip]:
-    """A few in-stock products of each collection, in one statement; missing collections absent."""
-    wanted = list(dict.fromkeys(slugs))
-    if not wanted:
-        return {}
-    day = today()
-    parts = []
-    for slug in wanted:
-        header = select(
-            Collection.slug.label("c_slug"),
-            Collection.title.label("c_title"),
-            null().label("p_slug"),
-            literal(0).label("rank"),
-        ).where(Collection.slug == slug)
-        members = (
-            select(
-                Collection.slug.label("c_slug"),
-                Collection.title.label("c_title"),
-                Product.slug.label("p_slug"),
-                literal(1).label("rank"),
-            )
-            .select_from(Collection)
-            .join(
-                Product,
-                and_(
-                    Product.status == ProductStatus.ACTIVE,
-                    in_stock_clause(),
-                    _member_clause(day),
-                ),
-            )
-            .where(Collection.slug == slug)
-            .order_by(Product.created_at.desc(), Product.id.desc())
-            .limit(size)
-        )
-        # Wrapped, so each part keeps its own LIMIT inside the UNION on every database.
-        for part in (header, members):
-            sub = part.subquery()
-            parts.append(select(*sub.c))
-    strips: dict[str, CollectionStrip] = {}
-    for row in db.session.execute(union_all(*parts)):
-        strip = strips.setdefault(row.c_slug, CollectionStrip(row.c_slug, row.c_title, []))
-        if row.p_slug:
-            strip.slugs.append(row.p_slug)
-    return strips
-
-
 def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     """Live cards for every stored CTA of an article, in page order."""
     product_slugs: list[str] = []
@@ -154,7 +61,7 @@ def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     for block in cta_blocks:
         target = collection_slugs if block["kind"] == "collection" else product_slugs
         target.extend(block["slugs"])
-    strips = collection_strips(collection_slugs)
+    strips = collection_strips(collection_slugs, STRIP_SIZE)
     strip_slugs = [s for strip in strips.values() for s in strip.slugs]
     cards = product_cards_by_slugs([*product_slugs, *strip_slugs])
 

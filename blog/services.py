@@ -42,8 +42,13 @@ from blog.rendering import (
     render_article,
     split_on_ctas,
 )
-from storefront.catalog.models import Product, ProductStatus
-from storefront.catalog.queries import collection_slugs_existing, product_cards_by_slugs
+from storefront.catalog.availability import Unsellable, is_on_sale
+from storefront.catalog.queries import (
+    ProductRef,
+    collection_slugs_existing,
+    existing_products,
+    product_cards_by_slugs,
+)
 from storefront.clock import as_utc, now, today
 from storefront.extensions import db
 from storefront.slugs import SLUG_RE, slugify
@@ -164,15 +169,9 @@ def _shortcode(block: dict[str, Any]) -> str:
     return f"[[{block['kind']}:{','.join(block['slugs'])}{label}]]"
 
 
-def _product_rows(slugs: Iterable[str]) -> dict[str, tuple[int, str]]:
+def _product_rows(slugs: Iterable[str]) -> dict[str, ProductRef]:
     """slug -> (id, status) for the slugs that exist, in one query."""
-    wanted = list(dict.fromkeys(slugs))
-    if not wanted:
-        return {}
-    rows = db.session.execute(
-        select(Product.slug, Product.id, Product.status).where(Product.slug.in_(wanted))
-    )
-    return {slug: (pid, status) for slug, pid, status in rows}
+    return existing_products(slugs)
 
 
 def _same_line(line: int) -> int:
@@ -181,7 +180,7 @@ def _same_line(line: int) -> int:
 
 def _cta_findings(
     blocks: Sequence[dict[str, Any]],
-    products: dict[str, tuple[int, str]],
+    products: dict[str, ProductRef],
     collections: set[str],
     line_of: Callable[[int], int] = _same_line,
 ) -> tuple[list[str], list[str]]:
@@ -195,8 +194,8 @@ def _cta_findings(
                     unknown.append(f"Unknown collection '{slug}' {where}")
             elif slug not in products:
                 unknown.append(f"Unknown product '{slug}' {where}")
-            elif products[slug][1] != ProductStatus.ACTIVE:
-                unavailable.append(f"Product '{slug}' is {products[slug][1]}, not on sale, {where}")
+            elif not is_on_sale(products[slug].status):
+                unavailable.append(f"Product '{slug}' is {products[slug].status}, not on sale, {where}")
     return unknown, unavailable
 
 
@@ -625,12 +624,7 @@ def broken_ctas() -> list[BrokenCta]:
                 problem = None if slug in collections else "missing"
             else:
                 card = cards.get(slug)
-                problem = (
-                    "missing" if card is None
-                    else "unavailable" if not card.is_active
-                    else "sold-out" if not card.in_stock
-                    else None
-                )  # fmt: skip
+                problem = Unsellable.MISSING if card is None else card.problem
             if problem:
                 found.append(
                     BrokenCta(

@@ -6,8 +6,8 @@ from flask import current_app
 from markupsafe import Markup
 
 from blog.models import Article
-from storefront.catalog.structured_data import to_script_json
 from storefront.clock import as_utc
+from storefront.json_ld import to_script_json
 from storefront.site_urls import absolute_url_for
 from storefront.templating import image_url
 

@@ -14,8 +14,8 @@ from sqlalchemy import case, func, literal, or_, select
 from blog.models import Article, ArticleStatus
 from blog.services import ArticleDraft, SaveResult, article_saving, save_article
 from storefront.admin.models import ArticleRevision
+from storefront.catalog.availability import certified_clause
 from storefront.catalog.models import Certification, Product, ProductStatus
-from storefront.catalog.queries import certified_clause
 from storefront.clock import as_utc, now, today
 from storefront.extensions import db
 

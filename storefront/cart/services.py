@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartLine
-from storefront.catalog.models import Product, ProductStatus, Variant
+from storefront.catalog.availability import Unsellable, has_stock, is_on_sale, why_not_sellable
+from storefront.catalog.models import Product, Variant
 from storefront.extensions import db
 
 MAX_LINE_QUANTITY = 99
@@ -120,7 +121,7 @@ def _sellable_variant(variant_id: int) -> Variant:
     variant = db.session.scalar(
         select(Variant).where(Variant.id == variant_id).options(selectinload(Variant.product))
     )
-    if variant is None or variant.product.status != ProductStatus.ACTIVE:
+    if variant is None or not is_on_sale(variant.product.status):
         raise UnknownVariant()
     return variant
 
@@ -134,9 +135,9 @@ def _title(variant: Variant) -> str:
 
 def _set_line(cart: Cart, variant: Variant, wanted: int) -> CartChange:
     title = _title(variant)  # before changing anything: loading it must not flush a half-made line
-    available = min(variant.stock, MAX_LINE_QUANTITY)
-    if available <= 0:
+    if not has_stock(variant.stock):
         raise SoldOut(title)
+    available = min(variant.stock, MAX_LINE_QUANTITY)
     quantity = min(wanted, available)
     line = cart.line_for(variant.id)
     if line is None:
@@ -239,11 +240,13 @@ class CartRow:
 
     @property
     def problem(self) -> str | None:
-        if not self.active:
+        """What the shopper must change before checking out, if anything."""
+        reason = why_not_sellable(self.active, self.stock, self.quantity)
+        if reason == Unsellable.UNAVAILABLE:
             return "No longer available: please remove it."
-        if self.stock <= 0:
+        if reason == Unsellable.SOLD_OUT:
             return "Sold out: please remove it."
-        if self.stock < self.quantity:
+        if reason == Unsellable.TOO_FEW:
             return f"Only {self.stock} left: please lower the quantity."
         return None
 
@@ -279,7 +282,7 @@ def summarise(cart: Cart | None) -> CartSummary:
                 unit_price=variant.price,
                 quantity=line.quantity,
                 stock=variant.stock,
-                active=product.status == ProductStatus.ACTIVE,
+                active=is_on_sale(product.status),
             )
         )
     return CartSummary(rows, sum(r.line_total for r in rows), sum(r.quantity for r in rows), cart.attribution)

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from storefront.catalog.availability import certified_clause
 from storefront.catalog.images import StoredImage, delete_stored_image
 from storefront.catalog.models import (
     Certification,
@@ -27,7 +28,6 @@ from storefront.catalog.models import (
     Variant,
     product_diet_tags,
 )
-from storefront.catalog.queries import certified_clause
 from storefront.catalog.search import apply_search
 from storefront.clock import today
 from storefront.extensions import db

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.clock import now, today
+from storefront.clock import now
 from storefront.db_mixins import TimestampMixin
 from storefront.extensions import db
 
@@ -104,24 +104,7 @@ class Product(TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<Product {self.slug}>"
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == ProductStatus.ACTIVE
-
-    def valid_certification(self, on: date | None = None) -> Certification | None:
-        """The certification in force on the given day (today by default), if any."""
-        day = on or today()
-        valid = [c for c in self.certifications if c.is_valid_on(day)]
-        return max(valid, key=lambda c: c.valid_until) if valid else None
-
-    @property
-    def is_certified(self) -> bool:
-        """Shows the "Low FODMAP Certified" badge only while a certificate is valid today."""
-        return self.valid_certification() is not None
-
-    @property
-    def in_stock(self) -> bool:
-        return any(v.stock > 0 for v in self.variants)
+    # Whether it is on sale, in stock or certified on a day: storefront/catalog/availability.py.
 
     @property
     def default_variant(self) -> Variant | None:
@@ -208,10 +191,6 @@ class Certification(db.Model):
     evidence_url: Mapped[str] = mapped_column(String(500), default="")
 
     product: Mapped[Product] = relationship(back_populates="certifications")
-
-    def is_valid_on(self, day: date) -> bool:
-        """Valid from the first day to the last day inclusive."""
-        return self.valid_from <= day <= self.valid_until
 
 
 class CollectionProduct(db.Model):

@@ -1,8 +1,9 @@
-"""Read-side catalog API: listings, facets, search and batched card lookups.
+"""Read-side catalog API: listings, facets, search, batched card lookups and collection strips.
 
 Every function here issues a fixed number of SQL statements, whatever the number of products
 or cards involved: a product card is one row of one query (its price, stock, badge and image are
-correlated sub-selects), never an object graph loaded per product. `blog` imports this module.
+correlated sub-selects), never an object graph loaded per product. This is the catalog's public
+read API: `blog` imports this module (and availability.py), never the catalog's models.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     Date,
@@ -21,12 +23,24 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    null,
+    or_,
     select,
     true,
     union_all,
 )
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from storefront.catalog.availability import (
+    Unsellable,
+    certificate_in_force_clause,
+    certified_clause,
+    in_stock_clause,
+    is_on_sale,
+    on_sale_clause,
+    sellable_clause,
+    why_not_sellable,
+)
 from storefront.catalog.models import (
     Certification,
     Collection,
@@ -34,7 +48,6 @@ from storefront.catalog.models import (
     DietTag,
     Product,
     ProductImage,
-    ProductStatus,
     Variant,
     product_diet_tags,
 )
@@ -76,12 +89,13 @@ class ProductCard:
     created_at: datetime
 
     @property
-    def in_stock(self) -> bool:
-        return self.stock > 0
+    def is_active(self) -> bool:
+        return is_on_sale(self.status)
 
     @property
-    def is_active(self) -> bool:
-        return self.status == ProductStatus.ACTIVE
+    def problem(self) -> Unsellable | None:
+        """None when one unit can be bought; else why not (availability.why_not_sellable)."""
+        return why_not_sellable(self.is_active, self.stock)
 
     @property
     def on_sale(self) -> bool:
@@ -138,21 +152,9 @@ class ListingPage(PageNumbers):
 # ---------------------------------------------------------------- building blocks
 
 
-# The clauses below test the product whose id is `product_id`: Product.id by default, or a
-# collection entry's product_id when a listing walks the collection's own index.
-
-
-def certified_clause(day: date, product_id=Product.id):
-    """SQL truth of "has a certification valid on this day"."""
-    return exists().where(
-        Certification.product_id == product_id,
-        Certification.valid_from <= day,
-        Certification.valid_until >= day,
-    )
-
-
-def in_stock_clause(product_id=Product.id):
-    return exists().where(Variant.product_id == product_id, Variant.stock > 0)
+# The clauses below (and availability's certified_clause and in_stock_clause) test the product
+# whose id is `product_id`: Product.id by default, or a collection entry's product_id when a
+# listing walks the collection's own index.
 
 
 def tag_clause(tag_slug: str, product_id=Product.id):
@@ -175,6 +177,29 @@ def collection_clause(collection: Collection, day: date):
         CollectionProduct.collection_id == collection.id,
         CollectionProduct.product_id == Product.id,
     )
+
+
+def _member_of_any_clause(day):
+    """collection_clause's rules for the Collection row of the enclosing statement, not for
+    a loaded one: lets one statement fill strips for collections it finds by slug."""
+    manual = and_(
+        or_(Collection.rule.is_(None), Collection.rule == ""),
+        exists().where(
+            CollectionProduct.collection_id == Collection.id,
+            CollectionProduct.product_id == Product.id,
+        ),
+    )
+    certified = and_(Collection.rule == "certified", certified_clause(day))
+    link = product_diet_tags.alias()
+    tagged = and_(
+        Collection.rule.like("tag:%"),
+        exists().where(
+            link.c.product_id == Product.id,
+            link.c.diet_tag_id == DietTag.id,
+            DietTag.slug == func.substr(Collection.rule, 5),
+        ),
+    )
+    return or_(manual, certified, tagged)
 
 
 def _today_param():
@@ -225,11 +250,7 @@ def _card_columns() -> tuple:
     # of every valid certificate in the catalog, built for each page of 24 cards.
     certified_flag = (
         select(Certification.id)
-        .where(
-            Certification.product_id == Product.id,
-            Certification.valid_from <= day,
-            Certification.valid_until >= day,
-        )
+        .where(Certification.product_id == Product.id, certificate_in_force_clause(day))
         .limit(1)
     )
     collection_slug = first_collection.with_only_columns(Collection.slug)
@@ -284,7 +305,7 @@ def _filter_clauses(filters: ListingFilters, day: date, product_id, price) -> li
 
 def _filtered(filters: ListingFilters, collection: Collection | None, day: date) -> Select:
     """Active products matching every chosen filter (no ordering, no paging)."""
-    stmt = select(Product.id).where(Product.status == ProductStatus.ACTIVE)
+    stmt = select(Product.id).where(on_sale_clause())
     if collection is not None:
         stmt = stmt.where(collection_clause(collection, day))
     return stmt.where(*_filter_clauses(filters, day, Product.id, Product.price_from))
@@ -454,17 +475,13 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
         for r in db.session.execute(tag_counts)
     ]
     # Aggregated straight over the matches (no second pass over the product table).
-    certified = exists().where(
-        Certification.product_id == matching.c.id,
-        Certification.valid_from <= day,
-        Certification.valid_until >= day,
-    )
-    in_stock = exists().where(Variant.product_id == matching.c.id, Variant.stock > 0)
+    certified = certified_clause(day, matching.c.id)
+    stocked = in_stock_clause(matching.c.id)
     stats = db.session.execute(
         select(
             func.count(matching.c.id),
             func.coalesce(func.sum(case((certified, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((in_stock, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((stocked, 1), else_=0)), 0),
             func.min(matching.c.price_from),
             func.max(matching.c.price_from),
         ).select_from(matching)
@@ -492,7 +509,7 @@ def newest_cards(limit: int) -> list[ProductCard]:
     """The newest active products, for the home page."""
     rows = db.session.execute(
         select(*_card_columns())
-        .where(Product.status == ProductStatus.ACTIVE)
+        .where(on_sale_clause())
         .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(limit)
     )
@@ -517,10 +534,9 @@ def _similar_card_statement(same_collection_first: bool) -> Select:
     newest = (
         select(Product.id)
         .where(
-            Product.status == ProductStatus.ACTIVE,
+            sellable_clause(),
             Product.slug.not_in(bindparam("exclude_slugs", expanding=True)),
             certified_clause(_today_param()),
-            in_stock_clause(),
         )
         .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(1)
@@ -543,6 +559,55 @@ def _similar_card_statement(same_collection_first: bool) -> Select:
         .order_by(picks.c.preference)
         .limit(1)
     )
+
+
+@dataclass(frozen=True)
+class CollectionStrip:
+    """A collection named by a CTA: its title and the slugs of a few products to show."""
+
+    slug: str
+    title: str
+    slugs: list[str]
+
+
+def collection_strips(slugs: Sequence[str], size: int) -> dict[str, CollectionStrip]:
+    """Up to `size` sellable products of each collection, newest first, in one statement;
+    collections that do not exist are absent."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return {}
+    day = today()
+    parts = []
+    for slug in wanted:
+        header = select(
+            Collection.slug.label("c_slug"),
+            Collection.title.label("c_title"),
+            null().label("p_slug"),
+            literal(0).label("rank"),
+        ).where(Collection.slug == slug)
+        members = (
+            select(
+                Collection.slug.label("c_slug"),
+                Collection.title.label("c_title"),
+                Product.slug.label("p_slug"),
+                literal(1).label("rank"),
+            )
+            .select_from(Collection)
+            .join(Product, and_(sellable_clause(), _member_of_any_clause(day)))
+            .where(Collection.slug == slug)
+            .order_by(Product.created_at.desc(), Product.id.desc())
+            .limit(size)
+        )
+        # Wrapped, so each part keeps its own LIMIT inside the UNION on every database.
+        for part in (header, members):
+            sub = part.subquery()
+            parts.append(select(*sub.c))
+    strips: dict[str, CollectionStrip] = {}
+    for row in db.session.execute(union_all(*parts)):
+        strip = strips.setdefault(row.c_slug, CollectionStrip(row.c_slug, row.c_title, []))
+        if row.p_slug:
+            strip.slugs.append(row.p_slug)
+    return strips
 
 
 def get_collection(slug: str) -> Collection | None:
@@ -571,7 +636,7 @@ def get_active_product(slug: str) -> Product | None:
     return (
         db.session.scalars(
             select(Product)
-            .where(Product.slug == slug, Product.status == ProductStatus.ACTIVE)
+            .where(Product.slug == slug, on_sale_clause())
             .options(
                 joinedload(Product.variants),
                 joinedload(Product.images),
@@ -588,10 +653,28 @@ def active_product_slugs_with_dates() -> list[tuple[str, datetime]]:
     """For the sitemap: every active product's slug and last change."""
     rows = db.session.execute(
         select(Product.slug, Product.updated_at)
-        .where(Product.status == ProductStatus.ACTIVE)
+        .where(on_sale_clause())
         .order_by(Product.id)
     )
     return [(slug, updated) for slug, updated in rows]
+
+
+class ProductRef(NamedTuple):
+    """A product's identity and status, for checking what a link points at."""
+
+    id: int
+    status: str
+
+
+def existing_products(slugs: Iterable[str]) -> dict[str, ProductRef]:
+    """Slug -> (id, status) for the slugs that exist, in one query (for CTA validation)."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Product.slug, Product.id, Product.status).where(Product.slug.in_(wanted))
+    )
+    return {slug: ProductRef(pid, status) for slug, pid, status in rows}
 
 
 def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
@@ -603,20 +686,22 @@ def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
 
 __all__ = [
     "SORTS",
+    "CollectionStrip",
     "Facets",
     "ListingFilters",
     "ListingPage",
     "ProductCard",
+    "ProductRef",
     "TagFacet",
     "active_product_slugs_with_dates",
     "all_collections",
-    "certified_clause",
     "collection_clause",
     "collection_slugs_existing",
+    "collection_strips",
+    "existing_products",
     "featured_collections",
     "get_active_product",
     "get_collection",
-    "in_stock_clause",
     "list_products",
     "listing_facets",
     "newest_cards",

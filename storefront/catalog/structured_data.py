@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from markupsafe import Markup
 
 from storefront.catalog.models import Product
+from storefront.json_ld import to_script_json
 from storefront.money import amount_for_schema
 from storefront.site_urls import absolute_url_for
 from storefront.templating import image_url
-
-
-def to_script_json(data: dict) -> Markup:
-    """JSON safe to place inside <script type="application/ld+json">."""
-    text = json.dumps(data, ensure_ascii=False)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def product_json_ld(product: Product) -> Markup:

@@ -6,6 +6,7 @@ from flask import abort, current_app, render_template, request, send_from_direct
 
 from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
+from storefront.catalog.availability import certificate_on, product_problem
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
 from storefront.catalog.queries import (
@@ -17,6 +18,7 @@ from storefront.catalog.queries import (
     newest_cards,
 )
 from storefront.catalog.structured_data import product_json_ld
+from storefront.clock import today
 from storefront.hooks import product_page_extras
 
 
@@ -83,7 +85,8 @@ def product(slug: str):
     return render_template(
         "catalog/product.html",
         product=found,
-        certification=found.valid_certification(),
+        certification=certificate_on(found.certifications, today()),
+        sellable=product_problem(found) is None,
         json_ld=product_json_ld(found),
         extras=product_page_extras(found),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartLine
-from storefront.catalog.models import Product, ProductStatus, Variant
-from storefront.clock import now
+from storefront.catalog.availability import has_stock_clause, is_on_sale
+from storefront.catalog.models import Product, Variant
+from storefront.clock import as_utc, now
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderLine, OrderStatus
 from storefront.orders.services import (
@@ -127,13 +128,13 @@ def place_order(
     try:
         for line in lines:
             variant = line.variant
-            if variant.product.status != ProductStatus.ACTIVE:
+            if not is_on_sale(variant.product.status):
                 sold_out.append(_line_title(variant))
                 continue
             # The only place stock goes down: the WHERE makes a negative stock impossible.
             reserved = db.session.execute(
                 update(Variant)
-                .where(Variant.id == variant.id, Variant.stock >= line.quantity)
+                .where(Variant.id == variant.id, has_stock_clause(line.quantity))
                 .values(stock=Variant.stock - line.quantity)
                 .execution_options(synchronize_session=False)
             )
@@ -257,7 +258,7 @@ def _being_started(order: Order) -> bool:
     payment = charge_payment(order)
     if payment is not None and (payment.provider_session_id or payment.status != PaymentStatus.PENDING):
         return False
-    return (now() - _aware(order.created_at)).total_seconds() < STARTING_SECONDS
+    return (now() - as_utc(order.created_at)).total_seconds() < STARTING_SECONDS
 
 
 def cancel_payment(order: Order) -> bool:
@@ -306,7 +307,7 @@ def reconcile_pending_orders(older_than_minutes: int = 90) -> ReconcileReport:
             db.session.commit()
             report.cancelled.append(order.number)
             continue
-        age = (now() - _aware(order.created_at)).total_seconds() / 60
+        age = (now() - as_utc(order.created_at)).total_seconds() / 60
         try:
             state = get_gateway(payment.gateway).checkout_state(payment, age)
         except PaymentError as error:
@@ -331,8 +332,3 @@ def reconcile_pending_orders(older_than_minutes: int = 90) -> ReconcileReport:
             db.session.rollback()
             report.open.append(order.number)
     return report
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -33,6 +33,7 @@ from storefront.admin.forms import (
     to_minor_units,
 )
 from storefront.catalog import admin_services as svc
+from storefront.catalog.availability import certificate_in_force
 from storefront.catalog.csv_io import CsvImportError, export_products_csv, import_products_csv
 from storefront.catalog.images import ImageRejected, store_product_image
 from storefront.catalog.models import (
@@ -193,6 +194,7 @@ def _render_product(product: Product, **forms):
         "admin/products/edit.html",
         product=product,
         today=today_,
+        certificate_in_force=certificate_in_force,
         warnings=svc.certification_warnings(_warning_days(), product_id=product.id),
         history=svc.stock_history(product),
         references=svc.describe_references(svc.product_references(product)),

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 
+from storefront.catalog.availability import is_certified
 from storefront.clock import today
 from tests.factories import make_certification, make_product
 
@@ -22,7 +23,7 @@ def test_badge_only_while_certificate_valid_today(app, client, start, end, certi
     from storefront.extensions import db
 
     db.session.commit()
-    assert product.is_certified is certified
+    assert is_certified(product, day) is certified
     page = client.get("/products/badge-test").get_data(as_text=True)
     listing = client.get("/products").get_data(as_text=True)
     assert ("badge-certified" in page) is certified
