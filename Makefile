@@ -6,7 +6,7 @@ export FLASK_APP := wsgi:app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev migrate seed serve lint complexity browser html-checker clean bench mutants
+.PHONY: run test install install-dev migrate seed serve lint imports complexity browser html-checker clean bench mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,7 +58,11 @@ browser:
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(MAKE) --no-print-directory complexity
+	$(MAKE) --no-print-directory imports complexity
+
+## make imports: the rooms' one-way arrows, checked by import-linter (contracts in pyproject.toml)
+imports: install-dev
+	$(BIN)/lint-imports --no-logo --no-cache
 
 ## make complexity: no function or method of the app above radon rank C (cyclomatic complexity
 ## 20), no module averaging above B, the whole code averaging A (migrations are not checked)

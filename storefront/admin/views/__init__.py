@@ -1,0 +1,1 @@
+"""The staff area's pages, one module per section."""
