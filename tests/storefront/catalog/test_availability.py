@@ -24,7 +24,7 @@ from storefront.catalog.availability import (
     why_not_sellable,
 )
 from storefront.catalog.models import Certification, Product, Variant
-from storefront.catalog.queries import ListingFilters, listing_facets, product_cards_by_ids
+from storefront.catalog.queries import ListingFilters, listing_facets, product_cards_by_slugs
 from storefront.clock import today
 from storefront.extensions import db
 from tests.factories import make_certification, make_product
@@ -100,7 +100,7 @@ def test_certified_on_a_day_is_the_same_in_python_and_sql(shelf, offset):
 
 def test_cards_and_facets_show_what_availability_decides(shelf):
     day = today()
-    cards = {card.id: card for card in product_cards_by_ids([p.id for p in shelf])}
+    cards = {card.id: card for card in product_cards_by_slugs([p.slug for p in shelf]).values()}
     assert len(cards) == len(shelf)
     for product in shelf:
         card = cards[product.id]
