@@ -102,3 +102,111 @@ def test_a_migrated_database_has_every_trigger_create_all_makes(app, empty_datab
         db.engine.dispose()
     assert any(name.startswith("larder_version_collection_product") for _, name in wanted)
     assert got == wanted, f"missing after migrating: {sorted(wanted - got)}; extra: {sorted(got - wanted)}"
+
+
+def _raw_ddl(connection) -> dict[str, str]:
+    """Every definition the models cannot express, by name: triggers, their functions, the
+    search index and vector column, each as the database reports it (bodies included)."""
+    if connection.dialect.name == "postgresql":
+        queries = [
+            "SELECT 'trigger ' || tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal",
+            "SELECT 'function ' || p.proname, p.prosrc FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()",
+            "SELECT 'index ' || indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = current_schema() AND indexname LIKE 'ix_product_search%'",
+            "SELECT 'column ' || table_name || '.' || column_name, data_type || ' ' || coalesce(generation_expression, '') "
+            "FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'search_vector'",
+        ]
+    else:
+        queries = [
+            "SELECT type || ' ' || name, sql FROM sqlite_master WHERE type = 'trigger' OR name = 'product_fts'"
+        ]
+    return {name: sql for query in queries for name, sql in connection.execute(text(query))}
+
+
+def test_a_migrated_database_has_the_raw_ddl_create_all_makes(app, empty_database_url, tmp_path):
+    """Revisions freeze the SQL they ran, so later revisions must bring every trigger body,
+    function and search definition to what today's create_all makes, not only the names."""
+    with app.app_context(), db.engine.connect() as conn:
+        wanted = _raw_ddl(conn)
+    migrated_app = create_app(
+        {"LARDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url, "UPLOAD_FOLDER": str(tmp_path)}
+    )
+    with migrated_app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            got = _raw_ddl(conn)
+        db.engine.dispose()
+    assert any(name.endswith("larder_product_sort_keys") for name in wanted)
+    differing = sorted(name for name in wanted.keys() | got.keys() if wanted.get(name) != got.get(name))
+    assert differing == [], "\n\n".join(f"{n}\nwanted: {wanted.get(n)}\ngot:    {got.get(n)}" for n in differing)
+
+
+def _state(connection) -> dict:
+    """The schema and raw DDL of a database, to compare it before and after a round trip."""
+    inspector = inspect(connection)
+    tables = {
+        table: (
+            sorted((c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)),
+            sorted((i["name"], tuple(i["column_names"]), i["unique"]) for i in inspector.get_indexes(table)),
+        )
+        for table in inspector.get_table_names()
+        if not table.startswith("product_fts")
+    }
+    return {"tables": tables, "raw": _raw_ddl(connection)}
+
+
+def test_each_revision_downgrades_to_the_state_before_it(empty_database_url, tmp_path):
+    """Upgrading one revision at a time, then downgrading one at a time, passes through the
+    same states: every downgrade undoes exactly its upgrade (frozen SQL both ways)."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import downgrade
+
+    app = create_app(
+        {"LARDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": empty_database_url, "UPLOAD_FOLDER": str(tmp_path)}
+    )
+    with app.app_context():
+        script = ScriptDirectory(app.extensions["migrate"].directory)
+        revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+        states = {}
+        for revision in revisions:
+            upgrade(revision=revision)
+            with db.engine.connect() as conn:
+                states[revision] = _state(conn)
+        for index in range(len(revisions) - 1, 0, -1):
+            downgrade(revision=revisions[index - 1])
+            with db.engine.connect() as conn:
+                assert _state(conn) == states[revisions[index - 1]], f"downgrading {revisions[index]} left a different state"
+        downgrade(revision="base")
+        with db.engine.connect() as conn:
+            left = set(inspect(conn).get_table_names()) - {"alembic_version"}
+        upgrade()
+        with db.engine.connect() as conn:
+            assert _state(conn) == states[revisions[-1]]
+        db.engine.dispose()
+    assert left == set(), f"downgrading to base left tables: {sorted(left)}"
+
+
+def test_no_revision_imports_the_app():
+    """A revision that imports storefront or blog changes meaning when the app changes; each
+    keeps the SQL it ran as literal text instead."""
+    import ast
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+    offending = []
+    for path in sorted(versions.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""] if node.level == 0 else ["." + (node.module or "")]
+            else:
+                continue
+            offending += [
+                f"{path.name}:{node.lineno} imports {m}"
+                for m in modules
+                if m.split(".")[0] in ("storefront", "blog") or m.startswith(".")
+            ]
+    assert len(list(versions.glob("*.py"))) >= 12
+    assert offending == []

@@ -4,6 +4,8 @@ Revision ID: c9d0e1f2a3b4
 Revises: b8c9d0e1f2a3
 Create Date: 2026-11-27 10:00:00
 
+The SQL is frozen here as it was written at this revision (storefront/caching may change later;
+this migration must not).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -21,13 +23,31 @@ OLD_VARIANT_COLUMNS = (
 VARIANT_COLUMNS = (*OLD_VARIANT_COLUMNS, "option_values")
 
 
-def _recreate_sqlite_variant_update_trigger(columns) -> None:
-    from storefront.caching.triggers import sqlite_update_trigger
-    from storefront.catalog.versioned import VISIBLE_STOCK_CAP
+VISIBLE_STOCK_CAP = 99
 
+SQLITE_BUMP = (
+    "INSERT INTO catalog_version (id, counter, epoch, changed_at) "
+    "VALUES (1, 1, lower(hex(randomblob(8))), (julianday('now') - 2440587.5) * 86400.0) "
+    "ON CONFLICT(id) DO UPDATE SET counter = counter + 1, "
+    "changed_at = (julianday('now') - 2440587.5) * 86400.0;"
+)
+
+
+def _sqlite_variant_update_trigger(columns) -> str:
+    """The trigger skipping a stock change no page shows, comparing `columns` besides stock."""
+    unchanged = " AND ".join(f'OLD."{c}" IS NEW."{c}"' for c in columns)
+    cap = VISIBLE_STOCK_CAP
+    return (
+        'CREATE TRIGGER IF NOT EXISTS larder_version_variant_update AFTER UPDATE ON "variant" '
+        f"WHEN NOT ({unchanged} AND min(max(OLD.stock, 0), {cap}) = min(max(NEW.stock, 0), {cap})) "
+        f"BEGIN {SQLITE_BUMP} END"
+    )
+
+
+def _recreate_sqlite_variant_update_trigger(columns) -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS larder_version_variant_update")
-        op.execute(sqlite_update_trigger("variant", columns, {"stock": VISIBLE_STOCK_CAP}))
+        op.execute(_sqlite_variant_update_trigger(columns))
 
 
 def upgrade():

@@ -1,19 +1,96 @@
 """initial schema
 
 Revision ID: f791b3afe763
-Revises: 
+Revises:
 Create Date: 2026-11-26 10:25:13.641736
 
+The raw DDL (search index, catalog-version triggers) is frozen here as the app ran it at this
+revision; later revisions change it (storefront/ code may change; this migration must not).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f791b3afe763'
 down_revision = None
 branch_labels = None
 depends_on = None
+
+# Tables whose rows public pages showed at this revision: each gets the catalog-version trigger.
+VERSIONED_TABLES = (
+    "article", "article_product_link", "article_tag", "author", "blog_tag", "certification",
+    "collection", "collection_product", "diet_tag", "product", "product_diet_tag", "product_image",
+    "site_setting", "variant",
+)
+
+PG_VECTOR = (
+    "(setweight(to_tsvector('english', coalesce(product.title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(product.search_keywords, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(product.search_body, '')), 'C'))"
+)
+
+PG_BUMP_FUNCTION = """
+CREATE OR REPLACE FUNCTION larder_bump_catalog_version() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('larder.catalog_bumped', true) = '1' THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO catalog_version (id, counter, epoch, changed_at)
+    VALUES (1, 1, md5(random()::text), extract(epoch FROM clock_timestamp()))
+    ON CONFLICT (id) DO UPDATE
+        SET counter = catalog_version.counter + 1,
+            changed_at = extract(epoch FROM clock_timestamp());
+    PERFORM set_config('larder.catalog_bumped', '1', true);
+    RETURN NULL;
+END
+$$
+"""
+
+SQLITE_BUMP = (
+    "INSERT INTO catalog_version (id, counter, epoch, changed_at) "
+    "VALUES (1, 1, lower(hex(randomblob(8))), (julianday('now') - 2440587.5) * 86400.0) "
+    "ON CONFLICT(id) DO UPDATE SET counter = counter + 1, "
+    "changed_at = (julianday('now') - 2440587.5) * 86400.0;"
+)
+
+PG_DDL = [
+    f"CREATE INDEX IF NOT EXISTS ix_product_search ON product USING gin ({PG_VECTOR})",
+    PG_BUMP_FUNCTION,
+    *(
+        statement
+        for table in VERSIONED_TABLES
+        for statement in (
+            f'DROP TRIGGER IF EXISTS larder_version_{table} ON "{table}"',
+            f'CREATE CONSTRAINT TRIGGER larder_version_{table} AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            "EXECUTE FUNCTION larder_bump_catalog_version()",
+        )
+    ),
+]
+
+SQLITE_DDL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS product_fts USING fts5("
+    "title, keywords, body, content='product', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS product_fts_ai AFTER INSERT ON product BEGIN "
+    "INSERT INTO product_fts(rowid, title, keywords, body) "
+    "VALUES (new.id, new.title, new.search_keywords, new.search_body); END",
+    "CREATE TRIGGER IF NOT EXISTS product_fts_ad AFTER DELETE ON product BEGIN "
+    "INSERT INTO product_fts(product_fts, rowid, title, keywords, body) "
+    "VALUES ('delete', old.id, old.title, old.search_keywords, old.search_body); END",
+    "CREATE TRIGGER IF NOT EXISTS product_fts_au AFTER UPDATE ON product BEGIN "
+    "INSERT INTO product_fts(product_fts, rowid, title, keywords, body) "
+    "VALUES ('delete', old.id, old.title, old.search_keywords, old.search_body); "
+    "INSERT INTO product_fts(rowid, title, keywords, body) "
+    "VALUES (new.id, new.title, new.search_keywords, new.search_body); END",
+    *(
+        f'CREATE TRIGGER IF NOT EXISTS larder_version_{table}_{event.lower()} AFTER {event} ON "{table}" '
+        f"BEGIN {SQLITE_BUMP} END"
+        for table in VERSIONED_TABLES
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ),
+]
 
 
 def upgrade():
@@ -425,12 +502,10 @@ def upgrade():
 
     # Raw DDL the models cannot express: the full-text search index (FTS5 table and triggers on
     # SQLite, a GIN expression index on PostgreSQL) and the catalog-version triggers behind
-    # conditional GET. Both functions are idempotent.
-    from storefront.caching.triggers import install_catalog_version_triggers
-    from storefront.catalog.search import install_search_ddl
-
-    install_search_ddl(op.get_bind())
-    install_catalog_version_triggers(op.get_bind())
+    # conditional GET.
+    dialect = op.get_bind().dialect.name
+    for statement in {"postgresql": PG_DDL, "sqlite": SQLITE_DDL}.get(dialect, []):
+        op.execute(sa.text(statement))
     # ### end Alembic commands ###
 
 
