@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blog.rendering import DROPPED_WITH_CONTENT
+from blog.sanitising import DROPPED_WITH_CONTENT
 from blog.services import ArticleValidationError, delete_article, publish_article, save_article
 
 WORDS = ["magnesium", "fibre", "oats", "sleep", "ginger", "rice", "broth", "kiwi", "walnut", "tea"]

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blog.rendering import (
+from blog.rendering import render_article
+from blog.sanitising import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_CLASSES,
     ALLOWED_TAGS,
-    render_article,
     sanitize_html,
 )
 from blog.services import ArticleValidationError, save_article
