@@ -64,7 +64,7 @@ def _tag_end(s: str, k: int, quote: str = "") -> tuple[int | None, bool, str]:
     while k < n:
         c = s[k]
         if c == ">":
-            return k + 1, k > 0 and s[k - 1] == "/", ""
+            return k + 1, s[k - 1 : k] == "/", ""  # a slice: at k == 0 there is no "/"
         k += 1
         if c == "=":
             while k < n and s[k] in " \t\n\r\f":

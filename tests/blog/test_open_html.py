@@ -186,3 +186,95 @@ def test_a_lost_block_the_scan_misses_is_still_refused(monkeypatch):
     rendered = blog.rendering.render_article("Intro.\n\n<select>\n\n## After\n\nMore.\n")
     assert [(e.line, e.text) for e in rendered.errors] == [(3, "<select>")]
     assert "would hide the text on line 5" in rendered.errors[0].message
+
+
+# ---------------------------------------------------------------- how the scan reads HTML
+# The refusal the editor sees: (line, the markup quoted, the start of the explanation). These
+# run render_article directly: the same errors save_article turns into "Line N: ..." messages.
+
+_NOT_CLOSED = "is not closed, so it would remove everything after it from the page"
+_UNFINISHED_TAG = "the tag is not finished (a '>' or closing quote is missing)"
+_OPEN_COMMENT = "the HTML comment is not closed (no -->)"
+
+
+def _refusals(source: str) -> list[tuple[int, str, str]]:
+    from blog.rendering import render_article
+
+    return [(e.line, e.text, e.message) for e in render_article(source).errors]
+
+
+def _shown(source: str) -> str:
+    from blog.rendering import render_article
+
+    rendered = render_article(source)
+    assert rendered.errors == [], rendered.errors
+    return rendered.html
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        # a quoted value may hold '>' and '<!--': neither ends the tag nor opens a comment
+        '<div title="a > <!-- b">x</div>',
+        "<div title='a > <!-- b'>x</div>",
+        '<div title = "a > <!-- b">x</div>',
+        '<div title=\n"a > <!-- b">x</div>',
+        '<div title="" class="a > <!-- b">x</div>',
+        # raw text: inside <style>/<textarea> a '<!--' is text, not a comment
+        "<style>/* <!-- */</style>",
+        "<textarea>a <!-- b</textarea>",
+        "<object><style>/* <!-- */</style></object>",
+        # SVG/MathML: <style> is an ordinary element there and "/>" closes an element
+        "<svg><style></svg>",
+        "<svg><style/></svg>",
+        "<svg><svg/></svg>",
+        "<math><math/></math>",
+        # an end tag closes what was opened inside it too
+        "<object><button></object>",
+        # "<!-->" and "<!--->" are whole (empty) comments
+        "<!-->",
+        "<!--->",
+    ],
+)
+def test_closed_markup_is_accepted_and_the_text_after_it_shown(fragment):
+    html = _shown(f"Intro.\n\n{fragment}\n\n## After it\n\nThe rest.\n")
+    assert '<h2 id="after-it">After it</h2>' in html
+    assert "<p>The rest.</p>" in html
+
+
+@pytest.mark.parametrize(
+    ("fragment", "refusal"),
+    [
+        # no quote: the tag runs to the end of the block (also when it stops at "=")
+        ("<div class=half", (3, "<div class=half", _UNFINISHED_TAG)),
+        ("<div title=", (3, "<div title=", _UNFINISHED_TAG)),
+        # a quote in the middle of an unquoted value is just a character: the '>' ends the tag
+        ('<div title=X"y > <!-- X">x</div>', (3, "<!--", _OPEN_COMMENT)),
+        # the last quote of the block is not the end of the first value
+        ('<div title="x"><textarea>"', (3, "<textarea>",
+                                        "<textarea> is not closed (no </textarea>)")),
+        ("<plaintext>", (3, "<plaintext>", "<plaintext> cannot be closed")),
+        ("<xmp>", (3, "<xmp>", "<xmp> is not closed (no </xmp>)")),
+        ("<!doctype html", (3, "<!doctype html", "the markup is not finished (no '>')")),
+        # the element opened first is named, quoted exactly, with its whitespace folded
+        ('<select   name="x"\n  id="y">', (3, '<select name="x" id="y">', f"<select> {_NOT_CLOSED}")),
+        ("<object><select>", (3, "<object>", f"<object> {_NOT_CLOSED}")),
+        # the line of the markup inside a block of several lines
+        ("<div>\n<p>ok</p>\n<select>", (5, "<select>", f"<select> {_NOT_CLOSED}")),
+    ],
+)
+def test_unfinished_markup_is_refused_quoting_it_on_its_line(fragment, refusal):
+    found = _refusals(f"Intro.\n\n{fragment}\n\n## After it\n\nThe rest.\n")
+    assert len(found) == 1, found
+    line, text, message = found[0]
+    assert (line, text) == refusal[:2]
+    assert message.startswith(refusal[2]), message
+
+
+@settings(max_examples=60, deadline=None)
+@given(width=st.integers(min_value=0, max_value=80))
+def test_the_quoted_markup_is_cut_at_sixty_characters(width):
+    tag = f'<select title="{"a" * width}">'
+    [(line, text, _)] = _refusals(f"Intro.\n\n{tag}\n\nThe rest.\n")
+    assert line == 3
+    assert text == (tag if len(tag) <= 60 else tag[:59] + "…")
