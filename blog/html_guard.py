@@ -126,6 +126,8 @@ class _OpenScan:
                 continue
             if self.raw is not None:
                 name = self.raw[0]
+                if name in NEVER_CLOSED:  # "</plaintext>" is more of its text, not an end tag
+                    return
                 found = re.compile(rf"</{re.escape(name)}(?=[\s/>])", re.I).search(s, i)
                 if found is None:
                     return

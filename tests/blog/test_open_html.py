@@ -254,6 +254,8 @@ def test_closed_markup_is_accepted_and_the_text_after_it_shown(fragment):
         ('<div title="x"><textarea>"', (3, "<textarea>",
                                         "<textarea> is not closed (no </textarea>)")),
         ("<plaintext>", (3, "<plaintext>", "<plaintext> cannot be closed")),
+        # "</plaintext>" does not end it: the browser shows the rest as plain text
+        ("<plaintext>x</plaintext>", (3, "<plaintext>", "<plaintext> cannot be closed")),
         ("<xmp>", (3, "<xmp>", "<xmp> is not closed (no </xmp>)")),
         ("<!doctype html", (3, "<!doctype html", "the markup is not finished (no '>')")),
         # the element opened first is named, quoted exactly, with its whitespace folded
