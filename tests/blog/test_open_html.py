@@ -280,3 +280,69 @@ def test_the_quoted_markup_is_cut_at_sixty_characters(width):
     [(line, text, _)] = _refusals(f"Intro.\n\n{tag}\n\nThe rest.\n")
     assert line == 3
     assert text == (tag if len(tag) <= 60 else tag[:59] + "…")
+
+
+# ---------------------------------------------------------------- the net after sanitising
+# lost_text_errors on its own: the markdown an editor wrote, the page the sanitiser produced,
+# and the refusal (line, quoted text, message) the editor is shown.
+
+_HIDES = "this HTML would hide the text on line {} from the page"
+_MISSING = "this text would not appear on the page"
+
+
+def _net(source: str, page: str) -> list[tuple[int, str, str]]:
+    from markdown_it import MarkdownIt
+
+    from blog.html_guard import lost_text_errors
+    from blog.sanitising import sanitize_html
+
+    md = MarkdownIt("commonmark")
+
+    def inline_html(token):
+        return sanitize_html(md.renderer.renderInline(token.children or [], md.options, {}))
+
+    return [(e.line, e.text, e.message) for e in lost_text_errors(md.parse(source), inline_html, page)]
+
+
+@pytest.mark.parametrize(
+    ("source", "page", "refusal"),
+    [
+        # a block must be found after the one before it, not anywhere on the page
+        ("Same words.\n\n<select>\n\nSame words.\n", "<p>Same words.</p>", (3, "<select>", _HIDES.format(5))),
+        # a heading whose words remain, but no longer as a heading of its level
+        ("## Dosage\n\nText.\n", "<p>Dosage</p><p>Text.</p>", (1, "Dosage", _MISSING)),
+        ("## A\n\n## A\n\n## A\n", "<h2>A</h2><h2>A</h2><p>A</p>", (5, "A", _MISSING)),
+        ("## A\n\n## B\n\n## A\n\n## B\n", "<h2>A</h2><h2>B</h2><h2>A</h2><p>B</p>", (7, "B", _MISSING)),
+        # code blocks are text the reader needs too
+        ("Intro.\n\n<select>\n\n```\ncode here\n```\n", "<p>Intro.</p>", (3, "<select>", _HIDES.format(5))),
+        ("Intro.\n\n<select>\n\n    indented code\n", "<p>Intro.</p>", (3, "<select>", _HIDES.format(5))),
+        # the HTML blamed: the last raw HTML before the lost block, even inside a paragraph...
+        ("Lead <select>\n\nNext paragraph.\n", "<p>Lead </p>", (1, "<select>", _HIDES.format(3))),
+        # ...else the block's own first piece of HTML, else the block itself
+        ("Lead <b>bold</b> and <i>more</i> words.\n", "<p>Lead</p>", (1, "<b>", _HIDES.format(1))),
+        ("Intro.\n\nA paragraph the page lost.\n", "<p>Intro.</p>", (3, "A paragraph the page lost.", _MISSING)),
+    ],
+)
+def test_the_net_refuses_the_first_lost_block_naming_what_hid_it(source, page, refusal):
+    found = _net(source, page)
+    assert len(found) == 1, found
+    assert found[0][:2] == refusal[:2]
+    assert found[0][2].startswith(refusal[2]), found[0][2]
+
+
+def test_a_plain_article_is_accepted_and_sanitised_once(monkeypatch):
+    """Every heading level, inline markup, code, entities and line breaks are found on the page
+    as they stand: no false refusal, and no block is sanitised a second time on its own (that
+    is kept for blocks with HTML inside; doing it for every block made long articles slow)."""
+    import blog.rendering
+
+    calls = []
+    sanitize = blog.rendering.sanitize_html
+    monkeypatch.setattr(blog.rendering, "sanitize_html", lambda html: calls.append(html) or sanitize(html))
+    source = ("Intro with *emphasis*, `code`, Fish & chips, \"quotes\" and a soft\nline break.\n\n"
+              "## Magnesium *and* sleep\n\n### Forms of `magnesium`\n\n#### Glycinate\n\n"
+              "```\nfenced code\n```\n\n    indented code\n\nSame words.\n\nSame words.\n")
+    rendered = blog.rendering.render_article(source)
+    assert rendered.errors == []
+    assert "<h4>Glycinate</h4>" in rendered.html
+    assert len(calls) == 1, calls
