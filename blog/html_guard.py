@@ -49,7 +49,7 @@ def _snippet(text: str) -> str:
     return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
 
 
-def _tag_end(s: str, k: int, quote: str = "") -> tuple[int | None, bool, str]:
+def _tag_end(s: str, k: int, quote: str) -> tuple[int | None, bool, str]:
     """Follow a tag's attributes from k (inside a quoted value when quote is set).
 
     (index after its '>', whether it ends in "/>", "") when the tag ends in s; otherwise

@@ -233,6 +233,11 @@ def _shown(source: str) -> str:
         "<math><math/></math>",
         # an end tag closes what was opened inside it too
         "<object><button></object>",
+        # a tag, or a quoted value, left open at the end of one HTML block goes on in the next
+        '<div title="a\n\n<p>b > <!-- c">x</div>',
+        "<div class=a\n\n<p>x</p></div>",
+        # end tags match in any letter case
+        "<style>a</STYLE>",
         # "<!-->" and "<!--->" are whole (empty) comments
         "<!-->",
         "<!--->",
@@ -264,6 +269,11 @@ def test_closed_markup_is_accepted_and_the_text_after_it_shown(fragment):
         # the element opened first is named, quoted exactly, with its whitespace folded
         ('<select   name="x"\n  id="y">', (3, '<select name="x" id="y">', f"<select> {_NOT_CLOSED}")),
         ("<object><select>", (3, "<object>", f"<object> {_NOT_CLOSED}")),
+        # a finished doctype or processing instruction, or a closed raw element, hides nothing
+        ("<div></div><?php x ?><select>", (3, "<select>", f"<select> {_NOT_CLOSED}")),
+        ("<div></div><!doctype html><select>", (3, "<select>", f"<select> {_NOT_CLOSED}")),
+        ("<textarea></textarea><textarea>x", (3, "<textarea>",
+                                             f"<textarea> is not closed (no </textarea>), {_REST}")),
         # the line of the markup inside a block of several lines
         ("<div>\n<p>ok</p>\n<select>", (5, "<select>", f"<select> {_NOT_CLOSED}")),
     ],
