@@ -236,6 +236,8 @@ def _shown(source: str) -> str:
         # a tag, or a quoted value, left open at the end of one HTML block goes on in the next
         '<div title="a\n\n<p>b > <!-- c">x</div>',
         "<div class=a\n\n<p>x</p></div>",
+        # an end tag's attributes are read as a tag's: a quoted "<!--" there is no comment
+        '<div><textarea>a</textarea title="<!--"></div>',
         # end tags match in any letter case
         "<style>a</STYLE>",
         # "<!-->" and "<!--->" are whole (empty) comments
@@ -274,6 +276,12 @@ def test_closed_markup_is_accepted_and_the_text_after_it_shown(fragment):
         ("<div></div><!doctype html><select>", (3, "<select>", f"<select> {_NOT_CLOSED}")),
         ("<textarea></textarea><textarea>x", (3, "<textarea>",
                                              f"<textarea> is not closed (no </textarea>), {_REST}")),
+        # a comment ends at its first "-->", and only one that starts after it counts
+        ("<!-- a --><select> -->", (3, "<select>", f"<select> {_NOT_CLOSED}")),
+        ('<div title="-->"><!-- x', (3, "<!--", _OPEN_COMMENT)),
+        ("<div></div><!--><select>", (3, "<select>", f"<select> {_NOT_CLOSED}")),
+        # an end tag left unfinished is named on its own line
+        ("<style>\na\n</style", (5, "</style", _UNFINISHED_TAG)),
         # the line of the markup inside a block of several lines
         ("<div>\n<p>ok</p>\n<select>", (5, "<select>", f"<select> {_NOT_CLOSED}")),
     ],
