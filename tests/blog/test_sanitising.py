@@ -203,11 +203,14 @@ def test_no_dangerous_attribute_survives_the_article_pipeline(case):
         ('<img src="a.png" alt="A"><img src="?v=1"><img src="#f">', '<img src="a.png" alt="A"><img src="?v=1"><img src="#f">'),
         ('<img src="//cdn.test/a.png"><img src="http://x.test/a" title="t">', '<img src="//cdn.test/a.png"><img src="http://x.test/a" title="t">'),
         ('<img src="mailto:a@b.test"><img src="x:y/z"><img src="data:image/png;base64,AA">', "<img><img><img>"),
+        # the source rule is for src only: an image's alt and title may hold a colon
+        ('<img src="a.png" alt="Ratio 2:1" title="At 10:30">', '<img src="a.png" alt="Ratio 2:1" title="At 10:30">'),
         # mailto is for links: the image rule does not touch a link's href or title
         ('<a href="mailto:a@b.test" title="Write">m</a>', '<a href="mailto:a@b.test" title="Write">m</a>'),
         ('<a href="ftp://e.test/f">f</a>', "<a>f</a>"),
         # a list may start at a number of up to six digits
         ('<ol start="123456"><li>a</li></ol>', '<ol start="123456"><li>a</li></ol>'),
+        ('<ol class="footnotes-list" start="2"><li>a</li></ol>', '<ol class="footnotes-list" start="2"><li>a</li></ol>'),
         ('<ol start="1234567"><li>a</li></ol><ol start="1a"><li>b</li></ol>', "<ol><li>a</li></ol><ol><li>b</li></ol>"),
         # classes: footnote and alignment classes only
         ('<sup class="footnote-ref x">1</sup><p class="lead">p</p>', '<sup class="footnote-ref">1</sup><p>p</p>'),
