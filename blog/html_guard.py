@@ -49,7 +49,7 @@ def _snippet(text: str) -> str:
     return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
 
 
-def _tag_end(s: str, k: int, quote: str = "") -> tuple[int | None, bool, str]:
+def _tag_end(s: str, k: int, quote: str) -> tuple[int | None, bool, str]:
     """Follow a tag's attributes from k (inside a quoted value when quote is set).
 
     (index after its '>', whether it ends in "/>", "") when the tag ends in s; otherwise
@@ -64,7 +64,7 @@ def _tag_end(s: str, k: int, quote: str = "") -> tuple[int | None, bool, str]:
     while k < n:
         c = s[k]
         if c == ">":
-            return k + 1, k > 0 and s[k - 1] == "/", ""
+            return k + 1, s[k - 1 : k] == "/", ""  # a slice: at k == 0 there is no "/"
         k += 1
         if c == "=":
             while k < n and s[k] in " \t\n\r\f":
@@ -126,6 +126,8 @@ class _OpenScan:
                 continue
             if self.raw is not None:
                 name = self.raw[0]
+                if name in NEVER_CLOSED:  # "</plaintext>" is more of its text, not an end tag
+                    return
                 found = re.compile(rf"</{re.escape(name)}(?=[\s/>])", re.I).search(s, i)
                 if found is None:
                     return
@@ -289,6 +291,54 @@ def page_text(html: str) -> _PageText:
     return scan
 
 
+class _PageCursor:
+    """Walks the sanitised page's text in step with the markdown blocks, in order.
+
+    Text and headings are compared without whitespace; each block must be found after the
+    previous one, and a heading's words must still be a heading of the same level.
+    """
+
+    def __init__(self, safe_html: str) -> None:
+        page = page_text(safe_html)
+        self.text = _squash("".join(page.chunks))
+        self.headings = [(tag, _squash("".join(parts))) for tag, parts in page.headings]
+        self.pos = 0
+        self.heading_pos = 0
+
+    def expected(self, token: Token, inline_html: Callable[[Token], str]) -> str | None:
+        """The text a block must show on the page (None: the token is not a text block)."""
+        if token.type in ("fence", "code_block"):
+            return _squash(token.content)
+        if token.type != "inline":
+            return None
+        # Its words as markdown parsed them; rendered and sanitised on its own only when
+        # that is not found as it stands (HTML inside, text the sanitiser rewrites).
+        expected = _squash("".join(
+            c.content for c in token.children or [] if c.type in ("text", "code_inline")
+        ))
+        if self.text.find(expected, self.pos) < 0:
+            expected = _squash("".join(page_text(inline_html(token)).chunks))
+        return expected
+
+    def advance(self, expected: str, heading_tag: str | None) -> bool:
+        """Move past the block's text; False when it is missing (or no longer a heading)."""
+        found = self.text.find(expected, self.pos)
+        if found < 0:
+            return False
+        if heading_tag is not None and expected:
+            wanted = (heading_tag, expected)
+            if wanted not in self.headings[self.heading_pos :]:
+                return False  # the words are there, but no longer as a heading
+            self.heading_pos = self.headings.index(wanted, self.heading_pos) + 1
+        self.pos = found + len(expected)
+        return True
+
+
+def _heading_tag(tokens: Sequence[Token], i: int) -> str | None:
+    """The heading tag ("h2") when token i is a heading's text, else None."""
+    return tokens[i - 1].tag if i and tokens[i - 1].type == "heading_open" else None
+
+
 def lost_text_errors(
     tokens: Sequence[Token], inline_html: Callable[[Token], str], safe_html: str
 ) -> list[ShortcodeError]:
@@ -297,39 +347,20 @@ def lost_text_errors(
     inline_html(token) is an inline token rendered and sanitised on its own: what the block
     shows when nothing around it interferes (a closed dropped element inside it is already gone).
     """
-    page = page_text(safe_html)
-    text = _squash("".join(page.chunks))
-    headings = [(tag, _squash("".join(parts))) for tag, parts in page.headings]
-    pos, heading_pos, line = 0, 0, 1
+    cursor = _PageCursor(safe_html)
+    line = 1
     culprit: tuple[int, str] | None = None  # the last raw HTML before the current block
     for i, token in enumerate(tokens):
         line = token.map[0] + 1 if token.map else line
         if token.type == "html_block":
             culprit = (line, token.content)
             continue
-        if token.type == "inline":
-            # Its words as markdown parsed them; rendered and sanitised on its own only when
-            # that is not found as it stands (HTML inside, text the sanitiser rewrites).
-            expected = _squash("".join(
-                c.content for c in token.children or [] if c.type in ("text", "code_inline")
-            ))
-            if text.find(expected, pos) < 0:
-                expected = _squash("".join(page_text(inline_html(token)).chunks))
-        elif token.type in ("fence", "code_block"):
-            expected = _squash(token.content)
-        else:
+        expected = cursor.expected(token, inline_html)
+        if expected is None:
             continue
         own_html = [(n, c.content) for c, n in _inline_lines(token, line) if c.type == "html_inline"]
-        found = text.find(expected, pos)
-        if found >= 0 and expected and i and tokens[i - 1].type == "heading_open":
-            wanted = (tokens[i - 1].tag, expected)
-            if wanted in headings[heading_pos:]:
-                heading_pos = headings.index(wanted, heading_pos) + 1
-            else:
-                found = -1  # the words are there, but no longer as a heading
-        if found < 0:
+        if not cursor.advance(expected, _heading_tag(tokens, i)):
             return [_lost(line, token.content, culprit or (own_html[0] if own_html else None))]
-        pos = found + len(expected)
         culprit = own_html[-1] if own_html else culprit
     return []
 

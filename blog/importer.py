@@ -18,7 +18,7 @@ from pathlib import PurePath
 import nh3
 from markdown_it import MarkdownIt
 
-from blog.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROPPED_WITH_CONTENT, sanitize_html
+from blog.sanitising import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROPPED_WITH_CONTENT, sanitize_html
 from blog.shortcodes import markdown_parser
 
 FORMATS = ("text", "markdown", "html")

@@ -10,9 +10,9 @@ from blog.rendering import (
     Heading,
     reading_minutes,
     render_article,
-    sanitize_html,
     split_on_ctas,
 )
+from blog.sanitising import sanitize_html
 
 ARTICLE = """\
 # Ignored page title
