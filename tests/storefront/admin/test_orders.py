@@ -184,4 +184,4 @@ def test_refund_out_of_range_names_the_range_in_money(as_admin):
     order = make_paid_order([(make_product(price=1500, stock=5).variants[0], 1)])
     response = as_admin.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": "9999.00"})
     assert response.status_code == 422
-    assert "Refund between $0.01 and $19.95." in response.get_data(as_text=True)
+    assert "Refund between $0.01 and $19.95, the total of order" in response.get_data(as_text=True)

@@ -66,7 +66,7 @@ def test_refund_out_of_range_message_is_in_money(admin):
     from storefront.orders.services import OrderError
 
     order = _order()
-    with pytest.raises(OrderError, match=re.escape("Refund between $0.01 and $19.95.")):
+    with pytest.raises(OrderError, match=re.escape("Refund between $0.01 and $19.95, the total of order")):
         refund_order(order, 5000, admin)
 
 

@@ -74,7 +74,7 @@ def test_the_admin_refund_form_says_what_is_left_and_sends_nothing_more(stripe_h
     assert db.session.get(Order, order.id).refunded_total == 2000
 
     response = client.post(url, data={"refund-amount": "7.95", "refund-seen": "2000"}, follow_redirects=True)
-    assert "Refunded 7.95 USD on order" in response.get_data(as_text=True)
+    assert "Refunded $7.95 on order" in response.get_data(as_text=True)
     assert _refunds_on_stripe(stripe_harness, order) == [795, 2000]
     db.session.expire_all()
     order = db.session.get(Order, order.id)
