@@ -190,11 +190,17 @@ def check_out(
 ) -> str:
     """One submit of the checkout form: the payment page to send the shopper to.
 
-    A submit that finds an order from this cart being placed right now (a double click, a second
-    tab) waits for that order's payment page and sends the shopper there too; after
-    JOIN_WAIT_SECONDS it raises CheckoutInProgress, which tells the shopper about that order.
+    A submit asking again for exactly the cart's pending order (a double click, back then submit)
+    goes back to that order's payment page; a changed submit releases the earlier order and places
+    a new one. A submit that finds an order from this cart being placed right now (a second tab)
+    waits for that order's payment page and sends the shopper there too; after JOIN_WAIT_SECONDS
+    it raises CheckoutInProgress, which tells the shopper about that order.
     """
-    release_earlier_checkouts(cart)
+    asked = _as_asked(cart, email, address, shipping_method_code, user_id)
+    # Cancelling and re-placing the very same order would free its stock for a moment and hold it
+    # again: a twin submit in between could be told "sold out" by the shopper's own order. So an
+    # identical pending order with its payment page is kept, and place_order below joins it.
+    release_earlier_checkouts(cart, keep=lambda order: _as_placed(order) == asked and bool(_live_page(order)))
     wait = current_app.config.get("CHECKOUT_JOIN_WAIT_SECONDS", JOIN_WAIT_SECONDS)
     deadline = time.monotonic() + wait
     while True:
@@ -211,12 +217,41 @@ def check_out(
         return start_payment(order, urls(order))
 
 
+def pending_checkout(cart: Cart) -> Order | None:
+    """The cart's order waiting for payment, if any (its stock is held for this cart)."""
+    return _pending_order(cart.id)
+
+
+def _as_placed(order: Order) -> tuple:
+    """What a submit asked for when it placed the order (compared with _as_asked)."""
+    address = Address(order.ship_name, order.ship_line1, order.ship_city, order.ship_postcode,
+                      order.ship_country, order.ship_line2, order.ship_region)
+    lines = sorted((line.variant_id, line.quantity, line.unit_price) for line in order.lines)
+    return (order.email, order.user_id, address, order.shipping_method, order.shipping_total,
+            order.gateway, lines)
+
+
+def _as_asked(cart: Cart, email: str, address: Address, shipping_method_code: str, user_id: int | None) -> tuple:
+    """What place_order would store for this submit: today's prices and rate, this gateway."""
+    method = shipping_method(shipping_method_code)
+    cart_lines = db.session.scalars(
+        select(CartLine).where(CartLine.cart_id == cart.id).options(selectinload(CartLine.variant))
+    )
+    lines = sorted((line.variant_id, line.quantity, line.variant.price) for line in cart_lines)
+    return (email.strip().lower(), user_id, address, method and method.code, method and method.rate,
+            current_app.config["PAYMENT_GATEWAY"], lines)
+
+
 def _payment_page(order: Order) -> str | None:
     """The pending order's payment page, once its gateway has given one."""
-    payment = charge_payment(order)
-    page = payment.redirect_url if payment is not None and payment.status == PaymentStatus.PENDING else ""
+    page = _live_page(order)
     db.session.rollback()  # no transaction left open while the caller waits
     return page or None
+
+
+def _live_page(order: Order) -> str:
+    payment = charge_payment(order)
+    return payment.redirect_url if payment is not None and payment.status == PaymentStatus.PENDING else ""
 
 
 def start_payment(order: Order, urls: ReturnUrls) -> str:
@@ -240,18 +275,22 @@ def start_payment(order: Order, urls: ReturnUrls) -> str:
     return redirect.url
 
 
-def release_earlier_checkouts(cart: Cart) -> int:
+def release_earlier_checkouts(cart: Cart, keep: Callable[[Order], bool] | None = None) -> int:
     """A shopper starting checkout again (back button, second try) frees the stock held by earlier attempts.
 
     An order still being handed to its gateway belongs to a submit running now: it is left to that
-    submit, and this one joins it (check_out).
+    submit, and this one joins it (check_out); so is an order `keep` says this submit asks for again.
     """
     earlier = list(
         db.session.scalars(
             select(Order).where(Order.cart_id == cart.id, Order.status == OrderStatus.PENDING_PAYMENT)
         )
     )
-    return sum(1 for order in earlier if not _being_started(order) and cancel_payment(order))
+    # _being_started first: an order whose page arrives in between is then seen by `keep` with it.
+    return sum(
+        1 for order in earlier
+        if not _being_started(order) and not (keep and keep(order)) and cancel_payment(order)
+    )
 
 
 def _being_started(order: Order) -> bool:

@@ -17,6 +17,7 @@ from storefront.checkout.services import (
     OutOfStock,
     cancel_payment,
     check_out,
+    pending_checkout,
 )
 from storefront.extensions import limiter
 from storefront.orders.models import Order, OrderStatus
@@ -75,7 +76,9 @@ def start():
         return redirect(url_for("cart.view"))
     form = _form()
     if form.validate_on_submit():
-        if not summary.can_check_out:
+        # Stock held by the cart's own pending order is this submit's to join or release (check_out
+        # decides, and place_order checks the stock again): it must not make the cart look sold out.
+        if not summary.can_check_out and pending_checkout(cart) is None:
             changed = ", ".join(r.title for r in summary.rows if r.problem)
             flash(f"Sorry, some items are sold out or short of stock now: {changed}. Please update your cart.", "error")
             return redirect(url_for("cart.view"))

@@ -252,7 +252,7 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
     owed = locked.refundable_amount
     reason = reason or "Cancelled"
     if owed > 0:
-        _refund_through_gateway(locked, owed, label)
+        _refund_through_gateway(locked, owed)
         locked.refunded_total += owed
         reason += f" (refunded {format_money(owed, locked.currency)})"  # the history says where the money went
     apply_cancel(locked, label, reason)
@@ -279,7 +279,7 @@ def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | 
         refused = _refund_limit(locked)
         db.session.rollback()
         raise OrderError(refused)
-    refund = _refund_through_gateway(locked, amount, actor_label(actor))
+    refund = _refund_through_gateway(locked, amount)
     apply_refund(locked, amount, actor_label(actor))
     db.session.commit()
     return refund
@@ -297,7 +297,7 @@ def _refund_limit(order: Order) -> str:
     return f"{limit}, the total of order {order.number}."
 
 
-def _refund_through_gateway(order: Order, amount: int, actor: str) -> Payment:
+def _refund_through_gateway(order: Order, amount: int) -> Payment:
     charge = charge_payment(order)
     if charge is None:
         raise OrderError(f"Order {order.number} has no payment to refund.")

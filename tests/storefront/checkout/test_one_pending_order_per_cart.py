@@ -204,7 +204,8 @@ def test_a_second_submit_after_an_unstoppable_stripe_checkout_goes_back_to_it(st
     client.post("/checkout", data=CHECKOUT)
     (first,) = _orders()
     session = stripe_harness.pay(stripe_harness.session_for(first))
-    response = client.post("/checkout", data=CHECKOUT)
+    # A changed submit (the same one joins the first order anyway) tries to release the first.
+    response = client.post("/checkout", data={**CHECKOUT, "city": "Shelbyville"})
     assert response.status_code == 303 and response.headers["Location"] == session["url"]
     assert [o.id for o in _orders()] == [first.id]
     assert len(stripe_harness.fake.created()) == 1

@@ -341,7 +341,7 @@ def test_unknown_event_types_are_acknowledged_once(stripe_harness):
 
 def test_checking_out_again_expires_the_earlier_stripe_session(stripe_harness, client):
     _, first, variant = _start_checkout(client, stock=5, quantity=2)
-    client.post("/checkout", data=CHECKOUT)
+    client.post("/checkout", data={**CHECKOUT, "city": "Shelbyville"})  # back, change the address, submit
     assert stripe_harness.session_for(first)["status"] == "expired"
     db.session.refresh(first)
     assert first.status == "cancelled"
@@ -352,7 +352,7 @@ def test_checking_out_again_expires_the_earlier_stripe_session(stripe_harness, c
 def test_an_earlier_session_already_paid_is_left_to_its_webhook(stripe_harness, client):
     _, first, _ = _start_checkout(client, stock=5, quantity=1)
     stripe_harness.pay(stripe_harness.session_for(first))  # paid in another tab; webhook not yet here
-    client.post("/checkout", data=CHECKOUT)
+    client.post("/checkout", data={**CHECKOUT, "city": "Shelbyville"})  # a changed submit tries to release it
     db.session.refresh(first)
     assert first.status == "pending_payment"
     stripe_harness.post("checkout.session.completed", stripe_harness.session_for(first))
