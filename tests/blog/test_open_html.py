@@ -290,6 +290,10 @@ def test_closed_markup_is_accepted_and_the_text_after_it_shown(fragment):
         ("<!doctype html><select>", (3, "<select>", f"<select> {_NOT_CLOSED}")),
         ("<div></div><!><select>", (3, "<select>", f"<select> {_NOT_CLOSED}")),
         ("</div>x < 3 <select>", (3, "<select>", f"<select> {_NOT_CLOSED}")),
+        ("<div></div><<select>", (3, "<select>", f"<select> {_NOT_CLOSED}")),
+        # a quoted value carried into the next HTML block ends at its first quote; what follows counts
+        ('<div title="a\n\n<p>b"> <!-- c ">x</div>', (5, "<!--", _OPEN_COMMENT)),
+        ('<div title="a\n\n<p>b=" > <!-- c ">x</div>', (5, "<!--", _OPEN_COMMENT)),
         # two things open at once: the one that began first is named
         ("<select>\n<!-- note", (3, "<select>", f"<select> {_NOT_CLOSED}")),
         # a comment ends at its first "-->", and only one that starts after it counts
