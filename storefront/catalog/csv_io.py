@@ -236,46 +236,38 @@ def _money(raw: str, label: str, row: int, errors: list[RowError], currency: str
         return None
 
 
-def _whole(raw: str, label: str, row: int, errors: list[RowError]) -> int:
+def _bounded_number(raw: str, label: str, row: int, errors: list[RowError], *, whole: bool) -> Decimal | None:
+    """A count or weight cell: empty is None, and so is anything refused (with its error noted)."""
     raw = raw.strip()
     if not raw:
-        return 0
+        return None
     try:
         value = Decimal(raw)
-        if not value.is_finite() or value != value.to_integral_value():
+        if not value.is_finite() or (whole and value != value.to_integral_value()):
             raise InvalidOperation
     except InvalidOperation:
-        errors.append(RowError(row, f"{label} “{raw}” is not a whole number"))
-        return 0
+        kind = "a whole number" if whole else "a number"
+        errors.append(RowError(row, f"{label} “{raw}” is not {kind}"))
+        return None
     if value < 0:
         errors.append(RowError(row, f"{label} cannot be negative ({raw})"))
-        return 0
+        return None
     if value > MAX_QTY:
         errors.append(RowError(row, f"{label} {raw} is implausibly large"))
-        return 0
-    return int(value)
+        return None
+    return value
+
+
+def _whole(raw: str, label: str, row: int, errors: list[RowError]) -> int:
+    value = _bounded_number(raw, label, row, errors, whole=True)
+    return 0 if value is None else int(value)
 
 
 def _grams(raw: str, row: int, errors: list[RowError]) -> int:
     """Variant Grams as whole grams: Shopify writes converted weights with decimals (226.796185
     for half a pound), so they are rounded rather than refused."""
-    raw = raw.strip()
-    if not raw:
-        return 0
-    try:
-        value = Decimal(raw)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        errors.append(RowError(row, f"Variant Grams “{raw}” is not a number"))
-        return 0
-    if value < 0:
-        errors.append(RowError(row, f"Variant Grams cannot be negative ({raw})"))
-        return 0
-    if value > MAX_QTY:
-        errors.append(RowError(row, f"Variant Grams {raw} is implausibly large"))
-        return 0
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    value = _bounded_number(raw, "Variant Grams", row, errors, whole=False)
+    return 0 if value is None else int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _option_names(get: Callable[[str], str]) -> list[str]:
