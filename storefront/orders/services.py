@@ -224,7 +224,15 @@ def abandon_checkout(order: Order, actor: str = "shopper") -> bool:
 
 
 def _lock(order: Order) -> Order:
-    # Row lock on PostgreSQL so two deliveries or clicks for one order take turns.
+    """The order, re-read under a lock, so two deliveries or clicks for one order take turns."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks (FOR UPDATE is dropped): a no-op write takes the database's write
+        # lock first, so a second canceller waits for the first to commit, then reads its result.
+        db.session.execute(
+            update(Order).where(Order.id == order.id)
+            .values(id=Order.id, updated_at=Order.updated_at)  # naming updated_at keeps its onupdate off
+            .execution_options(synchronize_session=False)
+        )
     return db.session.scalars(
         select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
     ).one()
