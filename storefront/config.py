@@ -113,6 +113,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     MAIL_BACKEND = _env("MAIL_BACKEND", "smtp")
     PAYMENT_GATEWAY = _env("PAYMENT_GATEWAY", "stripe")
+    # No default: the development address would put 127.0.0.1 links in every email and feed.
+    SITE_URL = _env("SITE_URL")
 
     @classmethod
     def complete(cls, config: dict) -> None:

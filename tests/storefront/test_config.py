@@ -20,9 +20,18 @@ def test_production_starts_with_real_settings():
             "STRIPE_SECRET_KEY": "sk_test_x",
             "STRIPE_WEBHOOK_SECRET": "whsec_x",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SITE_URL": "https://shop.example.com",
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_without_a_site_url_refuses_to_start():
+    settings = {"SITE_URL": None, "LARDER_ENV": "production", "SECRET_KEY": "a-real-secret-from-the-environment",
+                "STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x",
+                "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    with pytest.raises(RuntimeError, match="SITE_URL must be the site's absolute address"):
+        create_app(settings)
 
 
 def test_unknown_environment_is_a_clear_error():

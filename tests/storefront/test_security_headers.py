@@ -79,7 +79,7 @@ def test_production_cookies_are_secure_and_httponly(tmp_path, monkeypatch):
     app = create_app(
         {"LARDER_ENV": "production", "SECRET_KEY": "x" * 40, "PAYMENT_GATEWAY": "stripe",
          "STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_WEBHOOK_SECRET": "whsec_x",
-         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"}
+         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db", "SITE_URL": "https://shop.example.com"}
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
