@@ -6,7 +6,7 @@ export FLASK_APP := wsgi:app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev migrate seed serve lint imports complexity browser html-checker clean bench mutants
+.PHONY: run test install install-dev migrate seed serve lint imports complexity browser html-checker clean bench mutants audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,8 +69,16 @@ imports: install-dev
 complexity: install-dev
 	$(BIN)/xenon --max-absolute C --max-modules B --max-average A storefront blog
 
+## make audit: Lighthouse (pinned in package-lock.json, on Debian's chromium) on home, a collection
+## with and without filters, a product, the magnesium article and its lite view, phone and desktop,
+## against a freshly seeded SQLite Larder served by gunicorn on 127.0.0.1:$(AUDIT_PORT); fails below
+## performance 90 or accessibility / best practices / SEO 95 (audit/README.md; reports in audit/reports/)
+AUDIT_PORT ?= 9600
+audit: install browser html-checker
+	$(BIN)/python -m audit.lighthouse --port $(AUDIT_PORT) $(AUDIT_ARGS)
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules audit/reports
 
 include bench/Makefile.include
 
