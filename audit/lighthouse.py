@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -189,43 +190,53 @@ def run_lighthouse(url: str, mode: str, out_base: Path) -> dict:
     return json.loads(report.read_text())
 
 
+def _describe(item: dict) -> str | None:
+    """An element as "selector <snippet>", else a URL, else None."""
+    node = item.get("node") if isinstance(item.get("node"), dict) else item
+    if node.get("type") == "node" or "selector" in node:
+        label = node.get("selector") or node.get("path") or ""
+        return f"{label} {(node.get('snippet') or '')[:120]}".strip()
+    return str(item["url"]) if item.get("url") else None
+
+
 def _item_targets(details: dict) -> list[str]:
     """The elements (or URLs) a failing audit points at, as short strings."""
     targets = []
     for item in details.get("items") or []:
         if not isinstance(item, dict):
             continue
-        node = item.get("node") if isinstance(item.get("node"), dict) else item
-        if node.get("type") == "node" or "selector" in node:
-            label = node.get("selector") or node.get("path") or ""
-            snippet = (node.get("snippet") or "")[:120]
-            targets.append(f"{label} {snippet}".strip())
-        elif item.get("url"):
-            targets.append(str(item["url"]))
-        for sub in (item.get("subItems") or {}).get("items") or []:
-            related = sub.get("relatedNode") if isinstance(sub, dict) else None
+        described = _describe(item)
+        if described:
+            targets.append(described)
+        subitems = [sub for sub in (item.get("subItems") or {}).get("items") or [] if isinstance(sub, dict)]
+        for sub in subitems:
+            related = sub.get("relatedNode")
             if isinstance(related, dict) and related.get("selector"):
                 targets.append(f"  related: {related['selector']}")
     return targets
 
 
+def _did_not_pass(audit: dict, weight: float) -> bool:
+    score = audit.get("score")
+    if audit.get("scoreDisplayMode") not in ("binary", "numeric", "metricSavings") or score is None:
+        return False
+    # Unweighted hints are listed only when poor; weighted audits whenever not green.
+    return score < (0.5 if weight == 0 else 0.9)
+
+
 def problems_of(report: dict) -> list[str]:
-    """Every scored audit below 1 in the four categories, with the elements it points at."""
+    """Every scored audit that did not pass in the four categories, with the elements it names."""
     audits = report["audits"]
     lines = []
     for category in CATEGORIES:
         for ref in report["categories"][category]["auditRefs"]:
             audit = audits.get(ref["id"]) or {}
-            score = audit.get("score")
-            mode = audit.get("scoreDisplayMode")
-            if mode not in ("binary", "numeric", "metricSavings") or score is None or score >= 0.9:
+            if not _did_not_pass(audit, ref.get("weight", 0)):
                 continue
-            if category == "performance" and ref.get("weight", 0) == 0 and score >= 0.5:
-                continue  # unweighted performance hints that are only "average"
             value = audit.get("displayValue") or ""
             targets = _item_targets(audit.get("details") or {})
             weight = "" if ref.get("weight", 0) else ", hint: no weight in the score"
-            head = (f"[{SHORT[category]}] {ref['id']} ({score:.2f}{', ' + value if value else ''}{weight}): "
+            head = (f"[{SHORT[category]}] {ref['id']} ({audit['score']:.2f}{', ' + value if value else ''}{weight}): "
                     f"{audit.get('title', '')}")
             lines.append(head + "".join(f"\n      - {t}" for t in targets[:8]))
     return lines
@@ -315,24 +326,25 @@ def summary(results: list[Result], base: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", help="audit this running Larder instead of seeding and serving one")
     parser.add_argument("--port", type=int, default=int(os.environ.get("AUDIT_PORT", DEFAULT_PORT)))
     parser.add_argument("--only", help="comma-separated page keys: " + ",".join(p.key for p in PAGES))
     parser.add_argument("--modes", default=",".join(MODES), help="mobile,desktop")
-    args = parser.parse_args(argv)
+    parser.add_argument("--path", action="append", default=[],
+                        help="audit this path instead of the usual pages (repeatable), e.g. --path /blog/")
+    return parser.parse_args(argv)
 
-    if not LIGHTHOUSE.exists():
-        print("Lighthouse is not installed: run `npm ci --ignore-scripts` first.", file=sys.stderr)
-        return 2
-    if not (os.path.exists(CHROME) or shutil.which(CHROME)):
-        print(f"Chromium not found at {CHROME} (apt-get install chromium).", file=sys.stderr)
-        return 2
-    pages = [p for p in PAGES if not args.only or p.key in args.only.split(",")]
-    modes = [m for m in args.modes.split(",") if m in MODES]
-    REPORTS.mkdir(parents=True, exist_ok=True)
 
+def pages_to_audit(args: argparse.Namespace) -> list[Page]:
+    if args.path:
+        return [Page(re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "root", path, path) for path in args.path]
+    return [p for p in PAGES if not args.only or p.key in args.only.split(",")]
+
+
+def audit_all(args: argparse.Namespace, pages: list[Page], modes: list[str]) -> tuple[list[Result], str]:
+    """Serve a seeded Larder (unless --base-url), audit each page in each mode, stop it."""
     larder = None
     workdir = Path(tempfile.mkdtemp(prefix="larder-audit-"))
     try:
@@ -350,13 +362,25 @@ def main(argv: list[str] | None = None) -> int:
             for mode in modes:
                 log(f"lighthouse {mode:7} {page.path}")
                 results.append(audit_page(base, page, mode))
+        return results, base
     finally:
         if larder is not None:
             larder.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
-    text = summary(results, base)
-    (REPORTS / "summary.md").write_text(text)
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not LIGHTHOUSE.exists():
+        print("Lighthouse is not installed: run `npm ci --ignore-scripts` first.", file=sys.stderr)
+        return 2
+    if not (os.path.exists(CHROME) or shutil.which(CHROME)):
+        print(f"Chromium not found at {CHROME} (apt-get install chromium).", file=sys.stderr)
+        return 2
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    results, base = audit_all(args, pages_to_audit(args), [m for m in args.modes.split(",") if m in MODES])
+
+    (REPORTS / "summary.md").write_text(summary(results, base))
     print()
     print(table(results))
     failures = [f for r in results for f in r.failures()]
