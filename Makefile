@@ -35,8 +35,9 @@ test: install-dev browser html-checker
 
 VNU_STAMP := node_modules/.package-lock.json
 
-# The Nu Html Checker (vnu.jar, pinned in package-lock.json) for tests/test_valid_html.py; it runs on
-# the machine's Java. --ignore-scripts: vnu-jar's postinstall would download a Java runtime.
+# The Nu Html Checker (vnu.jar, pinned in package-lock.json) for tests/test_valid_html.py, which runs on
+# the machine's Java, and Lighthouse for `make audit`. --ignore-scripts: vnu-jar's postinstall would
+# download a Java runtime.
 html-checker:
 	@if [ -f $(VNU_STAMP) ] && [ $(VNU_STAMP) -nt package-lock.json ]; then :; \
 	elif command -v npm >/dev/null 2>&1; then \
