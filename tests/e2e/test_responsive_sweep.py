@@ -80,6 +80,13 @@ def _checkout_errors(page) -> None:
     page.get_by_role("alert").first.wait_for()
 
 
+def _checkout_without_cart(page) -> None:
+    """Checkout with nothing in the cart sends the shopper back to the cart, with a message."""
+    response = page.goto("/checkout")
+    assert response is not None and response.status == 200
+    page.wait_for_url(re.compile(r"/cart$"))
+
+
 def _demo_payment(page) -> None:
     _checkout(page)
     page.get_by_label("Email").fill("sweep-shopper@example.com")
@@ -117,6 +124,15 @@ def _sign_in(page) -> None:
     page.wait_for_url(re.compile(r"/account$"))
 
 
+def _account_order(page) -> None:
+    """An order placed while signed in, opened from the account's order list."""
+    _sign_in(page)
+    _confirmation(page)
+    page.goto("/account")
+    page.locator("a[href*='/account/orders/']").first.click()
+    page.wait_for_url(re.compile(r"/account/orders/"))
+
+
 def _change_password(page) -> None:
     _sign_in(page)
     _go("/account/password")(page)
@@ -140,6 +156,7 @@ PAGES: dict[str, Callable] = {
     "article-lite": _go(ARTICLE + "/lite"),
     "cart-empty": _go("/cart"),
     "cart": _cart,
+    "checkout-empty-cart": _checkout_without_cart,
     "checkout": _checkout,
     "checkout-errors": _checkout_errors,
     "demo-payment": _demo_payment,
@@ -149,6 +166,7 @@ PAGES: dict[str, Callable] = {
     "register": _go("/account/register"),
     "reset-request": _go("/account/reset"),
     "account": _sign_in,
+    "account-order": _account_order,
     "change-password": _change_password,
     "not-found": _not_found,
 }
