@@ -6,7 +6,7 @@ export FLASK_APP := wsgi:app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev migrate seed serve lint imports complexity browser html-checker clean bench mutants
+.PHONY: run test install install-dev migrate seed serve lint imports complexity browser html-checker clean bench mutants audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,9 @@ test: install-dev browser html-checker
 
 VNU_STAMP := node_modules/.package-lock.json
 
-# The Nu Html Checker (vnu.jar, pinned in package-lock.json) for tests/test_valid_html.py; it runs on
-# the machine's Java. --ignore-scripts: vnu-jar's postinstall would download a Java runtime.
+# The Nu Html Checker (vnu.jar, pinned in package-lock.json) for tests/test_valid_html.py, which runs on
+# the machine's Java, and Lighthouse for `make audit`. --ignore-scripts: vnu-jar's postinstall would
+# download a Java runtime.
 html-checker:
 	@if [ -f $(VNU_STAMP) ] && [ $(VNU_STAMP) -nt package-lock.json ]; then :; \
 	elif command -v npm >/dev/null 2>&1; then \
@@ -69,8 +70,16 @@ imports: install-dev
 complexity: install-dev
 	$(BIN)/xenon --max-absolute C --max-modules B --max-average A storefront blog
 
+## make audit: Lighthouse (pinned in package-lock.json, on Debian's chromium) on home, a collection
+## with and without filters, a product, the magnesium article and its lite view, phone and desktop,
+## against a freshly seeded SQLite Larder served by gunicorn on 127.0.0.1:$(AUDIT_PORT); fails below
+## performance 90 or accessibility / best practices / SEO 95 (audit/README.md; reports in audit/reports/)
+AUDIT_PORT ?= 9600
+audit: install browser html-checker
+	$(BIN)/python -m audit.lighthouse --port $(AUDIT_PORT) $(AUDIT_ARGS)
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules audit/reports
 
 include bench/Makefile.include
 
