@@ -7,6 +7,7 @@ from flask import abort, current_app, render_template, request, send_from_direct
 from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
 from storefront.catalog.availability import certificate_on, product_problem
+from storefront.catalog.chips import filter_chips
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
 from storefront.catalog.queries import (
@@ -38,6 +39,7 @@ def _listing(template: str, collection=None, searching: bool = False, **context)
         form=form,
         filters=filters,
         facets=facets,
+        chips=filter_chips(filters, facets),
         listing=page,
         sorts=SORTS,
         collection=collection,
