@@ -17,6 +17,7 @@ from storefront.catalog.queries import (
     get_collection,
     list_products,
     newest_cards,
+    related_cards,
 )
 from storefront.catalog.structured_data import product_json_ld
 from storefront.clock import today
@@ -91,6 +92,7 @@ def product(slug: str):
         sellable=product_problem(found) is None,
         json_ld=product_json_ld(found),
         extras=product_page_extras(found),
+        related=related_cards(found.id),
     )
 
 
