@@ -28,6 +28,8 @@ class SiteSettings:
     banner_link: str = "/collections/low-fodmap-certified"
     tagline: str = "Certified low-FODMAP foods and supplements, chosen with care."
     review_max_age_days: str = "365"
+    # Shown beside the add-to-cart button: what a shopper wants settled before buying.
+    trust_line: str = "Packed and dispatched within two working days. Unopened items can come back within 30 days."
 
     @property
     def show_banner(self) -> bool:

@@ -156,6 +156,8 @@ class SiteSettingsForm(FlaskForm):
     banner_link = StringField("Banner link", validators=[Optional(), Length(max=300), Regexp(
         r"^(/[^/\\]|/$|https://)", message="Use a path on this site (/...) or an https:// address.")])
     tagline = StringField("Tagline", validators=[Optional(), Length(max=200)])
+    trust_line = StringField("Delivery and returns line", validators=[Optional(), Length(max=200)],
+                             description="Shown beside “Add to cart” on every product page; empty hides it.")
     review_max_age_days = IntegerField("Health articles need review after (days)",
                                        validators=[InputRequired(), NumberRange(min=30, max=3650)])
 

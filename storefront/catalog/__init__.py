@@ -4,10 +4,15 @@ bp = Blueprint("catalog", __name__)
 
 
 def init_app(app) -> None:
-    """Register the catalog's tables with the page cache."""
+    """Register the catalog's tables with the page cache and its template helpers."""
+    from storefront.catalog.images import sized_path
+    from storefront.catalog.responsive import GALLERY_SIZES, image_srcset
     from storefront.catalog.versioned import register_catalog_tables
 
     register_catalog_tables(app)
+    app.jinja_env.globals["image_srcset"] = image_srcset
+    app.jinja_env.globals["gallery_sizes"] = GALLERY_SIZES
+    app.jinja_env.filters["sized_path"] = sized_path
 
 
 # collection_sort_keys and price_from: their triggers join create_all (as search's index does via views).

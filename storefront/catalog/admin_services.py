@@ -190,11 +190,11 @@ def remove_product(product: Product, upload_folder: str) -> str:
         product.status = ProductStatus.ARCHIVED.value
         _commit()
         return "archived"
-    paths = [img.path for img in product.images]
+    stored = [(img.path, img.widths or ()) for img in product.images]
     db.session.delete(product)
     _commit()
-    for path in paths:
-        delete_stored_image(path, upload_folder)
+    for path, widths in stored:
+        delete_stored_image(path, upload_folder, widths)
     return "deleted"
 
 
@@ -315,7 +315,7 @@ def add_product_image(product: Product, stored: StoredImage, alt: str) -> Produc
     """Attach an already validated and stored upload to a product, after its other images."""
     image = ProductImage(
         path=stored.path, alt=alt.strip()[:255], width=stored.width, height=stored.height,
-        position=len(product.images),
+        widths=list(stored.widths) or None, position=len(product.images),
     )
     product.images.append(image)
     _commit()
@@ -323,11 +323,11 @@ def add_product_image(product: Product, stored: StoredImage, alt: str) -> Produc
 
 
 def remove_product_image(image: ProductImage, upload_folder: str) -> None:
-    """Detach an image and delete its uploaded file."""
-    path = image.path
+    """Detach an image and delete its uploaded file and sized copies."""
+    path, widths = image.path, image.widths or ()
     db.session.delete(image)
     _commit()
-    delete_stored_image(path, upload_folder)
+    delete_stored_image(path, upload_folder, widths)
 
 
 # ---------------------------------------------------------------- certifications

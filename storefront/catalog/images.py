@@ -11,6 +11,7 @@ import io
 import re
 import uuid
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -35,11 +36,23 @@ class ImageRejected(ValueError):
     """The upload is not an image we accept; the message says why, for the staff member."""
 
 
+# Smaller copies made at upload time for srcset: a phone's full-width image, a tablet's, a
+# desktop gallery's. Only widths below the image's own are made (never an upscale).
+SIZED_WIDTHS = (320, 640, 1024)
+
+
 @dataclass(frozen=True)
 class StoredImage:
     path: str  # "uploads/<name>.webp", what ProductImage.path holds
     width: int
     height: int
+    widths: tuple[int, ...] = ()  # the smaller copies stored beside it (sized_path)
+
+
+def sized_path(path: str, width: int) -> str:
+    """Where the copy of `path` at `width` pixels is: "uploads/ab12.webp" -> "uploads/ab12-320w.webp"."""
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}-{width}w.{ext}" if dot else f"{path}-{width}w"
 
 
 def _looks_like_svg(head: bytes, filename: str) -> bool:
@@ -121,18 +134,29 @@ def store_product_image(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     max_side: int = DEFAULT_MAX_SIDE,
 ) -> StoredImage:
-    """Validate an uploaded image and write it as a metadata-free WebP under the uploads folder."""
+    """Validate an uploaded image and write it as a metadata-free WebP under the uploads folder,
+    with smaller copies at each of SIZED_WIDTHS below its width."""
     image = clean_image(read_upload(stream, filename, max_bytes), max_pixels, max_side)
     folder = Path(upload_folder)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}.webp"
-    image.save(folder / name, format="WEBP", quality=WEBP_QUALITY, method=4)
-    return StoredImage(path=f"uploads/{name}", width=image.width, height=image.height)
+    path = f"uploads/{uuid.uuid4().hex}.webp"
+    image.save(_file(path, folder), format="WEBP", quality=WEBP_QUALITY, method=4)
+    widths = tuple(w for w in SIZED_WIDTHS if w < image.width)
+    for width in widths:
+        copy = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
+        copy.save(_file(sized_path(path, width), folder), format="WEBP", quality=WEBP_QUALITY, method=4)
+    return StoredImage(path=path, width=image.width, height=image.height, widths=widths)
 
 
-def delete_stored_image(path: str, upload_folder: str) -> None:
-    """Remove an uploaded file (static demo images are never touched)."""
+def _file(path: str, folder: Path) -> Path:
+    # Only the file name is trusted: a stored path never reaches outside the uploads folder.
+    return folder / Path(path.removeprefix("uploads/")).name
+
+
+def delete_stored_image(path: str, upload_folder: str, widths: Iterable[int] = ()) -> None:
+    """Remove an uploaded file and its sized copies (static demo images are never touched)."""
     if not path.startswith("uploads/"):
         return
-    target = Path(upload_folder) / Path(path.removeprefix("uploads/")).name
-    target.unlink(missing_ok=True)
+    folder = Path(upload_folder)
+    for each in (path, *(sized_path(path, w) for w in widths)):
+        _file(each, folder).unlink(missing_ok=True)

@@ -169,6 +169,9 @@ class ProductImage(db.Model):
     alt: Mapped[str] = mapped_column(String(255), default="")
     width: Mapped[int | None] = mapped_column(Integer, default=None)
     height: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Smaller copies stored beside an upload at these widths (catalog/images.py sized_path), for
+    # srcset; None for images stored before there were copies and for static (vector) images.
+    widths: Mapped[list[int] | None] = mapped_column(JSON, default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     product: Mapped[Product] = relationship(back_populates="images")

@@ -561,6 +561,52 @@ def _similar_card_statement(same_collection_first: bool) -> Select:
     )
 
 
+def related_cards(product_id: int, limit: int = 4) -> list[ProductCard]:
+    """"You may also like": up to `limit` certified, in-stock products sharing a hand-picked
+    collection with the product (first) or one of its diet tags, newest first; never the
+    product itself. One statement."""
+    return [_to_card(r) for r in db.session.execute(_related_statement(), {"related_to": product_id, "related_limit": limit})]
+
+
+@cache
+def _related_statement() -> Select:
+    # Built once per process. Each kind of kinship is its own "newest matches" walk that stops
+    # after `limit` hits (as _similar_card_statement does), rather than one ORDER BY that would
+    # rank every product sharing a common tag such as "vegan" (half the catalog).
+    this = bindparam("related_to")
+    limit = bindparam("related_limit")
+    newest = (
+        select(Product.id)
+        .where(sellable_clause(), Product.id != this, certified_clause(_today_param()))
+        .order_by(Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
+    mine, theirs = aliased(CollectionProduct), aliased(CollectionProduct)
+    same_collection = exists().where(
+        mine.product_id == this, theirs.collection_id == mine.collection_id, theirs.product_id == Product.id
+    )
+    my_tag, their_tag = product_diet_tags.alias(), product_diet_tags.alias()
+    shared_tag = exists().where(
+        my_tag.c.product_id == this,
+        their_tag.c.diet_tag_id == my_tag.c.diet_tag_id,
+        their_tag.c.product_id == Product.id,
+    )
+    kin = [
+        select(part.c.id, literal(preference).label("preference"))
+        for preference, part in enumerate(
+            (newest.where(same_collection).subquery("same_collection"), newest.where(shared_tag).subquery("shared_tag"))
+        )
+    ]
+    picks = union_all(*kin).subquery("picks")
+    best = select(picks.c.id, func.min(picks.c.preference).label("preference")).group_by(picks.c.id).subquery("best")
+    return (
+        select(*_card_columns())
+        .join(best, best.c.id == Product.id)
+        .order_by(best.c.preference, Product.created_at.desc(), Product.id.desc())
+        .limit(limit)
+    )
+
+
 @dataclass(frozen=True)
 class CollectionStrip:
     """A collection named by a CTA: its title and the slugs of a few products to show."""
@@ -706,5 +752,6 @@ __all__ = [
     "listing_facets",
     "newest_cards",
     "product_cards_by_slugs",
+    "related_cards",
     "similar_certified_card",
 ]

@@ -7,6 +7,7 @@ from flask import abort, current_app, render_template, request, send_from_direct
 from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
 from storefront.catalog.availability import certificate_on, product_problem
+from storefront.catalog.chips import filter_chips
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
 from storefront.catalog.queries import (
@@ -16,6 +17,7 @@ from storefront.catalog.queries import (
     get_collection,
     list_products,
     newest_cards,
+    related_cards,
 )
 from storefront.catalog.structured_data import product_json_ld
 from storefront.clock import today
@@ -38,6 +40,7 @@ def _listing(template: str, collection=None, searching: bool = False, **context)
         form=form,
         filters=filters,
         facets=facets,
+        chips=filter_chips(filters, facets),
         listing=page,
         sorts=SORTS,
         collection=collection,
@@ -89,6 +92,7 @@ def product(slug: str):
         sellable=product_problem(found) is None,
         json_ld=product_json_ld(found),
         extras=product_page_extras(found),
+        related=related_cards(found.id),
     )
 
 

@@ -80,7 +80,9 @@ def _images() -> list[str]:
     from flask import current_app
 
     folder = Path(current_app.static_folder or "") / "img" / "products"
-    return sorted(f"img/products/{p.name}" for p in folder.glob("*.svg")) or ["img/placeholder.svg"]
+    # The fronts only: the demo's back labels and servings name one product each.
+    fronts = (p for p in folder.glob("*.svg") if not p.stem.endswith(("-label", "-serving")))
+    return sorted(f"img/products/{p.name}" for p in fronts) or ["img/placeholder.svg"]
 
 
 def _product_batch(start: int, size: int, rng: random.Random, tag_ids, collections, images):

@@ -26,8 +26,9 @@ def test_home_collection_filter_product(page, demo_catalog, accessible):
     total_before = int(page.locator(".result-count").inner_text().split()[0])
 
     # Without JavaScript-only helpers: tick the boxes and press the Apply button.
-    page.get_by_label(re.compile(r"Low FODMAP Certified")).check()
-    page.get_by_label(re.compile(r"^\s*Vegan")).check()
+    # Checkboxes by role: the chips of chosen filters are labelled "Remove filter: ..." too.
+    page.get_by_role("checkbox", name=re.compile(r"Low FODMAP Certified")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^\s*Vegan")).check()
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"certified=1"))
     assert "tag=vegan" in page.url

@@ -18,6 +18,7 @@ def settings():
         form.banner_text.data = current.banner_text
         form.banner_link.data = current.banner_link
         form.tagline.data = current.tagline
+        form.trust_line.data = current.trust_line
         form.review_max_age_days.data = int(current.review_max_age_days or 365)
     if form.validate_on_submit():
         save_site_settings(
@@ -26,6 +27,7 @@ def settings():
                 "banner_text": (form.banner_text.data or "").strip(),
                 "banner_link": (form.banner_link.data or "").strip(),
                 "tagline": (form.tagline.data or "").strip(),
+                "trust_line": (form.trust_line.data or "").strip(),
                 "review_max_age_days": str(form.review_max_age_days.data),
             }
         )

@@ -150,3 +150,44 @@ def test_ordinary_camera_metadata_is_accepted_and_dropped():
     data = _png_with_text("Software", "Adobe Photoshop 25.0")
     clean = clean_image(data)
     assert clean.info == {}
+
+
+def _file(app, path: str) -> Path:
+    return Path(app.config["UPLOAD_FOLDER"]) / path.removeprefix("uploads/")
+
+
+def test_an_upload_stores_smaller_copies_and_the_product_page_offers_them(app, as_admin, product, client):
+    assert _upload(as_admin, product, png_bytes(size=(1200, 900))).status_code == 302
+    [image] = _new_images(product)
+    assert image.widths == [320, 640, 1024]  # every standard width below the image's own
+    stem = image.path.removesuffix(".webp")
+    for width in (320, 640, 1024):
+        with Image.open(_file(app, f"{stem}-{width}w.webp")) as copy:
+            assert copy.format == "WEBP"
+            assert copy.size == (width, round(900 * width / 1200))
+    html = client.get("/products/magnesium-glycinate").get_data(as_text=True)
+    name = stem.removeprefix("uploads/")
+    assert (
+        f'srcset="/uploads/{name}-320w.webp 320w, /uploads/{name}-640w.webp 640w, '
+        f'/uploads/{name}-1024w.webp 1024w, /uploads/{name}.webp 1200w"'
+    ) in html
+    assert 'sizes="(min-width: 72rem) 35rem, (min-width: 48rem) 50vw, 100vw"' in html
+    for width in (320, 640, 1024):
+        assert client.get(f"/uploads/{name}-{width}w.webp").status_code == 200
+
+
+def test_a_small_upload_is_never_scaled_up(app, as_admin, product):
+    assert _upload(as_admin, product, png_bytes(size=(500, 500))).status_code == 302
+    [image] = _new_images(product)
+    assert image.widths == [320]
+    assert not _file(app, image.path.replace(".webp", "-640w.webp")).exists()
+
+
+def test_removing_an_image_deletes_its_smaller_copies_too(app, as_admin, product):
+    _upload(as_admin, product, png_bytes(size=(800, 800)))
+    [image] = _new_images(product)
+    files = [_file(app, image.path), _file(app, image.path.replace(".webp", "-320w.webp")),
+             _file(app, image.path.replace(".webp", "-640w.webp"))]
+    assert all(f.exists() for f in files)
+    as_admin.post(f"/admin/products/{product.id}/images/{image.id}/delete")
+    assert not any(f.exists() for f in files)

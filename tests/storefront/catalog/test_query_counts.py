@@ -42,3 +42,24 @@ def test_query_count_same_at_10_and_300_products(client, app, count_queries, url
     large, large_statements = measure(client, count_queries, url)
     assert small == large, (small_statements, large_statements)
     assert large <= 6, f"{url} made {large} queries"
+
+
+def test_you_may_also_like_costs_one_query_at_any_catalog_size(client, app, count_queries):
+    """The related cards are one statement, whether 2 or 300 products are kin to the product."""
+    collection = make_collection("supplements")
+    make_product("the-one", certified=True, tags=["vegan"], collection=collection)
+    make_product("kin-a", certified=True, tags=["vegan"])
+    make_product("kin-b", certified=True, collection=collection)
+    small, small_statements = measure(client, count_queries, "/products/the-one")
+    html = client.get("/products/the-one").get_data(as_text=True)
+    assert html.count('class="card product-card"') == 2
+    collection = db.session.merge(collection)
+    for i in range(300):
+        make_product(f"kin-{i:04d}", certified=True, tags=["vegan"] if i % 2 else [],
+                     collection=collection if i % 3 else None, commit=False)
+    db.session.commit()
+    large, large_statements = measure(client, count_queries, "/products/the-one")
+    html = client.get("/products/the-one").get_data(as_text=True)
+    assert html.count('class="card product-card"') == 4
+    assert small == large, (small_statements, large_statements)
+    assert large <= 6
