@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
@@ -105,6 +105,20 @@ def test_the_session_paid_is_the_checkout_row_marked_paid_when_the_order_has_sev
     _deliver(_completed(order.id, amount=order.total, session_id="cs_first", intent="pi_first"))
     assert [(p.provider_session_id, p.status, p.provider_payment_intent) for p in _fresh(order).payments] == [
         ("cs_first", "succeeded", "pi_first"), ("cs_retry", "pending", None)]
+
+
+def test_a_payment_after_another_worker_cancelled_the_order_sees_the_cancellation(app):
+    """The order is read afresh under its lock: a copy this session read earlier (still pending) must not
+    be paid over a cancellation another worker committed since."""
+    order = _pending()
+    assert order.status == "pending_payment"  # this session now holds the order as pending
+    with db.engine.begin() as other_worker:
+        other_worker.execute(update(Order).where(Order.id == order.id).values(status="cancelled"))
+    row = _deliver(_completed(order.id, amount=order.total))
+    assert row.outcome == "not paid: flagged or already handled"
+    late = _fresh(order)
+    assert (late.status, late.needs_review) == ("cancelled", True)
+    assert late.review_reason == "Payment of $24.95 arrived after the order was cancelled"
 
 
 def test_a_completed_checkout_not_yet_paid_waits_and_says_why(app):
