@@ -249,6 +249,15 @@ def test_a_refund_made_in_the_providers_dashboard_is_stored_and_counted(app):
     assert _history(order)[-1] == ("paid", "partially_refunded", "stripe", "Refunded $2.50 in Stripe")
 
 
+def test_a_refund_of_one_cent_is_counted(app):
+    order = _paid()
+    row = _deliver(RefundUpdated(provider=PROVIDER, refund_id="re_cent", status="succeeded", amount=1,
+                                 payment_intent="pi_paid"))
+    assert row.outcome == "refund recorded"
+    assert (_fresh(order).status, _fresh(order).refunded_total) == ("partially_refunded", 1)
+    assert _history(order)[-1][3] == "Refunded $0.01 in Stripe"
+
+
 def test_a_refund_already_counted_by_its_charges_total_is_stored_but_not_counted_again(app):
     order = _paid()
     _deliver(ChargeRefunded(provider=PROVIDER, payment_intent="pi_paid", amount_refunded=700))
@@ -327,6 +336,17 @@ def test_a_refund_that_failed_at_the_provider_is_marked_failed_and_flagged_once(
                                  payment_intent="pi_paid"))  # the same failure, another event
     assert (row.outcome, row.order_id) == ("refund failed: nothing recorded", None)
     assert len(_history(order)) == notes
+
+
+def test_a_failed_refund_is_told_in_the_orders_own_currency(app):
+    """An order placed in euros before the store moved to dollars: staff read euros."""
+    order = _with_refund()
+    order.currency = "EUR"
+    order.payments[-1].currency = "EUR"
+    db.session.commit()
+    _deliver(RefundUpdated(provider=PROVIDER, refund_id="re_here", status="failed", amount=400,
+                           payment_intent="pi_paid"))
+    assert _fresh(order).review_reason == "Refund re_here of €4.00 failed in Stripe; the money was not returned"
 
 
 def test_a_refund_cancelled_at_the_provider_is_flagged_too(app):
