@@ -87,6 +87,7 @@ def test_a_paid_session_pays_the_order_on_the_charge_row_it_names(webhook, event
     assert [(p.provider_session_id, p.status, p.provider_payment_intent) for p in paid.payments] == [
         ("cs_first", "succeeded", "pi_first"), ("cs_retry", "pending", None)]
     assert len(outbox()) == 1
+    assert _kept() == []  # the money is on its order: nothing for staff to settle
 
 
 def test_a_completed_session_whose_money_is_not_in_yet_waits(webhook):
