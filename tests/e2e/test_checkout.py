@@ -42,6 +42,7 @@ def test_article_shop_now_to_confirmed_order(page, live_server, accessible):
     page.get_by_label("Address", exact=True).fill("12 Oak Lane")
     page.get_by_label("City").fill("Portland")
     page.get_by_label("ZIP / postcode").fill("97201")
+    page.get_by_label("State / province / county").fill("OR")
     page.get_by_role("radio", name=re.compile("Express delivery")).check()
     page.get_by_role("button", name="Continue to payment").click()
 
@@ -86,7 +87,7 @@ def test_the_whole_purchase_works_without_javascript(browser, live_server):
         page.goto("/products/ginger-tea")
         page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
         page.wait_for_url(re.compile(r"/cart$"))
-        page.get_by_label("Quantity of Ginger Tea").fill("3")
+        page.get_by_label("Quantity of Ginger Tea", exact=True).fill("3")
         page.get_by_role("button", name="Update Ginger Tea").click()
         assert page.locator("[data-cart-count]").inner_text() == "3"
         page.get_by_role("link", name="Check out").click()
