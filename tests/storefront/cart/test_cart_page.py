@@ -32,7 +32,7 @@ def test_each_line_has_its_picture_steppers_and_the_totals(client):
     assert '<img class="cart-line-image" src="/static/img/products/ginger-tea.jpg" alt="A tin of ginger tea" width="72" height="72"' in page
     assert 'aria-label="Decrease quantity of Ginger Tea"' in page
     assert 'aria-label="Increase quantity of Ginger Tea"' in page
-    assert '<label for="qty-%d" class="visually-hidden">Quantity of Ginger Tea</label>' % tea.variants[0].id in page
+    assert f'<label for="qty-{tea.variants[0].id}" class="visually-hidden">Quantity of Ginger Tea</label>' in page
     assert "<dd data-cart-subtotal>$15.98</dd>" in page
     assert "<dd data-cart-delivery>from $4.95</dd>" in page
     assert "<dd data-cart-total>$20.93</dd>" in page
