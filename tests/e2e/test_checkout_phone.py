@@ -83,3 +83,27 @@ def test_update_total_without_javascript(browser, live_server):
         assert page.locator("#error-summary").count() == 0
     finally:
         context.close()
+
+
+def test_paying_and_the_confirmation_fit_a_phone(phone_page, live_server, accessible):
+    page = phone_page
+    _fill_cart(page)
+    page.get_by_role("link", name="Check out").click()
+    page.get_by_label("Email").fill("phone@example.com")
+    page.get_by_label("Full name").fill("Pho Ne")
+    page.get_by_label("Address", exact=True).fill("5 Harbour Road")
+    page.get_by_label("Country").select_option("AU")
+    page.get_by_label("City").fill("Melbourne")
+    page.get_by_label("ZIP / postcode").fill("3000")
+    page.get_by_label("State / province / county").fill("VIC")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(re.compile(r"/checkout/demo/"))
+    assert page.locator(".main-nav").count() == 0
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "the payment page scrolls sideways"
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    page.wait_for_url(re.compile(r"/checkout/success/"))
+    assert page.locator("address.order-address").inner_text().splitlines()[-2:] == ["MELBOURNE VIC 3000", "Australia"]
+    assert page.get_by_role("heading", name="Keep this order in an account").is_visible()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "the confirmation scrolls sideways"
+    page.screenshot(path="/tmp/checkout-confirmation-390.png", full_page=True)
+    accessible(page)
