@@ -188,20 +188,3 @@ def test_checkout_page_query_count_does_not_grow_with_lines(client, count_querie
         client.get("/checkout")
     assert six.count == one.count
 
-
-def test_creating_an_account_from_an_order_is_rate_limited_like_sign_up(tmp_path):
-    from storefront import create_app
-
-    limited = create_app({"LARDER_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/limits.db",
-                          "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
-                          "REGISTER_RATE_LIMIT": "2 per hour"})
-    with limited.app_context():
-        db.create_all()
-        try:
-            client = limited.test_client()
-            statuses = [client.post("/account/from-order/abc", data={}).status_code for _ in range(3)]
-            assert statuses[:2] == [302, 302] and statuses[2] == 429
-            page = client.post("/account/from-order/abc").get_data(as_text=True)
-            assert "Slow down" in page or "Too many" in page
-        finally:
-            db.engine.dispose()
