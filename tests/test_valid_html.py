@@ -162,7 +162,7 @@ def _visit_public_pages(crawl: Crawl) -> None:
     crawl.post("checkout with errors", "/checkout", {"email": "not-an-email", "name": ""})
     placed = crawl.submit("/checkout", {
         "email": "shopper@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
-        "postcode": "12345", "country": "US", "shipping_method": "standard",
+        "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard",
     })
     assert placed.status_code == 303, placed.get_data(as_text=True)[:2000]
     token = placed.headers["Location"].rstrip("/").rsplit("/", 1)[-1]

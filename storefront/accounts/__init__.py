@@ -46,4 +46,4 @@ def _forget_stale_login(user_id) -> None:
         session["_remember"] = "clear"  # Flask-Login deletes that remember cookie on the way out
 
 
-from storefront.accounts import views  # noqa: E402, F401
+from storefront.accounts import order_account, views  # noqa: E402, F401

@@ -229,6 +229,7 @@ class CartRow:
     option_label: str
     show_option: bool
     image_path: str | None
+    image_alt: str
     unit_price: int
     quantity: int
     stock: int
@@ -237,6 +238,11 @@ class CartRow:
     @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
+
+    @property
+    def most(self) -> int:
+        """The largest quantity the shopper can ask for (the stepper's "+" stops there)."""
+        return max(min(self.stock, MAX_LINE_QUANTITY), 0)
 
     @property
     def problem(self) -> str | None:
@@ -279,6 +285,7 @@ def summarise(cart: Cart | None) -> CartSummary:
                 option_label=variant.option_label,
                 show_option=len(product.variants) > 1,
                 image_path=product.images[0].path if product.images else None,
+                image_alt=(product.images[0].alt if product.images else "") or product.title,
                 unit_price=variant.price,
                 quantity=line.quantity,
                 stock=variant.stock,

@@ -6,18 +6,10 @@ from wtforms import EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from storefront.forms import FlaskForm
+from storefront.orders.addresses import COUNTRIES, AddressProblems, PostalAddress, check_address
 
 # Line breaks, NUL and other control characters never belong in an address (and PostgreSQL refuses NUL).
 PLAIN_TEXT = Regexp(r"^[^\x00-\x1f\x7f]*$", message="Please remove the special characters.")
-
-COUNTRIES = [
-    ("US", "United States"),
-    ("CA", "Canada"),
-    ("GB", "United Kingdom"),
-    ("IE", "Ireland"),
-    ("AU", "Australia"),
-    ("NZ", "New Zealand"),
-]
 
 
 class CheckoutForm(FlaskForm):
@@ -45,13 +37,15 @@ class CheckoutForm(FlaskForm):
         render_kw={"autocomplete": "address-level2"},
     )
     region = StringField(
-        "State / county (optional)", validators=[Optional(), Length(max=120), PLAIN_TEXT],
+        "State / province / county", validators=[Optional(), Length(max=120), PLAIN_TEXT],
         render_kw={"autocomplete": "address-level1"},
+        description="Needed for the United States, Canada and Australia.",
     )
+    # Whether a postcode is needed, and its shape, depend on the country: check_address says.
     postcode = StringField(
         "ZIP / postcode",
         validators=[
-            DataRequired("Please enter the ZIP or postcode."),
+            Optional(),
             Length(max=20),
             Regexp(r"^[A-Za-z0-9 -]+$", message="Use only letters, digits, spaces and dashes."),
         ],
@@ -59,3 +53,23 @@ class CheckoutForm(FlaskForm):
     )
     country = SelectField("Country", choices=COUNTRIES, default="US", render_kw={"autocomplete": "country"})
     shipping_method = RadioField("Delivery", validators=[DataRequired("Please choose a delivery option.")])
+
+    address: PostalAddress | None = None  # the checked, normalised address once validate() passed
+
+    def _typed(self, name: str) -> str:
+        return (self[name].data or "").strip()
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own rules, then the address against its country's (every problem at once)."""
+        valid = super().validate(extra_validators)
+        if self.country.errors:
+            return False
+        typed = {name: self._typed(name) for name in ("line1", "line2", "city", "postcode", "region", "name")}
+        try:
+            self.address = check_address(PostalAddress(country=self.country.data, **typed))
+        except AddressProblems as problems:
+            for name, message in problems.errors.items():
+                if not self[name].errors:  # "please enter the city" once, not twice
+                    self[name].errors.append(message)
+            return False
+        return valid

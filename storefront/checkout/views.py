@@ -28,7 +28,7 @@ from storefront.orders.services import (
     get_order_by_token,
     send_order_confirmation,
 )
-from storefront.orders.shipping import shipping_methods
+from storefront.orders.shipping import delivery_quotes, shipping_method, shipping_methods
 from storefront.payments.base import PaymentUnavailable, ReturnUrls
 from storefront.site_urls import absolute_url_for
 
@@ -75,42 +75,48 @@ def start():
         flash("Your cart is empty.", "info")
         return redirect(url_for("cart.view"))
     form = _form()
-    if form.validate_on_submit():
-        # Stock held by the cart's own pending order is this submit's to join or release (check_out
-        # decides, and place_order checks the stock again): it must not make the cart look sold out.
-        if not summary.can_check_out and pending_checkout(cart) is None:
-            changed = ", ".join(r.title for r in summary.rows if r.problem)
-            flash(f"Sorry, some items are sold out or short of stock now: {changed}. Please update your cart.", "error")
-            return redirect(url_for("cart.view"))
-        address = Address(
-            name=form.name.data.strip(),
-            line1=form.line1.data.strip(),
-            line2=(form.line2.data or "").strip(),
-            city=form.city.data.strip(),
-            region=(form.region.data or "").strip(),
-            postcode=form.postcode.data.strip().upper(),
-            country=form.country.data,
+    # "Update total" (the no-JavaScript way to see another delivery option's total) only re-renders:
+    # half-filled fields are not errors yet.
+    if "recalculate" not in request.form and form.validate_on_submit():
+        response = _place_order(cart, summary, form)
+        if response is not None:
+            return response
+    chosen = shipping_method(form.shipping_method.data) or shipping_methods()[0]
+    return render_template("checkout/checkout.html", form=form, summary=summary,
+                           quotes=delivery_quotes(summary.subtotal), chosen=chosen)
+
+
+def _place_order(cart, summary, form: CheckoutForm):
+    """Place the order and go to the payment page; None to show the form again with a message."""
+    # Stock held by the cart's own pending order is this submit's to join or release (check_out
+    # decides, and place_order checks the stock again): it must not make the cart look sold out.
+    if not summary.can_check_out and pending_checkout(cart) is None:
+        changed = ", ".join(r.title for r in summary.rows if r.problem)
+        flash(f"Sorry, some items are sold out or short of stock now: {changed}. Please update your cart.", "error")
+        return redirect(url_for("cart.view"))
+    checked = form.address
+    address = Address(name=checked.name, line1=checked.line1, line2=checked.line2, city=checked.city,
+                      region=checked.region, postcode=checked.postcode, country=checked.country)
+    try:
+        payment_page = check_out(
+            cart,
+            form.email.data,
+            address,
+            form.shipping_method.data,
+            urls=_return_urls,
+            user_id=current_user.id if current_user.is_authenticated else None,
         )
-        try:
-            payment_page = check_out(
-                cart,
-                form.email.data,
-                address,
-                form.shipping_method.data,
-                urls=_return_urls,
-                user_id=current_user.id if current_user.is_authenticated else None,
-            )
-            return redirect(payment_page, code=303)
-        except OutOfStock as error:
-            flash(str(error), "error")
-            return redirect(url_for("cart.view"))
-        except CheckoutError as error:
-            flash(str(error), "error")
-        except PaymentUnavailable as error:
-            log.warning("Checkout could not start a payment: %s", error)
-            flash(UNAVAILABLE, "error")
-            return redirect(url_for("cart.view"))
-    return render_template("checkout/checkout.html", form=form, summary=summary, methods=shipping_methods())
+        return redirect(payment_page, code=303)
+    except OutOfStock as error:
+        flash(str(error), "error")
+        return redirect(url_for("cart.view"))
+    except CheckoutError as error:
+        flash(str(error), "error")
+    except PaymentUnavailable as error:
+        log.warning("Checkout could not start a payment: %s", error)
+        flash(UNAVAILABLE, "error")
+        return redirect(url_for("cart.view"))
+    return None
 
 
 @bp.get("/success/<token>")

@@ -54,6 +54,14 @@ def get_order_by_token(token: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.public_token == token))
 
 
+def attach_guest_order(order: Order, user_id: int) -> None:
+    """A guest order joins the account just made for it (never an order that has an account already)."""
+    if order.user_id is None:
+        order.user_id = user_id
+        order.note("shopper", "Saved to a new account from the confirmation page")
+        db.session.commit()
+
+
 def get_order(number: str) -> Order | None:
     """An order by its number (for staff pages; shoppers use the token or their account)."""
     return db.session.scalar(select(Order).where(Order.number == number[:20]))

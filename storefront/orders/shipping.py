@@ -44,3 +44,20 @@ def shipping_methods() -> list[ShippingMethod]:
 
 def shipping_method(code: str | None) -> ShippingMethod | None:
     return next((m for m in shipping_methods() if m.code == code), None)
+
+
+@dataclass(frozen=True)
+class DeliveryQuote:
+    """One delivery option with the order total it makes (computed here, never in the browser)."""
+
+    method: ShippingMethod
+    total: int
+
+
+def delivery_quotes(subtotal: int) -> list[DeliveryQuote]:
+    return [DeliveryQuote(method, subtotal + method.rate) for method in shipping_methods()]
+
+
+def cheapest_method() -> ShippingMethod:
+    """The "delivery from" rate a cart shows before the shopper chooses."""
+    return min(shipping_methods(), key=lambda method: method.rate)

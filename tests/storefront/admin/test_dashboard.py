@@ -15,7 +15,7 @@ from storefront.orders.models import Order
 from tests.factories import make_order, make_paid_order, make_product, make_user
 
 CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street",
-            "city": "Springfield", "postcode": "12345", "country": "US", "shipping_method": "standard"}
+            "city": "Springfield", "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
 
 
 def _article(slug="magnesium-for-back-pain", product_slug="magnesium-glycinate"):

@@ -287,14 +287,18 @@ def test_cart_page_shows_each_line_and_the_subtotal(client, app):
     _add(client, pasta.variants[0].id, 2)
     page = _add(client, bare.variants[0].id, 3).get_data(as_text=True)
     assert "$9.00" in page and "$18.00" in page  # 2 x $4.50, 3 x $3.00 ...
-    assert "<strong>$18.00</strong>" in page  # ... and their sum as the subtotal
+    assert "<dd data-cart-subtotal>$18.00</dd>" in page  # ... and their sum as the subtotal
+    # The cheapest delivery (standard, $4.95) as the estimate, and the total it makes.
+    assert "<dd data-cart-delivery>from $4.95</dd>" in page
+    assert "<dd data-cart-total>$22.95</dd>" in page
     assert 'src="/static/img/products/rice-pasta.jpg"' in page
     with app.test_request_context():
         placeholder = image_url(None)
-    assert f'src="{placeholder}" alt="" width="64"' in page  # a product without a photo gets the placeholder
-    # Each line's update and remove forms post that line's own variant.
-    assert page.count(f'name="variant_id" value="{pasta.variants[0].id}"') == 2
-    assert page.count(f'name="variant_id" value="{bare.variants[0].id}"') == 2
+    # A product without a photo gets the placeholder, named by the product.
+    assert f'src="{placeholder}" alt="Plain Oats" width="72" height="72"' in page
+    # Each line's "−", "+", update and remove forms post that line's own variant.
+    assert page.count(f'name="variant_id" value="{pasta.variants[0].id}"') == 4
+    assert page.count(f'name="variant_id" value="{bare.variants[0].id}"') == 4
     assert "Check out" in page and "No longer available" not in page
 
 

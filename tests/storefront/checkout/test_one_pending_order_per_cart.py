@@ -26,7 +26,7 @@ CHECKOUT = {
     "name": "Shopper",
     "line1": "1 Test Street",
     "city": "Springfield",
-    "postcode": "12345",
+    "region": "NY", "postcode": "12345",
     "country": "US",
     "shipping_method": "standard",
 }

@@ -22,7 +22,7 @@ CHECKOUT = {
     "name": "Shopper",
     "line1": "1 Test Street",
     "city": "Springfield",
-    "postcode": "12345",
+    "region": "NY", "postcode": "12345",
     "country": "US",
     "shipping_method": "standard",
 }
@@ -74,7 +74,7 @@ def test_a_provider_failure_is_in_the_orders_history_and_its_payment_row(client,
 
 def test_a_same_resubmit_with_every_address_line_filled_goes_back_to_its_order(client):
     _cart_in(client)
-    full = {**CHECKOUT, "line2": "Flat 4", "region": "OR"}
+    full = {**CHECKOUT, "line2": "Flat 4", "region": "OR", "postcode": "97201"}
     first = client.post("/checkout", data=full).headers["Location"]
     again = client.post("/checkout", data=full).headers["Location"]
     (order,) = _orders()

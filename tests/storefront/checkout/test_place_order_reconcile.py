@@ -16,7 +16,7 @@ from storefront.payments.models import Payment
 from tests.factories import make_order, make_product
 
 CHECKOUT = {"email": "ada@example.com", "name": "Ada", "line1": "1 Test Street", "city": "Springfield",
-            "postcode": "12345", "country": "US", "shipping_method": "standard"}
+            "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
 
 
 def _fresh(order: Order) -> Order:

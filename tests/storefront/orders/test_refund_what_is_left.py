@@ -12,7 +12,7 @@ from storefront.orders.services import OrderError, refund_order
 from tests.factories import make_product, make_user
 
 CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
-            "postcode": "12345", "country": "US", "shipping_method": "standard"}
+            "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
 LEFT = "Refund between $0.01 and $7.95: that is what is left of order {number}'s $27.95 after $20.00 already refunded."
 
 

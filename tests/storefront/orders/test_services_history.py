@@ -151,7 +151,7 @@ def test_the_shopper_cancelling_at_the_payment_page_is_in_the_history(client):
     variant = make_product(stock=5).variants[0]
     client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
     client.post("/checkout", data={"email": "a@example.com", "name": "A", "line1": "1 Street", "city": "Town",
-                                   "postcode": "12345", "country": "US", "shipping_method": "standard"})
+                                   "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"})
     order = db.session.scalar(db.select(Order))
     client.post(f"/checkout/cancelled/{order.public_token}")
     assert _history(order)[-1] == ("shopper", "Payment cancelled by the shopper")

@@ -24,7 +24,7 @@ CHECKOUT = {
     "name": "Ada Shopper",
     "line1": "1 Test Street",
     "city": "Springfield",
-    "postcode": "12345",
+    "region": "NY", "postcode": "12345",
     "country": "US",
     "shipping_method": "express",
 }

@@ -16,7 +16,7 @@ from storefront.orders.models import Order
 from tests.factories import make_product
 
 CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
-            "postcode": "12345", "country": "US", "shipping_method": "standard"}
+            "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from storefront.payments.models import Payment, ProcessedEvent, UnmatchedPayment
 from tests.factories import make_paid_order, make_product
 
 CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
-            "postcode": "12345", "country": "US", "shipping_method": "standard"}
+            "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
 MISSING = object()  # a mutation that deletes the key
 _event_ids = itertools.count(1)
 

@@ -95,7 +95,7 @@ def test_a_paid_session_that_matches_its_order_keeps_nothing(stripe_harness, cli
     variant = make_product(price=1899, stock=5).variants[0]
     client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
     client.post("/checkout", data={"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street",
-                                   "city": "Springfield", "postcode": "12345", "country": "US",
+                                   "city": "Springfield", "region": "NY", "postcode": "12345", "country": "US",
                                    "shipping_method": "standard"})
     order = db.session.scalar(select(Order).order_by(Order.id.desc()))
     response = stripe_harness.post("checkout.session.completed", stripe_harness.pay(stripe_harness.session_for(order)))
