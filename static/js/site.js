@@ -56,6 +56,7 @@
     message.textContent = text;
     links.hidden = !ok;
     image.hidden = !imageUrl;
+    panel.classList.toggle("has-image", !!imageUrl);
     if (imageUrl) { image.src = imageUrl; }
     panel.hidden = false;
     title.focus();
