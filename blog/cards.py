@@ -50,6 +50,12 @@ class FilledCta:
     alternative: ProductCard | None = None
 
     @property
+    def anchor(self) -> str:
+        """The CTA's stable id on the page ("cta-3"; its cards add "-1", "-2"...): an add made
+        without JavaScript brings the reader back to it."""
+        return f"cta-{self.index + 1}"
+
+    @property
     def broken(self) -> bool:
         return self.collection_missing or any(s.problem for s in self.slots)
 

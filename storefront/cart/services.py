@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -59,6 +59,11 @@ class CartChange:
     quantity: int
     capped: bool
     available: int
+    # What the shopper sees of the line (the add-to-cart notification shows it).
+    product_title: str = ""
+    option_label: str = ""
+    image_path: str | None = None
+    added: int = 0  # how many this change put in (an add can be capped below what was asked)
 
 
 def clean_ref(ref: str | None) -> str | None:
@@ -134,7 +139,10 @@ def _title(variant: Variant) -> str:
 
 
 def _set_line(cart: Cart, variant: Variant, wanted: int) -> CartChange:
-    title = _title(variant)  # before changing anything: loading it must not flush a half-made line
+    # Read before changing anything: loading them must not flush a half-made line.
+    title = _title(variant)
+    product = variant.product
+    image_path = product.images[0].path if product.images else None
     if not has_stock(variant.stock):
         raise SoldOut(title)
     available = min(variant.stock, MAX_LINE_QUANTITY)
@@ -144,7 +152,15 @@ def _set_line(cart: Cart, variant: Variant, wanted: int) -> CartChange:
         cart.lines.append(CartLine(variant=variant, quantity=quantity))
     else:
         line.quantity = quantity
-    return CartChange(title, quantity, quantity < wanted, available)
+    return CartChange(
+        title,
+        quantity,
+        quantity < wanted,
+        available,
+        product_title=product.title,
+        option_label=variant.option_label,
+        image_path=image_path,
+    )
 
 
 def add_to_cart(cart: Cart, variant_id: int, quantity: int, ref: str | None = None) -> CartChange:
@@ -153,12 +169,13 @@ def add_to_cart(cart: Cart, variant_id: int, quantity: int, ref: str | None = No
         raise InvalidQuantity()
     variant = _sellable_variant(variant_id)
     line = cart.line_for(variant.id)
-    change = _set_line(cart, variant, (line.quantity if line else 0) + quantity)
+    before = line.quantity if line else 0
+    change = _set_line(cart, variant, before + quantity)
     ref = clean_ref(ref)
     if ref:
         cart.attribution = ref
     _commit()
-    return change
+    return replace(change, added=change.quantity - before)
 
 
 def set_quantity(cart: Cart, variant_id: int, quantity: int) -> CartChange | None:

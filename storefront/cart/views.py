@@ -1,14 +1,17 @@
-"""Cart pages: plain form posts that redirect back to the cart with a message."""
+"""Cart pages: plain form posts that redirect with a message; adding also answers JSON to the page's script."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
 
 from storefront.cart import bp
 from storefront.cart.current import current_cart, remember_count
+from storefront.cart.notices import anchor_of, flash_notice, safe_next
 from storefront.cart.services import (
     MAX_LINE_QUANTITY,
     CartError,
+    InvalidQuantity,
+    UnknownVariant,
     add_to_cart,
     parse_quantity,
     parse_variant_id,
@@ -16,21 +19,23 @@ from storefront.cart.services import (
     set_quantity,
     summarise,
 )
+from storefront.templating import image_url
+
+
+def _cap_text(change) -> str | None:
+    """Why the line holds less than asked, if it does (the per-line cap or the stock left)."""
+    if change.capped and change.available == MAX_LINE_QUANTITY:
+        # The per-line cap, not the stock, stopped it: "only 99 available" would be untrue.
+        return f"A cart holds at most {MAX_LINE_QUANTITY} of {change.title}, so your cart has {change.quantity}."
+    if change.capped:
+        return f"Only {change.available} of {change.title} available, so your cart has {change.quantity}."
+    return None
 
 
 def _flash_change(change, verb: str) -> None:
-    if change.capped and change.available == MAX_LINE_QUANTITY:
-        # The per-line cap, not the stock, stopped it: "only 99 available" would be untrue.
-        flash(
-            f"A cart holds at most {MAX_LINE_QUANTITY} of {change.title}, "
-            f"so your cart has {change.quantity}.",
-            "warning",
-        )
-    elif change.capped:
-        flash(
-            f"Only {change.available} of {change.title} available, so your cart has {change.quantity}.",
-            "warning",
-        )
+    capped = _cap_text(change)
+    if capped:
+        flash(capped, "warning")
     else:
         flash(f"{verb} {change.title} (quantity {change.quantity}).", "success")
 
@@ -44,17 +49,75 @@ def view():
 
 @bp.post("/add")
 def add():
+    """Add from a card or the product page: JSON for the page's script, else back where the shopper was."""
+    back = safe_next(request.form.get("next"))
     try:
         variant_id = parse_variant_id(request.form.get("variant_id"))
         quantity = parse_quantity(request.form.get("quantity", "1"))
         cart = current_cart(create=True)
         change = add_to_cart(cart, variant_id, quantity, request.form.get("ref"))
     except CartError as error:
-        flash(str(error), "error")
-    else:
+        return _refused(str(error), _status(error), back)
+    remember_count(cart)
+    if change.added == 0:
+        # The line already held all there is: nothing happened, and the shopper must be told so.
+        return _refused(_cap_text(change) or "", 409, back)
+    return _added(change, back)
+
+
+def _status(error: CartError) -> int:
+    if isinstance(error, UnknownVariant):
+        return 404
+    if isinstance(error, InvalidQuantity):
+        return 422
+    return 409  # sold out, or the cart changed at the same moment elsewhere
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _json(payload: dict, status: int):
+    response = jsonify({
+        **payload,
+        "cart_count": session.get("cart_count", 0),
+        "cart_url": url_for("cart.view"),
+        "checkout_url": url_for("checkout.start") if "checkout.start" in current_app.view_functions else None,
+    })
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _added(change, back: str | None):
+    message = f"Added {change.added} × {change.title} to your cart."
+    capped = _cap_text(change)
+    if _wants_json():
+        line = {
+            "title": change.product_title,
+            "option_label": change.option_label,
+            "quantity": change.added,
+            "line_quantity": change.quantity,
+            "image_url": image_url(change.image_path),
+        }
+        return _json({"ok": True, "message": message, "warning": capped, "line": line}, 200)
+    anchor = anchor_of(back)
+    if anchor is None:
         _flash_change(change, "Added")
-        remember_count(cart)
-    return redirect(url_for("cart.view"))
+    else:
+        flash_notice(f"{message} {capped}" if capped else message, True, anchor)
+    return redirect(back or url_for("cart.view"))
+
+
+def _refused(message: str, status: int, back: str | None):
+    if _wants_json():
+        return _json({"ok": False, "error": message}, status)
+    anchor = anchor_of(back)
+    if anchor is None:
+        flash(message, "error")
+    else:
+        flash_notice(message, False, anchor)
+    return redirect(back or url_for("cart.view"))
 
 
 @bp.post("/update")

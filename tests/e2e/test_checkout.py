@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from storefront.catalog.models import Variant
@@ -28,6 +29,11 @@ def test_article_shop_now_to_confirmed_order(page, live_server, accessible):
     page.goto(f"/products/magnesium-glycinate?ref={ARTICLE_REF}")
     page.get_by_label("Quantity").fill("2")
     page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
+    # Added in place: the shopper stays on the product page and the notification leads on.
+    notification = page.locator("[data-cart-notification]")
+    expect(notification).to_contain_text("Added 2 × Magnesium Glycinate to your cart.")
+    assert "/products/magnesium-glycinate" in page.url
+    notification.get_by_role("link", name="View cart").click()
 
     page.wait_for_url(re.compile(r"/cart$"))
     assert page.get_by_role("link", name="Magnesium Glycinate").is_visible()
@@ -69,7 +75,7 @@ def test_checkout_errors_are_announced_and_accessible(page, live_server, accessi
     make_product("lactase-drops", title="Lactase Drops", price=1250, stock=5)
     page.goto("/products/lactase-drops")
     page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
-    page.wait_for_url(re.compile(r"/cart$"))
+    expect(page.locator("[data-cart-notification]")).to_contain_text("Added 1 × Lactase Drops to your cart.")
     page.goto("/checkout")
     page.get_by_role("button", name="Continue to payment").click()
     assert page.get_by_role("alert").is_visible()
@@ -88,6 +94,12 @@ def test_the_whole_purchase_works_without_javascript(browser, live_server):
     try:
         page.goto("/products/ginger-tea")
         page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
+        # Without JavaScript: back to the buy box, with the notification fixed at the bottom.
+        page.wait_for_url(re.compile(r"/products/ginger-tea#buy$"))
+        notification = page.locator("[data-cart-notification]")
+        expect(notification).to_contain_text("Added 1 × Ginger Tea to your cart.")
+        expect(notification).to_be_in_viewport()
+        notification.get_by_role("link", name="View cart").click()
         page.wait_for_url(re.compile(r"/cart$"))
         page.get_by_label("Quantity of Ginger Tea", exact=True).fill("3")
         page.get_by_role("button", name="Update Ginger Tea").click()
@@ -112,6 +124,7 @@ def test_cart_and_checkout_on_a_phone(phone_page, live_server, accessible):
     page = phone_page
     page.goto("/products/quinoa-puffs")
     page.locator("form.buy-box").get_by_role("button", name="Add to cart").click()
+    page.locator("[data-cart-notification]").get_by_role("link", name="View cart").click()
     page.wait_for_url(re.compile(r"/cart$"))
     accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "cart scrolls sideways"
