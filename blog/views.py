@@ -166,7 +166,9 @@ def article(slug: str):
 def lite(slug: str):
     found = _public_or_404(slug)
     response = make_response(
-        render_template("blog/lite.html", lite_css=LITE_CSS, lite=True, **_body_context(found))
+        render_template(
+            "blog/lite.html", lite_css=LITE_CSS, lite=True, related=related_articles(found), **_body_context(found)
+        )
     )
     _count_view(found)
     # The one page meant to be embedded elsewhere: the security layer honours the marker

@@ -82,6 +82,7 @@ def register_models() -> None:
     import storefront.catalog.models  # noqa: F401
     import storefront.catalog.search  # noqa: F401
     import storefront.orders.models  # noqa: F401
+    import storefront.pages.models  # noqa: F401
     import storefront.payments.models  # noqa: F401
     import storefront.site_settings  # noqa: F401
 
@@ -95,10 +96,22 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """The shop in the order a shopper meets it, then the staff area, then the publication."""
     import blog
-    from storefront import accounts, admin, cart, catalog, checkout, health, orders, payments, seo
+    from storefront import (
+        accounts,
+        admin,
+        cart,
+        catalog,
+        checkout,
+        health,
+        orders,
+        pages,
+        payments,
+        seo,
+    )
 
     app.register_blueprint(catalog.bp)
     app.register_blueprint(seo.bp)
+    app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(cart.bp)
     app.register_blueprint(checkout.bp)
@@ -124,7 +137,7 @@ def register_error_pages(app: Flask) -> None:
 def register_package_hooks(app: Flask) -> None:
     """Each package's own hooks (cart cookie, product-page extras, shipping...)."""
     import blog
-    from storefront import admin, cart, catalog, orders, payments
+    from storefront import admin, cart, catalog, orders, pages, payments
 
     catalog.init_app(app)
     cart.init_app(app)
@@ -132,6 +145,7 @@ def register_package_hooks(app: Flask) -> None:
     orders.init_app(app)
     admin.init_app(app)
     blog.init_app(app)
+    pages.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

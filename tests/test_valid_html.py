@@ -152,6 +152,7 @@ def _visit_public_pages(crawl: Crawl) -> None:
     article = _first(select(Article).where(Article.status == "published").order_by(Article.id))
     crawl.get("article", f"/blog/{article.slug}")
     crawl.get("article lite", f"/blog/{article.slug}/lite")
+    crawl.get("info page", "/pages/delivery-and-returns")
     blog_tag = _first(select(Tag).order_by(Tag.id))
     crawl.get("journal tag", f"/blog/tag/{blog_tag.slug}")
 
@@ -244,6 +245,10 @@ def _visit_admin_pages(crawl: Crawl, auth) -> None:
     crawl.get("order pending payment", f"/admin/orders/{pending.id}")
     crawl.get("unmatched payments", "/admin/orders/unmatched-payments")
     crawl.get("settings", "/admin/settings")
+    crawl.get("pages", "/admin/pages")
+    crawl.get("page new", "/admin/pages/new")
+    crawl.post("page new with errors", "/admin/pages/new", {"title": "", "slug": "Not A Slug"})
+    crawl.get("page edit", "/admin/pages/faq")
 
 
 def test_every_page_is_valid_html(vnu, app, client, auth, demo_store, csrf_on, tmp_path):

@@ -243,3 +243,17 @@ class ResolveUnmatchedPaymentForm(FlaskForm):
     note = StringField("What was done", validators=[
         DataRequired(message="Say what was done about this payment."), Length(max=300)],
         description="For example: refunded in Stripe, matched to order LD-… by hand.")
+
+
+class PageForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="Give the page a title."), Length(max=200)])
+    slug = StringField("URL slug", validators=[Optional(), Length(max=120), SLUG],
+                       description="The page's address is /pages/<slug>; left empty, it is made from the title.")
+    body = TextAreaField("Text (Markdown)", validators=[Optional(), Length(max=100_000)],
+                         render_kw={"rows": 20},
+                         description="## for a heading, - for a list item, [text](https://…) for a link.")
+
+
+class CollectionImageForm(FlaskForm):
+    image = FileField("Tile image", validators=[FileRequired(message="Choose an image file.")],
+                      description="PNG, JPEG, WebP or GIF up to 5 MB; cropped to 3:2 and stored as WebP, metadata removed.")

@@ -458,6 +458,15 @@ def delete_collection(collection: Collection) -> None:
     _commit()
 
 
+def set_collection_image(collection: Collection, path: str | None, upload_folder: str) -> None:
+    """Give a collection's tile a new picture (None: none), removing the uploaded one it replaces."""
+    previous = collection.image
+    collection.image = path
+    _commit()
+    if previous and previous != path:
+        delete_stored_image(previous, upload_folder)
+
+
 # ---------------------------------------------------------------- staff listing
 
 

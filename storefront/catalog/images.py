@@ -160,3 +160,20 @@ def delete_stored_image(path: str, upload_folder: str, widths: Iterable[int] = (
     folder = Path(upload_folder)
     for each in (path, *(sized_path(path, w) for w in widths)):
         _file(each, folder).unlink(missing_ok=True)
+
+
+# Home page collection tiles: one 3:2 size, so the tile's width/height attributes are exact.
+COLLECTION_IMAGE_SIZE = (720, 480)
+
+
+def store_collection_image(
+    stream: BinaryIO, filename: str, upload_folder: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> StoredImage:
+    """Validate an upload like a product image, crop it to the tile's 3:2 and store it as WebP."""
+    image = clean_image(read_upload(stream, filename, max_bytes))
+    tile = ImageOps.fit(image, COLLECTION_IMAGE_SIZE, Image.Resampling.LANCZOS)
+    folder = Path(upload_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.webp"
+    tile.save(folder / name, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return StoredImage(path=f"uploads/{name}", width=tile.width, height=tile.height)

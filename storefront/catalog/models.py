@@ -239,6 +239,9 @@ class Collection(db.Model):
     rule: Mapped[str | None] = mapped_column(String(120), default=None)
     featured: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The home page tile's picture: "uploads/<name>.webp" (staff upload, cropped to
+    # COLLECTION_IMAGE_SIZE) or "img/..." under static/ (demo data); None shows a plain tile.
+    image: Mapped[str | None] = mapped_column(String(255), default=None)
 
     entries: Mapped[list[CollectionProduct]] = relationship(
         cascade="all, delete-orphan", order_by="CollectionProduct.position"

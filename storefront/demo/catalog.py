@@ -67,6 +67,9 @@ def seed_catalog(data: dict, progress: Callable[[int], None] = lambda n: None) -
             )
             db.session.add(collections[item["slug"]])
             report.collections += 1
+        if collections[item["slug"]].image is None:
+            # Also for collections seeded before tiles had pictures; a staff upload stays.
+            collections[item["slug"]].image = item.get("image")
     db.session.flush()
 
     existing = set(db.session.scalars(select(Product.slug)))

@@ -9,6 +9,7 @@ from storefront.demo.articles import seed_articles, seed_authors
 from storefront.demo.bulk import analyze, seed_bulk_articles, seed_bulk_products
 from storefront.demo.catalog import load_demo_catalog, seed_catalog
 from storefront.demo.orders import load_demo_activity, seed_demo_orders
+from storefront.pages.services import seed_standard_pages
 
 
 @click.command("seed-demo")
@@ -19,6 +20,7 @@ def seed_demo() -> None:
     with click.progressbar(length=len(data["products"]), label="Products", show_pos=True) as bar:
         report = seed_catalog(data, progress=bar.update)
     click.echo(f"Catalog: {report}")
+    click.echo(f"Pages: {seed_standard_pages()} standard pages added")
     # Orders come last: their carts and traffic refer to the articles.
     click.echo(f"Articles: {_seed_demo_articles()}")
     click.echo(f"Demo orders: {_seed_demo_activity()}")

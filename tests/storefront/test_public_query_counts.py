@@ -26,6 +26,7 @@ PAGES = [
     ("blog.article", "/blog/magnesium-for-back-pain"),
     ("blog.lite", "/blog/magnesium-for-back-pain/lite"),
     ("cart.view", "/cart"),
+    ("pages.page", "/pages/faq"),
 ]
 
 

@@ -20,6 +20,7 @@ from storefront.admin.access import EDITORS, staff_required
 from storefront.admin.forms import (
     CertificationForm,
     CollectionForm,
+    CollectionImageForm,
     ConfirmForm,
     DietTagForm,
     ImageForm,
@@ -35,7 +36,7 @@ from storefront.admin.forms import (
 from storefront.catalog import admin_services as svc
 from storefront.catalog.availability import certificate_in_force
 from storefront.catalog.csv_io import CsvImportError, export_products_csv, import_products_csv
-from storefront.catalog.images import ImageRejected, store_product_image
+from storefront.catalog.images import ImageRejected, store_collection_image, store_product_image
 from storefront.catalog.models import (
     Certification,
     Collection,
@@ -460,6 +461,14 @@ def collection_edit(collection_id: int):
     return _collection_form(collection)
 
 
+def _render_collection(collection: Collection | None, form: CollectionForm, image_form: CollectionImageForm) -> str:
+    members = svc.collection_members(collection) if collection is not None and not collection.rule else []
+    return render_template(
+        "admin/collections/form.html", form=form, collection=collection, members=members, confirm=ConfirmForm(),
+        image_form=image_form,
+    )
+
+
 def _collection_form(collection: Collection | None):
     form = CollectionForm(obj=collection)
     status = 200
@@ -477,10 +486,38 @@ def _collection_form(collection: Collection | None):
             return redirect(url_for("admin.collection_edit", collection_id=saved.id))
     elif request.method == "POST":
         status = 422
-    members = svc.collection_members(collection) if collection is not None and not collection.rule else []
-    return render_template(
-        "admin/collections/form.html", form=form, collection=collection, members=members, confirm=ConfirmForm()
-    ), status
+    return _render_collection(collection, form, CollectionImageForm(prefix="image")), status
+
+
+@bp.post("/collections/<int:collection_id>/image")
+def collection_image(collection_id: int):
+    collection = get_or_404(Collection, collection_id)
+    form = CollectionImageForm(prefix="image")
+    if form.validate_on_submit():
+        upload = form.image.data
+        try:
+            stored = store_collection_image(
+                upload.stream, upload.filename or "", current_app.config["UPLOAD_FOLDER"],
+                max_bytes=current_app.config["MAX_IMAGE_BYTES"],
+            )
+        except ImageRejected as exc:
+            form.image.errors = [*form.image.errors, str(exc)]
+        else:
+            svc.set_collection_image(collection, stored.path, current_app.config["UPLOAD_FOLDER"])
+            flash("Tile image saved.", "success")
+            return redirect(url_for("admin.collection_edit", collection_id=collection.id) + "#tile-image")
+    # The collection's own form shows its saved values, not this upload's fields.
+    return _render_collection(collection, CollectionForm(formdata=None, obj=collection), form), 422
+
+
+@bp.post("/collections/<int:collection_id>/image/delete")
+def collection_image_delete(collection_id: int):
+    collection = get_or_404(Collection, collection_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    svc.set_collection_image(collection, None, current_app.config["UPLOAD_FOLDER"])
+    flash("Tile image removed.", "success")
+    return redirect(url_for("admin.collection_edit", collection_id=collection.id) + "#tile-image")
 
 
 @bp.post("/collections/<int:collection_id>/delete")

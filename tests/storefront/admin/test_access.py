@@ -47,6 +47,7 @@ def admin_url(app, product, collection, tag):
         "cert_id": product.certifications[0].id,
         "collection_id": collection.id,
         "tag_id": tag.id,
+        "page_slug": "contact",  # a standard page: editable before it is first saved
     }
 
     def build(endpoint: str) -> str:

@@ -44,6 +44,8 @@ from storefront.catalog.models import (
 )
 from storefront.clock import now, today
 from storefront.extensions import db
+from storefront.pages.models import SitePage
+from storefront.pages.services import save_page
 from storefront.site_settings import SiteSetting, save_site_settings
 from storefront.state import larder_state
 from tests.blog.helpers import make_article, make_author
@@ -116,6 +118,8 @@ NOT_SHOWN = {
     "article_tag.tag_id": _LINK,
     "article_product_link.id": _IDENTITY,
     "article_product_link.position": "order of an article's links: 'Featured in' is ordered by date",
+    "site_page.id": _IDENTITY,
+    "site_page.body_source": "the markdown source: pages show body_html, rendered from it when saved",
 }
 
 # The stock rule is the one change that deliberately keeps the cache: a stock change between two
@@ -139,6 +143,8 @@ PAGES = {
     "journal": "/blog/",
     "tag": "/blog/tag/guides",
     "sitemap": "/sitemap.xml",  # rendered on each request: checked for the value only
+    "info": "/pages/faq",  # saved by staff in the world below
+    "privacy": "/pages/privacy",  # a standard page still on its default text
 }
 # Pages with a card for the magnesium product (the article's CTA is one).
 CARDS = ("products", "collection", "certified", "home", "search", "article", "lite")
@@ -228,6 +234,7 @@ def build_world() -> World:
     )
     basics = make_article("fibre-basics", "Fibre text.", title="Fibre Basics", tags=["Guides", "Recipes"], days_ago=5)
     save_site_settings({"banner_text": "Welcome to the larder", "tagline": "Kind food, tested."})
+    faq = save_page(None, "Questions", "Ask away.", slug="faq")
     db.session.commit()
 
     tags = {t.slug: t.id for t in db.session.query(Tag)}
@@ -251,6 +258,7 @@ def build_world() -> World:
         "guides": tags["guides"],
         "recipes": tags["recipes"],
         "banner_text": "banner_text",  # site_setting's key
+        "faq": faq.id,
         "link": db.session.query(ArticleProductLink).filter_by(article_id=guide.id).one().id,
         "tomorrow": today() + timedelta(days=1),
         "ten_days_ago": now() - timedelta(days=10),
@@ -504,6 +512,9 @@ CHANGES = [
     Change("collection position", ("collection.position",), put(Collection, "shelf", position=-1),
            "UPDATE collection SET position = -1 WHERE id = :shelf",
            {"home": shows("Supplements Shelf.*Certified Picks", regex=True)}),
+    Change("collection image", ("collection.image",), put(Collection, "shelf", image="img/collections/teas.webp"),
+           "UPDATE collection SET image = 'img/collections/teas.webp' WHERE id = :shelf",
+           {"home": shows("/static/img/collections/teas.")}),
     Change("collection insert", ("collection:insert",),
            add(lambda w: Collection(slug="gift-ideas", title="Gift Ideas", featured=True)),
            "INSERT INTO collection (slug, title, description, featured, position) VALUES ('gift-ideas', 'Gift Ideas', '', true, 0)",
@@ -553,6 +564,28 @@ CHANGES = [
     Change("setting delete", ("site_setting:delete",), delete(SiteSetting, "banner_text"),
            "DELETE FROM site_setting WHERE key = 'banner_text'",
            on(CHROME, drops("Welcome to the larder"))),
+    # ---- site_page
+    Change("page slug", ("site_page.slug",), put(SitePage, "faq", slug="questions"),
+           "UPDATE site_page SET slug = 'questions' WHERE id = :faq",
+           {"info": drops("Ask away."), "sitemap": shows("/pages/questions")}),
+    Change("page title", ("site_page.title",), put(SitePage, "faq", title="Common questions"),
+           "UPDATE site_page SET title = 'Common questions' WHERE id = :faq",
+           {"info": shows("Common questions")}),
+    Change("page body", ("site_page.body_html",), put(SitePage, "faq", body_html="<p>Fresh answer.</p>"),
+           "UPDATE site_page SET body_html = '<p>Fresh answer.</p>' WHERE id = :faq",
+           {"info": shows("Fresh answer.")}),
+    Change("page updated_at", ("site_page.updated_at",), put(SitePage, "faq", updated_at=datetime(2030, 5, 6, 9, tzinfo=UTC)),
+           "UPDATE site_page SET updated_at = '2030-05-06 09:00:00' WHERE id = :faq",
+           {"sitemap": shows("/pages/faq</loc><lastmod>2030-05-06</lastmod>")}),
+    Change("page insert", ("site_page:insert",),
+           add(lambda w: SitePage(slug="privacy", title="Privacy", body_source="", body_html="<p>Our own words.</p>",
+                                  updated_at=now())),
+           "INSERT INTO site_page (slug, title, body_source, body_html, updated_at) "
+           "VALUES ('privacy', 'Privacy', '', '<p>Our own words.</p>', :ten_days_ago)",
+           {"privacy": shows("Our own words.")}),
+    Change("page delete", ("site_page:delete",), delete(SitePage, "faq"),
+           "DELETE FROM site_page WHERE id = :faq",
+           {"info": drops("Ask away.")}),
     # ---- article
     Change("article slug", ("article.slug",), put(Article, "guide", slug="gut-handbook"),
            "UPDATE article SET slug = 'gut-handbook' WHERE id = :guide",
