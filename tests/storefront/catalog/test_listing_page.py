@@ -31,7 +31,7 @@ def test_filters_fold_behind_one_disclosure_before_the_products(client, app):
     disclosure = re.search(r'<details class="facets-panel"[^>]*>\s*<summary[^>]*>Filter and sort', html)
     assert disclosure, "the filter panel is not a disclosure"
     assert "<details class=\"facets-panel\" data-facets-panel>" in html  # closed until opened
-    details = html[disclosure.start():html.index("</details>")]
+    details = html[disclosure.start():html.index("</details>", disclosure.start())]
     assert 'name="certified"' in details and 'name="tag"' in details and 'name="sort"' in details
     assert "<p class=\"result-count\" role=\"status\">3 products</p>" in html
     assert 'class="filter-chips"' not in html  # nothing chosen, nothing to remove
@@ -79,3 +79,14 @@ def test_search_keeps_its_query_in_every_chip(client, app):
     html = client.get("/search?q=a&in_stock=1").get_data(as_text=True)
     assert _chips(html) == {"In stock": {"q": ["a"]}}
     assert "(1 active)" in html
+
+
+def test_only_the_first_card_picture_loads_eagerly(client, app):
+    """The first card's picture is the listing's largest paint on a phone: lazy-loading it delays
+    the page; every later one waits until it is scrolled near."""
+    _catalog()
+    html = client.get("/collections/supplements").get_data(as_text=True)
+    pictures = re.findall(r'<a class="card-image"[^>]*>\s*<img ([^>]*)>', html)
+    assert len(pictures) == 3
+    assert 'fetchpriority="high"' in pictures[0] and "loading=" not in pictures[0]
+    assert all('loading="lazy"' in rest and "fetchpriority" not in rest for rest in pictures[1:])
