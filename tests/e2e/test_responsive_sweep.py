@@ -93,6 +93,7 @@ def _demo_payment(page) -> None:
     page.get_by_label("Full name").fill("Sweep Shopper")
     page.get_by_label("Address", exact=True).fill("3 Broom Street")
     page.get_by_label("City").fill("Portland")
+    page.get_by_label(re.compile("^State")).fill("OR")  # a US address needs its state
     page.get_by_label("ZIP / postcode").fill("97201")
     page.get_by_role("button", name="Continue to payment").click()
     page.wait_for_url(re.compile(r"/checkout/demo/"))
