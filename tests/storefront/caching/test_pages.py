@@ -10,13 +10,13 @@ import pytest
 from flask import g
 from sqlalchemy import text
 
-from storefront import create_app
 from storefront.caching.store import PageCache
 from storefront.caching.version import CatalogVersion
 from storefront.extensions import db
 from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_collection, make_product, make_user
+from tests.fixtures.page_cache import deployed_app
 
 
 @pytest.fixture
@@ -315,29 +315,9 @@ def served_tokens(response) -> set[str]:
 
 @pytest.fixture
 def deployed(app):
-    """The store as deployed behind Redis: a second app on the test database, built from
-    config (REDIS_URL set, the page cache on, CSRF checked), so every request has its own
-    app context as on a server. Redis database 15 is emptied around the test."""
-    import redis
-
-    store = redis.Redis.from_url(PAGE_CACHE_REDIS_URL, socket_connect_timeout=1)
-    store.flushdb()
-    served = create_app({
-        "LARDER_ENV": "testing",
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
-        "REDIS_URL": PAGE_CACHE_REDIS_URL,
-        "PAGE_CACHE": "on",
-        "WTF_CSRF_ENABLED": True,
-    })
-    assert larder_state(served).page_cache.enabled
-    yield served
-    with served.app_context():
-        db.engine.dispose()
-        version_engine = larder_state(served).version_engine
-        if version_engine is not None:
-            version_engine.dispose()
-    store.flushdb()
+    """The store as deployed behind Redis (tests/fixtures/page_cache.py)."""
+    with deployed_app(app, PAGE_CACHE_REDIS_URL) as served:
+        yield served
 
 
 def _pages_with_forms():

@@ -9,13 +9,12 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from storefront import create_app
 from storefront.admin.models import CtaClickDaily
 from storefront.cart.models import Cart, CartLine
 from storefront.extensions import db
-from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_collection, make_product
+from tests.fixtures.page_cache import deployed_app
 
 JSON = {"Accept": "application/json"}
 ARTICLE = "/blog/magnesium-for-back-pain"
@@ -274,27 +273,9 @@ CACHE_REDIS_URL = "redis://127.0.0.1:6379/9"  # not the database other test modu
 
 @pytest.fixture
 def deployed(app):
-    """As deployed: Redis page cache on, CSRF checked, one app context per request."""
-    import redis
-
-    store = redis.Redis.from_url(CACHE_REDIS_URL, socket_connect_timeout=1)
-    store.flushdb()
-    served = create_app({
-        "LARDER_ENV": "testing",
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
-        "REDIS_URL": CACHE_REDIS_URL,
-        "PAGE_CACHE": "on",
-        "WTF_CSRF_ENABLED": True,
-    })
-    assert larder_state(served).page_cache.enabled
-    yield served
-    with served.app_context():
-        db.engine.dispose()
-        version_engine = larder_state(served).version_engine
-        if version_engine is not None:
-            version_engine.dispose()
-    store.flushdb()
+    """The store as deployed behind Redis (tests/fixtures/page_cache.py)."""
+    with deployed_app(app, CACHE_REDIS_URL) as served:
+        yield served
 
 
 def _token(page: str) -> str:
