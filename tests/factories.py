@@ -126,6 +126,15 @@ def make_cart(lines: list[tuple] = (), attribution: str | None = None, user=None
     return cart
 
 
+CHECKOUT_FORM = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
+                 "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
+
+
+def checkout_form(**changes) -> dict:
+    """What a shopper posts to /checkout: a valid US address (a state is required) and standard delivery."""
+    return {**CHECKOUT_FORM, **changes}
+
+
 def make_address(**changes):
     from storefront.checkout.services import Address
 

@@ -12,10 +12,9 @@ from blog.services import ArticleDraft, publish_article, save_article
 from storefront.admin.models import CtaClickDaily
 from storefront.extensions import db
 from storefront.orders.models import Order
-from tests.factories import make_order, make_paid_order, make_product, make_user
+from tests.factories import checkout_form, make_order, make_paid_order, make_product, make_user
 
-CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street",
-            "city": "Springfield", "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
+CHECKOUT = checkout_form()
 
 
 def _article(slug="magnesium-for-back-pain", product_slug="magnesium-glycinate"):

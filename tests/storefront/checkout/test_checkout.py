@@ -9,17 +9,9 @@ from storefront.catalog.models import Variant
 from storefront.checkout.services import EmptyCart, OutOfStock, UnknownShippingMethod, place_order
 from storefront.extensions import db
 from storefront.orders.models import Order
-from tests.factories import make_address, make_cart, make_product
+from tests.factories import checkout_form, make_address, make_cart, make_product
 
-CHECKOUT = {
-    "email": "ada@example.com",
-    "name": "Ada Shopper",
-    "line1": "1 Test Street",
-    "city": "Springfield",
-    "region": "NY", "postcode": "12345",
-    "country": "US",
-    "shipping_method": "standard",
-}
+CHECKOUT = checkout_form()
 
 
 def _stock(variant_id):

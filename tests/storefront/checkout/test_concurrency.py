@@ -11,19 +11,11 @@ from storefront import create_app
 from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.orders.models import Order
-from tests.factories import make_product
+from tests.factories import checkout_form, make_product
 
 SHOPPERS = 30
 STOCK = 5
-CHECKOUT = {
-    "email": "shopper@example.com",
-    "name": "Shopper",
-    "line1": "1 Test Street",
-    "city": "Springfield",
-    "region": "NY", "postcode": "12345",
-    "country": "US",
-    "shipping_method": "standard",
-}
+CHECKOUT = checkout_form(email="shopper@example.com", name="Shopper")
 
 
 @pytest.mark.postgres_only

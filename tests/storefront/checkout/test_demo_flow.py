@@ -6,17 +6,9 @@ from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.orders.mail import outbox
 from storefront.orders.models import Order
-from tests.factories import make_product
+from tests.factories import checkout_form, make_product
 
-CHECKOUT = {
-    "email": "Ada@Example.com",
-    "name": "Ada Shopper",
-    "line1": "1 Test Street",
-    "city": "Springfield",
-    "region": "NY", "postcode": "12345",
-    "country": "US",
-    "shipping_method": "standard",
-}
+CHECKOUT = checkout_form(email="Ada@Example.com")
 
 
 def _checkout(client, variant, quantity=2, ref="article:magnesium-for-back-pain"):

@@ -18,18 +18,10 @@ from storefront.catalog.models import Variant
 from storefront.checkout.services import CheckoutInProgress, place_order
 from storefront.extensions import db
 from storefront.orders.models import Order
-from tests.factories import make_address, make_cart, make_product
+from tests.factories import checkout_form, make_address, make_cart, make_product
 
 SUBMITS = 5
-CHECKOUT = {
-    "email": "shopper@example.com",
-    "name": "Shopper",
-    "line1": "1 Test Street",
-    "city": "Springfield",
-    "region": "NY", "postcode": "12345",
-    "country": "US",
-    "shipping_method": "standard",
-}
+CHECKOUT = checkout_form(email="shopper@example.com", name="Shopper")
 
 
 def _stock(variant_id: int) -> int:

@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.orders.models import Order
-from tests.factories import make_product
+from tests.factories import checkout_form, make_product
 
-CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
-            "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
+CHECKOUT = checkout_form()
 
 
 def _main_text(response) -> str:

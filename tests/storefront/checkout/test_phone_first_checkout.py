@@ -13,11 +13,9 @@ from storefront.accounts.models import User
 from storefront.extensions import db
 from storefront.orders.mail import outbox
 from storefront.orders.models import Order
-from tests.factories import make_product, make_user
+from tests.factories import checkout_form, make_product, make_user
 
-CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "line2": "Apt 4",
-            "city": "Springfield", "region": "IL", "postcode": "62701", "country": "US",
-            "shipping_method": "standard"}
+CHECKOUT = checkout_form(line2="Apt 4", region="IL", postcode="62701")
 
 
 def _cart(client, price=2000, title="Oat Biscuits"):

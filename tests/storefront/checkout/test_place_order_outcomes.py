@@ -15,17 +15,9 @@ from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.payments.base import PaymentError
 from storefront.payments.demo import DemoGateway
-from tests.factories import make_address, make_cart, make_product
+from tests.factories import checkout_form, make_address, make_cart, make_product
 
-CHECKOUT = {
-    "email": "shopper@example.com",
-    "name": "Shopper",
-    "line1": "1 Test Street",
-    "city": "Springfield",
-    "region": "NY", "postcode": "12345",
-    "country": "US",
-    "shipping_method": "standard",
-}
+CHECKOUT = checkout_form(email="shopper@example.com", name="Shopper")
 
 
 def _orders() -> list[Order]:

@@ -9,17 +9,9 @@ from sqlalchemy import select
 from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.orders.models import Order
-from tests.factories import make_product, make_user
+from tests.factories import checkout_form, make_product, make_user
 
-CHECKOUT = {
-    "email": "shopper@example.com",
-    "name": "Shopper",
-    "line1": "1 Test Street",
-    "city": "Springfield",
-    "region": "NY", "postcode": "12345",
-    "country": "US",
-    "shipping_method": "standard",
-}
+CHECKOUT = checkout_form(email="shopper@example.com", name="Shopper")
 
 
 def _stock(variant_id: int) -> int:

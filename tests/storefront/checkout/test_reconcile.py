@@ -13,10 +13,9 @@ from storefront.extensions import db
 from storefront.orders.mail import outbox
 from storefront.orders.models import Order
 from storefront.payments.models import Payment
-from tests.factories import make_order, make_product
+from tests.factories import checkout_form, make_order, make_product
 
-CHECKOUT = {"email": "ada@example.com", "name": "Ada", "line1": "1 Test Street", "city": "Springfield",
-            "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
+CHECKOUT = checkout_form(name="Ada")
 
 
 def _age(order, minutes=120):

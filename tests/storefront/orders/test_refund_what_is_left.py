@@ -9,10 +9,9 @@ from sqlalchemy import select
 from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.orders.services import OrderError, refund_order
-from tests.factories import make_product, make_user
+from tests.factories import checkout_form, make_product, make_user
 
-CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
-            "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
+CHECKOUT = checkout_form()
 LEFT = "Refund between $0.01 and $7.95: that is what is left of order {number}'s $27.95 after $20.00 already refunded."
 
 

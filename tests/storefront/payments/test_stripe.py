@@ -17,17 +17,9 @@ from storefront.orders.mail import outbox
 from storefront.orders.models import Order, OrderEvent
 from storefront.orders.services import refund_order
 from storefront.payments.models import ProcessedEvent
-from tests.factories import make_product, make_user
+from tests.factories import checkout_form, make_product, make_user
 
-CHECKOUT = {
-    "email": "ada@example.com",
-    "name": "Ada Shopper",
-    "line1": "1 Test Street",
-    "city": "Springfield",
-    "region": "NY", "postcode": "12345",
-    "country": "US",
-    "shipping_method": "express",
-}
+CHECKOUT = checkout_form(shipping_method="express")
 
 
 def _start_checkout(client, stock=5, price=1899, quantity=2):

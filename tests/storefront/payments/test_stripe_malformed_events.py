@@ -22,10 +22,9 @@ from storefront.extensions import db
 from storefront.orders.mail import outbox
 from storefront.orders.models import Order, OrderEvent
 from storefront.payments.models import Payment, ProcessedEvent, UnmatchedPayment
-from tests.factories import make_paid_order, make_product
+from tests.factories import checkout_form, make_paid_order, make_product
 
-CHECKOUT = {"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street", "city": "Springfield",
-            "region": "NY", "postcode": "12345", "country": "US", "shipping_method": "standard"}
+CHECKOUT = checkout_form()
 MISSING = object()  # a mutation that deletes the key
 _event_ids = itertools.count(1)
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.payments.models import ProcessedEvent, UnmatchedPayment
-from tests.factories import make_product
+from tests.factories import checkout_form, make_product
 from tests.fixtures.stripe import event_payload
 
 
@@ -94,9 +94,7 @@ def test_events_without_money_for_no_order_keep_nothing(stripe_harness):
 def test_a_paid_session_that_matches_its_order_keeps_nothing(stripe_harness, client):
     variant = make_product(price=1899, stock=5).variants[0]
     client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
-    client.post("/checkout", data={"email": "ada@example.com", "name": "Ada Shopper", "line1": "1 Test Street",
-                                   "city": "Springfield", "region": "NY", "postcode": "12345", "country": "US",
-                                   "shipping_method": "standard"})
+    client.post("/checkout", data=checkout_form())
     order = db.session.scalar(select(Order).order_by(Order.id.desc()))
     response = stripe_harness.post("checkout.session.completed", stripe_harness.pay(stripe_harness.session_for(order)))
     assert json.loads(response.data)["outcome"] == "paid"
