@@ -39,3 +39,23 @@ def absolute_url_for(endpoint: str, **values) -> str:
     """
     current_app.inject_url_defaults(endpoint, values)
     return _site_adapter().build(endpoint, values, force_external=True)
+
+
+LOCAL_PATH_MAX = 1000
+
+
+def local_path(raw: object) -> str | None:
+    """`raw` if it is a path on this site (path, query, anchor) safe to redirect to, else None:
+    every `next` a form or link carries goes through here, so none can send a visitor elsewhere."""
+    if not isinstance(raw, str) or not raw or len(raw) > LOCAL_PATH_MAX:
+        return None
+    # Browsers drop tabs and newlines inside URLs ("/\t/evil" becomes "//evil") and read "\"
+    # as "/": refuse every control character, space and backslash outright.
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in raw) or "\\" in raw:
+        return None
+    if not raw.startswith("/") or raw.startswith("//"):
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc:
+        return None
+    return raw

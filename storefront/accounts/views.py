@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_fresh, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
@@ -35,16 +33,12 @@ from storefront.accounts.services import (
 from storefront.extensions import limiter
 from storefront.orders.mail import render_email, send_mail
 from storefront.orders.services import get_user_order, orders_for_user
-from storefront.site_urls import absolute_url_for
+from storefront.site_urls import absolute_url_for, local_path
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: a crafted ?next= never sends a shopper elsewhere."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("accounts.account")
+    return local_path(target) or url_for("accounts.account")
 
 
 def _login_limit() -> str:

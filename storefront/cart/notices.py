@@ -1,8 +1,9 @@
 """Where a shopper lands after adding without JavaScript, and the notice that greets them there.
 
 The add form carries `next`: the page it sits on plus the anchor of the card (`/blog/x#cta-3`).
-The shopper goes back there only when it is a plain path on this site; anything else (another
-host, a scheme, `//`, a backslash, a control character) sends them to the cart instead.
+The shopper goes back there only when it is a plain path on this site (`site_urls.local_path`);
+anything else (another host, a scheme, `//`, a backslash, a control character) sends them to the
+cart instead.
 
 The notice travels as a flashed message whose category names the anchor
 ("cart-added@cta-3"), so the page cache already treats that page as personal (a page rendered
@@ -23,24 +24,7 @@ from flask import Flask, flash, g, get_flashed_messages, request, session
 from flask.globals import request_ctx
 
 ANCHOR_RE = re.compile(r"^[a-z][a-z0-9-]{0,79}$")
-NEXT_MAX = 1000
 ADDED, REFUSED = "cart-added@", "cart-error@"
-
-
-def safe_next(raw: object) -> str | None:
-    """The form's `next` if it is a local path on this site (path, query, anchor), else None."""
-    if not isinstance(raw, str) or not raw or len(raw) > NEXT_MAX:
-        return None
-    # Browsers drop tabs and newlines inside URLs ("/\t/evil" becomes "//evil") and read "\"
-    # as "/": refuse every control character, space and backslash outright.
-    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in raw) or "\\" in raw:
-        return None
-    if not raw.startswith("/") or raw.startswith("//"):
-        return None
-    parts = urlsplit(raw)
-    if parts.scheme or parts.netloc:
-        return None
-    return raw
 
 
 def anchor_of(next_url: str | None) -> str | None:

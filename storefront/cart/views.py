@@ -6,7 +6,7 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 
 from storefront.cart import bp
 from storefront.cart.current import current_cart, remember_count
-from storefront.cart.notices import anchor_of, flash_notice, safe_next
+from storefront.cart.notices import anchor_of, flash_notice
 from storefront.cart.services import (
     MAX_LINE_QUANTITY,
     CartError,
@@ -19,6 +19,7 @@ from storefront.cart.services import (
     set_quantity,
     summarise,
 )
+from storefront.site_urls import local_path
 from storefront.templating import image_url
 
 
@@ -50,7 +51,7 @@ def view():
 @bp.post("/add")
 def add():
     """Add from a card or the product page: JSON for the page's script, else back where the shopper was."""
-    back = safe_next(request.form.get("next"))
+    back = local_path(request.form.get("next"))
     try:
         variant_id = parse_variant_id(request.form.get("variant_id"))
         quantity = parse_quantity(request.form.get("quantity", "1"))
