@@ -12,7 +12,6 @@ from storefront.cart.services import summarise
 from storefront.checkout import bp
 from storefront.checkout.forms import CheckoutForm
 from storefront.checkout.services import (
-    Address,
     CheckoutError,
     OutOfStock,
     cancel_payment,
@@ -94,14 +93,11 @@ def _place_order(cart, summary, form: CheckoutForm):
         changed = ", ".join(r.title for r in summary.rows if r.problem)
         flash(f"Sorry, some items are sold out or short of stock now: {changed}. Please update your cart.", "error")
         return redirect(url_for("cart.view"))
-    checked = form.address
-    address = Address(name=checked.name, line1=checked.line1, line2=checked.line2, city=checked.city,
-                      region=checked.region, postcode=checked.postcode, country=checked.country)
     try:
         payment_page = check_out(
             cart,
             form.email.data,
-            address,
+            form.address,
             form.shipping_method.data,
             urls=_return_urls,
             user_id=current_user.id if current_user.is_authenticated else None,
