@@ -32,6 +32,7 @@ def create_app(config: str | dict | None = None) -> Flask:
 
     register_extensions(app)
     register_models()
+    register_background_work(app)
     register_url_converters(app)
     register_blueprints(app)
     register_template_helpers(app)
@@ -81,10 +82,22 @@ def register_models() -> None:
     import storefront.catalog.denormalise  # noqa: F401
     import storefront.catalog.models  # noqa: F401
     import storefront.catalog.search  # noqa: F401
+    import storefront.jobs.models  # noqa: F401
     import storefront.orders.models  # noqa: F401
     import storefront.pages.models  # noqa: F401
     import storefront.payments.models  # noqa: F401
     import storefront.site_settings  # noqa: F401
+
+
+def register_background_work(app: Flask) -> None:
+    """The mail backend, then every package's outbox job handlers and schedules, then the queue
+    (which reads the schedules)."""
+    from storefront import jobs, mail
+
+    mail.init_app(app)
+    import storefront.orders.services  # noqa: F401  (orders.confirmation)
+
+    jobs.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:

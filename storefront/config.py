@@ -52,6 +52,17 @@ class Config:
     SMTP_USERNAME = _env("SMTP_USERNAME")
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     REDIS_URL = _env("REDIS_URL")
+    # Background work (storefront/jobs): the broker is CELERY_BROKER_URL, else REDIS_URL, else an
+    # SQLite file in the instance folder (nothing to install for `make run`).
+    CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
+    JOBS_EAGER = False  # tests: run each job in-process right after the commit that records it
+    JOBS_SWEEP_SECONDS = _env_int("JOBS_SWEEP_SECONDS", 30)  # how often beat hands over stragglers
+    JOBS_REHAND_SECONDS = _env_int("JOBS_REHAND_SECONDS", 60)  # a pending job quiet this long is re-sent
+    JOBS_LEASE_SECONDS = _env_int("JOBS_LEASE_SECONDS", 600)  # a running job past this is presumed dead
+    JOBS_RETRY_BASE_SECONDS = _env_int("JOBS_RETRY_BASE_SECONDS", 30)  # first retry; doubles each time
+    JOBS_RETRY_MAX_SECONDS = _env_int("JOBS_RETRY_MAX_SECONDS", 3600)
+    JOBS_PUBLISH_TIMEOUT_SECONDS = _env_int("JOBS_PUBLISH_TIMEOUT_SECONDS", 2)
+    MAIL_FILE_DIR = _env("MAIL_FILE_DIR")  # MAIL_BACKEND=file: one .log file per message; None -> instance/mail
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", _env("REDIS_URL", "memory://"))
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down: limits fall back to each process's memory instead of failing the request.
@@ -103,6 +114,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "memory"
+    JOBS_EAGER = True
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     SERVER_NAME = None
 

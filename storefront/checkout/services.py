@@ -24,7 +24,6 @@ from storefront.orders.services import (
     apply_cancel,
     apply_payment,
     charge_payment,
-    send_order_confirmation,
 )
 from storefront.orders.shipping import shipping_method
 from storefront.payments.base import PaymentError, PaymentUnavailable, ReturnUrls
@@ -353,7 +352,6 @@ def reconcile_pending_orders(older_than_minutes: int = 90) -> ReconcileReport:
                                  session_id=payment.provider_session_id, payment_intent=state.payment_intent)
             db.session.commit()
             if paid:
-                send_order_confirmation(order)
                 report.paid.append(order.number)
             else:
                 # The reason says both amounts, formatted ("Paid $15.00 but the order total is $25.95").

@@ -7,8 +7,6 @@ transaction, so the effect commits together with the event's ProcessedEvent row.
 
 from __future__ import annotations
 
-from functools import partial
-
 from sqlalchemy import select
 
 from storefront.extensions import db
@@ -19,7 +17,6 @@ from storefront.orders.services import (
     apply_payment,
     apply_refund,
     flag_for_review,
-    send_order_confirmation,
 )
 from storefront.payments.events import (
     ChargeRefunded,
@@ -68,7 +65,7 @@ def _checkout_completed(event: CheckoutCompleted) -> Outcome:
     )
     if not paid:
         return Outcome("not paid: flagged or already handled", order.id)
-    return Outcome("paid", order.id, after_commit=partial(send_order_confirmation, order))
+    return Outcome("paid", order.id)  # the confirmation is in the outbox, committed with the payment
 
 
 def _checkout_ended(event: CheckoutEnded) -> Outcome:

@@ -15,12 +15,13 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from storefront import jobs
 from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
 from storefront.clock import now
 from storefront.extensions import db
+from storefront.mail import send_email
 from storefront.money import currency_code, format_money
-from storefront.orders.mail import render_email, send_mail
 from storefront.orders.models import Order, OrderStatus
 from storefront.payments.base import PaymentError
 from storefront.payments.models import Payment, PaymentKind, PaymentStatus
@@ -34,6 +35,9 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 class OrderError(Exception):
     """An order action that cannot be done; the message is for staff or the shopper."""
+
+
+ORDER_CONFIRMATION = "orders.confirmation"  # outbox job kind
 
 
 def actor_label(actor: object) -> str:
@@ -147,6 +151,8 @@ def apply_payment(
         if line.variant_id is not None:
             bought[line.variant_id] = bought.get(line.variant_id, 0) + line.quantity
     take_purchased(order.cart_id, bought)
+    # The confirmation commits with the payment: no paid order without its email, none twice.
+    jobs.record(ORDER_CONFIRMATION, {"order_id": order.id}, key=f"order-confirmation:{order.id}")
     return True
 
 
@@ -372,30 +378,20 @@ def refund_note(amount: int, currency: str, *, via: str = "", reason: str = "") 
 # ------------------------------------------------------------------ email
 
 
-def send_order_confirmation(order: Order) -> bool:
-    """Email the confirmation once per paid order, however many times this is called."""
-    claimed = db.session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.confirmation_sent_at.is_(None))
-        .values(confirmation_sent_at=now())
-        .execution_options(synchronize_session=False)
+@jobs.handler(ORDER_CONFIRMATION)
+def send_order_confirmation(payload: dict) -> None:
+    """The worker's half: email the confirmation of a paid order (recorded by apply_payment)."""
+    order = db.session.get(Order, payload["order_id"])
+    if order is None:
+        return
+    send_email(
+        order.email,
+        f"Your {current_app.config['STORE_NAME']} order {order.number}",
+        "order_confirmation",
+        order=order,
+        link=absolute_url_for("orders.guest_order", token=order.public_token),
     )
-    db.session.commit()
-    if claimed.rowcount != 1:
-        return False
-    order = db.session.get(Order, order.id)
-    link = absolute_url_for("orders.guest_order", token=order.public_token)
-    body = render_email("email/order_confirmation.txt", order=order, link=link)
-    try:
-        send_mail(order.email, f"Your {current_app.config['STORE_NAME']} order {order.number}", body)
-    except Exception:  # the order stays paid; staff can see the email did not go
-        log.exception("Could not send the confirmation for order %s", order.number)
-        db.session.execute(
-            update(Order).where(Order.id == order.id).values(confirmation_sent_at=None)
-        )
-        db.session.commit()
-        return False
-    return True
+    order.confirmation_sent_at = now()
 
 
 # ------------------------------------------------------------------ reports

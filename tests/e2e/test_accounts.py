@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from storefront.accounts.models import User
 from storefront.accounts.services import make_reset_token
 from storefront.extensions import db, limiter
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from storefront.orders.services import abandon_checkout, cancel_order
 from tests.factories import make_order, make_paid_order, make_user
 

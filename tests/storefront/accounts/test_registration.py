@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from storefront.accounts import services
 from storefront.accounts.models import User
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from tests.factories import make_user
 
 PASSWORD = "correct horse battery"

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from storefront.accounts import load_user
 from storefront.accounts.models import User
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from tests.factories import make_user
 
 PASSWORD = "correct horse battery"

@@ -87,7 +87,7 @@ def test_stock_never_goes_negative_sequentially(client):
 def test_ten_simultaneous_deliveries_of_one_event_change_state_once(app):
     import json
 
-    from storefront.orders.mail import outbox
+    from storefront.mail import outbox
     from storefront.orders.models import OrderEvent
     from storefront.payments.models import Payment, ProcessedEvent
     from tests.factories import make_order

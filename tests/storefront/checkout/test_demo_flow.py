@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from storefront.orders.models import Order
 from tests.factories import checkout_form, make_product
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storefront.accounts.models import User
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox, text_part
 from storefront.orders.models import Order
 from tests.factories import checkout_form, make_product, make_user
 
@@ -124,7 +124,7 @@ def test_one_address_layout_on_the_confirmation_page_the_order_page_the_email_an
     assert address_lines(client.get(f"/checkout/success/{token}").get_data(as_text=True)) == lines
     assert address_lines(client.get(f"/orders/{token}").get_data(as_text=True)) == lines
     (mail,) = outbox()
-    body = mail.get_content()
+    body = text_part(mail)
     assert "Delivering to:\n" + "\n".join(lines) + "\n" in body
     order = db.session.scalar(select(Order))
     auth.login(make_user("staff@example.com", role="admin"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from storefront.catalog.models import Variant
 from storefront.clock import now
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from storefront.orders.models import Order
 from storefront.payments.models import Payment
 from tests.factories import checkout_form, make_order, make_product

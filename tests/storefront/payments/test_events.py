@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from storefront.orders.models import Order
 from storefront.orders.payment_events import apply_payment_event
 from storefront.payments.events import (

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from storefront.orders.models import Order, OrderEvent
 from storefront.orders.services import refund_order
 from storefront.payments.models import ProcessedEvent

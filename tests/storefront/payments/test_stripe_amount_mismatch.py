@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from storefront.clock import now
 from storefront.extensions import db
+from storefront.mail import outbox
 from storefront.money import format_money
-from storefront.orders.mail import outbox
 from storefront.orders.models import Order
 from tests.factories import checkout_form, make_product
 

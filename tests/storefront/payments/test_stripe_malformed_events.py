@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from storefront.orders.models import Order, OrderEvent
 from storefront.payments.models import Payment, ProcessedEvent, UnmatchedPayment
 from tests.factories import checkout_form, make_paid_order, make_product

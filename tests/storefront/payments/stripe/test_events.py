@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
-from storefront.orders.mail import outbox
+from storefront.mail import outbox
 from storefront.orders.models import Order
 from storefront.payments.events import CheckoutEnded
 from storefront.payments.models import Payment, ProcessedEvent, UnmatchedPayment

@@ -1,0 +1,89 @@
+"""Record side effects in the caller's transaction; hand them to the queue once it commits.
+
+A job is a row first and a broker message second. The row is written in the same transaction as
+the change that causes it (an order paid, a password changed), so the two commit or roll back
+together. After commit each new row's id is published to the queue; if the broker is down the
+publish is skipped and the sweep (a beat task) hands the row over later. Nothing lives only in
+the broker.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from storefront.clock import now
+from storefront.extensions import db
+from storefront.jobs.models import OutboxJob
+
+log = logging.getLogger(__name__)
+
+_NEW_JOBS = "larder.outbox.new_jobs"  # session.info key: [(job id, run_after)] flushed, not committed
+
+
+def record(
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    key: str | None = None,
+    delay: timedelta | None = None,
+    run_at: datetime | None = None,
+    max_attempts: int | None = None,
+) -> OutboxJob:
+    """Add a job to the current transaction; the caller commits (or rolls back) as usual.
+
+    `key` makes the effect happen once however often it is recorded: a second record() with the
+    same key returns the first job. `delay` or `run_at` hold the job back (reminders).
+    """
+    if key is not None:
+        existing = db.session.scalar(select(OutboxJob).where(OutboxJob.key == key))
+        if existing is not None:
+            return existing
+    when = run_at or (now() + delay if delay else now())
+    job = OutboxJob(kind=kind, payload=payload or {}, key=key, run_after=when)
+    if max_attempts is not None:
+        job.max_attempts = max_attempts
+    db.session.add(job)
+    return job
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_new_jobs(session: Session, _flush_context) -> None:
+    new = [(obj.id, obj.run_after) for obj in session.new if isinstance(obj, OutboxJob)]
+    if new:
+        session.info.setdefault(_NEW_JOBS, []).extend(new)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_new_jobs(session: Session) -> None:
+    session.info.pop(_NEW_JOBS, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _hand_over_new_jobs(session: Session) -> None:
+    new = session.info.pop(_NEW_JOBS, None)
+    if new:
+        hand_over(new)
+
+
+def hand_over(jobs: list[tuple[int, datetime | None]]) -> int:
+    """Publish each job id to the queue; return how many the broker took.
+
+    A publish that fails is logged, not raised: the change is committed and the row is safe, so
+    the sweep will hand it over again once the broker is back.
+    """
+    from storefront.jobs.queue import publish
+
+    published = 0
+    for job_id, run_after in jobs:
+        try:
+            publish(job_id, run_after)
+        except Exception as exc:  # broker down or unreachable; the sweep retries
+            log.warning("Could not hand outbox job %s to the queue (%s); the sweep will", job_id, exc)
+        else:
+            published += 1
+    return published
