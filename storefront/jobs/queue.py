@@ -67,7 +67,7 @@ def init_app(app: Flask) -> Celery:
         task_publish_retry=True,
         task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
                                    "interval_max": 0.2},
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        broker_transport_options=_transport_options(broker_url(app)),
         beat_schedule=schedule,
         beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
         timezone="UTC",
@@ -76,6 +76,13 @@ def init_app(app: Flask) -> Celery:
     _register_tasks(celery)
     app.extensions["celery"] = celery
     return celery
+
+
+def _transport_options(url: str) -> dict[str, Any]:
+    if url.startswith(("redis://", "rediss://")):
+        # A dead Redis fails a publish in seconds, not at the OS's TCP timeout.
+        return {"socket_connect_timeout": 2, "socket_timeout": 5}
+    return {}
 
 
 def _register_tasks(celery: Celery) -> None:
