@@ -87,8 +87,6 @@ class Outcome:
     order_id: int | None = None
     # Money taken with no order to put it on: kept as an UnmatchedPayment for staff.
     unmatched: bool = False
-    # Done once the effect is committed (the confirmation email of a newly paid order).
-    after_commit: Callable[[], object] | None = None
 
 
 EventHandler = Callable[[PaymentEvent], Outcome]
@@ -153,7 +151,5 @@ def process_event(
     except BaseException:
         db.session.rollback()
         raise
-    if outcome.after_commit is not None:
-        outcome.after_commit()
     log.info("%s event %s %s: %s", provider.name, event_id, event_type, outcome.text)
     return outcome.text
