@@ -9,6 +9,7 @@ document that can carry scripts, not a picture.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import uuid
 import warnings
@@ -20,6 +21,8 @@ from typing import BinaryIO
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from storefront.media import MediaStore, MediaUnavailable, check_key, media_store
+
+log = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -185,12 +188,16 @@ def delete_stored_image(path: str, widths: Iterable[int] = SIZED_WIDTHS, store: 
     """Remove an uploaded image and its sized copies (static demo images are never touched).
 
     Every possible copy is removed, not only those recorded: the worker may have written them
-    after the row was read."""
+    after the row was read. Called after the row's removal is committed, so a store that does
+    not answer leaves an unlinked object behind (logged), never a failed request."""
     if not path.startswith("uploads/"):
         return
     store = store or media_store()
-    for each in (path, *(sized_path(path, w) for w in sorted({*widths, *SIZED_WIDTHS}))):
-        store.delete(media_key(each))
+    try:
+        for each in (path, *(sized_path(path, w) for w in sorted({*widths, *SIZED_WIDTHS}))):
+            store.delete(media_key(each))
+    except MediaUnavailable as exc:
+        log.warning("Could not delete %s and its sizes from the media store: %s", path, exc)
 
 
 # Home page collection tiles: one 3:2 size, so the tile's width/height attributes are exact.

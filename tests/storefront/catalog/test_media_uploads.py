@@ -170,13 +170,17 @@ def test_a_bad_upload_gets_a_form_error_and_stores_nothing(bucket, as_admin, pro
     assert db.session.scalars(select(ProductImage).where(ProductImage.path.like("uploads/%"))).all() == []
 
 
-def test_an_unreachable_store_gets_a_form_error_and_no_image_row(app, as_admin, product, monkeypatch):
+def _unreachable_store(monkeypatch):
     from storefront.media import S3Store
     from tests.fixtures.processes import free_port
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
-    use_store(app, S3Store.from_settings("shop", endpoint_url=f"http://127.0.0.1:{free_port()}", region="us-east-1"))
+    return S3Store.from_settings("shop", endpoint_url=f"http://127.0.0.1:{free_port()}", region="us-east-1")
+
+
+def test_an_unreachable_store_gets_a_form_error_and_no_image_row(app, as_admin, product, monkeypatch):
+    use_store(app, _unreachable_store(monkeypatch))
     try:
         response = _upload(as_admin, product, png_bytes(size=(400, 400)))
     finally:
@@ -185,3 +189,16 @@ def test_an_unreachable_store_gets_a_form_error_and_no_image_row(app, as_admin, 
     assert "could not be saved just now" in response.get_data(as_text=True)
     assert db.session.scalars(select(ProductImage).where(ProductImage.path.like("uploads/%"))).all() == []
     assert db.session.scalars(select(jobs.OutboxJob)).all() == []
+
+
+def test_removing_an_image_while_the_store_is_unreachable_still_removes_it_from_the_shop(
+    app, bucket, as_admin, product, client, monkeypatch
+):
+    assert _upload(as_admin, product, png_bytes(size=(400, 400))).status_code == 302
+    image = _image(product)
+    use_store(app, _unreachable_store(monkeypatch))
+    response = as_admin.post(f"/admin/products/{product.id}/images/{image.id}/delete")
+    assert response.status_code == 302
+    use_store(app, bucket.store())
+    assert db.session.scalars(select(ProductImage).where(ProductImage.path.like("uploads/%"))).all() == []
+    assert image.path.removeprefix("uploads/") not in client.get("/products/magnesium-glycinate").get_data(as_text=True)
