@@ -120,3 +120,29 @@ def test_an_unreachable_bucket_is_reported_as_unavailable(monkeypatch):
     store = S3Store.from_settings("shop", endpoint_url=f"http://127.0.0.1:{free_port()}", region="us-east-1")
     with pytest.raises(MediaUnavailable, match="could not be reached"):
         store.save("ab12.webp", b"x", "image/webp")
+
+
+def test_copy_uploads_moves_a_one_server_shop_into_the_bucket(app, s3_bucket, tmp_path):
+    from storefront.media import use_store
+
+    folder = tmp_path / "uploads"
+    local = LocalStore(folder)
+    local.save("ab12.webp", b"original", "image/webp")
+    local.save("ab12-320w.webp", b"small", "image/webp")
+    (folder / ".ab12.webp.tmp").write_bytes(b"half written")
+    runner = app.test_cli_runner()
+
+    refused = runner.invoke(args=["larder", "copy-uploads"])
+    assert refused.exit_code != 0 and "MEDIA_S3_BUCKET is not set" in refused.output
+
+    app.config["UPLOAD_FOLDER"], previous = str(folder), app.config["UPLOAD_FOLDER"]
+    use_store(app, s3_bucket.store())
+    try:
+        for _ in range(2):  # re-running writes the same objects
+            result = runner.invoke(args=["larder", "copy-uploads"])
+            assert result.exit_code == 0 and "Copied 2 files" in result.output
+    finally:
+        app.config["UPLOAD_FOLDER"] = previous
+        use_store(app, None)
+    assert s3_bucket.object_keys() == {"uploads/ab12.webp", "uploads/ab12-320w.webp"}
+    assert s3_bucket.store().read("ab12.webp") == b"original"
