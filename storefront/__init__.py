@@ -95,6 +95,7 @@ def register_background_work(app: Flask) -> None:
     from storefront import jobs, mail
 
     mail.init_app(app)
+    import storefront.catalog.image_sizes  # noqa: F401  (catalog.image_sizes)
     import storefront.orders.services  # noqa: F401  (orders.confirmation)
 
     jobs.init_app(app)
@@ -169,6 +170,7 @@ def register_cli(app: Flask) -> None:
     from storefront.checkout.cli import reconcile_payments_command
     from storefront.cli import larder
     from storefront.demo.cli import seed_bulk, seed_demo
+    from storefront.media.cli import copy_uploads_command
 
     for command in (
         seed_demo,
@@ -179,6 +181,7 @@ def register_cli(app: Flask) -> None:
         import_article_command,
         check_ctas_command,
         flush_views_command,
+        copy_uploads_command,
     ):
         larder.add_command(command)
     app.cli.add_command(larder)

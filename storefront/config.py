@@ -72,6 +72,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: no lost carts at checkout
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER")  # None -> instance/uploads
+    # Uploaded images (storefront/media): an S3-compatible bucket when MEDIA_S3_BUCKET is set,
+    # else UPLOAD_FOLDER. Credentials: boto3's own chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    # AWS_PROFILE, an instance role), never a Larder setting.
+    MEDIA_S3_BUCKET = _env("MEDIA_S3_BUCKET")
+    MEDIA_S3_ENDPOINT_URL = _env("MEDIA_S3_ENDPOINT_URL")  # MinIO, moto, R2...; None -> AWS
+    MEDIA_S3_REGION = _env("MEDIA_S3_REGION")
+    MEDIA_PUBLIC_URL = _env("MEDIA_PUBLIC_URL")  # the CDN or bucket address pages link; None -> the bucket's
     # Every absolute link (canonical, og:, JSON-LD, feed, sitemap, emails, Stripe return URLs)
     # is built from SITE_URL, never from the request's Host (storefront/site_urls.py).
     SITE_URL = _env("SITE_URL", "http://127.0.0.1:5000")

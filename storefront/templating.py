@@ -9,6 +9,7 @@ from babel.dates import format_date
 from flask import Flask, current_app, request, session, url_for
 from markupsafe import Markup
 
+from storefront.media import media_store
 from storefront.money import currency_symbol, format_money, major_units
 from storefront.site_settings import get_site_settings
 from storefront.site_urls import absolute_url_for
@@ -16,13 +17,13 @@ from storefront.text import markdown_to_safe_html
 
 
 def image_url(path: str | None, external: bool = False) -> str:
-    """URL of a product image stored under static/ or under the uploads folder; `external`
-    gives it absolute, on SITE_URL (og:image, JSON-LD)."""
+    """URL of a product image stored under static/ or in the media store (uploads folder or S3
+    bucket); `external` gives it absolute, on SITE_URL (og:image, JSON-LD) or the bucket's."""
     build = absolute_url_for if external else url_for
     if not path:
         return build("static", filename="img/placeholder.svg")
     if path.startswith("uploads/"):
-        return build("catalog.upload", filename=path.removeprefix("uploads/"))
+        return media_store().url(path.removeprefix("uploads/"), external=external)
     return build("static", filename=path)
 
 

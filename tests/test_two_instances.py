@@ -1,5 +1,8 @@
-"""Two gunicorn instances on two ports, one PostgreSQL database and one Redis, serve one store:
-a cart started on one is finished on the other, and rate limits are counted across both.
+"""Two gunicorn instances and two Celery workers on one PostgreSQL database, one Redis and one
+S3-compatible bucket (moto's server) serve one store: a cart started on one instance is finished on
+the other, rate limits are counted across both, an image uploaded through one is shown by the
+other from the bucket (with the sizes a worker made), and a paid order sends one confirmation
+although two workers listen.
 
 Needs PostgreSQL (TEST_DATABASE_URL) and Redis (127.0.0.1:6379 or TEST_REDIS_URL); skipped on
 SQLite, because a file database is not something two machines can share.
@@ -7,30 +10,40 @@ SQLite, because a file database is not something two machines can share.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
-import sys
-import time
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.fixtures.object_store import ObjectStore, moto_s3
 from tests.fixtures.postgres import on_postgresql, postgres_test_unavailable
+from tests.fixtures.processes import (
+    BIN,
+    ROOT,
+    Process,
+    app_env,
+    background_process,
+    create_schema,
+    free_port,
+    gunicorn_command,
+    wait_until,
+    worker_command,
+)
 
 try:
     import requests
 except ImportError:  # checked per test below: a failure where PostgreSQL tests are required
     requests = None
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+STAFF_EMAIL, STAFF_PASSWORD = "staff@example.com", "two instances, one store"
 
 pytestmark = pytest.mark.skipif(
     not on_postgresql(),
@@ -49,12 +62,6 @@ def _redis_or_skip() -> None:
         client.flushdb()
     except redis.RedisError as exc:
         postgres_test_unavailable(f"Redis is not reachable at {REDIS_URL}: {exc}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _own_database() -> str:
@@ -81,67 +88,75 @@ def instance_folder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def instances(instance_folder):
+def bucket() -> ObjectStore:
+    """The S3-compatible server every instance and worker stores its media in."""
+    with moto_s3() as store:
+        yield store
+
+
+@pytest.fixture(scope="module")
+def database_url() -> str:
     _redis_or_skip()
-    database_url = _own_database()
-    instance = instance_folder
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "FLASK_APP": "wsgi:app",
-        "LARDER_ENV": "development",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": secrets.token_hex(32),  # shared, as on any load-balanced deployment
-        "PAYMENT_GATEWAY": "demo",
-        "MAIL_BACKEND": "file",
-        "LARDER_INSTANCE_PATH": str(instance),
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_LOG_LEVEL": "warning",
-    }
-    env.pop("TEST_DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "-c",
-         "from storefront import create_app\nfrom storefront.extensions import db\n"
-         "app = create_app()\nwith app.app_context():\n    db.create_all()\n"],
-        env=env, cwd=ROOT, check=True,
+    return _own_database()
+
+
+@pytest.fixture(scope="module")
+def instances(instance_folder, bucket, database_url):
+    """Two web servers and two workers, as on two machines: nothing shared but the services."""
+    env = app_env(
+        LARDER_ENV="development",
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        CELERY_BROKER_URL=REDIS_URL,
+        SECRET_KEY=secrets.token_hex(32),  # shared, as on any load-balanced deployment
+        PAYMENT_GATEWAY="demo",
+        MAIL_BACKEND="file",
+        LARDER_INSTANCE_PATH=str(instance_folder),
+        WEB_CONCURRENCY="1",
+        GUNICORN_LOG_LEVEL="warning",
+        **bucket.env(),
     )
+    create_schema(env)
     subprocess.run([str(BIN / "flask"), "larder", "seed-demo"], env=env, cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
-    servers = []
-    try:
+    subprocess.run([str(BIN / "flask"), "larder", "create-user", "--email", STAFF_EMAIL, "--role", "admin",
+                    "--password", STAFF_PASSWORD], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    with ExitStack() as stack:
+        servers = []
         for _ in range(2):
-            port = _free_port()
-            log = open(instance / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed below
-            process = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, cwd=ROOT,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-            servers.append((process, f"http://127.0.0.1:{port}", log))
-        for process, base, log in servers:
-            _wait_healthy(process, base, log)
-        yield [base for _, base, _ in servers]
-    finally:
-        for process, _, log in servers:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=20)
-            log.close()
+            port = free_port()
+            server = stack.enter_context(background_process(
+                f"gunicorn-{port}", gunicorn_command(), {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                instance_folder,
+            ))
+            servers.append((server, f"http://127.0.0.1:{port}"))
+        workers = [
+            stack.enter_context(background_process(name, worker_command("-n", f"{name}@%h"), env, instance_folder))
+            for name in ("worker-1", "worker-2")
+        ]
+        for server, base in servers:
+            _wait_healthy(server, base)
+        for worker in workers:
+            wait_until(lambda w=worker: _ready(w), timeout=60, what=f"{worker.name} to be ready")
+        yield [base for _, base in servers]
 
 
-def _wait_healthy(process, base: str, log) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn at {base} exited: {Path(log.name).read_text()[-2000:]}")
+def _ready(worker: Process) -> bool:
+    if not worker.alive():
+        raise RuntimeError(f"{worker.name} exited: {worker.log()[-2000:]}")
+    return " ready." in worker.log()
+
+
+def _wait_healthy(server: Process, base: str) -> None:
+    def healthy() -> bool:
+        if not server.alive():
+            raise RuntimeError(f"gunicorn at {base} exited: {server.log()[-2000:]}")
         try:
-            if requests.get(base + "/healthz", timeout=2).status_code == 200:
-                return
+            return requests.get(base + "/healthz", timeout=2).status_code == 200
         except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"gunicorn at {base} did not become healthy")
+            return False
+
+    wait_until(healthy, timeout=60, interval=0.3, what=f"gunicorn at {base} to be healthy")
 
 
 def _csrf(html: str) -> str:
@@ -153,10 +168,8 @@ def test_each_instance_is_healthy_on_the_shared_database(instances):
         assert requests.get(base + "/healthz", timeout=5).json()["status"] == "ok"
 
 
-def test_a_cart_started_on_one_instance_is_finished_on_the_other(instances):
-    a, b = instances
-    shopper = requests.Session()
-
+def _buy(shopper, a: str, b: str) -> tuple[str, str]:
+    """Add to the cart on A, check out on B, pay with the demo gateway on A: (order token, page)."""
     product = shopper.get(a + "/products/magnesium-glycinate", timeout=10)
     assert product.status_code == 200
     variant_id = re.search(r'name="variant_id" value="(\d+)"[^>]*checked', product.text).group(1)
@@ -189,10 +202,123 @@ def test_a_cart_started_on_one_instance_is_finished_on_the_other(instances):
         a + f"/checkout/demo/{token}/pay", data={"csrf_token": _csrf(payment_page.text)}, timeout=10
     )
     assert paid.status_code == 200
-    assert "Your order is confirmed" in paid.text
+    return token, paid.text
+
+
+def test_a_cart_started_on_one_instance_is_finished_on_the_other(instances):
+    a, b = instances
+    shopper = requests.Session()
+    token, paid = _buy(shopper, a, b)
+    assert "Your order is confirmed" in paid
 
     confirmation = shopper.get(b + f"/checkout/success/{token}", timeout=10)
     assert "Your order is confirmed" in confirmation.text
+
+
+def _confirmations(instance_folder: Path, number: str) -> int:
+    """How many confirmation emails for order `number` the file backend wrote (any file, any count)."""
+    subject = f"Subject: Your Larder order {number}"
+    return sum(path.read_text(errors="replace").count(subject) for path in (instance_folder / "mail").glob("*"))
+
+
+def _job_statuses(database_url: str, kind: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        return [row[0] for row in conn.execute("SELECT status FROM outbox_job WHERE kind = %s", (kind,))]
+
+
+def test_a_paid_order_sends_one_confirmation_although_two_workers_listen(instances, instance_folder, database_url):
+    a, b = instances
+    shopper = requests.Session()
+    token, paid = _buy(shopper, b, a)
+    number = re.search(r"data-order-number>([^<]+)<", paid).group(1)
+    # The pay button pressed again, landing on the other server (a double click behind a balancer).
+    again = shopper.post(a + f"/checkout/demo/{token}/pay",
+                         data={"csrf_token": _csrf(shopper.get(a + "/products/magnesium-glycinate", timeout=10).text)},
+                         timeout=10)
+    assert again.status_code == 200 and number in again.text
+
+    wait_until(lambda: _confirmations(instance_folder, number) >= 1, timeout=60,
+               what=f"the confirmation of {number}, sent by a worker")
+    wait_until(lambda: "pending" not in _job_statuses(database_url, "orders.confirmation")
+               and "running" not in _job_statuses(database_url, "orders.confirmation"),
+               timeout=30, what="every confirmation job to finish")
+    assert _confirmations(instance_folder, number) == 1
+
+
+def _staff_session(base: str):
+    """A staff member signed in on `base` (the account `flask larder create-user` made)."""
+    staff = requests.Session()
+    page = staff.get(base + "/account/login", timeout=10)
+    signed_in = staff.post(
+        base + "/account/login",
+        data={"csrf_token": _csrf(page.text), "email": STAFF_EMAIL, "password": STAFF_PASSWORD},
+        timeout=10,
+    )
+    assert signed_in.status_code == 200, signed_in.text[-2000:]
+    return staff
+
+
+def _photo(size: tuple[int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (40, 120, 90)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _upload_image(staff, base: str, product_id: str) -> None:
+    edit = staff.get(base + f"/admin/products/{product_id}", timeout=10)
+    assert edit.status_code == 200, edit.text[-2000:]
+    token = re.search(r'name="(?:[\w-]+-)?csrf_token"[^>]*value="([^"]+)"', edit.text).group(1)
+    uploaded = staff.post(
+        base + f"/admin/products/{product_id}/images",
+        data={"image-csrf_token": token, "image-alt": "The jar, from the side"},
+        files={"image-image": ("jar.png", _photo((1200, 900)), "image/png")},
+        allow_redirects=False, timeout=30,
+    )
+    assert uploaded.status_code == 302, uploaded.text[-3000:]
+
+
+def _product_id(database_url: str, slug: str) -> str:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        return str(conn.execute("SELECT id FROM product WHERE slug = %s", (slug,)).fetchone()[0])
+
+
+def test_an_image_uploaded_on_one_instance_is_shown_by_the_other_from_the_bucket(instances, bucket, database_url):
+    from PIL import Image
+
+    a, b = instances
+    _upload_image(_staff_session(a), a, _product_id(database_url, "magnesium-glycinate"))
+    pattern = re.compile(
+        rf'<img src="({re.escape(bucket.public_url)}/uploads/(\w+)\.webp)" srcset="([^"]+)"[^>]*alt="The jar, from the side"'
+    )
+
+    def shown_with_sizes() -> re.Match | None:
+        return pattern.search(requests.get(b + "/products/magnesium-glycinate", timeout=10).text)
+
+    # B's page links the bucket's object at once, and its sized copies once a worker made them.
+    wait_until(shown_with_sizes, timeout=60, what="server B's page to offer the worker-made sizes")
+    src, name, srcset = shown_with_sizes().groups()
+    candidates = dict(reversed(c.split(" ")) for c in srcset.split(", "))
+    assert candidates == {
+        "320w": f"{bucket.public_url}/uploads/{name}-320w.webp",
+        "640w": f"{bucket.public_url}/uploads/{name}-640w.webp",
+        "1024w": f"{bucket.public_url}/uploads/{name}-1024w.webp",
+        "1200w": src,
+    }
+    for width, url in candidates.items():
+        answer = requests.get(url, timeout=10)
+        assert answer.status_code == 200
+        assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert answer.headers["Content-Type"] == "image/webp"
+        assert answer.content == bucket.store().read(urlsplit(url).path.rsplit("/", 1)[-1])
+        with Image.open(io.BytesIO(answer.content)) as image:
+            assert (image.format, image.width) == ("WEBP", int(width.removesuffix("w")))
+    assert _job_statuses(database_url, "catalog.image_sizes") == ["done"]
 
 
 def _mailed_registration_path(instance_folder: Path, email: str) -> str:

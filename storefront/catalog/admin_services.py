@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.catalog.availability import certified_clause
+from storefront.catalog.image_sizes import record_image_sizes
 from storefront.catalog.images import StoredImage, delete_stored_image
 from storefront.catalog.models import (
     Certification,
@@ -181,7 +182,7 @@ def product_references(product: Product) -> list[str]:
     return found
 
 
-def remove_product(product: Product, upload_folder: str) -> str:
+def remove_product(product: Product) -> str:
     """Delete a product nobody refers to; archive it when orders or articles point at it.
 
     Returns "deleted" or "archived".
@@ -194,7 +195,7 @@ def remove_product(product: Product, upload_folder: str) -> str:
     db.session.delete(product)
     _commit()
     for path, widths in stored:
-        delete_stored_image(path, upload_folder, widths)
+        delete_stored_image(path, widths)
     return "deleted"
 
 
@@ -318,16 +319,17 @@ def add_product_image(product: Product, stored: StoredImage, alt: str) -> Produc
         widths=list(stored.widths) or None, position=len(product.images),
     )
     product.images.append(image)
+    record_image_sizes(image)
     _commit()
     return image
 
 
-def remove_product_image(image: ProductImage, upload_folder: str) -> None:
+def remove_product_image(image: ProductImage) -> None:
     """Detach an image and delete its uploaded file and sized copies."""
     path, widths = image.path, image.widths or ()
     db.session.delete(image)
     _commit()
-    delete_stored_image(path, upload_folder, widths)
+    delete_stored_image(path, widths)
 
 
 # ---------------------------------------------------------------- certifications
@@ -458,13 +460,13 @@ def delete_collection(collection: Collection) -> None:
     _commit()
 
 
-def set_collection_image(collection: Collection, path: str | None, upload_folder: str) -> None:
+def set_collection_image(collection: Collection, path: str | None) -> None:
     """Give a collection's tile a new picture (None: none), removing the uploaded one it replaces."""
     previous = collection.image
     collection.image = path
     _commit()
     if previous and previous != path:
-        delete_stored_image(previous, upload_folder)
+        delete_stored_image(previous)
 
 
 # ---------------------------------------------------------------- staff listing

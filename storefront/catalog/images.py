@@ -1,4 +1,5 @@
-"""Product image uploads: refuse anything that is not a plain raster image, store a clean WebP.
+"""Product image uploads: refuse anything that is not a plain raster image, store a clean WebP
+in the media store (storefront/media: the uploads folder or an S3 bucket).
 
 Every upload is decoded by Pillow and re-encoded from its raw pixels, so no metadata (EXIF,
 GPS, XMP, ICC, comments) from the original survives. SVG is refused outright: it is a
@@ -8,6 +9,7 @@ document that can carry scripts, not a picture.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import uuid
 import warnings
@@ -17,6 +19,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from storefront.media import MediaStore, MediaUnavailable, check_key, media_store
+
+log = logging.getLogger(__name__)
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -36,8 +42,12 @@ class ImageRejected(ValueError):
     """The upload is not an image we accept; the message says why, for the staff member."""
 
 
-# Smaller copies made at upload time for srcset: a phone's full-width image, a tablet's, a
-# desktop gallery's. Only widths below the image's own are made (never an upscale).
+class ImageNotStored(ImageRejected):
+    """The image was fine but the media store did not take it (unreachable): staff try again."""
+
+
+# Smaller copies made by the worker after upload, for srcset: a phone's full-width image, a
+# tablet's, a desktop gallery's. Only widths below the image's own are made (never an upscale).
 SIZED_WIDTHS = (320, 640, 1024)
 
 
@@ -46,7 +56,7 @@ class StoredImage:
     path: str  # "uploads/<name>.webp", what ProductImage.path holds
     width: int
     height: int
-    widths: tuple[int, ...] = ()  # the smaller copies stored beside it (sized_path)
+    widths: tuple[int, ...] = ()  # the smaller copies stored beside it (sized_path), once made
 
 
 def sized_path(path: str, width: int) -> str:
@@ -125,41 +135,69 @@ def clean_image(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS, max_side: int
     return clean
 
 
+def media_key(path: str) -> str:
+    """The store's key of an uploaded image's path: "uploads/ab12.webp" -> "ab12.webp"."""
+    return check_key(Path(path.removeprefix("uploads/")).name)
+
+
+def _save(store: MediaStore, path: str, image: Image.Image) -> None:
+    buffer = io.BytesIO()
+    image.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
+    try:
+        store.save(media_key(path), buffer.getvalue(), "image/webp")
+    except MediaUnavailable as exc:
+        raise ImageNotStored(f"The image could not be saved just now ({exc}) Please try again.") from exc
+
+
 def store_product_image(
     stream: BinaryIO,
     filename: str,
-    upload_folder: str,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     max_side: int = DEFAULT_MAX_SIDE,
+    store: MediaStore | None = None,
 ) -> StoredImage:
-    """Validate an uploaded image and write it as a metadata-free WebP under the uploads folder,
-    with smaller copies at each of SIZED_WIDTHS below its width."""
+    """Validate an uploaded image and store it as a metadata-free WebP under a new key.
+
+    Only the original is written here; its smaller copies are the worker's job
+    (make_sized_copies), so the upload request does not resize three times while staff wait."""
     image = clean_image(read_upload(stream, filename, max_bytes), max_pixels, max_side)
-    folder = Path(upload_folder)
-    folder.mkdir(parents=True, exist_ok=True)
     path = f"uploads/{uuid.uuid4().hex}.webp"
-    image.save(_file(path, folder), format="WEBP", quality=WEBP_QUALITY, method=4)
+    _save(store or media_store(), path, image)
+    return StoredImage(path=path, width=image.width, height=image.height)
+
+
+def make_sized_copies(path: str, store: MediaStore | None = None) -> tuple[int, ...]:
+    """Read a stored original and write its copies at each of SIZED_WIDTHS below its width.
+
+    Idempotent: the copies' keys follow from the original's, so running it again rewrites the
+    same objects. Raises MediaMissing when the original is gone."""
+    store = store or media_store()
+    with Image.open(io.BytesIO(store.read(media_key(path))), formats=("WEBP",)) as original:
+        original.load()
+        image = original.copy()
     widths = tuple(w for w in SIZED_WIDTHS if w < image.width)
     for width in widths:
         copy = image.resize((width, max(1, round(image.height * width / image.width))), Image.Resampling.LANCZOS)
-        copy.save(_file(sized_path(path, width), folder), format="WEBP", quality=WEBP_QUALITY, method=4)
-    return StoredImage(path=path, width=image.width, height=image.height, widths=widths)
+        _save(store, sized_path(path, width), copy)
+    return widths
 
 
-def _file(path: str, folder: Path) -> Path:
-    # Only the file name is trusted: a stored path never reaches outside the uploads folder.
-    return folder / Path(path.removeprefix("uploads/")).name
+def delete_stored_image(path: str, widths: Iterable[int] = SIZED_WIDTHS, store: MediaStore | None = None) -> None:
+    """Remove an uploaded image and its sized copies (static demo images are never touched).
 
-
-def delete_stored_image(path: str, upload_folder: str, widths: Iterable[int] = ()) -> None:
-    """Remove an uploaded file and its sized copies (static demo images are never touched)."""
+    Every possible copy is removed, not only those recorded: the worker may have written them
+    after the row was read. Called after the row's removal is committed, so a store that does
+    not answer leaves an unlinked object behind (logged), never a failed request."""
     if not path.startswith("uploads/"):
         return
-    folder = Path(upload_folder)
-    for each in (path, *(sized_path(path, w) for w in widths)):
-        _file(each, folder).unlink(missing_ok=True)
+    store = store or media_store()
+    try:
+        for each in (path, *(sized_path(path, w) for w in sorted({*widths, *SIZED_WIDTHS}))):
+            store.delete(media_key(each))
+    except MediaUnavailable as exc:
+        log.warning("Could not delete %s and its sizes from the media store: %s", path, exc)
 
 
 # Home page collection tiles: one 3:2 size, so the tile's width/height attributes are exact.
@@ -167,13 +205,11 @@ COLLECTION_IMAGE_SIZE = (720, 480)
 
 
 def store_collection_image(
-    stream: BinaryIO, filename: str, upload_folder: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+    stream: BinaryIO, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES, store: MediaStore | None = None
 ) -> StoredImage:
     """Validate an upload like a product image, crop it to the tile's 3:2 and store it as WebP."""
     image = clean_image(read_upload(stream, filename, max_bytes))
     tile = ImageOps.fit(image, COLLECTION_IMAGE_SIZE, Image.Resampling.LANCZOS)
-    folder = Path(upload_folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}.webp"
-    tile.save(folder / name, format="WEBP", quality=WEBP_QUALITY, method=4)
-    return StoredImage(path=f"uploads/{name}", width=tile.width, height=tile.height)
+    path = f"uploads/{uuid.uuid4().hex}.webp"
+    _save(store or media_store(), path, tile)
+    return StoredImage(path=path, width=tile.width, height=tile.height)

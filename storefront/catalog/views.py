@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, send_from_directory
+from flask import abort, current_app, render_template, request
 
 from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
@@ -22,6 +22,7 @@ from storefront.catalog.queries import (
 from storefront.catalog.structured_data import product_json_ld
 from storefront.clock import today
 from storefront.hooks import product_page_extras
+from storefront.media import media_store
 
 
 def _listing(template: str, collection=None, searching: bool = False, **context):
@@ -98,5 +99,5 @@ def product(slug: str):
 
 @bp.get("/uploads/<path:filename>")
 def upload(filename: str):
-    """Images uploaded by staff, served from the uploads folder."""
-    return send_from_directory(current_app.config["UPLOAD_FOLDER"], filename, max_age=31536000)
+    """Images uploaded by staff: the file from the uploads folder, or a redirect to the bucket."""
+    return media_store().response(filename)

@@ -210,7 +210,7 @@ def product_delete(product_id: int):
         abort(400)
     title = product.title
     references = svc.describe_references(svc.product_references(product))
-    outcome = svc.remove_product(product, current_app.config["UPLOAD_FOLDER"])
+    outcome = svc.remove_product(product)
     if outcome == "archived":
         flash(f"“{title}” is referred to by {references}, so it was archived instead of deleted.", "warning")
         return redirect(url_for("admin.product_edit", product_id=product_id))
@@ -317,8 +317,7 @@ def image_add(product_id: int):
         upload = form.image.data
         try:
             stored = store_product_image(
-                upload.stream, upload.filename or "", current_app.config["UPLOAD_FOLDER"],
-                max_bytes=current_app.config["MAX_IMAGE_BYTES"],
+                upload.stream, upload.filename or "", max_bytes=current_app.config["MAX_IMAGE_BYTES"],
             )
         except ImageRejected as exc:
             form.image.errors = [*form.image.errors, str(exc)]
@@ -335,7 +334,7 @@ def image_delete(product_id: int, image_id: int):
     image = get_child_or_404(ProductImage, image_id, product)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    svc.remove_product_image(image, current_app.config["UPLOAD_FOLDER"])
+    svc.remove_product_image(image)
     flash("Image removed.", "success")
     return redirect(url_for("admin.product_edit", product_id=product.id) + "#images")
 
@@ -497,13 +496,12 @@ def collection_image(collection_id: int):
         upload = form.image.data
         try:
             stored = store_collection_image(
-                upload.stream, upload.filename or "", current_app.config["UPLOAD_FOLDER"],
-                max_bytes=current_app.config["MAX_IMAGE_BYTES"],
+                upload.stream, upload.filename or "", max_bytes=current_app.config["MAX_IMAGE_BYTES"],
             )
         except ImageRejected as exc:
             form.image.errors = [*form.image.errors, str(exc)]
         else:
-            svc.set_collection_image(collection, stored.path, current_app.config["UPLOAD_FOLDER"])
+            svc.set_collection_image(collection, stored.path)
             flash("Tile image saved.", "success")
             return redirect(url_for("admin.collection_edit", collection_id=collection.id) + "#tile-image")
     # The collection's own form shows its saved values, not this upload's fields.
@@ -515,7 +513,7 @@ def collection_image_delete(collection_id: int):
     collection = get_or_404(Collection, collection_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    svc.set_collection_image(collection, None, current_app.config["UPLOAD_FOLDER"])
+    svc.set_collection_image(collection, None)
     flash("Tile image removed.", "success")
     return redirect(url_for("admin.collection_edit", collection_id=collection.id) + "#tile-image")
 
