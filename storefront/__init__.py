@@ -95,6 +95,8 @@ def register_background_work(app: Flask) -> None:
     from storefront import jobs, mail
 
     mail.init_app(app)
+    import storefront.admin.digest  # noqa: F401  (admin.staff_digest, weekly on beat)
+    import storefront.mail.queue  # noqa: F401  (mail.send: account emails and other plain-data mail)
     import storefront.orders.services  # noqa: F401  (orders.confirmation)
 
     jobs.init_app(app)
@@ -164,7 +166,7 @@ def register_package_hooks(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     """`flask larder ...`: every package's commands, listed here."""
     from blog.cli import check_ctas_command, flush_views_command, import_article_command
-    from storefront.accounts.cli import create_user_command
+    from storefront.accounts.cli import create_user_command, set_password_command
     from storefront.admin.cli import import_products
     from storefront.checkout.cli import reconcile_payments_command
     from storefront.cli import larder
@@ -174,6 +176,7 @@ def register_cli(app: Flask) -> None:
         seed_demo,
         seed_bulk,
         create_user_command,
+        set_password_command,
         reconcile_payments_command,
         import_products,
         import_article_command,
