@@ -95,6 +95,7 @@ def register_background_work(app: Flask) -> None:
     from storefront import jobs, mail
 
     mail.init_app(app)
+    import storefront.accounts.emails  # noqa: F401  (accounts.email: links signed when sent)
     import storefront.admin.digest  # noqa: F401  (admin.staff_digest, weekly on beat)
     import storefront.mail.queue  # noqa: F401  (mail.send: account emails and other plain-data mail)
     import storefront.orders.services  # noqa: F401  (orders.confirmation)

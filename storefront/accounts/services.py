@@ -15,9 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from storefront.accounts import emails
 from storefront.accounts.models import Role, User
-from storefront.accounts.verification import mark_verified, verification_link
+from storefront.accounts.verification import mark_verified
 from storefront.extensions import db
-from storefront.site_urls import absolute_url_for
 
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE = 2 * 60 * 60  # seconds a reset link stays valid
@@ -106,7 +105,7 @@ def register_customer(email: str, password: str, name: str = "", *, email_proven
         if email_proven:
             emails.queue_welcome(user, joined_orders=mark_verified(user))
         else:
-            emails.queue_welcome(user, verify_link=verification_link(user))
+            emails.queue_welcome(user, verify=True)
 
     _save_new_account(welcome)
     return user
@@ -144,8 +143,7 @@ def start_registration(email: str, name: str = "") -> None:
     email = normalise_email(email)
     user = find_user(email)
     if user is None:
-        link = absolute_url_for("accounts.finish_registration", token=make_registration_token(email, name))
-        emails.queue_registration_link(email, name.strip(), link)
+        emails.queue_registration_link(email, name.strip()[:120])
     else:
         emails.queue_existing_account_notice(user)
     db.session.commit()
@@ -194,7 +192,7 @@ def request_password_reset(email: str) -> None:
     user = find_user(email or "")
     if user is None or not user.active:
         return
-    emails.queue_password_reset(user, absolute_url_for("accounts.reset_password", token=make_reset_token(user)))
+    emails.queue_password_reset(user)
     db.session.commit()
 
 
@@ -239,7 +237,7 @@ def send_verification(user: User) -> bool:
     """Mail the account a link proving its address; False when it is verified already."""
     if user.email_verified_at is not None:
         return False
-    emails.queue_verification(user, verification_link(user))
+    emails.queue_verification(user)
     db.session.commit()
     return True
 
