@@ -49,7 +49,7 @@ class DigestSection:
     link_label: str
     empty: str  # what a quiet week says
     items: list[DigestItem]
-    more: int = 0  # items beyond MAX_ITEMS, left to the linked page
+    more: bool = False  # items beyond MAX_ITEMS, left to the linked page
 
 
 def week_label(day: date) -> str:
@@ -108,7 +108,7 @@ def digest_sections(user: User) -> list[DigestSection]:
 def _section(title: str, endpoint: str, link_label: str, empty: str, items: list[DigestItem],
              **link_args: object) -> DigestSection:
     return DigestSection(title, absolute_url_for(endpoint, **link_args), link_label, empty,
-                         items[:MAX_ITEMS], max(0, len(items) - MAX_ITEMS))
+                         items[:MAX_ITEMS], len(items) > MAX_ITEMS)
 
 
 def broken_cta_section() -> DigestSection:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import TemplateNotFound
+
 from storefront import jobs
 from storefront.jobs.models import OutboxJob
 from storefront.mail import send_email
@@ -28,5 +30,9 @@ def queue_email(to: str, subject: str, template: str, key: str | None = None, **
 
 @jobs.handler(MAIL_SEND)
 def send_queued_email(payload: dict) -> None:
-    """The worker's half: render and send the email exactly as queued."""
-    send_email(payload["to"], payload["subject"], payload["template"], **payload.get("context", {}))
+    """The worker's half: render and send the email exactly as queued (a missing template will
+    not appear on retry: it fails for good, visibly, instead of retrying)."""
+    try:
+        send_email(payload["to"], payload["subject"], payload["template"], **payload.get("context", {}))
+    except TemplateNotFound as exc:
+        raise jobs.PermanentFailure(f"No email template {exc.name!r}") from exc

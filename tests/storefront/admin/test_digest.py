@@ -151,3 +151,15 @@ def test_deactivated_staff_get_nothing(app):
     db.session.commit()
     _beat_fires()
     assert _digests() == {}
+
+
+def test_a_long_section_is_cut_and_points_to_its_page(app, monkeypatch, problems):
+    from storefront.admin import digest
+
+    monkeypatch.setattr(digest, "MAX_ITEMS", 1)
+    make_user("admin@example.com", role="admin")
+    _beat_fires()
+    text = text_part(_digests()["admin@example.com"])
+    low = _section(text, "Low stock")
+    assert "(1+)" in low and "And more: see the page below." in low
+    assert "See low-stock products: http" in low
