@@ -95,7 +95,10 @@ def register_background_work(app: Flask) -> None:
     from storefront import jobs, mail
 
     mail.init_app(app)
+    import storefront.accounts.emails  # noqa: F401  (accounts.email: links signed when sent)
+    import storefront.admin.digest  # noqa: F401  (admin.staff_digest, weekly on beat)
     import storefront.catalog.image_sizes  # noqa: F401  (catalog.image_sizes)
+    import storefront.mail.queue  # noqa: F401  (mail.send: account emails and other plain-data mail)
     import storefront.orders.services  # noqa: F401  (orders.confirmation)
 
     jobs.init_app(app)
@@ -165,7 +168,7 @@ def register_package_hooks(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     """`flask larder ...`: every package's commands, listed here."""
     from blog.cli import check_ctas_command, flush_views_command, import_article_command
-    from storefront.accounts.cli import create_user_command
+    from storefront.accounts.cli import create_user_command, set_password_command
     from storefront.admin.cli import import_products
     from storefront.checkout.cli import reconcile_payments_command
     from storefront.cli import larder
@@ -176,6 +179,7 @@ def register_cli(app: Flask) -> None:
         seed_demo,
         seed_bulk,
         create_user_command,
+        set_password_command,
         reconcile_payments_command,
         import_products,
         import_article_command,

@@ -81,6 +81,8 @@ def _own_database() -> str:
     return parts._replace(path=f"/{name}").geturl()
 
 
+
+
 @pytest.fixture(scope="module")
 def instance_folder(tmp_path_factory) -> Path:
     """The instances' shared instance folder; emails land in its mail/ (MAIL_BACKEND=file)."""
@@ -322,13 +324,22 @@ def test_an_image_uploaded_on_one_instance_is_shown_by_the_other_from_the_bucket
 
 
 def _mailed_registration_path(instance_folder: Path, email: str) -> str:
+    """The registration link a worker mailed to `email`. Emails are written by Flask-Mailman's file
+    backend: one *.log file per send, each message followed by a line of 79 dashes."""
     from email import message_from_bytes, policy
 
-    for path in sorted((instance_folder / "mail").glob("*.eml"), reverse=True):
-        message = message_from_bytes(path.read_bytes(), policy=policy.default)
-        if message["To"] == email:
-            return re.search(r"https?://\S+?(/account/register/\S+)", message.get_content()).group(1)
-    raise AssertionError(f"no registration email to {email}")
+    from storefront.mail import text_part
+
+    def mailed() -> str | None:
+        for path in sorted((instance_folder / "mail").glob("*.log"), reverse=True):
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                message = message_from_bytes(raw, policy=policy.default)
+                if raw.strip() and message["To"] == email:
+                    return re.search(r"https?://\S+?(/account/register/\S+)", text_part(message)).group(1)
+        return None
+
+    wait_until(lambda: mailed() is not None, timeout=30, what=f"the workers to mail {email}")
+    return mailed()
 
 
 def test_a_signed_in_session_works_on_both_instances(instances, instance_folder):

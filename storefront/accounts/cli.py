@@ -1,4 +1,5 @@
-"""`flask larder create-user`: make a customer, editor or admin account from the shell."""
+"""`flask larder create-user` and `set-password`: accounts from the shell (the owner is emailed a
+password change, never the password)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from storefront.accounts.models import Role
-from storefront.accounts.services import AccountError, create_user
+from storefront.accounts.services import AccountError, create_user, set_password
 
 
 @click.command("create-user")
@@ -23,3 +24,17 @@ def create_user_command(email: str, role: str, name: str, password: str) -> None
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} {user.email}")
+
+
+@click.command("set-password")
+@click.option("--email", required=True, help="The account's email address.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Prompted (hidden) when not given.")
+@with_appcontext
+def set_password_command(email: str, password: str) -> None:
+    """Give an account a new password; every session of it ends and its owner is told by email."""
+    try:
+        user = set_password(email, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"New password set for {user.email}; they have been emailed about it.")

@@ -68,3 +68,7 @@ class ChangePasswordForm(ResetPasswordForm):
 
 class EndSessionsForm(FlaskForm):
     """No fields: the CSRF token is what makes "sign out everywhere" a deliberate act of this page."""
+
+
+class SendVerificationForm(FlaskForm):
+    """No fields: the CSRF token makes "mail me a verification link" a deliberate act of this page."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import secrets
+from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String, event
+from sqlalchemy import DateTime, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -47,6 +48,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     # by any change of password, role or active flag (the listeners below).
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token,
                                                server_default=INITIAL_SESSION_TOKEN)
+    # When the owner proved they read mail at this address (opened a link we sent to it); None
+    # while unproven. Only a verified address joins the guest orders placed with it (see
+    # accounts.verification). Registering by emailed link verifies; an account made from an order
+    # confirmation page, by the CLI or before this column existed starts unverified.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
@@ -81,6 +87,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

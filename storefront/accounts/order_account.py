@@ -2,7 +2,8 @@
 
 Only the browser that placed the order (its cart cookie) is offered this, only while no account
 has the order's email, and only that order joins the account: the address was typed, not proven,
-so other orders placed under it stay out of reach (their owner can still register by email link).
+so other orders placed under it stay out of reach until the owner verifies the address with the
+link in the welcome email (accounts.verification), which joins them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Account actions: register, authenticate, create staff, change or reset a password, end sessions."""
+"""Account actions: register, authenticate, create staff, change or reset a password, end sessions.
+
+Every email an action causes is recorded in the action's own transaction (accounts.emails) and
+sent by a worker after the commit: a rolled-back action sends nothing, a committed one always
+sends, and no request waits for the mail server.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,10 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from storefront.accounts import emails
 from storefront.accounts.models import Role, User
+from storefront.accounts.verification import mark_verified
 from storefront.extensions import db
-from storefront.orders.mail import render_email, send_mail
-from storefront.site_urls import absolute_url_for
 
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE = 2 * 60 * 60  # seconds a reset link stays valid
@@ -50,8 +55,8 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
-def create_user(email: str, password: str, role: str = Role.CUSTOMER.value, name: str = "") -> User:
-    """A new account; the email must be unused and the password long enough."""
+def _new_user(email: str, password: str, role: str, name: str) -> User:
+    """A valid, unsaved account for an unused address (the caller commits)."""
     email = normalise_email(email)
     if role not in {r.value for r in Role}:
         raise AccountError(f"Unknown role {role!r}; use one of {', '.join(r.value for r in Role)}.")
@@ -61,19 +66,49 @@ def create_user(email: str, password: str, role: str = Role.CUSTOMER.value, name
     user = User(email=email, name=name.strip()[:120], role=role)
     user.set_password(password)
     db.session.add(user)
+    return user
+
+
+def _save_new_account(finish=None) -> None:
+    """Flush the new account, run `finish` (which needs its id), then commit; the address taken
+    meanwhile by someone else is the same clear error as one taken before."""
     try:
+        db.session.flush()
+        if finish is not None:
+            finish()
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise AccountError("An account with that email already exists. Try signing in instead.") from None
+
+
+def create_user(email: str, password: str, role: str = Role.CUSTOMER.value, name: str = "") -> User:
+    """A new account (the CLI's): the email must be unused and the password long enough.
+
+    Unverified: an operator typed the address; its owner verifies it from the account page.
+    """
+    user = _new_user(email, password, role, name)
+    _save_new_account()
     return user
 
 
-def register_customer(email: str, password: str, name: str = "") -> User:
-    """Shoppers sign themselves up as customers only; staff roles come from the CLI or an admin."""
-    return create_user(email, password, Role.CUSTOMER.value, name)
+def register_customer(email: str, password: str, name: str = "", *, email_proven: bool = False) -> User:
+    """Shoppers sign themselves up as customers only; staff roles come from the CLI or an admin.
 
+    With `email_proven` (they came through the link mailed to the address) the account starts
+    verified and the address's guest orders join it; otherwise the welcome email carries a link
+    that verifies it. The welcome is recorded with the account: one commit, one email.
+    """
+    user = _new_user(email, password, Role.CUSTOMER.value, name)
 
+    def welcome() -> None:
+        if email_proven:
+            emails.queue_welcome(user, joined_orders=mark_verified(user))
+        else:
+            emails.queue_welcome(user, verify=True)
+
+    _save_new_account(welcome)
+    return user
 def _registration_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="larder.register")
 
@@ -106,20 +141,12 @@ def start_registration(email: str, name: str = "") -> None:
     visitor gets says nothing about who has an account. Raises AccountError for a bad address.
     """
     email = normalise_email(email)
-    store = current_app.config["STORE_NAME"]
     user = find_user(email)
     if user is None:
-        link = absolute_url_for("accounts.finish_registration", token=make_registration_token(email, name))
-        body = render_email("email/register_finish.txt", name=name.strip(), link=link)
-        send_mail(email, f"Finish creating your {store} account", body)
+        emails.queue_registration_link(email, name.strip()[:120])
     else:
-        body = render_email(
-            "email/register_existing.txt",
-            user=user,
-            login_link=absolute_url_for("accounts.login"),
-            reset_link=absolute_url_for("accounts.reset_request"),
-        )
-        send_mail(user.email, f"Someone tried to create a {store} account with your email", body)
+        emails.queue_existing_account_notice(user)
+    db.session.commit()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -159,12 +186,34 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def reset_password(user: User, password: str) -> None:
-    """Set a new password; every earlier reset link and every session of the user stop working
-    (the new hash rotates the session token: see the listeners in accounts.models)."""
+def request_password_reset(email: str) -> None:
+    """Mail a reset link to the active account with this address, if there is one (the caller
+    answers the same either way, so the form does not reveal who has an account)."""
+    user = find_user(email or "")
+    if user is None or not user.active:
+        return
+    emails.queue_password_reset(user)
+    db.session.commit()
+
+
+def _set_new_password(user: User, password: str) -> None:
+    """The one way a password changes: hashed, every session ended (the listeners in
+    accounts.models), and the owner told by email in the same commit."""
     check_password_strength(password)
     user.set_password(password)
+    emails.queue_password_changed(user)
     db.session.commit()
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password; every earlier reset link and every session of the user stop working
+    (the new hash rotates the session token: see the listeners in accounts.models).
+
+    Opening the reset link proved the mailbox too, so the address counts as verified from now on.
+    """
+    check_password_strength(password)
+    mark_verified(user)
+    _set_new_password(user, password)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -172,9 +221,25 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     signs the current browser in again with the new token)."""
     if not user.check_password(current_password or ""):
         raise WrongPasswordError("That is not your current password.")
-    check_password_strength(new_password)
-    user.set_password(new_password)
+    _set_new_password(user, new_password)
+
+
+def set_password(email: str, password: str) -> User:
+    """An operator's new password for an account (the CLI); its owner is told by email."""
+    user = find_user(normalise_email(email))
+    if user is None:
+        raise AccountError(f"No account uses {email}.")
+    _set_new_password(user, password)
+    return user
+
+
+def send_verification(user: User) -> bool:
+    """Mail the account a link proving its address; False when it is verified already."""
+    if user.email_verified_at is not None:
+        return False
+    emails.queue_verification(user)
     db.session.commit()
+    return True
 
 
 def end_all_sessions(user: User) -> None:

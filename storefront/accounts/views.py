@@ -15,6 +15,7 @@ from storefront.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
+    SendVerificationForm,
 )
 from storefront.accounts.services import (
     AccountError,
@@ -22,18 +23,18 @@ from storefront.accounts.services import (
     authenticate,
     change_password,
     end_all_sessions,
-    find_user,
-    make_reset_token,
     register_customer,
     registration_for_token,
+    request_password_reset,
     reset_password,
+    send_verification,
     start_registration,
     user_for_reset_token,
 )
+from storefront.accounts.verification import verify_email
 from storefront.extensions import limiter
-from storefront.orders.mail import render_email, send_mail
 from storefront.orders.services import get_user_order, orders_for_user
-from storefront.site_urls import absolute_url_for, local_path
+from storefront.site_urls import local_path
 
 
 def _safe_next(target: str | None) -> str:
@@ -119,7 +120,7 @@ def finish_registration_view(token: str):
     form = FinishRegistrationForm()
     if form.validate_on_submit():
         try:
-            user = register_customer(email, form.password.data, name)
+            user = register_customer(email, form.password.data, name, email_proven=True)
         except AccountError as error:  # a weak password, or the address was taken meanwhile
             form.password.errors.append(str(error))
         else:
@@ -133,7 +134,30 @@ def finish_registration_view(token: str):
 @login_required
 def account():
     return render_template("accounts/account.html", orders=orders_for_user(current_user.id),
-                           end_sessions_form=EndSessionsForm())
+                           end_sessions_form=EndSessionsForm(), verify_form=SendVerificationForm())
+
+
+@bp.post("/verify")
+@limiter.limit(_login_limit, error_message="Too many attempts. Please wait a minute and try again.")
+@login_required
+def send_verification_view():
+    if SendVerificationForm().validate_on_submit():
+        if send_verification(current_user._get_current_object()):
+            flash(f"We have sent a link to {current_user.email}. Open it to verify your address.", "success")
+        else:
+            flash("Your email address is verified already.", "info")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.get("/verify/<token>", endpoint="verify_email")
+def verify_email_view(token: str):
+    # A GET, so the emailed link works in one click: it only records a proof the link itself
+    # carries (signed for this account and address), and opening it twice changes nothing more.
+    verified = verify_email(token)
+    if verified is None:
+        return render_template("accounts/verify_failed.html"), 400
+    user, joined = verified
+    return render_template("accounts/verified.html", user=user, joined=joined)
 
 
 def _keep_this_browser_signed_in(user, fresh: bool | None = None) -> None:
@@ -189,11 +213,7 @@ def order(number: str):
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = find_user(form.email.data)
-        if user is not None and user.active:
-            link = absolute_url_for("accounts.reset_password", token=make_reset_token(user))
-            body = render_email("email/password_reset.txt", user=user, link=link)
-            send_mail(user.email, f"Reset your {current_app.config['STORE_NAME']} password", body)
+        request_password_reset(form.email.data)
         # The same answer either way, so the form does not reveal who has an account.
         flash("If an account uses that email, we have sent it a link to reset the password.", "info")
         return redirect(url_for("accounts.login"))

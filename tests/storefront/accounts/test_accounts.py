@@ -10,7 +10,7 @@ from sqlalchemy import select
 from storefront.accounts.models import User
 from storefront.accounts.services import make_reset_token
 from storefront.extensions import db, limiter
-from storefront.mail import outbox
+from storefront.mail import outbox, text_part
 from storefront.orders.services import abandon_checkout, cancel_order
 from tests.factories import make_order, make_paid_order, make_user
 
@@ -115,7 +115,7 @@ def test_password_reset_requests_are_rate_limited(limited_client):
 
 
 def _reset_link() -> str:
-    body = outbox()[-1].get_content()
+    body = text_part(outbox()[-1])
     return re.search(r"https?://\S+/account/reset/\S+", body).group(0)
 
 
