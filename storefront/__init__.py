@@ -169,6 +169,7 @@ def register_cli(app: Flask) -> None:
     from storefront.checkout.cli import reconcile_payments_command
     from storefront.cli import larder
     from storefront.demo.cli import seed_bulk, seed_demo
+    from storefront.jobs.cli import jobs_group
 
     for command in (
         seed_demo,
@@ -179,6 +180,7 @@ def register_cli(app: Flask) -> None:
         import_article_command,
         check_ctas_command,
         flush_views_command,
+        jobs_group,
     ):
         larder.add_command(command)
     app.cli.add_command(larder)

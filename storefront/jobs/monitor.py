@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy import func, or_, select
 
-from storefront.clock import now
+from storefront.clock import as_utc, now
 from storefront.extensions import db
 from storefront.jobs.models import JobStatus, OutboxJob
 from storefront.pagination import PageNumbers
@@ -74,3 +74,14 @@ def failed_job_ids() -> list[int]:
     return list(db.session.scalars(
         select(OutboxJob.id).where(OutboxJob.status == JobStatus.FAILED.value).order_by(OutboxJob.id)
     ))
+
+
+def oldest_waiting() -> datetime | None:
+    """When the longest-waiting due job became due (None when nothing is due)."""
+    oldest = db.session.scalar(
+        select(OutboxJob.run_after)
+        .where(OutboxJob.status == JobStatus.PENDING.value, OutboxJob.run_after <= now())
+        .order_by(OutboxJob.run_after)
+        .limit(1)
+    )
+    return None if oldest is None else as_utc(oldest)  # SQLite gives it back without its zone

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
@@ -158,17 +159,22 @@ def sweep() -> int:
     return hand_over([(job_id, None) for job_id in due])
 
 
-def run_due_jobs(limit: int = 1000) -> dict[str, int]:
-    """Run every due pending job here and now, oldest first (tests and `flask larder jobs run`)."""
+def run_due_jobs(limit: int = 1000, on_each: Callable[[int, int, str], None] | None = None) -> dict[str, int]:
+    """Run every due pending job here and now, oldest first (tests and `flask larder jobs run-due`).
+
+    `on_each(position, total, outcome)` is called after each job (the command's progress).
+    """
     counts: dict[str, int] = {}
     ids = db.session.scalars(
         select(OutboxJob.id).where(OutboxJob.status == PENDING, OutboxJob.run_after <= now())
         .order_by(OutboxJob.run_after, OutboxJob.id).limit(limit)
     ).all()
     db.session.commit()
-    for job_id in ids:
+    for position, job_id in enumerate(ids, start=1):
         outcome = run_job(job_id)
         counts[outcome] = counts.get(outcome, 0) + 1
+        if on_each is not None:
+            on_each(position, len(ids), outcome)
     return counts
 
 
