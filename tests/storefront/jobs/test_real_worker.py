@@ -145,7 +145,7 @@ def stack(tmp_path, request) -> Iterator[Stack]:
 
 
 def _delivered_once(stack: Stack, number: str) -> None:
-    wait_until(lambda: len(stack.smtp.delivered) >= 1, timeout=25, what="the confirmation email")
+    wait_until(lambda: len(stack.smtp.delivered) >= 1, timeout=45, what="the confirmation email")
     time.sleep(2.5)  # two more sweeps: nothing may be sent again
     subjects = [m["Subject"] for m in stack.smtp.delivered]
     assert subjects == [f"Your Larder order {number}"], stack.logs()
