@@ -11,7 +11,8 @@ from storefront import jobs
 from storefront.admin import bp
 from storefront.admin.forms import ConfirmForm
 from storefront.admin.views.jobs_payloads import describe_payloads
-from storefront.jobs.monitor import failed_count, failed_jobs, job_counts
+from storefront.clock import now
+from storefront.jobs.monitor import failed_count, failed_jobs, job_counts, oldest_waiting
 
 PER_PAGE = 25
 
@@ -29,9 +30,12 @@ def jobs_list():
     except ValueError:
         page = 1
     result = failed_jobs(page, PER_PAGE)
+    oldest = oldest_waiting()
     return render_template(
         "admin/jobs.html",
         counts=job_counts(),
+        # Due work left waiting for minutes means no worker is taking it: say so.
+        waited_minutes=int((now() - oldest).total_seconds() // 60) if oldest is not None else 0,
         result=result,
         described=describe_payloads(result.jobs),
         confirm=ConfirmForm(),

@@ -166,3 +166,16 @@ def test_a_job_failed_for_good_by_the_runner_appears_with_its_error(as_admin):
     assert job.status == "failed" and job.done_at is not None
     html = as_admin.get("/admin/jobs").get_data(as_text=True)
     assert "note: from the runner" in html and "PermanentFailure: still broken" in html
+
+
+def test_due_work_left_waiting_warns_that_no_worker_is_taking_it(as_admin):
+    job = OutboxJob(kind="k", payload={}, status="pending", run_after=now() + timedelta(hours=2))
+    db.session.add(job)
+    db.session.commit()
+    assert "check that the workers" not in as_admin.get("/admin/jobs").get_data(as_text=True)
+
+    job.run_after = now() - timedelta(minutes=12)  # due 12 minutes ago, still waiting
+    db.session.commit()
+
+    html = as_admin.get("/admin/jobs").get_data(as_text=True)
+    assert "The oldest job that is due has waited 12 minutes" in html
