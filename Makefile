@@ -24,10 +24,15 @@ migrate: install
 seed: migrate
 	$(BIN)/flask larder seed-demo
 
-## make run: install, migrate an SQLite database, load demo data, serve on http://127.0.0.1:5000
+## make run: install, migrate an SQLite database, load demo data, then start the web server, a
+## Celery worker and beat together (honcho and the Procfile) on http://127.0.0.1:5000; the broker
+## is an SQLite file and the demo's emails are written to instance/mail/ (MAIL_BACKEND=file)
 run: seed
-	@echo "Larder is running on http://$(HOST):$(PORT) (demo payments; Ctrl+C stops it)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@echo "Larder is running on http://$(HOST):$(PORT) with a worker and beat (demo payments;"
+	@echo "emails land in instance/mail/; Ctrl+C stops all three)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) MAIL_BACKEND=$${MAIL_BACKEND:-file} \
+		SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+		$(BIN)/honcho start -f Procfile -p $(PORT)
 
 ## make test: install test dependencies (and Chromium and the HTML checker when possible) and run the whole suite
 test: install-dev browser html-checker

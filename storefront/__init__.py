@@ -174,6 +174,7 @@ def register_cli(app: Flask) -> None:
     from storefront.cli import larder
     from storefront.demo.cli import seed_bulk, seed_demo
     from storefront.media.cli import copy_uploads_command
+    from storefront.jobs.cli import jobs_group
 
     for command in (
         seed_demo,
@@ -186,6 +187,7 @@ def register_cli(app: Flask) -> None:
         check_ctas_command,
         flush_views_command,
         copy_uploads_command,
+        jobs_group,
     ):
         larder.add_command(command)
     app.cli.add_command(larder)

@@ -246,6 +246,13 @@ def _visit_admin_pages(crawl: Crawl, auth) -> None:
     crawl.get("page new", "/admin/pages/new")
     crawl.post("page new with errors", "/admin/pages/new", {"title": "", "slug": "Not A Slug"})
     crawl.get("page edit", "/admin/pages/faq")
+    from storefront.clock import now
+    from storefront.jobs import OutboxJob
+
+    db.session.add(OutboxJob(kind="orders.confirmation", payload={"order_id": flagged.id}, status="failed",
+                             attempts=8, last_error="SMTPRecipientsRefused: <451 busy>", done_at=now()))
+    db.session.commit()
+    crawl.get("background jobs with a failed one", "/admin/jobs")
 
 
 def test_every_page_is_valid_html(vnu, app, client, auth, demo_store, csrf_on, tmp_path):

@@ -31,6 +31,7 @@ class OutboxJob(db.Model):
     # key returns the first row instead of queueing the effect twice.
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.PENDING.value, index=True)
+    # Claims so far; also the fencing token of the current claim (see runner._still_ours).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=8)
     run_after: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
@@ -38,6 +39,7 @@ class OutboxJob(db.Model):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # When the job finished: done, or given up (failed). Cleared when staff retry it.
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:

@@ -74,7 +74,9 @@ def hand_over(jobs: list[tuple[int, datetime | None]]) -> int:
     """Publish each job id to the queue; return how many the broker took.
 
     A publish that fails is logged, not raised: the change is committed and the row is safe, so
-    the sweep will hand it over again once the broker is back.
+    the sweep will hand it over again once the broker is back. The first failure stops the
+    round: a broker that is down (or silently unreachable, each try waiting for its timeout)
+    must not hold the request that committed once per job it recorded.
     """
     from storefront.jobs.queue import publish
 
@@ -83,7 +85,8 @@ def hand_over(jobs: list[tuple[int, datetime | None]]) -> int:
         try:
             publish(job_id, run_after)
         except Exception as exc:  # broker down or unreachable; the sweep retries
-            log.warning("Could not hand outbox job %s to the queue (%s); the sweep will", job_id, exc)
-        else:
-            published += 1
+            log.warning("Could not hand outbox job(s) %s to the queue (%s); the sweep will",
+                        ", ".join(str(j) for j, _ in jobs[published:]), exc)
+            break
+        published += 1
     return published

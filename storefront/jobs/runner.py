@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
@@ -59,39 +60,57 @@ def claim(job_id: int) -> OutboxJob | None:
 
 
 def run_job(job_id: int) -> str:
-    """Claim and run one job. Returns "done", "retry", "failed" or "skipped"."""
+    """Claim and run one job. Returns "done", "retry", "failed", "skipped" or "lost"."""
     job = claim(job_id)
     if job is None:
         return "skipped"
-    kind, payload, attempts, max_attempts = job.kind, dict(job.payload), job.attempts, job.max_attempts
+    kind, payload, attempt, max_attempts = job.kind, dict(job.payload), job.attempts, job.max_attempts
     try:
         handler_for(kind)(payload)
     except Exception as exc:
         db.session.rollback()
         permanent = isinstance(exc, PermanentFailure | LookupError)
-        return _failed(job_id, kind, exc, final=permanent or attempts >= max_attempts, attempts=attempts)
+        return _failed(job_id, kind, exc, final=permanent or attempt >= max_attempts, attempt=attempt)
     # The handler's own uncommitted writes commit with "done": both happen or neither.
-    db.session.execute(
+    finished = db.session.execute(
         update(OutboxJob)
-        .where(OutboxJob.id == job_id, OutboxJob.status == RUNNING)
+        .where(_still_ours(job_id, attempt))
         .values(status=DONE, done_at=now(), lease_until=None, last_error="")
         .execution_options(synchronize_session=False)
     )
+    if finished.rowcount != 1:
+        # Our lease ran out and another worker claimed the job again: its run owns the row now.
+        db.session.rollback()
+        log.warning("Outbox job %s (%s) outlived its lease; another worker has it", job_id, kind)
+        return "lost"
     db.session.commit()
     return "done"
 
 
-def _failed(job_id: int, kind: str, exc: Exception, *, final: bool, attempts: int) -> str:
+def _still_ours(job_id: int, attempt: int):
+    """The row as this run claimed it: the attempt number is a fencing token. A job whose lease
+    ran out is back to pending with the same number until someone claims it again (which adds
+    one), so a slow run that finishes before that still counts and nothing is done twice."""
+    return (
+        (OutboxJob.id == job_id)
+        & (OutboxJob.attempts == attempt)
+        & OutboxJob.status.in_((RUNNING, PENDING))
+    )
+
+
+def _failed(job_id: int, kind: str, exc: Exception, *, final: bool, attempt: int) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
+    moment = now()
     if final:
-        log.error("Outbox job %s (%s) failed for good after %s attempt(s): %s", job_id, kind, attempts, error)
-        values = {"status": FAILED, "lease_until": None, "last_error": error}
+        log.error("Outbox job %s (%s) failed for good after %s attempt(s): %s", job_id, kind, attempt, error)
+        # done_at is "finished at": for a failed job, when it was given up (the admin shows it).
+        values = {"status": FAILED, "lease_until": None, "last_error": error, "done_at": moment}
     else:
-        log.warning("Outbox job %s (%s) failed (attempt %s), retrying: %s", job_id, kind, attempts, error)
-        retry_at = now() + backoff(attempts)
+        log.warning("Outbox job %s (%s) failed (attempt %s), retrying: %s", job_id, kind, attempt, error)
+        retry_at = moment + backoff(attempt)
         values = {"status": PENDING, "lease_until": None, "last_error": error, "run_after": retry_at}
     db.session.execute(
-        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.status == RUNNING).values(**values)
+        update(OutboxJob).where(_still_ours(job_id, attempt)).values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -140,17 +159,22 @@ def sweep() -> int:
     return hand_over([(job_id, None) for job_id in due])
 
 
-def run_due_jobs(limit: int = 1000) -> dict[str, int]:
-    """Run every due pending job here and now, oldest first (tests and `flask larder jobs run`)."""
+def run_due_jobs(limit: int = 1000, on_each: Callable[[int, int, str], None] | None = None) -> dict[str, int]:
+    """Run every due pending job here and now, oldest first (tests and `flask larder jobs run-due`).
+
+    `on_each(position, total, outcome)` is called after each job (the command's progress).
+    """
     counts: dict[str, int] = {}
     ids = db.session.scalars(
         select(OutboxJob.id).where(OutboxJob.status == PENDING, OutboxJob.run_after <= now())
         .order_by(OutboxJob.run_after, OutboxJob.id).limit(limit)
     ).all()
     db.session.commit()
-    for job_id in ids:
+    for position, job_id in enumerate(ids, start=1):
         outcome = run_job(job_id)
         counts[outcome] = counts.get(outcome, 0) + 1
+        if on_each is not None:
+            on_each(position, len(ids), outcome)
     return counts
 
 
@@ -160,7 +184,7 @@ def retry(job_id: int) -> bool:
     changed = db.session.execute(
         update(OutboxJob)
         .where(OutboxJob.id == job_id, OutboxJob.status == FAILED)
-        .values(status=PENDING, attempts=0, run_after=moment, handed_at=None)
+        .values(status=PENDING, attempts=0, run_after=moment, handed_at=None, done_at=None)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
