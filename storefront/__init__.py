@@ -173,8 +173,8 @@ def register_cli(app: Flask) -> None:
     from storefront.checkout.cli import reconcile_payments_command
     from storefront.cli import larder
     from storefront.demo.cli import seed_bulk, seed_demo
-    from storefront.media.cli import copy_uploads_command
     from storefront.jobs.cli import jobs_group
+    from storefront.media.cli import copy_uploads_command
 
     for command in (
         seed_demo,
