@@ -13,13 +13,13 @@ from __future__ import annotations
 from flask import Flask
 
 from storefront.jobs.models import JobStatus, OutboxJob
-from storefront.jobs.outbox import record
+from storefront.jobs.outbox import muted, record
 from storefront.jobs.queue import periodic
 from storefront.jobs.registry import handler
 from storefront.jobs.runner import PermanentFailure, retry, run_due_jobs, run_job, sweep
 
 __all__ = [
-    "JobStatus", "OutboxJob", "PermanentFailure", "handler", "init_app", "periodic", "record", "retry",
+    "JobStatus", "OutboxJob", "PermanentFailure", "handler", "init_app", "muted", "periodic", "record", "retry",
     "run_due_jobs", "run_job", "sweep",
 ]
 

@@ -10,6 +10,8 @@ the broker.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from storefront.clock import now
 from storefront.extensions import db
-from storefront.jobs.models import OutboxJob
+from storefront.jobs.models import JobStatus, OutboxJob
 
 log = logging.getLogger(__name__)
 
-_NEW_JOBS = "larder.outbox.new_jobs"  # session.info key: [(job id, run_after)] flushed, not committed
+_NEW_JOBS = "larder.outbox.new_jobs"
+_MUTED = "larder.outbox.muted"  # session.info key: why record() writes its jobs as already done  # session.info key: [(job id, run_after)] flushed, not committed
 
 
 def record(
@@ -47,13 +50,28 @@ def record(
     job = OutboxJob(kind=kind, payload=payload or {}, key=key, run_after=when)
     if max_attempts is not None:
         job.max_attempts = max_attempts
+    muted_because = db.session.info.get(_MUTED)
+    if muted_because:  # kept as a row, so what was not done (and why) is on record
+        job.status, job.done_at, job.last_error = JobStatus.DONE.value, now(), f"Not done: {muted_because}"
     db.session.add(job)
     return job
 
 
+@contextmanager
+def muted(reason: str) -> Iterator[None]:
+    """Record side effects inside this block as already done, with `reason`: e.g. demo orders
+    are history, and their shoppers (made-up addresses) must not be emailed."""
+    db.session.info[_MUTED] = reason
+    try:
+        yield
+    finally:
+        db.session.info.pop(_MUTED, None)
+
+
 @event.listens_for(Session, "after_flush")
 def _remember_new_jobs(session: Session, _flush_context) -> None:
-    new = [(obj.id, obj.run_after) for obj in session.new if isinstance(obj, OutboxJob)]
+    new = [(obj.id, obj.run_after) for obj in session.new
+           if isinstance(obj, OutboxJob) and obj.status == JobStatus.PENDING.value]
     if new:
         session.info.setdefault(_NEW_JOBS, []).extend(new)
 

@@ -14,6 +14,8 @@ from storefront.catalog.models import Variant
 from storefront.demo.catalog import load_demo_catalog
 from storefront.demo.orders import load_demo_activity, seed_demo_orders
 from storefront.extensions import db
+from storefront.jobs import OutboxJob
+from storefront.mail import outbox
 from storefront.money import format_money
 from storefront.orders.models import Order, OrderEvent, OrderLine
 from storefront.orders.shipping import shipping_method
@@ -118,6 +120,16 @@ def test_demo_orders_are_marked_as_demo_and_paid_through_the_demo_gateway(runner
     assert all(o.email.endswith("@demo.larder.example") for o in orders)
     assert {o.gateway for o in orders} == {"demo"}
     assert {p.gateway for p in db.session.scalars(select(Payment))} == {"demo"}
+
+
+def test_demo_orders_email_nobody(runner):
+    """Demo orders are history with made-up shoppers: a first `make run` must not fill the mail
+    folder with their confirmations. Their jobs are kept, as done, saying why."""
+    outbox().clear()
+    _seed(runner)
+    assert outbox() == []
+    kept = db.session.scalars(select(OutboxJob)).all()
+    assert kept and {(j.status, j.last_error.startswith("Not done: demo orders")) for j in kept} == {("done", True)}
 
 
 def test_demo_orders_cover_every_status_with_their_history(runner):

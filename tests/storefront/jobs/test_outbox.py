@@ -51,3 +51,17 @@ def test_a_rolled_back_change_hands_nothing_over(app, monkeypatch):
     db.session.commit()
     (kept,) = db.session.scalars(select(OutboxJob)).all()
     assert kept.payload == {"n": 2} and published == [kept.id]
+
+
+def test_jobs_recorded_while_muted_are_kept_as_done_and_never_run(app):
+    from storefront.mail import outbox
+    from tests.factories import make_paid_order
+
+    outbox().clear()
+    with jobs.muted("history, not news"):
+        order = make_paid_order()
+    job = db.session.scalar(select(OutboxJob).where(OutboxJob.key == f"order-confirmation:{order.id}"))
+    assert (job.status, job.attempts, job.last_error) == ("done", 0, "Not done: history, not news")
+    assert outbox() == []
+    make_paid_order()  # no longer muted
+    assert len(outbox()) == 1
