@@ -47,7 +47,9 @@ def record(
         if existing is not None:
             return existing
     when = run_at or (now() + delay if delay else now())
-    job = OutboxJob(kind=kind, payload=payload or {}, key=key, run_after=when)
+    # handed_at: it is handed over when the transaction commits; the sweep leaves it alone
+    # unless it is still pending long after that.
+    job = OutboxJob(kind=kind, payload=payload or {}, key=key, run_after=when, handed_at=now())
     if max_attempts is not None:
         job.max_attempts = max_attempts
     muted_because = db.session.info.get(_MUTED)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from storefront.clock import now
 from storefront.extensions import db
@@ -142,8 +142,11 @@ def sweep() -> int:
         select(OutboxJob.id)
         .where(
             OutboxJob.status == PENDING,
-            OutboxJob.run_after <= quiet_since,
-            or_(OutboxJob.handed_at.is_(None), OutboxJob.handed_at < quiet_since),
+            OutboxJob.run_after <= moment,
+            # Never handed over (a row a database trigger wrote): now. Handed over but still
+            # pending after a quiet spell (broker down, message lost): again.
+            or_(OutboxJob.handed_at.is_(None),
+                and_(OutboxJob.handed_at < quiet_since, OutboxJob.run_after <= quiet_since)),
         )
         .order_by(OutboxJob.run_after)
         .limit(500)
