@@ -292,7 +292,7 @@ def mark_fulfilled(order: Order, actor: object, tracking: Tracking | None = None
 def _fulfilled_note(tracking: Tracking | None) -> str:
     """The history says how it went: "Marked fulfilled: shipped with UPS, tracking 1Z… (link)"."""
     if tracking is None:
-        return "Marked fulfilled: shipped without tracking"
+        return "Marked fulfilled"
     number = f", tracking {tracking.number}" if tracking.number else ""
     return f"Marked fulfilled: shipped with {tracking.carrier}{number} ({tracking.url})"
 
