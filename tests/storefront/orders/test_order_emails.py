@@ -15,6 +15,7 @@ from storefront.mail import html_part, outbox, text_part
 from storefront.orders.carriers import build_tracking
 from storefront.orders.models import Order
 from storefront.orders.services import (
+    OrderError,
     abandon_checkout,
     cancel_order,
     confirm_demo_payment,
@@ -358,3 +359,16 @@ def test_a_mail_server_that_refuses_leaves_the_change_made_and_the_email_pending
     db.session.commit()
     assert run_job(job.id) == "done"
     assert len(outbox()) == 1 and order.number in outbox()[0]["Subject"]
+
+
+def test_a_cancel_the_provider_refuses_rolls_back_and_records_no_email(admin, monkeypatch):
+    class Refusing:
+        def refund(self, payment, amount, key):
+            return RefundResult(refund_id="re_no", status="failed")
+
+    monkeypatch.setitem(gateways.GATEWAYS, "refusing", lambda app: Refusing())
+    order = _paid(gateway="refusing")
+    with pytest.raises(OrderError):
+        cancel_order(order, admin, "Changed mind")
+    assert _fresh(order).status == "paid"
+    assert outbox() == [] and _jobs("orders.cancelled") == [] and _jobs("orders.refunded") == []
