@@ -22,8 +22,6 @@ from storefront.clock import now
 from storefront.extensions import db
 from storefront.mail import send_email
 from storefront.money import currency_code, format_money
-
-# notices: importing it also registers the shipped/refunded/cancelled email handlers.
 from storefront.orders import notices
 from storefront.orders.carriers import Tracking
 from storefront.orders.models import Order, OrderStatus
@@ -41,7 +39,8 @@ class OrderError(Exception):
     """An order action that cannot be done; the message is for staff or the shopper."""
 
 
-ORDER_CONFIRMATION = "orders.confirmation"  # outbox job kind
+ORDER_CONFIRMATION = "orders.confirmation"  # outbox job kind; notices (imported above) registers
+# the shipped, refunded and cancelled emails, so importing this module registers every order email.
 
 
 def actor_label(actor: object) -> str:
