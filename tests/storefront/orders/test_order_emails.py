@@ -180,6 +180,19 @@ def test_an_unpaid_order_cannot_be_fulfilled_and_nobody_is_emailed(as_admin):
     assert _fresh(order).tracking_number is None and outbox() == [] and _jobs("orders.shipped") == []
 
 
+def test_fulfilling_again_after_a_partial_refund_keeps_the_tracking_and_sends_no_second_notice(admin):
+    order = _paid()
+    mark_fulfilled(order, admin, build_tracking("fedex", "123456789012"))
+    refund_order(order, 500, admin)
+    assert _fresh(order).status == "partially_refunded"
+    mark_fulfilled(order, admin)
+    again = _fresh(order)
+    assert (again.status, again.shipping_carrier, again.tracking_number) == ("fulfilled", "FedEx", "123456789012")
+    assert [m["Subject"].split(" order ")[-1] for m in outbox()] == [
+        f"{order.number} is on its way", order.number]  # shipped, then the refund; no second shipped
+    assert len(_jobs("orders.shipped")) == 1
+
+
 def test_the_shopper_sees_the_carrier_and_tracking_link_on_the_guest_and_account_order_pages(client, auth):
     shopper = make_user("shopper@example.com")
     order = _paid(user=shopper)
