@@ -33,6 +33,15 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from storefront.forms import FlaskForm
+from storefront.orders.carriers import (
+    CARRIERS,
+    NAME_MAX,
+    OTHER,
+    URL_MAX,
+    Tracking,
+    TrackingError,
+    build_tracking,
+)
 from storefront.slugs import SLUG_RE
 
 SLUG = Regexp(SLUG_RE, message="Use lowercase letters, digits and single hyphens.")
@@ -208,6 +217,35 @@ class ArticleForm(FlaskForm):
 
 class CancelOrderForm(FlaskForm):
     reason = StringField("Reason", validators=[DataRequired(message="Say why the order is cancelled."), Length(max=300)])
+
+
+class FulfilForm(FlaskForm):
+    """How the order went out: a known carrier and its number (the link is built), another carrier
+    with the link staff paste, or no tracking. The rules live in orders.carriers.build_tracking."""
+
+    carrier = SelectField("Carrier", default="", choices=[
+        SelectChoice("", "No tracking (sent untracked)"),
+        *(SelectChoice(c.code, c.name) for c in CARRIERS.values()),
+        SelectChoice(OTHER, "Other carrier"),
+    ])
+    # Raw length is loose (labels print numbers in spaced groups); the number itself is checked after trimming.
+    tracking_number = StringField("Tracking number", validators=[Optional(), Length(max=100, message="That is too long for a tracking number.")])
+    other_carrier = StringField("Carrier name (other carrier only)", validators=[Optional(), Length(max=NAME_MAX)])
+    tracking_url = StringField("Tracking link (other carrier only)", validators=[Optional(), Length(max=URL_MAX)],
+                               description="The carrier's tracking page for this parcel, starting with https://.")
+
+    tracking: Tracking | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        try:
+            self.tracking = build_tracking(self.carrier.data, self.tracking_number.data,
+                                           self.other_carrier.data, self.tracking_url.data)
+        except TrackingError as exc:
+            getattr(self, exc.field).errors = [*getattr(self, exc.field).errors, str(exc)]
+            return False
+        return True
 
 
 class RefundForm(FlaskForm):

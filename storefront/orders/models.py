@@ -136,6 +136,11 @@ class Order(TimestampMixin, db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     # Set by one conditional UPDATE so that exactly one confirmation email goes out.
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # Set when staff mark the order fulfilled; tracking_url is the link as emailed (storefront.orders.carriers).
+    shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    shipping_carrier: Mapped[str | None] = mapped_column(String(60), default=None)
+    tracking_number: Mapped[str | None] = mapped_column(String(40), default=None)
+    tracking_url: Mapped[str | None] = mapped_column(String(500), default=None)
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"

@@ -22,6 +22,8 @@ from storefront.clock import now
 from storefront.extensions import db
 from storefront.mail import send_email
 from storefront.money import currency_code, format_money
+from storefront.orders import notices
+from storefront.orders.carriers import Tracking
 from storefront.orders.models import Order, OrderStatus
 from storefront.payments.base import PaymentError
 from storefront.payments.models import Payment, PaymentKind, PaymentStatus
@@ -37,7 +39,8 @@ class OrderError(Exception):
     """An order action that cannot be done; the message is for staff or the shopper."""
 
 
-ORDER_CONFIRMATION = "orders.confirmation"  # outbox job kind
+ORDER_CONFIRMATION = "orders.confirmation"  # outbox job kind; notices (imported above) registers
+# the shipped, refunded and cancelled emails, so importing this module registers every order email.
 
 
 def actor_label(actor: object) -> str:
@@ -210,13 +213,22 @@ def _reviewed_note(note: str, reason: str, limit: int = 500) -> str:
     return head + reason + tail
 
 
-def apply_cancel(order: Order, actor: str, reason: str) -> None:
-    """Cancel and release the stock reservation (inside the caller's transaction)."""
+def apply_cancel(order: Order, actor: str, reason: str, *, notify: bool | None = None, refunded: int = 0) -> None:
+    """Cancel and release the stock reservation (inside the caller's transaction).
+
+    The shopper is emailed when `notify` says so (staff cancels) or, by default, when the order had
+    been paid; a checkout that ended before payment sends nothing (see storefront.orders.notices).
+    `refunded` is what the cancellation gave back, for the notice.
+    """
     order.set_status(OrderStatus.CANCELLED, actor, reason)
     apply_release_stock(order)
     for payment in order.payments:
         if payment.kind == PaymentKind.CHARGE and payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.CANCELLED.value
+    if notify is None:
+        notify = order.paid_at is not None
+    if notify:
+        notices.record_cancelled(order, refunded)
 
 
 def confirm_demo_payment(order: Order) -> bool:
@@ -255,14 +267,33 @@ def _lock(order: Order) -> Order:
 # ------------------------------------------------------------------ staff actions
 
 
-def mark_fulfilled(order: Order, actor: object) -> Order:
-    """A paid order was shipped; only paid (or partially refunded) orders can be fulfilled."""
+def mark_fulfilled(order: Order, actor: object, tracking: Tracking | None = None) -> Order:
+    """A paid order was shipped; only paid (or partially refunded) orders can be fulfilled.
+
+    The shipping notice (with the carrier's tracking link, when there is one) commits with the change.
+    """
     locked = _lock(order)
     if not locked.can_become(OrderStatus.FULFILLED):
+        db.session.rollback()
         raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be fulfilled.")
-    locked.set_status(OrderStatus.FULFILLED, actor_label(actor), "Marked fulfilled")
+    if tracking is not None:
+        locked.shipping_carrier, locked.tracking_number, locked.tracking_url = (
+            tracking.carrier, tracking.number or None, tracking.url)
+    # A re-fulfilment (after a partial refund) keeps the first shipment's date and, unless staff
+    # entered new tracking, its tracking.
+    locked.shipped_at = locked.shipped_at or now()
+    locked.set_status(OrderStatus.FULFILLED, actor_label(actor), _fulfilled_note(tracking))
+    notices.record_shipped(locked)
     db.session.commit()
     return locked
+
+
+def _fulfilled_note(tracking: Tracking | None) -> str:
+    """The history says how it went: "Marked fulfilled: shipped with UPS, tracking 1Z… (link)"."""
+    if tracking is None:
+        return "Marked fulfilled"
+    number = f", tracking {tracking.number}" if tracking.number else ""
+    return f"Marked fulfilled: shipped with {tracking.carrier}{number} ({tracking.url})"
 
 
 def cancel_order(order: Order, actor: object, reason: str) -> Order:
@@ -277,7 +308,8 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
         _refund_through_gateway(locked, owed)
         locked.refunded_total += owed
         reason += f" (refunded {format_money(owed, locked.currency)})"  # the history says where the money went
-    apply_cancel(locked, label, reason)
+    # One email tells the shopper both: cancelled, and what came back (no separate refund notice).
+    apply_cancel(locked, label, reason, notify=True, refunded=owed)
     db.session.commit()
     return locked
 
@@ -365,6 +397,9 @@ def apply_refund(order: Order, amount: int, actor: str, *, via: str = "", reason
         order.set_status(target, actor, note)
     else:  # e.g. a refund for an order we never saw paid: staff must look, nothing is lost
         flag_for_review(order, actor, f"{note}, but the order is {order.status}")
+        return
+    # Staff refunds and the provider's refund events both come here: one notice per refund.
+    notices.record_refunded(order, amount)
 
 
 def refund_note(amount: int, currency: str, *, via: str = "", reason: str = "") -> str:

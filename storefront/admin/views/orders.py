@@ -15,6 +15,7 @@ from storefront.admin.forms import (
     CancelOrderForm,
     ClearReviewForm,
     ConfirmForm,
+    FulfilForm,
     OrderFilterForm,
     RefundForm,
     ResolveUnmatchedPaymentForm,
@@ -101,6 +102,7 @@ def _render_order(order: Order, status: int = 200, **forms):
         order=order,
         confirm=ConfirmForm(),
         cancel_form=forms.get("cancel_form") or CancelOrderForm(prefix="cancel"),
+        fulfil_form=forms.get("fulfil_form") or FulfilForm(prefix="fulfil"),
         refund_form=refund_form,
         review_form=review_form,
         events=sorted(order.events, key=lambda e: (e.created_at, e.id)),
@@ -123,10 +125,13 @@ def _act_on_order(order: Order, action, success: str):
 @bp.post("/orders/<int:order_id>/fulfil")
 def order_fulfil(order_id: int):
     order = get_order_or_404(order_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    form = FulfilForm(prefix="fulfil")
+    if not form.validate_on_submit():
+        return _render_order(order, 422, fulfil_form=form)
     return _act_on_order(
-        order, lambda: mark_fulfilled(order, current_user), f"Order {order.number} marked fulfilled."
+        order,
+        lambda: mark_fulfilled(order, current_user, form.tracking),
+        f"Order {order.number} marked fulfilled; the shopper is emailed the shipping notice.",
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from storefront import create_app
 from storefront.cart.models import Cart
@@ -24,10 +24,11 @@ def test_duplicate_pending_orders_of_a_cart_keep_the_newest_attached(empty_datab
         cart_id, other_id = cart.id, other.id
 
         def order(cart_id, status="pending_payment"):
-            placed = Order(email="a@example.com", currency="USD", cart_id=cart_id, status=status)
-            db.session.add(placed)
-            db.session.flush()
-            return placed.id
+            # A Core insert names only the columns given (and those with defaults), so columns later
+            # migrations add to shop_order (nullable, no default) are not asked of this older schema.
+            placed = db.session.execute(insert(Order.__table__).values(
+                email="a@example.com", currency="USD", cart_id=cart_id, status=status))
+            return placed.inserted_primary_key[0]
 
         old, older_cancelled, newest = order(cart_id), order(cart_id, "cancelled"), order(cart_id)
         alone = order(other_id)
