@@ -95,6 +95,7 @@ def register_background_work(app: Flask) -> None:
     from storefront import jobs, mail
 
     mail.init_app(app)
+    import storefront.checkout.reminders  # noqa: F401  (checkout.reminder)
     import storefront.orders.services  # noqa: F401  (orders.confirmation)
 
     jobs.init_app(app)
