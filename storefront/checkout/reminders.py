@@ -2,8 +2,8 @@
 
 The job is recorded with the order (place_order, same transaction) and held back by
 ABANDONED_CHECKOUT_DELAY_MINUTES. When it comes due, one conditional UPDATE both decides and claims:
-the order is still unpaid, consent still stands, this address paid no order placed since and got no
-reminder within REMINDER_WINDOW. The email goes out in the same transaction that sets
+the order is still unpaid, consent still stands, this address placed or paid no order since and got
+no reminder within REMINDER_WINDOW. The email goes out in the same transaction that sets
 reminder_sent_at, so a failed send rolls the claim back (and is retried) and a job run twice finds
 the claim taken. On PostgreSQL an advisory lock per address makes two orders' jobs take turns, so
 two abandoned orders from one address give one reminder.
@@ -240,12 +240,15 @@ def _claim(order: Order) -> bool:
         Payment.kind == PaymentKind.CHARGE.value,
         Payment.status == PaymentStatus.SUCCEEDED.value,
     )
-    # Another order from this address paid after this one was placed (the shopper tried again and
-    # paid), or reminded about within the window.
+    # The shopper moved on: this address placed a later order (its own reminder, if asked for, is
+    # the one that counts: it holds the newer cart), paid an order after this one was placed, or was
+    # reminded about another order within the window.
     moved_on = exists().where(
         other.email == Order.email,
         other.id != Order.id,
-        (other.paid_at >= Order.created_at) | (other.reminder_sent_at >= now() - REMINDER_WINDOW),
+        (other.id > Order.id)
+        | (other.paid_at >= Order.created_at)
+        | (other.reminder_sent_at >= now() - REMINDER_WINDOW),
     )
     claimed = db.session.execute(
         update(Order)
