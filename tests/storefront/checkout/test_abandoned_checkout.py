@@ -67,8 +67,8 @@ def test_the_consent_box_is_labelled_explained_and_unticked(client):
     html = client.get("/checkout").get_data(as_text=True)
     box = html[html.index('id="remind_me"') - 40: html.index('id="remind_me"') + 200]
     assert 'type="checkbox"' in box and "checked" not in box
-    assert "Email me a reminder if I don&#39;t finish" in html or "Email me a reminder if I don't finish" in html
-    assert "One email about an hour later" in html and "Never sent once you have paid" in html
+    assert "Send me a reminder if I don&#39;t finish" in html or "Send me a reminder if I don't finish" in html
+    assert "One email to the address above, about an hour later" in html and "Never sent once you have paid" in html
 
 
 def test_a_form_shown_again_keeps_the_shoppers_choice(client):
