@@ -4,9 +4,10 @@ The job is recorded with the order (place_order, same transaction) and held back
 ABANDONED_CHECKOUT_DELAY_MINUTES. When it comes due, one conditional UPDATE both decides and claims:
 the order is still unpaid, consent still stands, this address placed or paid no order since and got
 no reminder within REMINDER_WINDOW. The email goes out in the same transaction that sets
-reminder_sent_at, so a failed send rolls the claim back (and is retried) and a job run twice finds
-the claim taken. On PostgreSQL an advisory lock per address makes two orders' jobs take turns, so
-two abandoned orders from one address give one reminder.
+reminder_sent_at, so a failed send rolls the claim back (and is retried), and a job run twice finds
+the claim taken (on PostgreSQL the second UPDATE waits on the row lock, then sees it set). Two
+abandoned orders from one address give one reminder, about the newer cart: the older one's claim
+sees the newer order, which is committed before either job can run.
 
 The email's link restores the cart: a signed, expiring token naming the order, opened by
 /checkout/restore/<token> (here, not in the cart room, because reading an order is above the cart
@@ -21,7 +22,7 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
-from sqlalchemy import exists, select, text, true, update
+from sqlalchemy import exists, select, true, update
 from sqlalchemy.orm import aliased, selectinload
 
 from storefront import jobs
@@ -225,13 +226,6 @@ def withdraw_consent(email: str) -> int:
 # ------------------------------------------------------------------ the worker's half
 
 
-def _take_turns(email: str) -> None:
-    """Two jobs for one address run one after the other (PostgreSQL; SQLite has one writer anyway)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                           {"key": f"checkout-reminder:{email}"})
-
-
 def _claim(order: Order) -> bool:
     """Decide and claim in one statement: True when this job is the one to send the reminder."""
     other = aliased(Order)
@@ -273,7 +267,6 @@ def send_checkout_reminder(payload: dict) -> None:
     order = db.session.get(Order, payload.get("order_id"))
     if order is None:
         return
-    _take_turns(order.email)
     lines = reminder_lines(order)
     if not any(line.in_stock for line in lines):
         return  # nothing in it can be bought now: a reminder would only disappoint

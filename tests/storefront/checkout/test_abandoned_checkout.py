@@ -3,6 +3,7 @@ never twice; the email shows today's prices and links that answer."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -253,3 +254,38 @@ def test_every_link_in_the_reminder_answers(client, app):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     with app.test_client() as other_device:
         assert_links_answer(other_device, message)
+
+
+@pytest.mark.postgres_only
+def test_one_job_delivered_to_two_workers_at_once_sends_once(client, app, monkeypatch):
+    """Both claim the same order at the same moment: the second waits on the row lock, then finds it sent."""
+    import threading
+
+    from storefront.checkout import reminders
+
+    order = _checkout(client, make_product(price=1000, stock=5).variants[0])
+    real_send, both = reminders.send_email, threading.Barrier(2)
+
+    def slow_send(*args, **kwargs):
+        time.sleep(0.5)  # the first sender is still mid-send when the second claims
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "send_email", slow_send)
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            with app.app_context():
+                both.wait(timeout=10)
+                send_checkout_reminder({"order_id": order.id})
+                db.session.commit()
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert len(_reminders()) == 1
