@@ -238,6 +238,7 @@ def test_the_reminder_shows_todays_prices_and_what_sold_out(client):
     assert "$5.25 each" in text and "$5.25 each" in html
     assert "$4.50" not in text and "$4.50" not in html
     assert "Sold out" in text and "Sold out" in html
+    assert "- 2 x Rice Crackers: $5.25 each\n- 3 x Buckwheat Groats: $10.99 each (Sold out)\n" in text
     assert "Subtotal today: $10.50" in text
 
 
