@@ -2,8 +2,8 @@
 
 The job is recorded with the order (place_order, same transaction) and held back by
 ABANDONED_CHECKOUT_DELAY_MINUTES. When it comes due, one conditional UPDATE both decides and claims:
-the order is still unpaid, consent still stands, this address placed or paid no order since and got
-no reminder within REMINDER_WINDOW. The email goes out in the same transaction that sets
+the order is still unpaid (and not cancelled by staff), consent still stands, this address placed
+or paid no order since and got no reminder within REMINDER_WINDOW. The email goes out in the same transaction that sets
 reminder_sent_at, so a failed send rolls the claim back (and is retried), and a job run twice finds
 the claim taken (on PostgreSQL the second UPDATE waits on the row lock, then sees it set). Two
 abandoned orders from one address give one reminder, about the newer cart: the older one's claim
@@ -33,7 +33,7 @@ from storefront.catalog.models import Product, Variant
 from storefront.clock import now
 from storefront.extensions import db
 from storefront.mail import send_email
-from storefront.orders.models import Order, OrderStatus
+from storefront.orders.models import Order, OrderEvent, OrderStatus
 from storefront.payments.models import Payment, PaymentKind, PaymentStatus
 from storefront.site_urls import absolute_url_for
 
@@ -244,6 +244,13 @@ def _claim(order: Order) -> bool:
         | (other.paid_at >= Order.created_at)
         | (other.reminder_sent_at >= now() - REMINDER_WINDOW),
     )
+    # Staff cancelled it (their events name them "role:email", orders.services.actor_label): the
+    # shop ended this checkout on purpose, it was not left unfinished.
+    staff_cancelled = exists().where(
+        OrderEvent.order_id == Order.id,
+        OrderEvent.to_status == OrderStatus.CANCELLED.value,
+        OrderEvent.actor.contains(":"),
+    )
     claimed = db.session.execute(
         update(Order)
         .where(
@@ -253,6 +260,7 @@ def _claim(order: Order) -> bool:
             Order.paid_at.is_(None),
             Order.status.in_(UNPAID),
             ~paid_charge,
+            ~staff_cancelled,
             ~moved_on,
         )
         .values(reminder_sent_at=now())

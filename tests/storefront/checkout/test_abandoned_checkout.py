@@ -17,7 +17,7 @@ from storefront.extensions import db
 from storefront.jobs.models import OutboxJob
 from storefront.mail import html_part, outbox, text_part
 from storefront.orders.models import Order
-from tests.factories import checkout_form, make_product
+from tests.factories import checkout_form, make_product, make_user
 from tests.fixtures.mail import assert_links_answer, links_in
 
 EMAIL = "ada@example.com"
@@ -148,6 +148,15 @@ def test_an_abandoned_unpaid_checkout_is_reminded(client):
     assert db.session.get(Order, order.id).status == "cancelled"
     _make_due()
     assert len(_reminders()) == 1
+
+
+def test_an_order_staff_cancelled_is_not_reminded(client):
+    from storefront.orders.services import cancel_order
+
+    order = _checkout(client, make_product(price=1000, stock=5).variants[0])
+    cancel_order(order, make_user("staff@example.com", role="admin"), "Suspected fraud")
+    _make_due()
+    assert _reminders() == []
 
 
 def test_sent_once_even_if_the_job_runs_twice(client):
