@@ -98,6 +98,7 @@ def register_background_work(app: Flask) -> None:
     import storefront.accounts.emails  # noqa: F401  (accounts.email: links signed when sent)
     import storefront.admin.digest  # noqa: F401  (admin.staff_digest, weekly on beat)
     import storefront.catalog.image_sizes  # noqa: F401  (catalog.image_sizes)
+    import storefront.checkout.reminders  # noqa: F401  (checkout.reminder)
     import storefront.mail.queue  # noqa: F401  (mail.send: account emails and other plain-data mail)
     import storefront.orders.services  # noqa: F401  (order confirmation, shipped, refunded, cancelled)
 

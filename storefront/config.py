@@ -88,6 +88,7 @@ class Config:
     # Operational knobs: each from the environment, with the default used when unset.
     SHIPPING_METHODS = _env("SHIPPING_METHODS")  # "code|label|rate;..."; unset: checkout's defaults
     STRIPE_CHECKOUT_EXPIRY_MINUTES = _env_int("STRIPE_CHECKOUT_EXPIRY_MINUTES", 60)
+    ABANDONED_CHECKOUT_DELAY_MINUTES = _env_int("ABANDONED_CHECKOUT_DELAY_MINUTES", 60)  # 0: no reminders
     STRIPE_MAX_NETWORK_RETRIES = _env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     REGISTER_RATE_LIMIT = _env("REGISTER_RATE_LIMIT", "10 per hour")

@@ -169,6 +169,15 @@ def _visit_public_pages(crawl: Crawl) -> None:
     assert crawl.submit(f"/checkout/demo/{token}/pay").status_code == 303
     crawl.get("order confirmation", f"/checkout/success/{token}")
     crawl.get("guest order", f"/orders/{token}")
+    # Abandoned checkout: the reminder's restore link (the cart page), a bad one, and "stop reminders".
+    from storefront.checkout.reminders import make_restore_token, make_stop_token
+
+    paid = _first(select(Order).where(Order.public_token == token))
+    crawl.get("restored cart", f"/checkout/restore/{make_restore_token(paid)}")
+    crawl.get("restore link not valid", "/checkout/restore/not-a-token", status=404)
+    stop = f"/checkout/reminders/stop/{make_stop_token('shopper@example.com')}"
+    crawl.get("stop reminders", stop)
+    crawl.post("reminders stopped", stop, {})
 
     crawl.get("log in", "/account/login")
     crawl.post("log in refused", "/account/login", {"email": "nobody@example.com", "password": "wrong"})

@@ -223,6 +223,47 @@ def claim_cart(guest: Cart | None, user_id: int) -> Cart | None:
     return mine
 
 
+@dataclass(frozen=True)
+class RestoredLine:
+    """One line a restore link asked for, and what the cart holds of it now (0: not put back)."""
+
+    title: str
+    wanted: int
+    quantity: int
+    gone: bool = False  # no longer sold at all (else short of stock, or sold out when quantity is 0)
+
+
+def restore_lines(cart: Cart, wanted: list[tuple[int | None, int, str]], attribution: str | None = None) -> list[RestoredLine]:
+    """Put lines (variant id, quantity, title as shown before) back in the cart: each line holds at
+    least what was asked, capped by stock; what is gone is skipped. Opening the same link twice adds
+    nothing the second time (quantities are raised to the wanted one, never added to)."""
+    ids = [variant_id for variant_id, _, _ in wanted if variant_id is not None]
+    variants = {
+        v.id: v for v in db.session.scalars(
+            select(Variant).where(Variant.id.in_(ids))
+            .options(selectinload(Variant.product).selectinload(Product.variants))
+        )
+    } if ids else {}
+    restored = []
+    for variant_id, quantity, title in wanted:
+        variant = variants.get(variant_id) if variant_id is not None else None
+        if variant is None or not is_on_sale(variant.product.status):
+            restored.append(RestoredLine(title, quantity, 0, gone=True))
+            continue
+        line = cart.line_for(variant.id)
+        target = min(max(quantity, line.quantity if line else 0), MAX_LINE_QUANTITY)
+        try:
+            change = _set_line(cart, variant, target)
+        except SoldOut:
+            restored.append(RestoredLine(_title(variant), quantity, 0))
+            continue
+        restored.append(RestoredLine(change.title, quantity, change.quantity))
+    # The order's article keeps the credit for the order this cart becomes.
+    cart.attribution = clean_ref(attribution) or cart.attribution
+    _commit()
+    return restored
+
+
 def take_purchased(cart_id: int | None, bought: dict[int, int]) -> None:
     """Remove what an order bought from the cart it came from (no commit: part of the caller's transaction)."""
     if cart_id is None or not bought:

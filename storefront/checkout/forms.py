@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from storefront.forms import FlaskForm
@@ -53,6 +53,10 @@ class CheckoutForm(FlaskForm):
     )
     country = SelectField("Country", choices=COUNTRIES, default="US", render_kw={"autocomplete": "country"})
     shipping_method = RadioField("Delivery", validators=[DataRequired("Please choose a delivery option.")])
+    # Consent is asked, never assumed: unticked unless the shopper ticks it (default=False also on a re-render).
+    # (the note saying what we send is in the template: it names the configured delay). Not "Email
+    # me ...": a label containing "Email" would make the email field's label ambiguous.
+    remind_me = BooleanField("Send me a reminder if I don't finish", default=False)
 
     address: PostalAddress | None = None  # the checked, normalised address once validate() passed
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.availability import has_stock_clause, is_on_sale
 from storefront.catalog.models import Product, Variant
+from storefront.checkout.reminders import schedule_reminder
 from storefront.clock import as_utc, now
 from storefront.extensions import db
 from storefront.orders.addresses import PostalAddress
@@ -74,9 +75,13 @@ def _line_title(variant: Variant) -> str:
 
 
 def place_order(
-    cart: Cart, email: str, address: Address, shipping_method_code: str, user_id: int | None = None
+    cart: Cart, email: str, address: Address, shipping_method_code: str, user_id: int | None = None,
+    remind: bool = False,
 ) -> Order:
-    """Create a pending order from the cart at today's prices and reserve its stock, all or nothing."""
+    """Create a pending order from the cart at today's prices and reserve its stock, all or nothing.
+
+    remind: the shopper ticked "email me a reminder if I don't finish"; the reminder job is recorded
+    with the order (reminders.schedule_reminder)."""
     method = shipping_method(shipping_method_code)
     if method is None:
         raise UnknownShippingMethod()
@@ -116,6 +121,7 @@ def place_order(
         currency=currency,
         attribution=cart.attribution,
         gateway=current_app.config["PAYMENT_GATEWAY"],
+        reminder_consent=bool(remind),
     )
     sold_out: list[str] = []
     try:
@@ -140,6 +146,8 @@ def place_order(
         order.add_up(method.rate)
         order.note("shopper", "Order placed; stock reserved")
         db.session.add(order)
+        db.session.flush()  # the reminder job names the order by id
+        schedule_reminder(order)
         db.session.commit()
     except (IntegrityError, OutOfStock):
         # On SQLite the check above reads outside the write transaction, so a twin submit can get
@@ -180,6 +188,7 @@ def check_out(
     shipping_method_code: str,
     urls: Callable[[Order], ReturnUrls],
     user_id: int | None = None,
+    remind: bool = False,
 ) -> str:
     """One submit of the checkout form: the payment page to send the shopper to.
 
@@ -189,7 +198,7 @@ def check_out(
     waits for that order's payment page and sends the shopper there too; after JOIN_WAIT_SECONDS
     it raises CheckoutInProgress, which tells the shopper about that order.
     """
-    asked = _as_asked(cart, email, address, shipping_method_code, user_id)
+    asked = _as_asked(cart, email, address, shipping_method_code, user_id, remind)
     # Cancelling and re-placing the very same order would free its stock for a moment and hold it
     # again: a twin submit in between could be told "sold out" by the shopper's own order. So an
     # identical pending order with its payment page is kept, and place_order below joins it.
@@ -198,7 +207,7 @@ def check_out(
     deadline = time.monotonic() + wait
     while True:
         try:
-            order = place_order(cart, email, address, shipping_method_code, user_id=user_id)
+            order = place_order(cart, email, address, shipping_method_code, user_id=user_id, remind=remind)
         except CheckoutInProgress as busy:
             page = _payment_page(busy.order)
             if page:
@@ -222,10 +231,11 @@ def _as_placed(order: Order) -> tuple:
                       country=order.ship_country)
     lines = sorted((line.variant_id, line.quantity, line.unit_price) for line in order.lines)
     return (order.email, order.user_id, address, order.shipping_method, order.shipping_total,
-            order.gateway, lines)
+            order.gateway, lines, order.reminder_consent)
 
 
-def _as_asked(cart: Cart, email: str, address: Address, shipping_method_code: str, user_id: int | None) -> tuple:
+def _as_asked(cart: Cart, email: str, address: Address, shipping_method_code: str, user_id: int | None,
+              remind: bool = False) -> tuple:
     """What place_order would store for this submit: today's prices and rate, this gateway."""
     method = shipping_method(shipping_method_code)
     cart_lines = db.session.scalars(
@@ -233,7 +243,7 @@ def _as_asked(cart: Cart, email: str, address: Address, shipping_method_code: st
     )
     lines = sorted((line.variant_id, line.quantity, line.variant.price) for line in cart_lines)
     return (email.strip().lower(), user_id, address, method and method.code, method and method.rate,
-            current_app.config["PAYMENT_GATEWAY"], lines)
+            current_app.config["PAYMENT_GATEWAY"], lines, bool(remind))
 
 
 def _payment_page(order: Order) -> str | None:

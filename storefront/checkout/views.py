@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from storefront.cart.current import current_cart, remember_count
 from storefront.cart.services import summarise
 from storefront.checkout import bp
 from storefront.checkout.forms import CheckoutForm
+from storefront.checkout.reminders import (
+    RestoreLinkError,
+    delay_phrase,
+    email_for_stop_token,
+    order_for_restore_token,
+    reminder_delay,
+    restore_order_cart,
+    withdraw_consent,
+)
 from storefront.checkout.services import (
     CheckoutError,
     OutOfStock,
@@ -18,7 +36,7 @@ from storefront.checkout.services import (
     check_out,
     pending_checkout,
 )
-from storefront.extensions import limiter
+from storefront.extensions import csrf, limiter
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.services import (
     abandon_checkout,
@@ -81,7 +99,8 @@ def start():
             return response
     chosen = shipping_method(form.shipping_method.data) or shipping_methods()[0]
     return render_template("checkout/checkout.html", form=form, summary=summary,
-                           quotes=delivery_quotes(summary.subtotal), chosen=chosen)
+                           quotes=delivery_quotes(summary.subtotal), chosen=chosen,
+                           reminder_delay=delay_phrase())
 
 
 def _place_order(cart, summary, form: CheckoutForm):
@@ -100,6 +119,7 @@ def _place_order(cart, summary, form: CheckoutForm):
             form.shipping_method.data,
             urls=_return_urls,
             user_id=current_user.id if current_user.is_authenticated else None,
+            remind=bool(form.remind_me.data) and reminder_delay() is not None,
         )
         return redirect(payment_page, code=303)
     except OutOfStock as error:
@@ -137,6 +157,61 @@ def cancel(token: str):
     elif order.status == OrderStatus.PENDING_PAYMENT:
         flash("We could not cancel the payment just now; if it was not completed it will expire on its own.", "warning")
     return redirect(url_for("cart.view"))
+
+
+# ---------------------------------------------------------------- abandoned checkout reminders
+
+
+def _restore_notices(restored) -> None:
+    """What the shopper must know about the cart they got back: what was short, what is gone."""
+    for line in restored.lines:
+        if line.gone:
+            flash(f"{line.title} is no longer available, so it is not in your cart.", "warning")
+        elif line.quantity == 0:
+            flash(f"{line.title} is sold out, so it is not in your cart.", "warning")
+        elif line.quantity < line.wanted:
+            flash(f"Only {line.quantity} of {line.title} available, so your cart has {line.quantity}.", "warning")
+    if any(line.quantity for line in restored.lines):
+        flash("Your cart is back, at today's prices.", "success")
+
+
+@bp.get("/restore/<token>")
+def restore_cart(token: str):
+    """The reminder's link: the abandoned order's lines go back into this visitor's cart.
+
+    A GET that changes the cart, on purpose: it buys nothing, a second click adds nothing
+    (quantities are raised to the order's, never added), and a link in an email must just work.
+    The page is the cart itself (200), so there is no redirect for a mail scanner to chase."""
+    try:
+        order = order_for_restore_token(token)
+    except RestoreLinkError as error:
+        return render_template("checkout/restore_failed.html", message=str(error)), error.status
+    cart = current_cart(create=True)
+    restored = restore_order_cart(order, cart)
+    if restored.already_paid:
+        flash(f"Good news: order {order.number} was paid, so there is nothing to bring back.", "info")
+    else:
+        _restore_notices(restored)
+    remember_count(cart)
+    response = make_response(render_template("cart/cart.html", summary=summarise(cart)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# A mail client's one-click unsubscribe (RFC 8058) posts without our CSRF token. The signed token in
+# the URL is what a forged request cannot have, so it stands in for the CSRF check here.
+@csrf.exempt
+@bp.route("/reminders/stop/<token>", methods=["GET", "POST"])
+def stop_reminders(token: str):
+    """Withdraw consent to checkout reminders: a GET asks (mail scanners follow links), a POST does it."""
+    email = email_for_stop_token(token)
+    if email is None:
+        return render_template("checkout/reminders_stop.html", invalid=True), 404
+    stopped = False
+    if request.method == "POST":
+        withdraw_consent(email)
+        stopped = True
+    return render_template("checkout/reminders_stop.html", email=email, stopped=stopped, token=token)
 
 
 # ---------------------------------------------------------------- demo gateway

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     text,
     true,
 )
@@ -84,6 +85,8 @@ class Order(TimestampMixin, db.Model):
         CheckConstraint("refunded_total >= 0 AND refunded_total <= total", name="refund_within_total"),
         Index("ix_shop_order_status_created", "status", "created_at"),
         Index("ix_shop_order_attribution_created", "attribution", "created_at"),
+        # Checkout reminders ask "did this address pay, or get a reminder, lately?" (checkout/reminders.py).
+        Index("ix_shop_order_email_created", "email", "created_at"),
         # Staff pages count and list the few flagged orders on every load; a partial index keeps
         # that off a scan of every order. Queries use it through Order.flagged().
         Index(
@@ -141,6 +144,10 @@ class Order(TimestampMixin, db.Model):
     shipping_carrier: Mapped[str | None] = mapped_column(String(60), default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(40), default=None)
     tracking_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    # The shopper ticked "email me a reminder if I don't finish" (never ticked for them), and when
+    # that one reminder went (set by a conditional UPDATE: storefront/checkout/reminders.py).
+    reminder_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
