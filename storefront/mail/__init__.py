@@ -92,7 +92,7 @@ def send_email(
         body=rendered.text,
         from_email=current_app.config["MAIL_DEFAULT_SENDER"],
         to=[to],
-        headers=dict(headers or {}),
+        headers={"X-Larder-Template": template, **(headers or {})},  # support can tell which message it was
         connection=_connection(backend),
     )
     message.attach_alternative(rendered.html, "text/html")
