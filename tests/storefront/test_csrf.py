@@ -1,9 +1,9 @@
 """Every state-changing route refuses a request without a CSRF token, including routes added later.
 
 The URL map is enumerated at test time, so a new POST/PUT/PATCH/DELETE route anywhere in the app
-is covered without touching this file. The only exemption is the Stripe webhook, which Stripe
-cannot give our token to and which is authenticated by its signature instead (tests/storefront/
-payments/test_stripe.py proves bad signatures are refused).
+is covered without touching this file. The exemptions (EXEMPT) are authenticated another way: the Stripe webhook, which Stripe
+cannot give our token to and which is authenticated by its signature (tests/storefront/
+payments/test_stripe.py proves bad signatures are refused), and one-click unsubscribes, by signed tokens.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from werkzeug.routing.converters import NumberConverter
 from tests.factories import make_product, make_user
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-EXEMPT = {"payments.stripe_webhook"}
+# Each exemption is authenticated another way, and its own tests refuse a forged request.
+EXEMPT = {
+    "payments.stripe_webhook",  # Stripe's signature (tests/storefront/payments/test_stripe.py)
+    # RFC 8058 one-click unsubscribe: mail clients POST without our token; the signed token in the
+    # URL is the proof (tests/storefront/checkout/test_abandoned_checkout.py refuses a forged one).
+    "checkout.stop_reminders",
+}
 
 
 def _state_changing_routes(app) -> list[tuple[str, str, Rule]]:
