@@ -1,9 +1,9 @@
 """Every state-changing route refuses a request without a CSRF token, including routes added later.
 
 The URL map is enumerated at test time, so a new POST/PUT/PATCH/DELETE route anywhere in the app
-is covered without touching this file. The exemptions (EXEMPT) are authenticated another way: the Stripe webhook, which Stripe
-cannot give our token to and which is authenticated by its signature (tests/storefront/
-payments/test_stripe.py proves bad signatures are refused), and one-click unsubscribes, by signed tokens.
+is covered without touching this file. The exemptions (EXEMPT) are authenticated another way:
+the Stripe webhook by its signature (tests/storefront/payments/test_stripe.py proves bad
+signatures are refused), one-click unsubscribes by the signed token in their URL.
 """
 
 from __future__ import annotations
