@@ -182,6 +182,20 @@ def waiting_counts(variant_ids: list[int]) -> dict[int, int]:
     return {variant_id: count for variant_id, count in rows}
 
 
+def waiting_by_product(product_ids: list[int]) -> dict[int, int]:
+    """Confirmed subscribers waiting per product (all its variants), for a staff listing's page
+    of rows, in one query."""
+    if not product_ids:
+        return {}
+    rows = db.session.execute(
+        select(Variant.product_id, func.count())
+        .join(StockAlert, StockAlert.variant_id == Variant.id)
+        .where(Variant.product_id.in_(product_ids), StockAlert.status == AlertStatus.ACTIVE)
+        .group_by(Variant.product_id)
+    )
+    return {product_id: count for product_id, count in rows}
+
+
 # ------------------------------------------------------------------ the workers' halves
 
 
