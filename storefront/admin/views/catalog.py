@@ -33,9 +33,9 @@ from storefront.admin.forms import (
     VariantForm,
     to_minor_units,
 )
+from storefront.alerts.services import waiting_by_product, waiting_counts
 from storefront.catalog import admin_services as svc
 from storefront.catalog.availability import certificate_in_force
-from storefront.alerts.services import waiting_by_product, waiting_counts
 from storefront.catalog.csv_io import CsvImportError, export_products_csv, import_products_csv
 from storefront.catalog.images import ImageRejected, store_collection_image, store_product_image
 from storefront.catalog.models import (
