@@ -175,3 +175,15 @@ def test_the_alert_email_has_price_product_link_with_attribution_and_answering_l
     assert "/products/pumpkin-seeds?ref=article:magnesium-for-back-pain" in text_part(message)
     assert "/products/pumpkin-seeds?ref=article:magnesium-for-back-pain" in html_part(message)
     assert_links_answer(client, message)
+
+
+def test_a_redelivered_or_duplicate_restock_job_sends_nothing_twice(client):
+    variant_id = sold_out_product().variants[0].id
+    _subscribers(client, variant_id, confirmed=("ann@example.com",), unconfirmed=(), unsubscribed=())
+    _raw_sql(variant_id, 2)
+    run_workers()
+    assert len(outbox()) == 1
+    jobs.record("alerts.variant_restocked", {"variant_id": variant_id})  # the same news again
+    db.session.commit()
+    run_workers()
+    assert len(outbox()) == 1
