@@ -1,9 +1,11 @@
 """Every state-changing route refuses a request without a CSRF token, including routes added later.
 
 The URL map is enumerated at test time, so a new POST/PUT/PATCH/DELETE route anywhere in the app
-is covered without touching this file. The only exemption is the Stripe webhook, which Stripe
+is covered without touching this file. The only exemptions are the Stripe webhook, which Stripe
 cannot give our token to and which is authenticated by its signature instead (tests/storefront/
-payments/test_stripe.py proves bad signatures are refused).
+payments/test_stripe.py proves bad signatures are refused), and the back-in-stock alerts' one-click
+unsubscribe (RFC 8058: mail clients POST to it without cookies; its URL carries a signed token,
+and tests/storefront/alerts/test_opt_in_and_unsubscribe.py proves a forged one is refused).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from werkzeug.routing.converters import NumberConverter
 from tests.factories import make_product, make_user
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-EXEMPT = {"payments.stripe_webhook"}
+EXEMPT = {"payments.stripe_webhook", "alerts.unsubscribe"}
 
 
 def _state_changing_routes(app) -> list[tuple[str, str, Rule]]:
