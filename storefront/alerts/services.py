@@ -74,8 +74,8 @@ def subscribe(email: str, variant_id: int, ref: str | None = None) -> StockAlert
     One row per (email, variant): asking again finds it. A pending or active alert asked again
     sends nothing more (the form posted 100 times gives one row and one confirmation email); a
     notified or unsubscribed one (or one pending for a day) starts a new round with a new
-    confirmation. The answer to the
-    reader is the same in every case, so the form tells nobody who is subscribed.
+    confirmation. The answer to the reader is the same in every case, so the form tells nobody
+    who is subscribed.
     """
     address = normalise_email(email)
     variant = db.session.get(Variant, variant_id) if isinstance(variant_id, int) else None
@@ -84,18 +84,7 @@ def subscribe(email: str, variant_id: int, ref: str | None = None) -> StockAlert
     if is_buyable(variant):
         raise InStockNow(f"Good news: {variant.product.title} is back in stock.")
     alert = _find(address, variant.id) or _create(address, variant.id)
-    attribution = clean_ref(ref)
-    if _waiting_quietly(alert):
-        if attribution and alert.attribution is None:
-            alert.attribution = attribution
-        if alert.status == AlertStatus.PENDING:
-            jobs.record(CONFIRMATION, {"alert_id": alert.id}, key=_confirmation_key(alert))
-    else:  # notified, unsubscribed, or a confirmation asked for long ago: a fresh round
-        alert.status = AlertStatus.PENDING.value
-        alert.requested_at = now()
-        alert.attribution = attribution or alert.attribution
-        db.session.flush()
-        jobs.record(CONFIRMATION, {"alert_id": alert.id}, key=_confirmation_key(alert))
+    _ask(alert, clean_ref(ref))
     try:
         db.session.commit()
     except IntegrityError:
@@ -106,6 +95,19 @@ def subscribe(email: str, variant_id: int, ref: str | None = None) -> StockAlert
         if alert is None:
             raise
     return alert
+
+
+def _ask(alert: StockAlert, attribution: str | None) -> None:
+    """The alert asked for (again): a confirmation email once per round."""
+    if not _waiting_quietly(alert):  # notified, unsubscribed, or pending for long: a fresh round
+        alert.status = AlertStatus.PENDING.value
+        alert.requested_at = now()
+        alert.attribution = attribution or alert.attribution
+        db.session.flush()
+    elif attribution and alert.attribution is None:
+        alert.attribution = attribution
+    if alert.status == AlertStatus.PENDING:
+        jobs.record(CONFIRMATION, {"alert_id": alert.id}, key=_confirmation_key(alert))
 
 
 def _waiting_quietly(alert: StockAlert) -> bool:
