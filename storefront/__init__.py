@@ -77,6 +77,8 @@ def register_models() -> None:
     import blog.models  # noqa: F401
     import storefront.accounts.models  # noqa: F401
     import storefront.admin.models  # noqa: F401
+    import storefront.alerts.models  # noqa: F401
+    import storefront.alerts.triggers  # noqa: F401  (restock triggers, installed by create_all)
     import storefront.caching.version  # noqa: F401
     import storefront.cart.models  # noqa: F401
     import storefront.catalog.denormalise  # noqa: F401
@@ -97,6 +99,7 @@ def register_background_work(app: Flask) -> None:
     mail.init_app(app)
     import storefront.accounts.emails  # noqa: F401  (accounts.email: links signed when sent)
     import storefront.admin.digest  # noqa: F401  (admin.staff_digest, weekly on beat)
+    import storefront.alerts.services  # noqa: F401  (alerts: confirmation, variant restocked, back in stock)
     import storefront.catalog.image_sizes  # noqa: F401  (catalog.image_sizes)
     import storefront.checkout.reminders  # noqa: F401  (checkout.reminder)
     import storefront.mail.queue  # noqa: F401  (mail.send: account emails and other plain-data mail)
@@ -117,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from storefront import (
         accounts,
         admin,
+        alerts,
         cart,
         catalog,
         checkout,
@@ -132,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(cart.bp)
+    app.register_blueprint(alerts.bp)
     app.register_blueprint(checkout.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(payments.bp)
@@ -155,10 +160,11 @@ def register_error_pages(app: Flask) -> None:
 def register_package_hooks(app: Flask) -> None:
     """Each package's own hooks (cart cookie, product-page extras, shipping...)."""
     import blog
-    from storefront import admin, cart, catalog, orders, pages, payments
+    from storefront import admin, alerts, cart, catalog, orders, pages, payments
 
     catalog.init_app(app)
     cart.init_app(app)
+    alerts.init_app(app)
     payments.init_app(app)
     orders.init_app(app)
     admin.init_app(app)

@@ -20,9 +20,11 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Each exemption is authenticated another way, and its own tests refuse a forged request.
 EXEMPT = {
     "payments.stripe_webhook",  # Stripe's signature (tests/storefront/payments/test_stripe.py)
-    # RFC 8058 one-click unsubscribe: mail clients POST without our token; the signed token in the
-    # URL is the proof (tests/storefront/checkout/test_abandoned_checkout.py refuses a forged one).
+    # RFC 8058 one-click unsubscribes: mail clients POST without our token (or cookies); the signed
+    # token in the URL is the proof. tests/storefront/checkout/test_abandoned_checkout.py and
+    # tests/storefront/alerts/test_opt_in_and_unsubscribe.py refuse forged ones.
     "checkout.stop_reminders",
+    "alerts.unsubscribe",
 }
 
 

@@ -33,6 +33,7 @@ from storefront.admin.forms import (
     VariantForm,
     to_minor_units,
 )
+from storefront.alerts.services import waiting_by_product, waiting_counts
 from storefront.catalog import admin_services as svc
 from storefront.catalog.availability import certificate_in_force
 from storefront.catalog.csv_io import CsvImportError, export_products_csv, import_products_csv
@@ -130,7 +131,7 @@ def products():
     tags = svc.diet_tag_slugs()
     return render_template(
         "admin/products/list.html", listing=listing, filters=filters, tags=tags, sorts=svc.ADMIN_SORTS,
-        confirm=ConfirmForm(),
+        confirm=ConfirmForm(), waiting=waiting_by_product([row.id for row in listing.rows]),
     )
 
 
@@ -199,6 +200,7 @@ def _render_product(product: Product, **forms):
         warnings=svc.certification_warnings(_warning_days(), product_id=product.id),
         history=svc.stock_history(product),
         references=svc.describe_references(svc.product_references(product)),
+        waiting=waiting_counts([v.id for v in product.variants]),
         **defaults,
     )
 

@@ -60,6 +60,7 @@ NOT_ON_PUBLIC_PAGES = {
     "catalog_version": "the version row itself, written by the triggers",
     "user_account": "accounts: shown only to their signed-in owner, whose pages are never cached",
     "outbox_job": "background work for workers; staff see it in the admin only",
+    "stock_alert": "back-in-stock subscriptions: mailed to their owner, counted for staff; no public page shows them",
     "cart": "a visitor's cart: the cart page is never cached; the header's count is in the session",
     "cart_line": "lines of a cart (see cart)",
     "shop_order": "orders: shown to their buyer (by token) and to staff, never cached",

@@ -1,0 +1,34 @@
+"""The Notify-me form is rate-limited per address, with the site's 429 page."""
+
+from __future__ import annotations
+
+import pytest
+
+from storefront import create_app
+from storefront.extensions import db
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    app = create_app({
+        "LARDER_ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/limits.db",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "ALERT_RATE_LIMIT": "3 per minute",
+    })
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_fourth_post_in_a_minute_gets_the_429_page(limited_app):
+    client = limited_app.test_client()
+    data = {"email": "reader@example.com", "variant_id": "1"}
+    assert 429 not in [client.post("/alerts/subscribe", data=data).status_code for _ in range(3)]
+    response = client.post("/alerts/subscribe", data=data)
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "<html" in page and "Slow down" in page
