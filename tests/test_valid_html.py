@@ -31,7 +31,7 @@ from storefront.catalog.models import Collection, DietTag, Product
 from storefront.extensions import db
 from storefront.orders.models import Order
 from storefront.payments.unmatched import add_unmatched_payment
-from tests.factories import checkout_form, make_paid_order, make_user
+from tests.factories import checkout_form, make_paid_order, make_product, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"))
@@ -178,6 +178,15 @@ def _visit_public_pages(crawl: Crawl) -> None:
     stop = f"/checkout/reminders/stop/{make_stop_token('shopper@example.com')}"
     crawl.get("stop reminders", stop)
     crawl.post("reminders stopped", stop, {})
+    # Back in stock: the double opt-in page and the unsubscribe page (signed links from the emails).
+    from storefront.alerts.services import subscribe
+    from storefront.alerts.tokens import confirm_token, unsubscribe_token
+
+    alert = subscribe("reader@example.com", make_product(stock=0).variants[0].id)
+    db.session.commit()
+    crawl.get("confirm back-in-stock alert", f"/alerts/confirm/{confirm_token(alert.id)}")
+    crawl.get("unsubscribe from alert", f"/alerts/unsubscribe/{unsubscribe_token(alert.id)}")
+    crawl.get("alert link not valid", "/alerts/confirm/not-a-token", status=404)
 
     crawl.get("log in", "/account/login")
     crawl.post("log in refused", "/account/login", {"email": "nobody@example.com", "password": "wrong"})
@@ -191,6 +200,10 @@ def _visit_public_pages(crawl: Crawl) -> None:
     crawl.get("reset request", "/account/reset")
     customer = make_user("customer@example.com")
     crawl.get("reset password", f"/account/reset/{make_reset_token(customer)}")
+    from storefront.accounts.verification import make_verification_token
+
+    crawl.get("email verified", f"/account/verify/{make_verification_token(customer)}")
+    crawl.get("verification link not valid", "/account/verify/not-a-token", status=400)
 
 
 def _visit_account_pages(crawl: Crawl, auth) -> None:
