@@ -35,9 +35,10 @@ def admin_url(app, product, collection, tag):
 
     article = save_article(None, ArticleDraft(source="[[product:magnesium-glycinate]]", title="Linked")).article
     save_article(article, ArticleDraft(source="Changed.\n\n[[product:magnesium-glycinate]]", title="Linked"))
-    from tests.factories import make_paid_order
+    from tests.factories import make_paid_order, make_user
 
     ids = {
+        "user_id": make_user("someone@example.com").id,  # a customer page, never the signed-in user's
         "order_id": make_paid_order().id,
         "article_id": article.id,
         "revision_id": db.session.scalars(db.select(ArticleRevision.id)).first(),
