@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from storefront.accounts.models import Role
@@ -13,8 +14,8 @@ ROLE_LABELS = {"customer": "Customer", "editor": "Editor (writes articles and pa
                "admin": "Admin (everything, including orders and customers)"}
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(r.value, ROLE_LABELS.get(r.value, r.value.capitalize())) for r in Role]
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(r.value, ROLE_LABELS.get(r.value, r.value.capitalize())) for r in Role]
 
 
 class CustomerSearchForm(FlaskForm):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from storefront.admin import bp
 from storefront.admin.customer_forms import ActiveForm, CustomerSearchForm, RoleForm, role_choices
@@ -32,7 +33,7 @@ def _page_number() -> int:
 @bp.get("/customers")
 def customers():
     form = CustomerSearchForm(request.args)
-    form.role.choices = [("", "Any role"), *role_choices()]
+    form.role.choices = [SelectChoice("", "Any role"), *role_choices()]
     valid = form.validate()
     q = (form.q.data or "").strip() if valid else ""
     role = form.role.data if valid else ""
