@@ -342,8 +342,8 @@ def test_flagged_order_links_to_the_order(as_admin):
 
 
 def test_failed_jobs_link_to_the_jobs_page(as_admin):
-    from storefront.jobs.models import OutboxJob
     from storefront.clock import now
+    from storefront.jobs.models import OutboxJob
 
     db.session.add(OutboxJob(kind="orders.confirmation", payload={}, status="failed", attempts=8, last_error="x",
                              done_at=now()))
