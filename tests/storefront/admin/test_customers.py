@@ -150,6 +150,9 @@ def test_role_change_ends_the_persons_sessions(app, as_admin):
 def test_deactivation_ends_the_persons_sessions_and_reactivation_lets_them_sign_in(app, as_admin):
     ada = _shopper()
     theirs = _signed_in_client(app, ada)
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    copy = app.test_client()  # the same session in a second browser, not used while deactivated
+    copy.set_cookie(cookie, theirs.get_cookie(cookie).value)
     response = as_admin.post(f"/admin/customers/{ada.id}/deactivate", data={"active-confirm": "y"})
     assert response.status_code == 303
     db.session.refresh(ada)
@@ -161,7 +164,9 @@ def test_deactivation_ends_the_persons_sessions_and_reactivation_lets_them_sign_
     assert as_admin.post(f"/admin/customers/{ada.id}/reactivate", data={"active-confirm": "y"}).status_code == 303
     db.session.refresh(ada)
     assert ada.active is True
-    _signed_in_client(app, ada)
+    # Reactivation does not bring the old session back: the cookie stays signed out ...
+    assert copy.get("/account").status_code == 302
+    _signed_in_client(app, ada)  # ... and a fresh sign-in works
 
 
 def test_actions_need_the_confirmation_tick(as_admin):
