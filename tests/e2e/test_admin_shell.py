@@ -36,8 +36,13 @@ def shop(app):
     publish_article(save_article(None, ArticleDraft(source="Cramps at night?\n\n[[product:magnesium-glycinate]]\n",
                                                     title="Magnesium for back pain",
                                                     slug="magnesium-for-back-pain")).article)
-    for quantity in (1, 2):
-        make_paid_order([(product.variants[0], quantity)], user=ada, attribution="article:magnesium-for-back-pain")
+    orders = [make_paid_order([(product.variants[0], quantity)], user=ada, attribution="article:magnesium-for-back-pain")
+              for quantity in (1, 2)]
+    # Something waiting, so the dashboard's "Needs attention" panel is drawn (and checked by axe).
+    from storefront.orders.services import flag_for_review
+
+    flag_for_review(orders[0], "stripe", "Paid 1000 USD but the order total is 2795 USD")
+    db.session.commit()
     return admin, ada
 
 
@@ -96,6 +101,7 @@ def test_admin_opens_dashboard_customers_and_a_customer(browser, live_server, sh
         _fits(page, viewport)
         chart_axis = page.locator(".chart-y li").all_inner_texts()
         assert chart_axis[-1] == "$0.00" and all(label.startswith("$") for label in chart_axis)
+        page.get_by_role("link", name=re.compile(r"^Order LD-\w+ was flagged")).wait_for()
         page.get_by_text("Show as a table").click()
         assert page.get_by_role("table", name=re.compile("Orders and net revenue per day")).is_visible()
         accessible(page)
