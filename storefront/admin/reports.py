@@ -181,6 +181,11 @@ def attribution_table(period: Period) -> list[ArticleAttribution]:
 
 # ---------------------------------------------------------------- the chart
 
+# Where the axis labels sit, as fractions of the axis; the stylesheet places each by its class
+# (`at-25` ...), since the Content-Security-Policy forbids inline style attributes.
+TICK_FRACTIONS = (0, 25, 50, 75, 100)
+NICE_STEPS = (1, 2, 2.5, 5, 10)
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -193,27 +198,55 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Tick:
+    at: int  # percent along the axis: one of TICK_FRACTIONS
+    value: object  # money in minor units (y axis) or a date (x axis)
+
+
+@dataclass(frozen=True)
 class Chart:
+    """An SVG of bars in its own units (`width` x `height`, stretched to the box) and the axis
+    values as data; the template writes the labels as HTML so they never stretch with it."""
+
     width: int
     height: int
     bars: list[Bar]
-    max_value: int
-    ticks: list[tuple[float, str]]  # (x, label) under the axis
+    max_value: int  # the best day
+    axis_max: int  # the top of the money axis: a round amount at or above the best day
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
     baseline: float
 
 
-def sales_chart(days: list[DaySales], width: int = 720, height: int = 220) -> Chart:
-    """Bar geometry for an inline SVG of revenue per day (drawn on the server, no scripts)."""
-    top, bottom, left = 10, 24, 4
-    plot_h = height - top - bottom
-    slot = (width - left) / max(len(days), 1)
+def nice_axis_step(peak: int, minimum: int = 100) -> int:
+    """A round step (1, 2, 2.5 or 5 times a power of ten, in minor units, at least one major unit
+    for a currency with cents) so that four steps reach the best day."""
+    wanted = max(peak / (len(TICK_FRACTIONS) - 1), minimum)
+    power = 1
+    while power * 10 <= wanted:
+        power *= 10
+    return int(next(power * k for k in NICE_STEPS if power * k >= wanted))
+
+
+def _date_ticks(days: list[DaySales]) -> list[Tick]:
+    if not days:
+        return []
+    if len(days) < len(TICK_FRACTIONS):
+        return [Tick(0, days[0].day)] + ([Tick(100, days[-1].day)] if len(days) > 1 else [])
+    last = len(days) - 1
+    return [Tick(at, days[round(at / 100 * last)].day) for at in TICK_FRACTIONS]
+
+
+def sales_chart(days: list[DaySales], slot: int = 10, height: int = 100) -> Chart:
+    """Bar geometry for an inline SVG of revenue per day (drawn on the server, no scripts),
+    scaled to a round money axis, with the axis values to print beside it."""
     peak = max((d.revenue for d in days), default=0)
+    step = nice_axis_step(peak)
+    axis_max = step * (len(TICK_FRACTIONS) - 1)
     bars = []
     for i, d in enumerate(days):
-        h = (d.revenue / peak * plot_h) if peak else 0
-        bars.append(Bar(x=round(left + i * slot + slot * 0.15, 2), y=round(top + plot_h - h, 2),
-                        width=round(max(slot * 0.7, 1), 2), height=round(h, 2),
-                        label=d.day.isoformat(), value=d.revenue))
-    step = max(1, len(days) // 6)
-    ticks = [(round(left + i * slot + slot / 2, 2), d.day.strftime("%b %d")) for i, d in enumerate(days) if i % step == 0]
-    return Chart(width, height, bars, peak, ticks, top + plot_h)
+        h = d.revenue / axis_max * height
+        bars.append(Bar(x=round(i * slot + slot * 0.15, 2), y=round(height - h, 2), width=round(slot * 0.7, 2),
+                        height=round(h, 2), label=d.day.isoformat(), value=d.revenue))
+    y_ticks = [Tick(at, axis_max * at // 100) for at in TICK_FRACTIONS]
+    return Chart(max(len(days), 1) * slot, height, bars, peak, axis_max, y_ticks, _date_ticks(days), height)

@@ -8,7 +8,13 @@ from flask_login import current_user
 
 from storefront.admin import bp
 from storefront.admin.access import EDITORS, staff_required
-from storefront.admin.articles import review_due_articles
+from storefront.admin.attention import (
+    admin_only_items,
+    broken_cta_items,
+    certificate_items,
+    flagged_order_items,
+    review_due_items,
+)
 from storefront.admin.forms import DateRangeForm
 from storefront.admin.queries import flagged_order_count
 from storefront.admin.reports import (
@@ -19,9 +25,8 @@ from storefront.admin.reports import (
     top_products,
     totals,
 )
-from storefront.catalog.admin_services import certification_warnings, low_stock_variants
+from storefront.catalog.admin_services import low_stock_variants
 from storefront.clock import today
-from storefront.payments.unmatched import open_unmatched_count
 from storefront.site_settings import get_site_settings
 
 
@@ -34,24 +39,31 @@ def dashboard():
     valid = form.validate()
     period = period_from(form.start.data if valid else None, form.end.data if valid else None, today())
     form.start.data, form.end.data = period.start, period.end
+    broken = broken_ctas()
+    review_due = review_due_items(int(get_site_settings().review_max_age_days or 365))
     context = {
         "form": form,
         "period": period,
         "attribution": attribution_table(period),
-        "broken": broken_ctas(),
-        "review_due": len(review_due_articles(int(get_site_settings().review_max_age_days or 365))),
+        "broken": broken,
+        "broken_links": broken_cta_items(broken),
+        "review_due": review_due.total,
+        "attention": [review_due],
     }
     if current_user.is_admin:
         days = sales_by_day(period)
+        certificates = certificate_items(current_app.config["CERT_WARNING_DAYS"])
+        # Orders are admin work (editors never see them): what waits for someone.
+        flagged = flagged_order_items(flagged_order_count())
         context.update(
             days=days,
             totals=totals(days),
             chart=sales_chart(days),
             top=top_products(period),
             low_stock=low_stock_variants(),
-            cert_warnings=len(certification_warnings(current_app.config["CERT_WARNING_DAYS"])),
-            # Orders are admin work (editors never see them): what waits for someone, one COUNT each.
-            flagged_orders=flagged_order_count(),
-            unmatched_payments=open_unmatched_count(),
+            cert_warnings=certificates.total,
+            flagged_orders=flagged.total,
+            attention=[flagged, certificates, review_due],
+            admin_items=admin_only_items(),
         )
     return render_template("admin/dashboard.html", **context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import url_for
 
@@ -35,9 +37,10 @@ def admin_url(app, product, collection, tag):
 
     article = save_article(None, ArticleDraft(source="[[product:magnesium-glycinate]]", title="Linked")).article
     save_article(article, ArticleDraft(source="Changed.\n\n[[product:magnesium-glycinate]]", title="Linked"))
-    from tests.factories import make_paid_order
+    from tests.factories import make_paid_order, make_user
 
     ids = {
+        "user_id": make_user("someone@example.com").id,  # a customer page, never the signed-in user's
         "order_id": make_paid_order().id,
         "article_id": article.id,
         "revision_id": db.session.scalars(db.select(ArticleRevision.id)).first(),
@@ -157,3 +160,63 @@ def test_a_form_posted_with_its_page_token_passes_csrf(app, as_admin, product):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 302
+
+
+# ---- issue 17: the customer pages (admins only) and the staff area's own layout
+
+CUSTOMER_ROUTES = [p for p in ADMIN_RULES if p.values[0].startswith("admin.customer")]
+
+
+def test_every_customer_route_is_enumerated_and_admin_only():
+    assert {p.values[0] for p in CUSTOMER_ROUTES} == {
+        "admin.customers", "admin.customer", "admin.customer_role", "admin.customer_deactivate",
+        "admin.customer_reactivate"}
+    assert all(p in ADMIN_ONLY_RULES for p in CUSTOMER_ROUTES)
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), [p for p in CUSTOMER_ROUTES if p.values[1] == "GET"])
+def test_admin_opens_the_customer_pages(as_admin, admin_url, endpoint, method, roles):
+    assert as_admin.get(admin_url(endpoint)).status_code == 200
+
+
+def test_admin_pages_have_no_shop_chrome_and_their_own_header(app, as_admin):
+    from storefront.site_settings import save_site_settings
+
+    save_site_settings({"banner_enabled": "1", "banner_text": "Free shipping over $50"})
+    assert "Free shipping over $50" in as_admin.get("/").get_data(as_text=True)  # the shop shows it
+    page = as_admin.get("/admin/customers").get_data(as_text=True)
+    assert 'class="cart-link"' not in page and "/cart" not in page
+    assert 'class="top-banner"' not in page and "Free shipping" not in page and "header-search" not in page and 'role="search" action="/search' not in page
+    assert 'class="site-footer"' not in page
+    assert '<a class="skip-link" href="#main">' in page and '<main id="main"' in page
+    assert '<nav class="admin-sidenav" aria-label="Staff area">' in page
+    assert '<a href="/admin/customers" aria-current="page">Customers</a>' in page
+    assert ">View shop</a>" in page and "admin@example.com" in page
+    assert re.search(r'<form class="admin-signout" method="post" action="/account/logout">\s*'
+                     r'<input type="hidden" name="csrf_token"', page)
+    assert "css/admin." in page and '<meta name="robots" content="noindex, nofollow">' in page
+
+
+def test_a_section_is_marked_current_on_its_sub_pages(as_admin, admin_url):
+    page = as_admin.get(admin_url("admin.customer")).get_data(as_text=True)
+    assert '<a href="/admin/customers" aria-current="true">Customers</a>' in page
+
+
+def test_editor_navigation_offers_only_editorial_sections(as_editor):
+    page = as_editor.get("/admin/").get_data(as_text=True)
+    nav = page.split('aria-label="Staff area"')[1].split("</nav>")[0]
+    for label in ("Dashboard", "Articles", "Review due", "Pages"):
+        assert f">{label}</a>" in nav
+    for admin_only in ("/admin/customers", "/admin/orders", "/admin/settings", "/admin/jobs", "/admin/products"):
+        assert admin_only not in nav
+
+
+def test_admin_navigation_lists_every_section_and_no_dead_links(as_admin):
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    nav = page.split('aria-label="Staff area"')[1].split("</nav>")[0]
+    labels = re.findall(r"<a [^>]*>([^<]+)", nav)
+    for label in ("Dashboard", "Orders", "Products", "Collections", "Articles", "Pages", "Customers", "Jobs", "Settings"):
+        assert label in labels
+    assert "Discounts" not in labels  # appears once a discounts room registers admin.discounts
+    for href in re.findall(r'href="([^"#]+)"', nav):
+        assert as_admin.get(href).status_code == 200, href

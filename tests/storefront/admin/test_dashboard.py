@@ -103,7 +103,7 @@ def test_attribution_period_excludes_other_days(as_admin):
 def test_sales_chart_is_an_inline_svg_without_scripts(as_admin):
     make_paid_order()
     page = as_admin.get("/admin/").get_data(as_text=True)
-    svg = page.split('<svg class="sales-chart"')[1].split("</svg>")[0]
+    svg = page.split('<svg class="sales-chart')[1].split("</svg>")[0]
     assert "<rect" in svg and "<title" in svg
     assert "<script" not in svg
     assert re.search(r'<script(?![^>]*src="/static/)', page) is None
@@ -258,6 +258,95 @@ def test_dashboard_counts_what_waits_without_loading_orders(as_admin, count_quer
         page = as_admin.get("/admin/").get_data(as_text=True)
     assert FLAGGED_LINE.format("6 orders", "") in page
     assert many.count == few.count
-    # Only a COUNT reads the flag: no order rows are loaded to be counted.
+    # A COUNT reads the flag, and the links to the first few flagged orders are one LIMITed
+    # query: no order rows are loaded to be counted.
     reading_the_flag = [s for s in many.statements if "needs_review" in s]
-    assert reading_the_flag and all(s.lstrip().upper().startswith("SELECT COUNT(") for s in reading_the_flag)
+    assert len(reading_the_flag) == 2
+    assert all(s.lstrip().upper().startswith("SELECT COUNT(") or " LIMIT " in s.upper() for s in reading_the_flag)
+
+
+# ---- issue 17: axis values, a table alternative, and warnings that link to where they are fixed
+
+
+def _between(page: str, start: str, end: str = "</section>") -> str:
+    return page.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_sales_chart_has_money_and_date_axes_and_a_captioned_table(as_admin):
+    from storefront.clock import today
+    from storefront.money import format_money
+
+    order = make_paid_order()
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    money_axis = re.findall(r"<li class=\"at-\d+\">([^<]+)</li>", _between(page, '<ol class="chart-y"', "</ol>"))
+    assert money_axis[-1] == format_money(0) and len(money_axis) == 5
+    assert all(label.startswith("$") for label in money_axis)  # money, not minor units
+    top = int(money_axis[0].strip("$").replace(",", "").split(".")[0]) * 100
+    assert top >= order.total  # the axis reaches the best day
+    dates = _between(page, '<ol class="chart-x"', "</ol>")
+    assert today().strftime("%b") in dates and str(today().day) in dates
+    table = _between(page, '<table class="admin-table sales-table">', "</table>")
+    assert "<caption>Orders and net revenue per day" in table
+    assert format_money(order.total) in table and f">{order.total}<" not in table
+
+
+def test_no_raw_minor_units_on_the_dashboard(as_admin):
+    product = make_product("odd-price", price=1234, stock=3)
+    make_paid_order([(product.variants[0], 1)])
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "$12.34" in text
+    assert not re.search(r"(?<![\d.,$])1234(?![\d])", text)
+
+
+def test_broken_cta_links_to_the_article_that_has_it(as_admin):
+    product = make_product("magnesium-glycinate")
+    article = _article()
+    product.status = "archived"
+    db.session.commit()
+    broken = _between(as_admin.get("/admin/").get_data(as_text=True), 'id="broken-heading"')
+    assert f'<a href="/admin/articles/{article.id}">' in broken
+
+
+def test_expiring_certificate_links_to_its_product(as_admin):
+    from datetime import timedelta
+
+    from storefront.clock import today
+    from tests.factories import make_certification
+
+    product = make_product("ginger-chews", title="Ginger Chews")
+    product.certifications = [make_certification(valid_until=today() + timedelta(days=5))]
+    db.session.commit()
+    attention = _between(as_admin.get("/admin/").get_data(as_text=True), 'id="attention-heading"')
+    assert f'<a href="/admin/products/{product.id}#certifications">Ginger Chews: ' in attention
+
+
+def test_review_due_links_to_each_article(as_editor):
+    from datetime import timedelta
+
+    from storefront.clock import now
+
+    old = publish_article(save_article(None, ArticleDraft(
+        source="Gut health.", title="Old health piece", tags=["health"],
+        last_reviewed_at=now() - timedelta(days=400))).article)
+    page = as_editor.get("/admin/").get_data(as_text=True)
+    attention = _between(page, 'id="attention-heading"')
+    assert f'<a href="/admin/articles/{old.id}">“Old health piece” was last reviewed' in attention
+    assert 'href="/admin/review-due"' in page
+
+
+def test_flagged_order_links_to_the_order(as_admin):
+    order = _flagged_order()
+    attention = _between(as_admin.get("/admin/").get_data(as_text=True), 'id="attention-heading"')
+    assert f'<a href="/admin/orders/{order.id}">Order {order.number} was flagged' in attention
+
+
+def test_failed_jobs_link_to_the_jobs_page(as_admin):
+    from storefront.clock import now
+    from storefront.jobs.models import OutboxJob
+
+    db.session.add(OutboxJob(kind="orders.confirmation", payload={}, status="failed", attempts=8, last_error="x",
+                             done_at=now()))
+    db.session.commit()
+    page = as_admin.get("/admin/").get_data(as_text=True)
+    assert '<a href="/admin/jobs#failed-heading">1 background job has failed for good' in page

@@ -123,7 +123,7 @@ def test_retrying_a_job_that_is_not_failed_changes_nothing(as_admin):
 
 
 def test_the_staff_navigation_shows_the_failed_count(as_admin):
-    assert "Background jobs</a>" in as_admin.get("/admin/jobs").get_data(as_text=True)  # none failed: no count
+    assert ">Jobs</a>" in as_admin.get("/admin/jobs").get_data(as_text=True)  # none failed: no count (nav label "Jobs" since #17)
     failed_job()
     failed_job()
     html = as_admin.get("/admin/").get_data(as_text=True)
