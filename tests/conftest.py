@@ -15,7 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from storefront import create_app
-from storefront.extensions import db
+from storefront.extensions import db, limiter
 from storefront.state import larder_state
 
 pytest_plugins = ["tests.fixtures.browser"]
@@ -63,6 +63,17 @@ def _wipe(app) -> None:
             else:
                 for table in tables:
                     conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_stay_off():
+    """Flask-Limiter's one Limiter object is shared by every app: a test that builds an app with
+    limits on turns them on for the session's app too. Put them back off after each test, so a
+    later test's sixth post is never a 429."""
+    yield
+    if limiter.enabled:
+        limiter.reset()
+        limiter.enabled = False
 
 
 @pytest.fixture(autouse=True)
