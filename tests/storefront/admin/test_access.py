@@ -157,3 +157,11 @@ def test_a_form_posted_with_its_page_token_passes_csrf(app, as_admin, product):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 302
+
+
+def test_the_order_fulfilment_routes_are_covered_by_the_checks_above():
+    """#17's order routes are in the URL map these tests walk, and left to admins only."""
+    covered = {(p.values[0], p.values[1]) for p in ADMIN_ONLY_RULES}
+    assert {("admin.orders_export", "GET"), ("admin.orders_bulk", "POST"),
+            ("admin.order_packing_slip", "GET"), ("admin.order_fulfil", "POST"),
+            ("admin.order_refund", "POST")} <= covered
