@@ -14,7 +14,6 @@ from storefront.orders.models import Order, Shipment
 from storefront.orders.services import OrderError, mark_fulfilled, refund_order, ship_lines
 from tests.factories import make_order, make_paid_order, make_product
 
-
 pytestmark = pytest.mark.usefixtures("app")
 
 def _three_lines() -> Order:

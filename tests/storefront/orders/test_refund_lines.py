@@ -13,7 +13,6 @@ from storefront.orders.services import OrderError, refund_lines
 from storefront.payments.models import Payment
 from tests.factories import make_paid_order, make_product
 
-
 pytestmark = pytest.mark.usefixtures("app")
 
 def _order() -> Order:
