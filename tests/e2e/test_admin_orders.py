@@ -59,6 +59,9 @@ def test_admin_ships_part_refunds_a_line_with_restock_exports_and_prints(app, pa
     expect(row).to_contain_text("Unfulfilled")
     expect(row.get_by_role("link", name="Magnesium for back pain", exact=True)).to_have_attribute(
         "href", "/blog/magnesium-for-back-pain")
+    # With JavaScript, "select all on this page" ticks every order's box.
+    page.get_by_label("Select all orders on this page").check()
+    expect(page.get_by_label(f"Select order {order.number}")).to_be_checked()
     accessible(page)
     _shots(page, "list")
 
