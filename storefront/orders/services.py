@@ -386,6 +386,11 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
     locked = _lock(order)
     if not locked.can_become(OrderStatus.CANCELLED):
         raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be cancelled.")
+    if locked.fulfilment_status != FulfilmentStatus.UNFULFILLED:
+        # Cancelling puts every unit back on sale and refunds it all: wrong once a parcel has left.
+        db.session.rollback()
+        raise OrderError(f"Part of order {locked.number} has shipped, so it cannot be cancelled: "
+                         "refund the items instead.")
     label = actor_label(actor)
     owed = locked.refundable_amount
     reason = reason or "Cancelled"

@@ -205,7 +205,7 @@ def _render_order(order: Order, status: int = 200, **forms):
         events=sorted(order.events, key=lambda e: (e.created_at, e.id)),
         can_fulfil=order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED) and any(
             line.left_to_ship > 0 for line in order.lines),
-        can_cancel=order.can_become(OrderStatus.CANCELLED),
+        can_cancel=order.can_become(OrderStatus.CANCELLED) and order.fulfilment_status == "unfulfilled",
     ), status
 
 

@@ -130,3 +130,18 @@ def test_a_shipment_row_belongs_to_its_order():
     order = _three_lines()
     ship_lines(order, "admin", {order.lines[1].id: 1})
     assert db.session.scalar(select(Shipment.order_id)) == order.id
+
+
+def test_a_partly_shipped_order_cannot_be_cancelled_so_shipped_units_never_go_back_on_sale():
+    from storefront.catalog.models import Variant
+    from storefront.orders.services import cancel_order
+
+    order = _three_lines()
+    oats = order.lines[0]
+    ship_lines(order, "admin", {oats.id: 1})
+    db.session.expire_all()
+    stock = db.session.get(Variant, oats.variant_id).stock
+    with pytest.raises(OrderError, match="has shipped, so it cannot be cancelled"):
+        cancel_order(order, "admin", "changed mind")
+    order = _fresh(order)
+    assert order.status == "paid" and db.session.get(Variant, oats.variant_id).stock == stock
