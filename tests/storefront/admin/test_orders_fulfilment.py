@@ -310,3 +310,21 @@ def test_the_shoppers_order_page_says_how_much_has_shipped(as_admin, client):
         "fulfil-carrier": "dhl", "fulfil-tracking_number": "JD0140"})
     page = client.get(f"/orders/{order.public_token}").get_data(as_text=True)
     assert "Shipped 2 of 4 items" in page and "Paid" in page and "JD0140" in page
+
+
+def test_each_parcels_email_links_answer(as_admin, client):
+    from storefront.mail import html_part, text_part
+    from tests.fixtures.mail import assert_links_answer
+
+    order = _three_lines()
+    oats, tea, honey = order.lines
+    as_admin.post(f"/admin/orders/{order.id}/fulfil", data={
+        f"ship-line-{oats.id}": "2", f"ship-line-{tea.id}": "0", f"ship-line-{honey.id}": "0",
+        "fulfil-carrier": "dhl", "fulfil-tracking_number": "JD0140"})
+    as_admin.post(f"/admin/orders/{order.id}/fulfil", data={
+        f"ship-line-{tea.id}": "1", f"ship-line-{honey.id}": "1", "fulfil-carrier": ""})
+    first, second = outbox()
+    assert "Part of your order is on its way" in text_part(first) and "2 of 4 items" in html_part(first)
+    assert "without a tracking number" in text_part(second) and "Part of" not in text_part(second)
+    for message in (first, second):
+        assert_links_answer(client, message, external_ok=lambda url: url.startswith("https://www.dhl.com/"))
