@@ -443,6 +443,10 @@ def refund_lines(order: Order, quantities: dict[int, int], actor: object, *, res
         raise OrderError(
             f"Order {locked.number} was refunded since you opened it; check the amount and try again."
         )
+    if restock and locked.status == OrderStatus.CANCELLED:
+        # Cancelling already put every unit back on sale; a second restock would invent stock.
+        db.session.rollback()
+        raise OrderError(f"Order {locked.number} was cancelled: its items are back in stock already.")
     lines = {line.id: line for line in _locked_lines(locked)}
     chosen = _units_to_refund(lines, quantities)
     amount = sum(line.unit_price * units for line, units in chosen)

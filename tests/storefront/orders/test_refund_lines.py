@@ -84,3 +84,17 @@ def test_a_stale_page_refunds_nothing():
     refund_lines(order, {order.lines[0].id: 1}, "admin")
     with pytest.raises(OrderError, match="refunded since you opened it"):
         refund_lines(order, {order.lines[1].id: 1}, "admin", seen_refunded=0)
+
+
+def test_a_cancelled_orders_items_are_not_restocked_twice():
+    from storefront.orders.services import flag_for_review
+
+    order = _order()
+    order.status = "cancelled"  # as a payment arriving after cancellation leaves it (apply_payment)
+    flag_for_review(order, "stripe", "Payment arrived after the order was cancelled")
+    db.session.commit()
+    oats = order.lines[0]
+    stock = _stock(oats.variant_id)
+    with pytest.raises(OrderError, match="back in stock already"):
+        refund_lines(order, {oats.id: 1}, "admin", restock=True)
+    assert _stock(oats.variant_id) == stock
