@@ -249,11 +249,23 @@ class FulfilForm(FlaskForm):
 
 
 class RefundForm(FlaskForm):
-    # places=None: the prefilled amount is shown as the currency has it (1.234 KWD, 5000 JPY), not cut to cents.
-    amount = DecimalField("Amount to refund", places=None, validators=[
-        InputRequired(message="Enter an amount."), finite_amount, NumberRange(min=Decimal("0.01"), message="Refund at least 0.01.")])
+    """Refund chosen line quantities (the page's refund-line-<id> inputs, priced on the server) or an
+    amount. The amount box starts empty: a refund of the whole order is typed on purpose, never
+    sent by a click on a pre-filled box."""
+
+    # places=None: an amount is read as the currency has it (1.234 KWD, 5000 JPY), not cut to cents.
+    amount = DecimalField("Or refund an amount", places=None, validators=[
+        Optional(), finite_amount, NumberRange(min=Decimal("0.01"), message="Refund at least 0.01.")],
+        description="Leave empty when refunding the items chosen above.")
+    restock = BooleanField("Put the refunded items back in stock (returned goods)")
     # The refunded total the page showed: a form sent twice (double click, Back and resend) refunds once.
     seen = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])
+
+
+class BulkOrdersForm(FlaskForm):
+    """The order list's checkboxes (name "ids") and the action button pressed (name "action")."""
+
+    ids = SelectMultipleField("Orders", coerce=int, validate_choice=False)
 
 
 class OrderFilterForm(FlaskForm):

@@ -69,6 +69,25 @@ REVENUE_STATUSES = (
 )
 
 
+class FulfilmentStatus(enum.StrEnum):
+    """How much of the order has left the warehouse: kept on the order by services.ship_lines."""
+
+    UNFULFILLED = "unfulfilled"
+    PARTIALLY_FULFILLED = "partially_fulfilled"
+    FULFILLED = "fulfilled"
+
+
+class PaymentState(enum.StrEnum):
+    """What happened to the shopper's money, derived from Order.status and refunded_total (never stored,
+    so it cannot disagree with the lifecycle that reports and attribution read)."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    CANCELLED = "cancelled"
+
+
 class InvalidTransition(Exception):
     """An order status change that the lifecycle does not allow."""
 
@@ -144,6 +163,12 @@ class Order(TimestampMixin, db.Model):
     shipping_carrier: Mapped[str | None] = mapped_column(String(60), default=None)
     tracking_number: Mapped[str | None] = mapped_column(String(40), default=None)
     tracking_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    # The shipping columns above describe the last shipment; each shipment is a Shipment row.
+    # fulfilment_status is stored (not derived from the lines) so the order list shows it without
+    # loading every order's lines; services.ship_lines keeps it in step with OrderLine.quantity_shipped.
+    fulfilment_status: Mapped[str] = mapped_column(
+        String(24), default=FulfilmentStatus.UNFULFILLED.value, server_default=FulfilmentStatus.UNFULFILLED.value
+    )
     # The shopper ticked "email me a reminder if I don't finish" (never ticked for them), and when
     # that one reminder went (set by a conditional UPDATE: storefront/checkout/reminders.py).
     reminder_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -157,6 +182,9 @@ class Order(TimestampMixin, db.Model):
     )
     # One-way: payments sit below orders, so a Payment row knows its order only by order_id.
     payments: Mapped[list[Payment]] = relationship(cascade="all, delete-orphan", order_by=Payment.id)
+    shipments: Mapped[list[Shipment]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Shipment.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Order {self.number} {self.status}>"
@@ -164,6 +192,22 @@ class Order(TimestampMixin, db.Model):
     @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def shipped_count(self) -> int:
+        return sum(line.quantity_shipped for line in self.lines)
+
+    @property
+    def payment_state(self) -> PaymentState:
+        """The payment badge: pending, paid, partially refunded, refunded or cancelled."""
+        if self.status == OrderStatus.PENDING_PAYMENT:
+            return PaymentState.PENDING
+        if self.status == OrderStatus.CANCELLED:
+            return PaymentState.REFUNDED if self.refunded_total and self.refunded_total >= self.total else (
+                PaymentState.CANCELLED)
+        if self.status == OrderStatus.REFUNDED:
+            return PaymentState.REFUNDED
+        return PaymentState.PARTIALLY_REFUNDED if self.refunded_total else PaymentState.PAID
 
     @property
     def is_paid(self) -> bool:
@@ -213,7 +257,11 @@ class OrderLine(db.Model):
     """What was bought, copied from the catalog at purchase so later edits never change it."""
 
     __tablename__ = "order_line"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("quantity_shipped >= 0 AND quantity_shipped <= quantity", name="shipped_within_quantity"),
+        CheckConstraint("quantity_refunded >= 0 AND quantity_refunded <= quantity", name="refunded_within_quantity"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id", ondelete="CASCADE"), index=True)
@@ -226,8 +274,20 @@ class OrderLine(db.Model):
     sku: Mapped[str] = mapped_column(String(64))
     unit_price: Mapped[int] = mapped_column(Integer)
     quantity: Mapped[int] = mapped_column(Integer)
+    # Units that left in a shipment, and units refunded (returned or never sent); both only grow, under
+    # the order's lock (services.ship_lines, services.refund_lines), and never past the quantity.
+    quantity_shipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    quantity_refunded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def left_to_ship(self) -> int:
+        return self.quantity - self.quantity_shipped
+
+    @property
+    def left_to_refund(self) -> int:
+        return self.quantity - self.quantity_refunded
 
     @classmethod
     def copy_of(cls, variant, quantity: int) -> OrderLine:
@@ -262,3 +322,39 @@ class OrderEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: now())
 
     order: Mapped[Order] = relationship(back_populates="events")
+
+
+class Shipment(db.Model):
+    """One parcel staff sent: its carrier and tracking, and which lines (how many of each) went in it."""
+
+    __tablename__ = "shipment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id", ondelete="CASCADE"), index=True)
+    carrier: Mapped[str | None] = mapped_column(String(60), default=None)
+    tracking_number: Mapped[str | None] = mapped_column(String(40), default=None)
+    tracking_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    actor: Mapped[str] = mapped_column(String(120), default="system")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: now())
+
+    order: Mapped[Order] = relationship(back_populates="shipments")
+    lines: Mapped[list[ShipmentLine]] = relationship(
+        back_populates="shipment", cascade="all, delete-orphan", order_by="ShipmentLine.id"
+    )
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+class ShipmentLine(db.Model):
+    __tablename__ = "shipment_line"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipment.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_line.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    shipment: Mapped[Shipment] = relationship(back_populates="lines")
+    order_line: Mapped[OrderLine] = relationship()

@@ -5,8 +5,8 @@ job commits or rolls back with it; each job has a key, so recording it twice, or
 webhook, sends nothing twice. The `send_*` handlers are the worker's half.
 
 Which changes email whom:
-- shipped: every order staff mark fulfilled, once per order (a re-fulfilment after a partial
-  refund sends no second notice).
+- shipped: one notice per shipment (keyed by it), telling that parcel's lines and tracking; a
+  re-fulfilment after a partial refund ships nothing and sends nothing.
 - refunded: every refund that reaches the order's refunded total, from staff or the payment
   provider, keyed by the order and its refunded total after the refund. That total only grows, so
   each refund has its own key whichever event (charge.refunded, refund.updated, a staff refund)
@@ -25,7 +25,7 @@ from flask import current_app
 from storefront import jobs
 from storefront.extensions import db
 from storefront.mail import send_email
-from storefront.orders.models import Order
+from storefront.orders.models import Order, Shipment
 from storefront.payments.models import Payment, PaymentKind, PaymentStatus
 from storefront.site_urls import absolute_url_for
 
@@ -37,8 +37,10 @@ ORDER_CANCELLED = "orders.cancelled"
 # ------------------------------------------------------------------ recording (caller's transaction)
 
 
-def record_shipped(order: Order) -> None:
-    jobs.record(ORDER_SHIPPED, {"order_id": order.id}, key=f"order-shipped:{order.id}")
+def record_shipped(order: Order, shipment: Shipment) -> None:
+    """After the shipment is flushed (its id is the key: one email per parcel, never two for one)."""
+    jobs.record(ORDER_SHIPPED, {"order_id": order.id, "shipment_id": shipment.id},
+                key=f"order-shipped:{order.id}:{shipment.id}")
 
 
 def record_refunded(order: Order, amount: int) -> None:
@@ -79,7 +81,11 @@ def send_order_shipped(payload: dict) -> None:
     order = db.session.get(Order, payload["order_id"])
     if order is None:
         return
-    _send(order, "Your {store} order {number} is on its way", "order_shipped")
+    shipment = db.session.get(Shipment, payload["shipment_id"]) if payload.get("shipment_id") else None
+    if shipment is None or shipment.order_id != order.id:
+        return  # the shipment is gone (order deleted): nothing true left to tell
+    _send(order, "Your {store} order {number} is on its way", "order_shipped", shipment=shipment,
+          shipped_count=order.shipped_count, item_count=order.item_count)
 
 
 @jobs.handler(ORDER_REFUNDED)

@@ -24,7 +24,14 @@ from storefront.mail import send_email
 from storefront.money import currency_code, format_money
 from storefront.orders import notices
 from storefront.orders.carriers import Tracking
-from storefront.orders.models import Order, OrderStatus
+from storefront.orders.models import (
+    FulfilmentStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Shipment,
+    ShipmentLine,
+)
 from storefront.payments.base import PaymentError
 from storefront.payments.models import Payment, PaymentKind, PaymentStatus
 from storefront.payments.registry import get_gateway
@@ -268,24 +275,102 @@ def _lock(order: Order) -> Order:
 
 
 def mark_fulfilled(order: Order, actor: object, tracking: Tracking | None = None) -> Order:
-    """A paid order was shipped; only paid (or partially refunded) orders can be fulfilled.
+    """Ship everything not yet shipped in one parcel (the bulk action and the plain "Mark fulfilled").
 
-    The shipping notice (with the carrier's tracking link, when there is one) commits with the change.
+    An order whose lines have all left already (fulfilled, then partially refunded) only goes back to
+    fulfilled: no new shipment and no second notice.
+    """
+    return ship_lines(order, actor, None, tracking)
+
+
+def ship_lines(order: Order, actor: object, quantities: dict[int, int] | None,
+               tracking: Tracking | None = None) -> Order:
+    """Record one shipment of `quantities` ({order line id: units}; None ships all that is left).
+
+    Only a paid (or partially refunded) order ships, and never more of a line than was ordered minus
+    what already left: checked under the order's lock, so two staff shipping at once cannot both
+    send the last unit. The shipment's own notice (its lines and tracking) commits with it.
     """
     locked = _lock(order)
-    if not locked.can_become(OrderStatus.FULFILLED):
+    if locked.status not in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED):
         db.session.rollback()
         raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be fulfilled.")
+    lines = _locked_lines(locked)
+    sending = _units_to_send(locked, lines, quantities)
+    label = actor_label(actor)
+    if not sending:
+        if quantities is None and locked.can_become(OrderStatus.FULFILLED) and locked.shipped_at is not None:
+            locked.set_status(OrderStatus.FULFILLED, label, "Marked fulfilled")
+            db.session.commit()
+            return locked
+        db.session.rollback()
+        raise OrderError("Choose at least one item to ship." if quantities is not None
+                         else f"Everything in order {locked.number} has shipped already.")
+    shipment = Shipment(actor=label[:120])
     if tracking is not None:
-        locked.shipping_carrier, locked.tracking_number, locked.tracking_url = (
+        shipment.carrier, shipment.tracking_number, shipment.tracking_url = (
             tracking.carrier, tracking.number or None, tracking.url)
-    # A re-fulfilment (after a partial refund) keeps the first shipment's date and, unless staff
-    # entered new tracking, its tracking.
+        # The order's own columns keep the last tracked shipment, as the #16 pages and emails read them.
+        locked.shipping_carrier, locked.tracking_number, locked.tracking_url = (
+            shipment.carrier, shipment.tracking_number, shipment.tracking_url)
+    for line, units in sending:
+        line.quantity_shipped += units
+        shipment.lines.append(ShipmentLine(order_line_id=line.id, quantity=units))
+    locked.shipments.append(shipment)
     locked.shipped_at = locked.shipped_at or now()
-    locked.set_status(OrderStatus.FULFILLED, actor_label(actor), _fulfilled_note(tracking))
-    notices.record_shipped(locked)
+    _note_shipment(locked, lines, label, sending, tracking)
+    db.session.flush()  # the shipment's id keys its notice
+    notices.record_shipped(locked, shipment)
     db.session.commit()
     return locked
+
+
+def _locked_lines(order: Order) -> list[OrderLine]:
+    """The order's lines as committed now (read after the order's lock, so counts are current)."""
+    return list(db.session.scalars(
+        select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+        .execution_options(populate_existing=True)
+    ))
+
+
+def _units_to_send(order: Order, lines: list[OrderLine],
+                   quantities: dict[int, int] | None) -> list[tuple[OrderLine, int]]:
+    """(line, units) to ship; refuses a quantity above what is left of a line, naming the line."""
+    if quantities is None:
+        return [(line, line.left_to_ship) for line in lines if line.left_to_ship > 0]
+    by_id = {line.id: line for line in lines}
+    sending = []
+    for line_id, units in quantities.items():
+        line = by_id.get(line_id)
+        if line is None or units < 0:
+            db.session.rollback()
+            raise OrderError("Choose items of this order to ship.")
+        if units > line.left_to_ship:
+            db.session.rollback()
+            raise OrderError(f"Only {line.left_to_ship} of {line.title} ({line.sku}) can still ship: "
+                             f"{line.quantity} ordered, {line.quantity_shipped} shipped already.")
+        if units:
+            sending.append((line, units))
+    return sending
+
+
+def _note_shipment(order: Order, lines: list[OrderLine], actor: str,
+                   sending: list[tuple[OrderLine, int]], tracking: Tracking | None) -> None:
+    """Fulfilment status follows the lines; the order's status becomes fulfilled once all has left."""
+    shipped, ordered = sum(line.quantity_shipped for line in lines), sum(line.quantity for line in lines)
+    whole = shipped >= ordered
+    order.fulfilment_status = (FulfilmentStatus.FULFILLED if whole else FulfilmentStatus.PARTIALLY_FULFILLED).value
+    items = ", ".join(f"{units} × {line.title}" for line, units in sending)
+    note = _fulfilled_note(tracking) if whole else _fulfilled_note(tracking).replace(
+        "Marked fulfilled", f"Shipped {shipped} of {ordered} items", 1)
+    # A single parcel with the whole order reads as before ("Marked fulfilled: shipped with UPS…");
+    # anything else names what went in it.
+    if (not whole or len(order.shipments) > 1) and len(note) + len(items) < 480:
+        note = f"{note}: {items}"
+    if whole and order.can_become(OrderStatus.FULFILLED):
+        order.set_status(OrderStatus.FULFILLED, actor, note)
+    else:
+        order.note(actor, note)
 
 
 def _fulfilled_note(tracking: Tracking | None) -> str:
@@ -301,6 +386,11 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
     locked = _lock(order)
     if not locked.can_become(OrderStatus.CANCELLED):
         raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be cancelled.")
+    if locked.fulfilment_status != FulfilmentStatus.UNFULFILLED:
+        # Cancelling puts every unit back on sale and refunds it all: wrong once a parcel has left.
+        db.session.rollback()
+        raise OrderError(f"Part of order {locked.number} has shipped, so it cannot be cancelled: "
+                         "refund the items instead.")
     label = actor_label(actor)
     owed = locked.refundable_amount
     reason = reason or "Cancelled"
@@ -337,6 +427,68 @@ def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | 
     apply_refund(locked, amount, actor_label(actor))
     db.session.commit()
     return refund
+
+
+def refund_lines(order: Order, quantities: dict[int, int], actor: object, *, restock: bool = False,
+                 seen_refunded: int | None = None) -> tuple[Payment, int]:
+    """Refund chosen units of chosen lines: the amount is their unit prices as sold (never a figure from a
+    form), sent through the gateway like any refund; with `restock`, the returned units go back on sale
+    (one conditional UPDATE per line, in the refund's transaction, so stock and refund commit together).
+
+    Returns the refund and its amount in minor units.
+    """
+    locked = _lock(order)
+    if seen_refunded is not None and seen_refunded != locked.refunded_total:
+        db.session.rollback()
+        raise OrderError(
+            f"Order {locked.number} was refunded since you opened it; check the amount and try again."
+        )
+    if restock and locked.status == OrderStatus.CANCELLED:
+        # Cancelling already put every unit back on sale; a second restock would invent stock.
+        db.session.rollback()
+        raise OrderError(f"Order {locked.number} was cancelled: its items are back in stock already.")
+    lines = {line.id: line for line in _locked_lines(locked)}
+    chosen = _units_to_refund(lines, quantities)
+    amount = sum(line.unit_price * units for line, units in chosen)
+    if locked.refundable_amount <= 0:
+        db.session.rollback()
+        raise OrderError(f"Order {locked.number} has nothing left to refund.")
+    if amount > locked.refundable_amount:
+        refused = _refund_limit(locked)
+        db.session.rollback()
+        raise OrderError(refused)
+    refund = _refund_through_gateway(locked, amount)
+    for line, units in chosen:
+        line.quantity_refunded += units
+        if restock and line.variant_id is not None:
+            db.session.execute(
+                update(Variant).where(Variant.id == line.variant_id)
+                .values(stock=Variant.stock + units).execution_options(synchronize_session=False)
+            )
+    items = ", ".join(f"{units} × {line.title}" for line, units in chosen)
+    reason = f"{items}{' (put back in stock)' if restock else ''}"
+    apply_refund(locked, amount, actor_label(actor), reason=reason[:400])
+    db.session.commit()
+    return refund, amount
+
+
+def _units_to_refund(lines: dict[int, OrderLine], quantities: dict[int, int]) -> list[tuple[OrderLine, int]]:
+    chosen = []
+    for line_id, units in quantities.items():
+        line = lines.get(line_id)
+        if line is None or units < 0:
+            db.session.rollback()
+            raise OrderError("Choose items of this order to refund.")
+        if units > line.left_to_refund:
+            db.session.rollback()
+            raise OrderError(f"Only {line.left_to_refund} of {line.title} ({line.sku}) can still be refunded: "
+                             f"{line.quantity} ordered, {line.quantity_refunded} refunded already.")
+        if units:
+            chosen.append((line, units))
+    if not chosen:
+        db.session.rollback()
+        raise OrderError("Choose at least one item to refund, or enter an amount.")
+    return chosen
 
 
 def _refund_limit(order: Order) -> str:

@@ -6,12 +6,26 @@ No staff_required here: the admin guard leaves these to admins (editors do not h
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from storefront.admin import bp
 from storefront.admin.forms import (
+    BulkOrdersForm,
     CancelOrderForm,
     ClearReviewForm,
     ConfirmForm,
@@ -20,14 +34,19 @@ from storefront.admin.forms import (
     RefundForm,
     ResolveUnmatchedPaymentForm,
 )
+from storefront.admin.order_export import csv_chunks
+from storefront.admin.order_sources import article_sources
 from storefront.admin.queries import (
     OrderFilters,
+    filtered_orders,
     flagged_order_count,
     get_order_with_history,
     order_page,
+    orders_with_lines,
 )
+from storefront.clock import now
 from storefront.extensions import db
-from storefront.money import format_money, to_decimal, to_minor
+from storefront.money import format_money, to_minor
 from storefront.orders.models import Order, OrderStatus
 from storefront.orders.services import (
     OrderError,
@@ -35,7 +54,9 @@ from storefront.orders.services import (
     cancel_order,
     clear_review,
     mark_fulfilled,
+    refund_lines,
     refund_order,
+    ship_lines,
 )
 from storefront.payments.models import UnmatchedPayment
 from storefront.payments.unmatched import (
@@ -47,6 +68,8 @@ from storefront.payments.unmatched import (
 )
 
 PER_PAGE = 25
+BULK_ACTIONS = ("fulfil", "slips", "export")
+MAX_BULK = 500  # more than a page of the list; a bigger export uses the filters' CSV link
 
 
 def get_order_or_404(order_id: int) -> Order:
@@ -56,8 +79,8 @@ def get_order_or_404(order_id: int) -> Order:
     return order
 
 
-@bp.get("/orders")
-def orders():
+def _filters_from_request() -> tuple[OrderFilterForm, OrderFilters]:
+    """The list's filters from the query string; the CSV export reads the same ones."""
     form = OrderFilterForm(request.args)
     form.status.choices = [SelectChoice("", "Any")] + [
         SelectChoice(s.value, s.value.replace("_", " ").capitalize()) for s in OrderStatus
@@ -77,9 +100,81 @@ def orders():
         page=page,
         needs_review=form.review.data,
     )
-    return render_template("admin/orders/list.html", form=form, result=order_page(filters),
+    return form, filters
+
+
+@bp.get("/orders")
+def orders():
+    form, filters = _filters_from_request()
+    result = order_page(filters)
+    return render_template("admin/orders/list.html", form=form, result=result,
+                           bulk_form=BulkOrdersForm(formdata=None),
+                           sources=article_sources(o.attribution for o in result.items),
+                           export_args={k: v for k, v in request.args.items() if k != "page" and v},
                            flagged_count=flagged_order_count(),
                            unmatched_count=open_unmatched_count())
+
+
+@bp.get("/orders/export.csv")
+def orders_export():
+    """Every order the list's filters match (all pages), one row per line."""
+    _, filters = _filters_from_request()
+    return _csv_response(filtered_orders(filters))
+
+
+def _csv_response(stmt):
+    filename = f"orders-{now().strftime('%Y%m%d-%H%M')}.csv"
+    return Response(stream_with_context(csv_chunks(stmt)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/orders/bulk")
+def orders_bulk():
+    """The list's bulk actions on the ticked orders: mark fulfilled, print packing slips, export CSV."""
+    form = BulkOrdersForm()
+    action = request.form.get("action", "")
+    if not form.validate_on_submit() or action not in BULK_ACTIONS:
+        flash("That action could not be done; reload the list and try again.", "error")
+        return redirect(url_for("admin.orders"))
+    ids = sorted({i for i in form.ids.data or [] if 0 < i < 2**31})[:MAX_BULK]
+    if not ids:
+        flash("Tick the orders to act on first.", "error")
+        return redirect(request.referrer if _is_order_list(request.referrer) else url_for("admin.orders"))
+    if action == "export":
+        return _csv_response(select(Order).where(Order.id.in_(ids)).order_by(Order.created_at.desc(), Order.id.desc()))
+    if action == "slips":
+        return _render_slips(orders_with_lines(ids))
+    return _bulk_fulfil(orders_with_lines(ids))
+
+
+def _is_order_list(url: str | None) -> bool:
+    # Back to the filtered list the staff member came from, never to another site.
+    return bool(url) and urlsplit(url).netloc in ("", request.host) and urlsplit(url).path == url_for("admin.orders")
+
+
+def _bulk_fulfil(selected: list[Order]):
+    done, refused = [], []
+    for order in selected:
+        try:
+            mark_fulfilled(order, current_user)
+        except OrderError as exc:
+            refused.append(str(exc))
+        else:
+            done.append(order.number)
+    if done:
+        flash(f"Marked fulfilled without tracking: {', '.join(done)}. Each shopper is emailed.", "success")
+    for message in refused:
+        flash(message, "error")
+    return redirect(url_for("admin.orders"))
+
+
+def _render_slips(selected: list[Order]):
+    return render_template("admin/orders/packing_slips.html", orders=selected)
+
+
+@bp.get("/orders/<int:order_id>/packing-slip")
+def order_packing_slip(order_id: int):
+    return _render_slips([get_order_or_404(order_id)])
 
 
 @bp.get("/orders/<int:order_id>")
@@ -88,10 +183,8 @@ def order_detail(order_id: int):
 
 
 def _render_order(order: Order, status: int = 200, **forms):
-    currency = order.currency
     refund_form = forms.get("refund_form") or RefundForm(prefix="refund")
-    if refund_form.amount.data is None and order.refundable_amount > 0:
-        refund_form.amount.data = to_decimal(order.refundable_amount, currency)
+    # No amount is offered: staff choose lines or type an amount (#17: a pre-filled total got refunded by mistake).
     refund_form.seen.data = order.refunded_total
     refund_form.seen.raw_data = None  # show today's figure, not the one a refused form sent
     review_form = forms.get("review_form") or ClearReviewForm(prefix="review")
@@ -105,9 +198,14 @@ def _render_order(order: Order, status: int = 200, **forms):
         fulfil_form=forms.get("fulfil_form") or FulfilForm(prefix="fulfil"),
         refund_form=refund_form,
         review_form=review_form,
+        typed=request.form if status != 200 else {},
+        fulfil_error=forms.get("fulfil_error"),
+        refund_error=forms.get("refund_error"),
+        sources=article_sources([order.attribution]),
         events=sorted(order.events, key=lambda e: (e.created_at, e.id)),
-        can_fulfil=order.can_become(OrderStatus.FULFILLED),
-        can_cancel=order.can_become(OrderStatus.CANCELLED),
+        can_fulfil=order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED) and any(
+            line.left_to_ship > 0 for line in order.lines),
+        can_cancel=order.can_become(OrderStatus.CANCELLED) and order.fulfilment_status == "unfulfilled",
     ), status
 
 
@@ -122,17 +220,38 @@ def _act_on_order(order: Order, action, success: str):
     return redirect(url_for("admin.order_detail", order_id=order.id))
 
 
+def _line_quantities(order: Order, prefix: str) -> dict[int, int] | None:
+    """{line id: units} from the page's per-line boxes ("<prefix>-line-<id>"); None when none was sent.
+
+    An empty box is 0; anything but a whole number is refused with the line named (never a 500).
+    """
+    found: dict[int, int] = {}
+    for line in order.lines:
+        raw = request.form.get(f"{prefix}-line-{line.id}")
+        if raw is None:
+            continue
+        raw = raw.strip()
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+            raise OrderError(f"Enter a whole number of {line.title} ({line.sku}), from 0 up.")
+        found[line.id] = int(raw or 0)
+    return found or None
+
+
 @bp.post("/orders/<int:order_id>/fulfil")
 def order_fulfil(order_id: int):
     order = get_order_or_404(order_id)
     form = FulfilForm(prefix="fulfil")
     if not form.validate_on_submit():
         return _render_order(order, 422, fulfil_form=form)
-    return _act_on_order(
-        order,
-        lambda: mark_fulfilled(order, current_user, form.tracking),
-        f"Order {order.number} marked fulfilled; the shopper is emailed the shipping notice.",
-    )
+    try:
+        quantities = _line_quantities(order, "ship")
+        shipped = ship_lines(order, current_user, quantities, form.tracking)
+    except OrderError as exc:
+        db.session.rollback()
+        return _render_order(get_order_or_404(order_id), 422, fulfil_form=form, fulfil_error=str(exc))
+    flash(f"Order {shipped.number}: shipped {shipped.shipped_count} of {shipped.item_count} items; "
+          "the shopper is emailed this parcel's notice.", "success")
+    return redirect(url_for("admin.order_detail", order_id=order.id))
 
 
 @bp.post("/orders/<int:order_id>/cancel")
@@ -155,15 +274,31 @@ def order_refund(order_id: int):
     if not form.validate_on_submit():
         return _render_order(order, 422, refund_form=form)
     try:
-        # to_minor refuses fractions of a cent rather than rounding what staff typed.
-        amount = to_minor(form.amount.data, order.currency or current_app.config["STORE_CURRENCY"])
-        refund_order(order, amount, current_user, seen_refunded=form.seen.data)
+        amount = _refund(order, form)
     except (OrderError, ValueError) as exc:
-        form.amount.errors = [*form.amount.errors, str(exc)]
         db.session.rollback()
-        return _render_order(get_order_or_404(order_id), 422, refund_form=form)
+        return _render_order(get_order_or_404(order_id), 422, refund_form=form, refund_error=str(exc))
     flash(f"Refunded {format_money(amount, order.currency)} on order {order.number}.", "success")
     return redirect(url_for("admin.order_detail", order_id=order.id))
+
+
+def _refund(order: Order, form: RefundForm) -> int:
+    """Refund the chosen lines (priced on the server) or the typed amount; returns the amount refunded."""
+    quantities = {k: v for k, v in (_line_quantities(order, "refund") or {}).items() if v}
+    if quantities and form.amount.data is not None:
+        raise OrderError("Refund either the items chosen or an amount, not both.")
+    if quantities:
+        _, amount = refund_lines(order, quantities, current_user, restock=form.restock.data,
+                                 seen_refunded=form.seen.data)
+        return amount
+    if form.amount.data is None:
+        raise OrderError("Choose the items to refund, or enter an amount.")
+    if form.restock.data:
+        raise OrderError("To put items back in stock, choose them (and how many) above.")
+    # to_minor refuses fractions of a cent rather than rounding what staff typed.
+    amount = to_minor(form.amount.data, order.currency or current_app.config["STORE_CURRENCY"])
+    refund_order(order, amount, current_user, seen_refunded=form.seen.data)
+    return amount
 
 
 @bp.post("/orders/<int:order_id>/review")

@@ -220,3 +220,9 @@ def test_admin_navigation_lists_every_section_and_no_dead_links(as_admin):
     assert "Discounts" not in labels  # appears once a discounts room registers admin.discounts
     for href in re.findall(r'href="([^"#]+)"', nav):
         assert as_admin.get(href).status_code == 200, href
+def test_the_order_fulfilment_routes_are_covered_by_the_checks_above():
+    """#17's order routes are in the URL map these tests walk, and left to admins only."""
+    covered = {(p.values[0], p.values[1]) for p in ADMIN_ONLY_RULES}
+    assert {("admin.orders_export", "GET"), ("admin.orders_bulk", "POST"),
+            ("admin.order_packing_slip", "GET"), ("admin.order_fulfil", "POST"),
+            ("admin.order_refund", "POST")} <= covered

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from storefront.catalog.models import Variant
 from storefront.extensions import db
+from storefront.money import format_money
 from tests.factories import make_order, make_paid_order, make_product
 
 
@@ -176,8 +177,9 @@ def test_partial_refund_is_shown_as_money_in_flash_and_history(app, as_admin, mo
     history = page.split('id="history-heading"', 1)[1]
     assert f"partially refunded Refunded {refunded} <span class=\"small\">(admin:admin@example.com)" in history
     assert "500 USD" not in page and f"500 {currency}" not in page
-    # What is left is offered in the currency's own decimals (KWD 1.495 was shown as 1.50, more than is left).
-    assert re.search(r'<input[^>]*name="refund-amount"[^>]*value="([^"]*)"', page).group(1) == left
+    # What is left is told in money; the amount box itself starts empty (#17: never pre-filled).
+    assert f"Up to {format_money(1495, currency)} in all" in page
+    assert re.search(r'<input[^>]*name="refund-amount"[^>]*value="([^"]*)"', page).group(1) == ""
 
 
 def test_refund_out_of_range_names_the_range_in_money(as_admin):

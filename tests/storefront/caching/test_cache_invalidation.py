@@ -66,6 +66,8 @@ NOT_ON_PUBLIC_PAGES = {
     "shop_order": "orders: shown to their buyer (by token) and to staff, never cached",
     "order_line": "lines of an order (see shop_order)",
     "order_event": "an order's status history, for staff",
+    "shipment": "an order's parcels: shown to its buyer (by token) and to staff, never cached",
+    "shipment_line": "what went in a parcel (see shipment)",
     "payment": "payment attempts of an order, for staff",
     "processed_event": "payment webhooks already handled (idempotency), never shown",
     "unmatched_payment": "payments no order claims, for staff",

@@ -101,7 +101,8 @@ def test_staff_fulfil_with_a_carrier_and_the_shopper_gets_the_tracking_link_once
     assert shipped.events[-1].note == f"Marked fulfilled: shipped with UPS, tracking 1Z999AA10123456784 ({UPS})"
     assert admin.email in shipped.events[-1].actor
     (job,) = _jobs("orders.shipped")
-    assert (job.key, job.status) == (f"order-shipped:{order.id}", "done")
+    # Keyed by the shipment: one email per parcel.
+    assert (job.key, job.status) == (f"order-shipped:{order.id}:{shipped.shipments[0].id}", "done")
     assert run_job(job.id) == "skipped"  # a redelivered task sends nothing
     as_admin.post(f"/admin/orders/{order.id}/fulfil", data={"fulfil-carrier": "ups",
                                                            "fulfil-tracking_number": "1Z999AA10123456784"})
@@ -217,7 +218,7 @@ def test_the_admin_order_page_shows_the_shipment(as_admin):
     order = _paid()
     mark_fulfilled(order, "admin", build_tracking("dhl", "JD0140"))
     page = as_admin.get(f"/admin/orders/{order.id}").get_data(as_text=True)
-    assert "with DHL, JD0140" in page and "tracking-id=JD0140" in page
+    assert "with DHL, tracking JD0140" in page and "tracking-id=JD0140" in page
 
 
 # ---------------------------------------------------------------- refunded
