@@ -340,7 +340,7 @@ def save_article(
     content_changed = article is None or _content_changed(article, draft, checked.title) or (
         draft.references is not None and normal_references(article.references) != checked.references)
     article = _apply_draft(article, draft, checked)
-    _commit_relinked(article, checked, _note_author(draft) if content_changed else None)
+    _commit_relinked(article, checked, _note_author(draft, content_changed))
     return SaveResult(article, checked.warnings)
 
 
@@ -382,15 +382,17 @@ def _hold_for_review(article: Article, draft: ArticleDraft, checked: _CheckedDra
         raise
 
 
-def _note_author(draft: ArticleDraft) -> Callable[[Article], None]:
-    """After a direct save: remember who wrote the text and drop any pending edit it replaces."""
+def _note_author(draft: ArticleDraft, content_changed: bool) -> Callable[[Article], None]:
+    """After a direct save: remember who wrote the text (when it changed) and drop any pending
+    edit (the saved text replaces it, or is the approved text again)."""
 
     def note(article: Article) -> None:
         state = review_state(article)
-        if state is None and draft.edited_by_id is None:
+        if state is None and (draft.edited_by_id is None or not content_changed):
             return
         state = state or review_state_for_update(article)
-        state.content_by_id = draft.edited_by_id
+        if content_changed:
+            state.content_by_id = draft.edited_by_id
         state.clear_pending()
 
     return note

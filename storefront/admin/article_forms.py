@@ -36,7 +36,8 @@ def _http_url(form, field) -> None:
 class ReferenceForm(Form):
     """One source: a blank row is ignored; a row with anything in it needs a title."""
 
-    title = StringField("Title", validators=[Optional(), Length(max=MAX_REF_TITLE)])
+    # No Optional(): it would stop the chain before validate_title sees an empty title.
+    title = StringField("Title", validators=[Length(max=MAX_REF_TITLE)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=MAX_REF_PUBLISHER)])
     year = StringField("Year", validators=[Optional(), Regexp(r"^\d{4}$", message="Four digits, like 2021.")])
     url = StringField("Link", validators=[Optional(), Length(max=MAX_REF_URL), _http_url])
