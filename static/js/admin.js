@@ -115,11 +115,9 @@
       })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
         .then(function (result) {
-          var heading = document.createElement("p");
-          heading.className = "preview-title";
-          heading.textContent = titleInput ? titleInput.value : "";
+          var heading = document.querySelector("[data-preview-title]");
+          if (heading) { heading.textContent = titleInput ? titleInput.value : ""; }
           preview.innerHTML = result.html;  // sanitised by the server's article renderer
-          preview.insertBefore(heading, preview.firstChild);
           previewStatus.textContent = "";
           (result.errors || []).forEach(function (message) {
             var p = document.createElement("p");
@@ -242,7 +240,7 @@
     conflictBox.setAttribute("data-server-version", json.server.version);
     conflictBox.setAttribute("data-server-title", json.server.title);
     conflictBox.setAttribute("data-server-dek", json.server.dek);
-    conflictBox.querySelector("h2").focus && conflictBox.scrollIntoView({ block: "nearest" });
+    conflictBox.scrollIntoView({ block: "nearest" });
   }
   if (conflictBox) {
     conflictBox.querySelector("[data-conflict-keep]").addEventListener("click", function () {

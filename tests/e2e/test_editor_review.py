@@ -189,3 +189,39 @@ def test_editor_on_a_phone(browser, live_server, people, accessible, tmp_path):
         accessible(page)
     finally:
         context.close()
+
+
+def test_autosave_keeps_a_draft_and_shows_a_conflict_instead_of_overwriting(browser, live_server, people, accessible):
+    from blog.services import ArticleDraft, save_article
+    from storefront.extensions import db
+
+    article = save_article(None, ArticleDraft(source="First words.", title="Autosaved draft")).article
+    context, page = _session(browser, live_server, people["editor"])
+    try:
+        page.goto(f"/admin/articles/{article.id}")
+        body = page.get_by_label("Body (Markdown)")
+        body.fill("First words, and a second thought.")
+        status = page.locator("[data-autosave-status]")
+        status.filter(has_text="saved automatically at").wait_for()
+        db.session.expire_all()
+        assert db.session.get(type(article), article.id).body_source == "First words, and a second thought."
+
+        # Meanwhile the draft is changed elsewhere (another tab, a colleague).
+        save_article(db.session.get(type(article), article.id),
+                     ArticleDraft(source="A colleague's rewrite.", title="Autosaved draft"))
+        body.fill("First words, and a second thought. And a third.")
+        conflict = page.locator("[data-autosave-conflict]")
+        conflict.wait_for()
+        assert page.locator("[data-conflict-theirs]").input_value() == "A colleague's rewrite."
+        assert body.input_value() == "First words, and a second thought. And a third."  # nothing lost
+        db.session.expire_all()
+        assert db.session.get(type(article), article.id).body_source == "A colleague's rewrite."
+        accessible(page)
+
+        # The editor knowingly keeps their own text (the replaced one stays in Revisions).
+        page.get_by_role("button", name="Keep mine (replace the newer version)").click()
+        status.filter(has_text="saved automatically at").wait_for()
+        db.session.expire_all()
+        assert db.session.get(type(article), article.id).body_source == "First words, and a second thought. And a third."
+    finally:
+        context.close()
