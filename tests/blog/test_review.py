@@ -160,3 +160,27 @@ def test_references_keep_title_publisher_year_and_link_and_drop_blank_rows(app):
     ])).article
     assert article.references == [{"title": "Magnesium fact sheet", "publisher": "NIH", "year": "2022",
                                    "url": "https://ods.od.nih.gov/"}]
+
+
+def _article_page_queries(app, count_queries, slug) -> int:
+    visitor = app.test_client(use_cookies=False)
+    assert visitor.get(f"/blog/{slug}").status_code == 200
+    db.session.remove()
+    with count_queries() as counter:
+        page = visitor.get(f"/blog/{slug}")
+    assert page.status_code == 200
+    return counter.count
+
+
+def test_references_add_no_queries_to_the_article_page(app, count_queries):
+    from tests.blog.helpers import make_article
+
+    def refs(n):
+        return [{"title": f"Study {i}", "publisher": "Journal", "year": "2020", "url": f"https://example.org/{i}"}
+                for i in range(n)]
+
+    make_article("one-ref", references=refs(1))
+    make_article("many-refs", references=refs(40))
+    assert _article_page_queries(app, count_queries, "one-ref") == _article_page_queries(app, count_queries, "many-refs")
+    page = app.test_client().get("/blog/many-refs").get_data(as_text=True)
+    assert page.count('rel="noopener nofollow"') >= 40 and "Study 39" in page

@@ -225,3 +225,21 @@ def test_autosave_keeps_a_draft_and_shows_a_conflict_instead_of_overwriting(brow
         assert db.session.get(type(article), article.id).body_source == "First words, and a second thought. And a third."
     finally:
         context.close()
+
+
+def test_wide_screens_show_writing_and_preview_side_by_side(browser, live_server, people, tmp_path):
+    shots = _shots_dir(tmp_path)
+    context, page = _session(browser, live_server, people["editor"], width=1920, height=1080)
+    try:
+        page.goto("/admin/articles/new")
+        page.get_by_label("Title", exact=True).fill("Side by side")
+        page.get_by_label("Body (Markdown)").fill(OPENING)
+        page.get_by_role("button", name="Preview", exact=True).click()
+        page.wait_for_load_state()
+        write = page.get_by_label("Body (Markdown)").bounding_box()
+        preview = page.locator("[data-preview] > p").first.bounding_box()
+        assert preview["x"] > write["x"] + write["width"]  # beside it, not below
+        assert page.get_by_label("Body (Markdown)").evaluate(CHARS_PER_LINE) >= 70
+        page.screenshot(path=str(shots / "editor-1920x1080.png"))
+    finally:
+        context.close()
