@@ -145,6 +145,9 @@
   if (rows) {
     var renumber = function () {
       rows.querySelectorAll("[data-reference-row]").forEach(function (row, index) {
+        row.querySelectorAll("[data-ref-n]").forEach(function (span) {
+          span.textContent = span.textContent.replace(/\d+$/, String(index + 1));
+        });
         row.querySelectorAll("input, label, p[id]").forEach(function (el) {
           ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
             var value = el.getAttribute(attr);

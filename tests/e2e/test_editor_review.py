@@ -243,3 +243,21 @@ def test_wide_screens_show_writing_and_preview_side_by_side(browser, live_server
         page.screenshot(path=str(shots / "editor-1920x1080.png"))
     finally:
         context.close()
+
+
+def test_reference_rows_are_added_and_removed_in_place_with_javascript(browser, live_server, people):
+    context, page = _session(browser, live_server, people["editor"])
+    try:
+        page.goto("/admin/articles/new")
+        rows = page.locator("[data-reference-row]")
+        assert rows.count() == 2
+        page.get_by_role("button", name="Add a reference row").click()
+        assert rows.count() == 3 and page.url.endswith("/admin/articles/new")  # no round trip
+        page.locator("[name='references-2-title']").fill("Third source")
+        page.get_by_role("button", name="Remove reference 1").click()
+        assert rows.count() == 2
+        # Renumbered, so the server reads the rows in their new order.
+        assert page.locator("[name='references-1-title']").input_value() == "Third source"
+        assert page.get_by_label("Title of reference 2").input_value() == "Third source"
+    finally:
+        context.close()
