@@ -199,3 +199,70 @@ class ArticleView(db.Model):
     )
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ArticleApproval(db.Model):
+    """A medical reviewer's sign-off of one exact version of an article.
+
+    The version is named by content_hash (title, dek, body and references: see blog.review), so
+    an approval can never cover text written after it. Who approved is kept as an id (the
+    account may be deleted later) and as the e-mail address they had then.
+    """
+
+    __tablename__ = "article_approval"
+    __table_args__ = (Index("ix_article_approval_article_hash", "article_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    reviewer_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    reviewer_email: Mapped[str] = mapped_column(String(254), default="")
+    # The Author shown to readers as "Medically reviewed by" after this approval.
+    shown_as_id: Mapped[int | None] = mapped_column(
+        ForeignKey("author.id", ondelete="SET NULL"), default=None
+    )
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: now())
+
+    shown_as: Mapped[Author | None] = relationship()
+
+
+class ArticleReviewState(db.Model):
+    """Per article: who wrote its current text, and the edit waiting for medical approval.
+
+    A published (or scheduled) health article is never changed by a save: the new title, dek,
+    body and references wait here (pending_*) while readers keep the approved version; the
+    approval of exactly this pending text makes it the article's. One row per article.
+    """
+
+    __tablename__ = "article_review_state"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Who last changed the article's own (current) text; a reviewer may not approve their own.
+    content_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    pending_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    pending_title: Mapped[str] = mapped_column(String(200), default="")
+    pending_dek: Mapped[str] = mapped_column(String(400), default="")
+    pending_body: Mapped[str] = mapped_column(Text, default="")
+    pending_references: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    pending_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
+    )
+    pending_by_email: Mapped[str] = mapped_column(String(254), default="")
+    pending_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    @property
+    def has_pending(self) -> bool:
+        return self.pending_hash is not None
+
+    def clear_pending(self) -> None:
+        self.pending_hash = None
+        self.pending_title = self.pending_dek = self.pending_body = self.pending_by_email = ""
+        self.pending_references = []
+        self.pending_by_id = None
+        self.pending_saved_at = None

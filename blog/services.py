@@ -29,6 +29,7 @@ from blog.importer import ArticleImportError, ImportedArticle, import_article
 from blog.models import (
     HEALTH_TAG,
     Article,
+    ArticleApproval,
     ArticleProductLink,
     ArticleStatus,
     ArticleView,
@@ -41,6 +42,15 @@ from blog.rendering import (
     reading_minutes,
     render_article,
     split_on_ctas,
+)
+from blog.review import (
+    approval_problem,
+    article_hash,
+    content_hash,
+    normal_references,
+    review_state,
+    review_state_for_update,
+    review_target,
 )
 from storefront.catalog.availability import Unsellable, is_on_sale
 from storefront.catalog.queries import (
@@ -77,6 +87,13 @@ class ArticleValidationError(ValueError):
 class SaveResult:
     article: Article
     warnings: list[str] = field(default_factory=list)
+    # True when the edit of a published health article was kept for medical review instead
+    # of changing what readers see.
+    held_for_review: bool = False
+
+
+HELD_FOR_REVIEW = ("Saved as a pending revision: readers keep seeing the approved version until a "
+                   "medical reviewer approves this one.")
 
 
 @dataclass
@@ -102,6 +119,9 @@ class ArticleDraft:
     canonical_url: str | None = None
     last_reviewed_at: datetime | None = None
     updated_at: datetime | None = None
+    # Who is saving (a staff account), for the medical review's "not your own edit" rule.
+    edited_by_id: int | None = None
+    edited_by_email: str = ""
 
 
 # Draft fields copied onto the article as they are (strings stripped) when given.
@@ -204,17 +224,36 @@ def _valid_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+MAX_REF_TITLE = 300
+MAX_REF_PUBLISHER = 200
+MAX_REF_URL = 500
+MAX_REFERENCES = 60
+
+
+def _reference_errors(n: int, ref: dict[str, str]) -> list[str]:
+    """What is wrong with reference n (title required; year four digits; link http(s))."""
+    errors = []
+    if not ref["title"]:
+        errors.append(f"Reference {n} needs a title")
+    elif len(ref["title"]) > MAX_REF_TITLE:
+        errors.append(f"Reference {n}: the title is too long (at most {MAX_REF_TITLE} characters)")
+    if len(ref["publisher"]) > MAX_REF_PUBLISHER:
+        errors.append(f"Reference {n}: the publisher is too long (at most {MAX_REF_PUBLISHER} characters)")
+    if ref["year"] and not (len(ref["year"]) == 4 and ref["year"].isascii() and ref["year"].isdigit()):
+        errors.append(f"Reference {n}: the year must be four digits, like 2021")
+    if len(ref["url"]) > MAX_REF_URL:
+        errors.append(f"Reference {n}: the link is too long (at most {MAX_REF_URL} characters)")
+    elif ref["url"] and not _valid_url(ref["url"]):
+        errors.append(f"Reference {n} link must be an http(s) address")
+    return errors
+
+
 def _clean_references(references: Iterable[dict[str, Any]]) -> tuple[list[dict[str, str]], list[str]]:
-    cleaned, errors = [], []
-    for n, ref in enumerate(references, start=1):
-        title = str(ref.get("title") or "").strip()
-        url = str(ref.get("url") or "").strip()
-        publisher = str(ref.get("publisher") or "").strip()
-        if not title:
-            errors.append(f"Reference {n} needs a title")
-        if url and not _valid_url(url):
-            errors.append(f"Reference {n} link must be an http(s) address")
-        cleaned.append({"title": title, "publisher": publisher, "url": url})
+    """References as stored (title, publisher, year, url; blank rows dropped) and their problems."""
+    cleaned = [ref for ref in normal_references(references) if any(ref.values())]
+    errors = [] if len(cleaned) <= MAX_REFERENCES else [f"At most {MAX_REFERENCES} references"]
+    for n, ref in enumerate(cleaned, start=1):
+        errors += _reference_errors(n, ref)
     return cleaned, errors
 
 
@@ -295,9 +334,68 @@ def save_article(
     named in messages (an imported file's own numbering).
     """
     checked = _validate_draft(article, draft, allow_unknown_products, line_of)
+    if article is not None and _held_for_review(article, draft, checked):
+        _hold_for_review(article, draft, checked)
+        return SaveResult(article, [*checked.warnings, HELD_FOR_REVIEW], held_for_review=True)
+    content_changed = article is None or _content_changed(article, draft, checked.title) or (
+        draft.references is not None and normal_references(article.references) != checked.references)
     article = _apply_draft(article, draft, checked)
-    _commit_relinked(article, checked)
+    _commit_relinked(article, checked, _note_author(draft, content_changed))
     return SaveResult(article, checked.warnings)
+
+
+def _new_tag_slugs(article: Article, draft: ArticleDraft) -> set[str]:
+    if draft.tags is None:
+        return set(article.tag_slugs)
+    return {slugify(t, max_length=64) for t in draft.tags if t}
+
+
+def _held_for_review(article: Article, draft: ArticleDraft, checked: _CheckedDraft) -> bool:
+    """A published or scheduled health article's text changes only through an approval."""
+    if not _is_live_or_due(article):
+        return False
+    if not (article.has_disclaimer or HEALTH_TAG in _new_tag_slugs(article, draft)):
+        return False
+    references = checked.references if draft.references is not None else article.references
+    return content_hash(checked.title, draft.dek if draft.dek is not None else article.dek,
+                        draft.source, references) != article_hash(article)
+
+
+def _hold_for_review(article: Article, draft: ArticleDraft, checked: _CheckedDraft) -> None:
+    """Keep the new text as the article's pending edit; metadata (tags, SEO, images) still
+    applies at once, the title, dek, body and references readers see do not."""
+    state = review_state_for_update(article)
+    state.pending_title = checked.title
+    state.pending_dek = (draft.dek if draft.dek is not None else article.dek or "").strip()
+    state.pending_body = draft.source or ""
+    state.pending_references = checked.references if draft.references is not None else normal_references(article.references)
+    state.pending_hash = content_hash(state.pending_title, state.pending_dek, state.pending_body,
+                                      state.pending_references)
+    state.pending_by_id = draft.edited_by_id
+    state.pending_by_email = draft.edited_by_email
+    state.pending_saved_at = now()
+    _apply_metadata(article, draft, checked, content=False)
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise
+
+
+def _note_author(draft: ArticleDraft, content_changed: bool) -> Callable[[Article], None]:
+    """After a direct save: remember who wrote the text (when it changed) and drop any pending
+    edit (the saved text replaces it, or is the approved text again)."""
+
+    def note(article: Article) -> None:
+        state = review_state(article)
+        if state is None and (draft.edited_by_id is None or not content_changed):
+            return
+        state = state or review_state_for_update(article)
+        if content_changed:
+            state.content_by_id = draft.edited_by_id
+        state.clear_pending()
+
+    return note
 
 
 def _validate_draft(
@@ -324,6 +422,10 @@ def _validate_draft(
     errors += ref_errors
     author = _author(draft.author, "author", errors)
     reviewer = _author(draft.reviewer, "medical reviewer", errors)
+    if article is not None and _is_live_or_due(article) and article.has_disclaimer \
+            and HEALTH_TAG not in _new_tag_slugs(article, draft):
+        errors.append("A published health article keeps its “health” tag: move it back to draft "
+                      "before removing it")
     if errors:
         db.session.rollback()
         raise ArticleValidationError(errors)
@@ -432,8 +534,9 @@ def _apply_content(article: Article, draft: ArticleDraft, checked: _CheckedDraft
         article.dek = draft.dek.strip()
 
 
-def _apply_metadata(article: Article, draft: ArticleDraft, checked: _CheckedDraft) -> None:
-    """Byline, tags (and the disclaimer they imply), references, hero image, SEO, review date."""
+def _apply_metadata(article: Article, draft: ArticleDraft, checked: _CheckedDraft, *, content: bool = True) -> None:
+    """Byline, tags (and the disclaimer they imply), references (unless content is False: they
+    are part of the reviewed text), hero image, SEO, review date."""
     if draft.author is not None:
         article.author = checked.author
     if draft.reviewer is not None:
@@ -441,7 +544,7 @@ def _apply_metadata(article: Article, draft: ArticleDraft, checked: _CheckedDraf
     if draft.tags is not None:
         article.tags = _tags(draft.tags)
     article.has_disclaimer = any(t.slug == HEALTH_TAG for t in article.tags)
-    if draft.references is not None:
+    if draft.references is not None and content:
         article.references = checked.references
     for name in _PLAIN_FIELDS:
         value = getattr(draft, name)
@@ -449,11 +552,15 @@ def _apply_metadata(article: Article, draft: ArticleDraft, checked: _CheckedDraf
             setattr(article, name, value.strip() if isinstance(value, str) else value)
 
 
-def _commit_relinked(article: Article, checked: _CheckedDraft) -> None:
-    """Rebuild the article's product links and commit, all or nothing."""
+def _commit_relinked(article: Article, checked: _CheckedDraft,
+                     also: Callable[[Article], None] | None = None) -> None:
+    """Rebuild the article's product links (and do `also` once it has an id) and commit, all
+    or nothing."""
     try:
         db.session.flush()
         _rebuild_links(article, checked.rendered.product_slugs, checked.products)
+        if also is not None:
+            also(article)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
@@ -472,14 +579,66 @@ def publish_article(
         s for b in article.cta_blocks if b["kind"] == "collection" for s in b["slugs"]
     )
     unknown, unavailable = _cta_findings(article.cta_blocks, products, collections, line_of)
-    if unknown or unavailable:
-        raise ArticleValidationError(unknown + unavailable)
+    problems = unknown + unavailable
+    review = approval_problem(article)
+    if review:
+        problems.append(review)
+    if problems:
+        raise ArticleValidationError(problems)
     moment = as_utc(at or (article.published_at if article.is_public else None) or now())
     article.published_at = moment
     article.status = (
         ArticleStatus.SCHEDULED.value if moment > now() else ArticleStatus.PUBLISHED.value
     )
     db.session.commit()
+    return article
+
+
+class ApprovalRefused(ArticleValidationError):
+    """The reviewer may not approve this version (it changed meanwhile, or they wrote it)."""
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """Who signs off: a staff account (id and e-mail at the time), and the Author readers see."""
+
+    user_id: int | None
+    email: str
+    shown_as: Author | None = None
+
+
+def approve_article(article: Article, digest: str, reviewer: Reviewer, at: datetime | None = None) -> Article:
+    """Record a medical reviewer's approval of exactly the version they read (digest).
+
+    The version is the article's pending edit when it has one (that edit then becomes the
+    article's text, live at once if the article is public), else its own text. Sets "last
+    reviewed" and the reviewer shown to readers. Refused when the version changed after the
+    reviewer opened it, or when the reviewer wrote it themselves (a second pair of eyes).
+    """
+    target = review_target(article)
+    if target.digest != digest:
+        raise ApprovalRefused(["The text changed after you opened it: read the newer version, then approve it."])
+    if reviewer.user_id is not None and target.written_by_id == reviewer.user_id:
+        raise ApprovalRefused(["You wrote this version: another reviewer must approve it."])
+    checked = None
+    if target.pending:
+        draft = ArticleDraft(source=target.body, title=target.title, dek=target.dek, references=target.references)
+        checked = _validate_draft(article, draft, False, _same_line)
+        _apply_draft(article, draft, checked)
+        state = review_state_for_update(article)
+        state.content_by_id = state.pending_by_id
+        state.clear_pending()
+    db.session.add(ArticleApproval(
+        article_id=article.id, content_hash=digest, reviewer_user_id=reviewer.user_id,
+        reviewer_email=reviewer.email, shown_as_id=reviewer.shown_as.id if reviewer.shown_as else None,
+    ))
+    article.last_reviewed_at = at or now()
+    if reviewer.shown_as is not None:
+        article.reviewer = reviewer.shown_as
+    if checked is not None:
+        _commit_relinked(article, checked)
+    else:
+        db.session.commit()
     return article
 
 

@@ -240,6 +240,7 @@ def _visit_admin_pages(crawl: Crawl, auth) -> None:
     crawl.post("article new with errors", "/admin/articles/new", {"title": ""})
     crawl.get("article edit", f"/admin/articles/{article.id}")
     crawl.get("article revisions", f"/admin/articles/{article.id}/revisions")
+    crawl.get("article review", f"/admin/articles/{article.id}/review")
     assert db.session.scalar(select(ArticleRevision.id).filter_by(article_id=article.id)) is not None
     crawl.get("review due", "/admin/review-due")
     crawl.get("products", "/admin/products")

@@ -115,11 +115,9 @@
       })
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
         .then(function (result) {
-          var heading = document.createElement("p");
-          heading.className = "preview-title";
-          heading.textContent = titleInput ? titleInput.value : "";
+          var heading = document.querySelector("[data-preview-title]");
+          if (heading) { heading.textContent = titleInput ? titleInput.value : ""; }
           preview.innerHTML = result.html;  // sanitised by the server's article renderer
-          preview.insertBefore(heading, preview.firstChild);
           previewStatus.textContent = "";
           (result.errors || []).forEach(function (message) {
             var p = document.createElement("p");
@@ -136,6 +134,140 @@
     body.addEventListener("input", function () {
       clearTimeout(pending);
       pending = setTimeout(refresh, 600);
+    });
+    var previewTab = editor.querySelector("#pane-preview");
+    if (previewTab) { previewTab.addEventListener("change", refresh); }
+  }
+
+  // References: remove a row, or add one without a round trip (the server's "Add a reference
+  // row" button still works). Rows are renumbered so the server reads them in order.
+  var rows = editor.querySelector("[data-reference-rows]");
+  if (rows) {
+    var renumber = function () {
+      rows.querySelectorAll("[data-reference-row]").forEach(function (row, index) {
+        row.querySelectorAll("[data-ref-n]").forEach(function (span) {
+          span.textContent = span.textContent.replace(/\d+$/, String(index + 1));
+        });
+        row.querySelectorAll("input, label, p[id]").forEach(function (el) {
+          ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+            var value = el.getAttribute(attr);
+            if (value) { el.setAttribute(attr, value.replace(/references-\d+-/g, "references-" + index + "-")); }
+          });
+        });
+      });
+    };
+    var showRemove = function () {
+      rows.querySelectorAll("[data-reference-remove]").forEach(function (b) { b.hidden = false; });
+    };
+    showRemove();
+    rows.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-reference-remove]");
+      if (!button) { return; }
+      event.preventDefault();
+      var row = button.closest("[data-reference-row]");
+      if (rows.querySelectorAll("[data-reference-row]").length > 1) {
+        row.remove();
+      } else {
+        row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+      }
+      renumber();
+      scheduleAutosave();
+    });
+    var addButton = editor.querySelector("[data-reference-add]");
+    addButton.addEventListener("click", function (event) {
+      var last = rows.querySelector("[data-reference-row]:last-child");
+      if (!last) { return; }  // no row to copy: let the server add one
+      event.preventDefault();
+      var copy = last.cloneNode(true);
+      copy.querySelectorAll("input").forEach(function (input) { input.value = ""; input.removeAttribute("aria-invalid"); });
+      copy.querySelectorAll(".error").forEach(function (p) { p.remove(); });
+      rows.appendChild(copy);
+      renumber();
+      copy.querySelector("input").focus();
+    });
+  }
+
+  // Autosave (drafts only): every few seconds after a change, send the text with the version
+  // this editor started from. The server refuses (409) when a newer version exists; then both
+  // are shown and nothing is sent again until the editor chooses.
+  var autosaveUrl = editor.getAttribute("data-autosave-url");
+  var versionField = editor.querySelector("input[name=base_version]");
+  var autosaveStatus = editor.querySelector("[data-autosave-status]");
+  var conflictBox = editor.querySelector("[data-autosave-conflict]");
+  var autosaveTimer = null;
+  var autosaveStopped = false;
+  var inFlight = false;
+  function scheduleAutosave() {
+    if (!autosaveUrl || autosaveStopped) { return; }
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(autosave, 2000);
+  }
+  function field(name) {
+    var el = editor.querySelector("[name=" + name + "]");
+    return el ? el.value : "";
+  }
+  function say(text) { if (autosaveStatus) { autosaveStatus.textContent = text; } }
+  function autosave() {
+    if (inFlight) { scheduleAutosave(); return; }
+    inFlight = true;
+    var data = new FormData();
+    data.append("title", field("title"));
+    data.append("dek", field("dek"));
+    data.append("body", field("body"));
+    data.append("base_version", versionField ? versionField.value : "");
+    if (csrf) { data.append("csrf_token", csrf.value); }
+    fetch(autosaveUrl, { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json().then(function (json) { return { status: r.status, json: json }; }); })
+      .then(function (answer) {
+        inFlight = false;
+        if (answer.status === 200) {
+          if (versionField) { versionField.value = answer.json.version; }
+          say("Draft saved automatically at " + new Date().toLocaleTimeString() + ".");
+        } else if (answer.status === 409 && answer.json.conflict) {
+          showConflict(answer.json);
+        } else if (answer.status === 409) {
+          autosaveStopped = true;
+          say(answer.json.message || "Autosave is off for this article.");
+        } else {
+          say("Not saved automatically: " + ((answer.json.errors || []).join(" ") || "try Save draft."));
+        }
+      })
+      .catch(function () { inFlight = false; say("Autosave failed (offline?); your text is still here. Save draft keeps it."); });
+  }
+  function showConflict(json) {
+    autosaveStopped = true;
+    say("Autosave stopped: a newer version exists.");
+    if (!conflictBox) { return; }
+    conflictBox.hidden = false;
+    conflictBox.querySelector("[data-conflict-theirs]").value = json.server.body;
+    conflictBox.setAttribute("data-server-version", json.server.version);
+    conflictBox.setAttribute("data-server-title", json.server.title);
+    conflictBox.setAttribute("data-server-dek", json.server.dek);
+    conflictBox.scrollIntoView({ block: "nearest" });
+  }
+  if (conflictBox) {
+    conflictBox.querySelector("[data-conflict-keep]").addEventListener("click", function () {
+      // The editor chose: their text replaces the newer version, which stays in Revisions.
+      if (versionField) { versionField.value = conflictBox.getAttribute("data-server-version"); }
+      conflictBox.hidden = true;
+      autosaveStopped = false;
+      autosave();
+    });
+    conflictBox.querySelector("[data-conflict-take]").addEventListener("click", function () {
+      body.value = conflictBox.querySelector("[data-conflict-theirs]").value;
+      editor.querySelector("[name=title]").value = conflictBox.getAttribute("data-server-title");
+      editor.querySelector("[name=dek]").value = conflictBox.getAttribute("data-server-dek");
+      if (versionField) { versionField.value = conflictBox.getAttribute("data-server-version"); }
+      conflictBox.hidden = true;
+      autosaveStopped = false;
+      say("Now editing the newer version.");
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+  if (autosaveUrl) {
+    ["title", "dek", "body"].forEach(function (name) {
+      var el = editor.querySelector("[name=" + name + "]");
+      if (el) { el.addEventListener("input", scheduleAutosave); }
     });
   }
 })();

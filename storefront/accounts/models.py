@@ -19,6 +19,9 @@ from storefront.extensions import db
 class Role(enum.StrEnum):
     CUSTOMER = "customer"
     EDITOR = "editor"
+    # An editor who may also sign off health articles (medical review); admins may not, unless
+    # they are given this role instead: running the shop is no medical qualification.
+    REVIEWER = "reviewer"
     ADMIN = "admin"
 
 
@@ -82,7 +85,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.EDITOR, Role.ADMIN)
+        return self.role in (Role.EDITOR, Role.REVIEWER, Role.ADMIN)
 
     @property
     def is_admin(self) -> bool:

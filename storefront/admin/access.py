@@ -16,7 +16,9 @@ from storefront.accounts.models import Role
 from storefront.extensions import login_manager
 
 ADMIN_ONLY = (Role.ADMIN.value,)
-EDITORS = (Role.EDITOR.value, Role.ADMIN.value)
+EDITORS = (Role.EDITOR.value, Role.REVIEWER.value, Role.ADMIN.value)
+# Medical sign-off: reviewers only. The one place admins are not let in by default.
+REVIEWERS = (Role.REVIEWER.value,)
 
 
 def _deny_or_login():
@@ -42,6 +44,19 @@ def staff_required(*roles: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def reviewers_only(view: Callable) -> Callable:
+    """Allow a view to reviewers alone (not admins): medical approval needs the reviewer role."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not (current_user.is_authenticated and current_user.is_active and current_user.has_role(*REVIEWERS)):
+            return _deny_or_login()
+        return view(*args, **kwargs)
+
+    wrapper.staff_roles = REVIEWERS  # type: ignore[attr-defined]
+    return wrapper
 
 
 def guard_admin_request():

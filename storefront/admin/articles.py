@@ -1,8 +1,9 @@
 """Editorial actions the staff workspace adds to the blog: revisions, restore, review queue,
-suggested products. Saving, publishing and previewing stay the blog's own services."""
+medical review status, autosave, suggested products. Saving, publishing and previewing stay the blog's own services."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -11,7 +12,23 @@ from datetime import date, datetime, timedelta
 from flask import has_request_context
 from sqlalchemy import case, func, literal, or_, select
 
-from blog.models import Article, ArticleStatus
+from blog.models import (
+    Article,
+    ArticleApproval,
+    ArticleReviewState,
+    ArticleStatus,
+    Author,
+    AuthorRole,
+)
+from blog.review import (
+    ReviewTarget,
+    approval_of,
+    content_hash,
+    is_health,
+    latest_approval,
+    review_state,
+    review_target,
+)
 from blog.services import ArticleDraft, SaveResult, article_saving, save_article
 from storefront.admin.models import ArticleRevision
 from storefront.catalog.availability import certified_clause
@@ -131,11 +148,89 @@ def review_due_articles(max_age_days: int) -> list[ReviewDue]:
     return found
 
 
-def mark_reviewed(article: Article, at: datetime | None = None) -> Article:
-    """Record that a medical reviewer has checked the article today."""
-    article.last_reviewed_at = at or now()
-    db.session.commit()
-    return article
+# ---------------------------------------------------------------- medical review and autosave
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """What the editor page says about medical review of an article."""
+
+    health: bool
+    target: ReviewTarget  # the version a reviewer would approve now
+    approved: ArticleApproval | None  # the approval of exactly that version, if any
+    latest: ArticleApproval | None
+    pending: ArticleReviewState | None  # an edit of a public article waiting for approval
+
+    @property
+    def waiting(self) -> bool:
+        return self.health and self.approved is None
+
+
+def editor_review_status(article: Article) -> ReviewStatus:
+    target = review_target(article)
+    state = review_state(article)
+    return ReviewStatus(
+        health=is_health(article),
+        target=target,
+        approved=approval_of(article, target.digest),
+        latest=latest_approval(article),
+        pending=state if state is not None and state.has_pending else None,
+    )
+
+
+def approvals_of(article: Article) -> list[ArticleApproval]:
+    return list(db.session.scalars(
+        select(ArticleApproval).where(ArticleApproval.article_id == article.id).order_by(ArticleApproval.id.desc())
+    ))
+
+
+def medical_reviewers() -> list[Author]:
+    return list(db.session.scalars(
+        select(Author).where(Author.role == AuthorRole.MEDICAL_REVIEWER).order_by(Author.name)
+    ))
+
+
+def source_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """(kind, line) of a line diff, kind one of "same", "removed", "added" (for the reviewer)."""
+    rows = []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        code, text = line[:2], line[2:]
+        if code == "? ":
+            continue
+        rows.append(({"- ": "removed", "+ ": "added"}.get(code, "same"), text))
+    return rows
+
+
+class AutosaveConflict(Exception):
+    """The article changed after the editor opened it; `current` is the newer version."""
+
+    def __init__(self, current: ReviewTarget) -> None:
+        self.current = current
+        super().__init__("The article changed since this editor opened it.")
+
+
+class AutosaveRefused(Exception):
+    """Autosave keeps drafts only (a save of a public article is a deliberate act)."""
+
+
+def autosave_draft(article: Article, base_version: str, draft: ArticleDraft) -> str:
+    """Save a draft's title, dek and body if it is still the version the editor started from;
+    returns the new version. Never overwrites a newer version: raises AutosaveConflict."""
+    # Lock the row first (PostgreSQL): two autosaves of one article must not both pass the check.
+    db.session.execute(select(Article.id).where(Article.id == article.id).with_for_update())
+    db.session.refresh(article)
+    if article.status != ArticleStatus.DRAFT:
+        db.session.rollback()
+        raise AutosaveRefused("Autosave keeps drafts only: press Save to change a published article.")
+    current = review_target(article)
+    if base_version != current.digest:
+        db.session.rollback()
+        raise AutosaveConflict(current)
+    if content_hash(draft.title, draft.dek, draft.source, current.references) == current.digest:
+        db.session.rollback()
+        return current.digest
+    save_article(article, draft, allow_unknown_products=True)
+    return review_target(article).digest
 
 
 # ---------------------------------------------------------------- suggested products

@@ -67,7 +67,7 @@ def _scheduled_day(payload: dict) -> date:
 
 def staff_members() -> list[User]:
     return list(db.session.scalars(
-        select(User).where(User.active.is_(True), User.role.in_([Role.EDITOR.value, Role.ADMIN.value]))
+        select(User).where(User.active.is_(True), User.role.in_([Role.EDITOR.value, Role.REVIEWER.value, Role.ADMIN.value]))
         .order_by(User.id)
     ))
 

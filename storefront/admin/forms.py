@@ -8,7 +8,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    DateTimeLocalField,
     DecimalField,
     IntegerField,
     SearchField,
@@ -192,27 +191,6 @@ def to_minor_units(value: Decimal | None, currency: str) -> int | None:
     return None if value is None else to_minor(value.quantize(Decimal("0.01")), currency)
 
 
-
-
-class ArticleForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("URL slug", validators=[Optional(), Length(max=160), SLUG],
-                       description="Leave empty to derive it from the title.")
-    dek = TextAreaField("Dek (standfirst)", validators=[Optional(), Length(max=400)])
-    body = TextAreaField("Body (Markdown)", validators=[Optional(), Length(max=200_000)],
-                         description="CTA shortcodes: [[product:slug]], [[products:a,b]], "
-                                     "[[collection:slug]], [[shop-now:slug|Label]].")
-    tags = StringField("Tags", validators=[Optional(), Length(max=300)],
-                       description="Comma-separated; “health” adds the medical disclaimer and the review schedule.")
-    author = SelectField("Author", choices=[], validate_choice=False)
-    reviewer = SelectField("Medical reviewer", choices=[], validate_choice=False)
-    last_reviewed = DateField("Last medically reviewed", validators=[Optional()])
-    seo_title = StringField("SEO title", validators=[Optional(), Length(max=200)])
-    seo_description = StringField("SEO description", validators=[Optional(), Length(max=320)])
-    publish_at = DateTimeLocalField("Publish at (UTC)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                    validators=[Optional()],
-                                    description="Empty publishes now; a future time schedules the article.")
-    picker_q = SearchField("Find a product to link", validators=[Optional(), Length(max=200)])
 
 
 class CancelOrderForm(FlaskForm):

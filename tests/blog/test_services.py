@@ -116,11 +116,18 @@ def test_unpublish_hides_the_article(app):
 
 
 def test_health_tag_turns_on_the_disclaimer(app):
-    article = make_article("healthy", tags=["Health", "supplements"])
+    article = make_article("healthy", tags=["Health", "supplements"], status="draft")
     assert article.has_disclaimer
     assert sorted(article.tag_slugs) == ["health", "supplements"]
     save_article(article, ArticleDraft(source=article.body_source, title=article.title, tags=["recipes"]))
     assert not article.has_disclaimer
+
+
+def test_a_published_health_article_keeps_its_health_tag(app):
+    article = make_article("healthy", tags=["health"])
+    with pytest.raises(ArticleValidationError, match="keeps its “health” tag"):
+        save_article(article, ArticleDraft(source=article.body_source, title=article.title, tags=["recipes"]))
+    assert article.has_disclaimer
 
 
 def test_bad_references_and_duplicate_slugs_are_refused(app):

@@ -80,7 +80,8 @@ def test_admin_builds_a_product_and_sells_it_in_an_article(admin, page, accessib
     insert.click()
     assert "[[product:calm-ginger-chews]]" in body.input_value()
 
-    # The live preview (JavaScript) shows the card as readers will see it ...
+    # The live preview (JavaScript) shows the card as readers will see it (in the Preview tab at this width) ...
+    page.locator("label[for=pane-preview]").click()
     preview = page.locator("[data-preview]")
     preview.locator(".cta-card").wait_for()
     assert "Calm Ginger Chews" in preview.inner_text()

@@ -3,12 +3,14 @@ revisions and the medical review queue. Editors and admins."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from blog.models import Article, ArticleStatus
+from blog.review import review_target
 from blog.services import (
     ArticleDraft,
     ArticleValidationError,
@@ -20,14 +22,15 @@ from blog.services import (
 )
 from storefront.admin import bp
 from storefront.admin.access import EDITORS, staff_required
+from storefront.admin.article_forms import BLANK_REFERENCE_ROWS, ArticleForm
 from storefront.admin.articles import (
-    mark_reviewed,
+    editor_review_status,
     restore_revision,
     review_due_articles,
     revisions_of,
     suggested_products,
 )
-from storefront.admin.forms import ArticleForm, ConfirmForm
+from storefront.admin.forms import ConfirmForm
 from storefront.admin.models import ArticleRevision
 from storefront.admin.queries import article_page, author_options
 from storefront.catalog.admin_services import search_products_for_picker
@@ -46,24 +49,34 @@ def get_article_or_404(article_id: int) -> Article:
 
 
 def _author_choices(form: ArticleForm) -> None:
-    choices = [SelectChoice("", "— None —")] + [SelectChoice(slug, byline) for slug, byline in author_options()]
-    form.author.choices = choices
-    form.reviewer.choices = choices
+    form.author.choices = [SelectChoice("", "— None —")] + [SelectChoice(slug, byline) for slug, byline in author_options()]
 
 
 def _fill_from_article(form: ArticleForm, article: Article) -> None:
-    form.title.data = article.title
+    """The editor starts from the version waiting for review when there is one, else the
+    article's own text; base_version names it."""
+    target = review_target(article)
+    form.title.data = target.title
     form.slug.data = article.slug
-    form.dek.data = article.dek
-    form.body.data = article.body_source
+    form.dek.data = target.dek
+    form.body.data = target.body
+    _fill_references(form, target.references)
+    form.base_version.data = target.digest
     form.tags.data = ", ".join(t.name for t in article.tags)
     form.author.data = article.author.slug if article.author else ""
-    form.reviewer.data = article.reviewer.slug if article.reviewer else ""
-    form.last_reviewed.data = article.last_reviewed_at.date() if article.last_reviewed_at else None
     form.seo_title.data = article.seo_title
     form.seo_description.data = article.seo_description
     if article.status == ArticleStatus.SCHEDULED and article.published_at:
         form.publish_at.data = article.published_at.replace(tzinfo=None)
+
+
+def _fill_references(form: ArticleForm, references: list[dict[str, str]]) -> None:
+    while len(form.references.entries):
+        form.references.pop_entry()
+    for ref in references:
+        form.references.append_entry(ref)
+    for _ in range(BLANK_REFERENCE_ROWS):
+        form.references.append_entry()
 
 
 @bp.get("/articles")
@@ -97,15 +110,21 @@ def _editor(article: Article | None):
     saves (and publishes)."""
     form = ArticleForm()
     _author_choices(form)
-    context = {"preview": None, "picker_results": None, "messages": [], "warnings": []}
+    context = {"preview": None, "picker_results": None, "messages": [], "warnings": [], "pane": "write"}
     if request.method != "POST":
         if request.method == "GET" and article is not None:
             _fill_from_article(form, article)
-            context["preview"] = preview_article(article.body_source, article.slug)
+            context["preview"] = preview_article(form.body.data or "", article.slug)
+        elif article is None:
+            _fill_references(form, [])
         return _render_editor(form, article, context)
     action = request.form.get("action", "save")
     if action == "preview":
         context["preview"] = _preview_of_form(form, article)
+        context["pane"] = "preview"
+    elif action == "add_reference":
+        if len(form.references.entries) < form.references.max_entries:
+            form.references.append_entry()
     elif action == "pick":
         context["picker_results"] = _picked_products(form)
     elif action in ("save", "publish"):
@@ -129,16 +148,21 @@ def _save_from_form(article: Article | None, form: ArticleForm, context: dict, *
     the blog refuses is shown again with its messages (422)."""
     if not form.validate():
         return _render_editor(form, article, context, 422)
+    if article is not None and form.base_version.data and form.base_version.data != review_target(article).digest:
+        # Someone (or this editor's autosave in another tab) saved a newer version meanwhile.
+        context["conflict"] = review_target(article)
+        form.base_version.data = context["conflict"].digest  # a second Save, made knowingly, wins
+        return _render_editor(form, article, context, 409)
     try:
         result = _save(article, form)
     except ArticleValidationError as exc:
         context["messages"] = exc.messages
         return _render_editor(form, article, context, 422)
     article = result.article
-    if publish:
+    if publish and not result.held_for_review:
         if not _publish(article, form):
             return redirect(url_for("admin.article_edit", article_id=article.id))
-    else:
+    elif not result.held_for_review:
         flash("Saved.", "success")
     for warning in result.warnings:
         flash(warning, "warning")
@@ -161,6 +185,8 @@ def _publish(article: Article, form: ArticleForm) -> bool:
 def _render_editor(form: ArticleForm, article: Article | None, context: dict, status: int = 200):
     linked = [link.product_slug for link in article.product_links] if article is not None else []
     context["suggestions"] = suggested_products(form.title.data or "", form.body.data or "", exclude=linked)
+    context["review"] = editor_review_status(article) if article is not None else None
+    context["preview_references"] = form.reference_values()
     return render_template(
         "admin/articles/edit.html", form=form, article=article, confirm=ConfirmForm(),
         revision_count=len(revisions_of(article)) if article is not None else 0, **context,
@@ -178,18 +204,18 @@ def _text(field) -> str:
 def _draft(form: ArticleForm) -> ArticleDraft:
     """The submitted form as the blog saves it: an empty field clears its value, an empty slug
     keeps the article's (or makes one from the title)."""
-    reviewed = form.last_reviewed.data
     return ArticleDraft(
         source=_text(form.body),
         title=_text(form.title),
         dek=_text(form.dek),
         slug=_text(form.slug).strip() or None,
         author=_text(form.author),
-        reviewer=_text(form.reviewer),
         tags=[t for t in _text(form.tags).split(",") if t.strip()],
+        references=form.reference_values(),
         seo_title=_text(form.seo_title),
         seo_description=_text(form.seo_description),
-        last_reviewed_at=datetime.combine(reviewed, time(), tzinfo=UTC) if reviewed else None,
+        edited_by_id=current_user.id,
+        edited_by_email=current_user.email,
     )
 
 
@@ -270,12 +296,4 @@ def review_due():
                            confirm=ConfirmForm())
 
 
-@bp.post("/articles/<int:article_id>/reviewed")
-@staff_required(*EDITORS)
-def article_mark_reviewed(article_id: int):
-    article = get_article_or_404(article_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    mark_reviewed(article)
-    flash(f"“{article.title}” marked as reviewed today.", "success")
-    return redirect(url_for("admin.review_due"))
+from storefront.admin.views import article_review  # noqa: E402, F401  (review, approval, autosave)

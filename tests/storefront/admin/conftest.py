@@ -22,6 +22,17 @@ def editor_user(app):
 
 
 @pytest.fixture
+def reviewer_user(app):
+    return make_user("reviewer@example.com", role="reviewer")
+
+
+@pytest.fixture
+def as_reviewer(client, auth, reviewer_user):
+    auth.login(reviewer_user)
+    return client
+
+
+@pytest.fixture
 def customer_user(app):
     return make_user("customer@example.com", role="customer")
 

@@ -24,8 +24,11 @@ def _admin_rules():
 
 
 ADMIN_RULES = _admin_rules()
-ADMIN_ONLY_RULES = [p for p in ADMIN_RULES if "editor" not in p.values[2]]
+# Medical approval: the reviewer role alone (admins included only if they hold it).
+REVIEWER_ONLY_RULES = [p for p in ADMIN_RULES if p.values[2] == ("reviewer",)]
+ADMIN_ONLY_RULES = [p for p in ADMIN_RULES if "editor" not in p.values[2] and p not in REVIEWER_ONLY_RULES]
 EDITOR_RULES = [p for p in ADMIN_RULES if "editor" in p.values[2]]
+ADMIN_REACHABLE_RULES = [p for p in ADMIN_RULES if p not in REVIEWER_ONLY_RULES]
 
 
 @pytest.fixture
@@ -98,11 +101,37 @@ def test_editor_may_use_editorial_routes(as_editor, admin_url, endpoint, method,
     assert "/login" not in response.headers.get("Location", "")
 
 
-@pytest.mark.parametrize(("endpoint", "method", "roles"), ADMIN_RULES)
+@pytest.mark.parametrize(("endpoint", "method", "roles"), ADMIN_REACHABLE_RULES)
 def test_admin_reaches_every_route_without_a_server_error(as_admin, admin_url, endpoint, method, roles):
     response = _send(as_admin, method, admin_url(endpoint))
     assert response.status_code not in (401, 403)
     assert response.status_code < 500
+
+
+def test_there_are_reviewer_only_routes():
+    assert {p.values[0] for p in REVIEWER_ONLY_RULES} == {"admin.article_approve"}
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), REVIEWER_ONLY_RULES)
+def test_admin_and_editor_are_refused_medical_approval(client, auth, admin_user, editor_user, admin_url,
+                                                       endpoint, method, roles):
+    for user in (admin_user, editor_user):
+        auth.login(user)
+        assert _send(client, method, admin_url(endpoint)).status_code == 403
+        auth.logout()
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), REVIEWER_ONLY_RULES + EDITOR_RULES)
+def test_reviewer_may_use_editorial_and_review_routes(as_reviewer, admin_url, endpoint, method, roles):
+    response = _send(as_reviewer, method, admin_url(endpoint))
+    assert response.status_code not in (401, 403)
+    assert response.status_code < 500
+    assert "/login" not in response.headers.get("Location", "")
+
+
+@pytest.mark.parametrize(("endpoint", "method", "roles"), ADMIN_ONLY_RULES)
+def test_reviewer_is_refused_admin_only_routes(as_reviewer, admin_url, endpoint, method, roles):
+    assert _send(as_reviewer, method, admin_url(endpoint)).status_code == 403
 
 
 def test_deactivated_admin_is_refused(client, auth, admin_user):

@@ -16,6 +16,7 @@ from storefront.clock import now, today
 from storefront.extensions import db
 from storefront.jobs.queue import PERIODIC
 from storefront.mail import html_part, outbox, text_part
+from tests.blog.helpers import approve
 from tests.factories import make_certification, make_product, make_user
 from tests.fixtures.mail import assert_links_answer
 
@@ -63,6 +64,7 @@ def problems(app):
     make_product("plenty", title="Plenty", stock=500)
     health = save_article(None, ArticleDraft(source="Gut health.", title="Old gut piece", tags=["health"],
                                              last_reviewed_at=now() - timedelta(days=400))).article
+    approve(health)
     publish_article(health)
     db.session.commit()
     return {"sold_out": sold_out, "certified": certified}

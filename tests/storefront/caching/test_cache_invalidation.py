@@ -61,6 +61,8 @@ NOT_ON_PUBLIC_PAGES = {
     "user_account": "accounts: shown only to their signed-in owner, whose pages are never cached",
     "outbox_job": "background work for workers; staff see it in the admin only",
     "stock_alert": "back-in-stock subscriptions: mailed to their owner, counted for staff; no public page shows them",
+    "article_approval": "medical sign-off records, shown to staff; what readers see of one is on article",
+    "article_review_state": "an edit waiting for medical approval: staff only until approved onto article",
     "cart": "a visitor's cart: the cart page is never cached; the header's count is in the session",
     "cart_line": "lines of a cart (see cart)",
     "shop_order": "orders: shown to their buyer (by token) and to staff, never cached",
