@@ -38,7 +38,7 @@ VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules" / "vnu-jar" / "bu
 # GET routes that answer with something other than an HTML page.
 NOT_HTML = {
     "static", "catalog.upload", "seo.robots", "seo.sitemap", "blog.feed", "health.healthz",
-    "admin.catalog_export", "seo.favicon",
+    "admin.catalog_export", "seo.favicon", "admin.orders_export",
 }
 
 
@@ -264,6 +264,10 @@ def _visit_admin_pages(crawl: Crawl, auth) -> None:
     pending = _first(select(Order).where(Order.status == "pending_payment").order_by(Order.id))
     crawl.get("order pending payment", f"/admin/orders/{pending.id}")
     crawl.get("unmatched payments", "/admin/orders/unmatched-payments")
+    crawl.get("packing slip", f"/admin/orders/{flagged.id}/packing-slip")
+    crawl.get("customers", "/admin/customers")
+    crawl.get("customers searched", "/admin/customers?q=flagged")
+    crawl.get("customer", f"/admin/customers/{admin.id}")
     crawl.get("settings", "/admin/settings")
     crawl.get("pages", "/admin/pages")
     crawl.get("page new", "/admin/pages/new")
