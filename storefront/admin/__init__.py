@@ -9,7 +9,16 @@ from storefront.admin.access import guard_admin_request, refuse_nul_bytes  # noq
 bp.before_request(guard_admin_request)
 bp.before_request(refuse_nul_bytes)
 
-from storefront.admin.views import articles, catalog, dashboard, jobs, orders, pages, settings  # noqa: E402, F401
+from storefront.admin.views import (  # noqa: E402, F401
+    articles,
+    audit,
+    catalog,
+    dashboard,
+    jobs,
+    orders,
+    pages,
+    settings,
+)
 
 
 def init_app(app) -> None:

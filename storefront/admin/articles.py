@@ -12,7 +12,15 @@ from flask import has_request_context
 from sqlalchemy import case, func, literal, or_, select
 
 from blog.models import Article, ArticleStatus
-from blog.services import ArticleDraft, SaveResult, article_saving, save_article
+from blog.services import (
+    ArticleDraft,
+    SaveResult,
+    article_saving,
+    publish_article,
+    save_article,
+    unpublish_article,
+)
+from storefront import audit
 from storefront.admin.models import ArticleRevision
 from storefront.catalog.availability import certified_clause
 from storefront.catalog.models import Certification, Product, ProductStatus
@@ -98,6 +106,24 @@ def restore_revision(article: Article, revision: ArticleRevision) -> SaveResult:
         ArticleDraft(source=revision.body_source, title=revision.title, dek=revision.dek),
         allow_unknown_products=article.status == ArticleStatus.DRAFT,
     )
+
+
+# ---------------------------------------------------------------- publishing, audited
+
+PUBLISHING_FIELDS = ("status", "published_at")
+
+
+def publish_as(actor: object, article: Article, at: datetime | None = None) -> Article:
+    """Publish or schedule (blog.services.publish_article); the audit log records the status change
+    in the same commit."""
+    audit.track(actor, article, PUBLISHING_FIELDS, "article", article.title, "article.publish")
+    return publish_article(article, at=at)
+
+
+def unpublish_as(actor: object, article: Article) -> Article:
+    """Back to draft (blog.services.unpublish_article), recorded in the audit log."""
+    audit.track(actor, article, PUBLISHING_FIELDS, "article", article.title, "article.unpublish")
+    return unpublish_article(article)
 
 
 # ---------------------------------------------------------------- review queue

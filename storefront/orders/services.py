@@ -15,7 +15,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from storefront import jobs
+from storefront import audit, jobs
 from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
 from storefront.clock import now
@@ -303,6 +303,7 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
         raise OrderError(f"Order {locked.number} is {locked.status.replace('_', ' ')} and cannot be cancelled.")
     label = actor_label(actor)
     owed = locked.refundable_amount
+    before = _money_state(locked)
     reason = reason or "Cancelled"
     if owed > 0:
         _refund_through_gateway(locked, owed)
@@ -310,8 +311,15 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
         reason += f" (refunded {format_money(owed, locked.currency)})"  # the history says where the money went
     # One email tells the shopper both: cancelled, and what came back (no separate refund notice).
     apply_cancel(locked, label, reason, notify=True, refunded=owed)
+    audit.record_change(actor, "order", locked.id, locked.number, "order.cancel", before, _money_state(locked),
+                        note=reason)
     db.session.commit()
     return locked
+
+
+def _money_state(order: Order) -> dict:
+    """What the audit log keeps of an order's refunds; amounts in minor units, with the currency."""
+    return {"status": order.status, "refunded_total": order.refunded_total, "currency": order.currency}
 
 
 def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | None = None) -> Payment:
@@ -333,8 +341,11 @@ def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | 
         refused = _refund_limit(locked)
         db.session.rollback()
         raise OrderError(refused)
+    before = _money_state(locked)
     refund = _refund_through_gateway(locked, amount)
     apply_refund(locked, amount, actor_label(actor))
+    audit.record_change(actor, "order", locked.id, locked.number, "order.refund", {**before, "refund": None},
+                        {**_money_state(locked), "refund": amount}, force=True)
     db.session.commit()
     return refund
 
