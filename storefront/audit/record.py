@@ -74,7 +74,10 @@ def record_change(
     old, new = changed_fields(before, after)
     if not (old or new or force):
         return None
-    actor_id, actor_email = actor_of(actor)
+    # Reading an expired actor must not flush the caller's change early: its errors belong to
+    # the caller's commit, where the service turns them into its own messages.
+    with db.session.no_autoflush:
+        actor_id, actor_email = actor_of(actor)
     entry = AuditEntry(
         actor_id=actor_id, actor_email=actor_email,
         object_type=obj_type[:40], object_id=str(obj_id)[:64], object_label=(label or "")[:200],

@@ -106,8 +106,9 @@ NUTRITION_BLANK_ROWS = 3  # empty rows offered after the filled ones (no JavaScr
 
 
 class NutritionRowForm(WtfForm):
-    nutrient = StringField("Nutrient", validators=[Optional(), Length(max=NUTRIENT_MAX)])
-    amount = StringField("Amount", validators=[Optional(), Length(max=12)])
+    # No Optional(): it would skip the checks below, which pair an empty field with its row's others.
+    nutrient = StringField("Nutrient", validators=[Length(max=NUTRIENT_MAX)])
+    amount = StringField("Amount", validators=[Length(max=12)])
     unit = StringField("Unit", validators=[Optional(), Length(max=UNIT_MAX)],
                        description="e.g. g, mg, mcg, kcal; leave empty for calories")
     daily_value = StringField("% Daily value", validators=[Optional(), Length(max=10)])

@@ -48,6 +48,9 @@ def admin_url(app, product, collection, tag):
         "collection_id": collection.id,
         "tag_id": tag.id,
         "page_slug": "contact",  # a standard page: editable before it is first saved
+        # An object's audit history: an article's, the one kind editors may read (see below).
+        "object_type": "article",
+        "object_id": article.id,
     }
 
     def build(endpoint: str) -> str:
@@ -157,3 +160,17 @@ def test_a_form_posted_with_its_page_token_passes_csrf(app, as_admin, product):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(("object_type", "object_id"), [("product", 1), ("variant", 1), ("order", 1), ("user", 1),
+                                                        ("settings", "site"), ("certification", 1)])
+def test_editor_may_not_read_other_histories_than_articles(as_editor, object_type, object_id):
+    """Editors see articles' publishing history only: prices, refunds and roles are admins' business."""
+    assert as_editor.get(f"/admin/audit/{object_type}/{object_id}").status_code == 403
+    assert as_editor.get("/admin/audit").status_code == 403
+
+
+def test_editor_reads_an_articles_history(as_editor, admin_url):
+    page = as_editor.get(admin_url("admin.audit_history"))
+    assert page.status_code == 200
+    assert "History" in page.get_data(as_text=True)
