@@ -12,8 +12,9 @@ Browsing: storefront.audit.queries (per object, and the whole log with filters).
 
 from __future__ import annotations
 
+from storefront.audit.display import register_field_format
 from storefront.audit.models import AuditEntry
 from storefront.audit.record import changed_fields, record_change
 from storefront.audit.tracking import track
 
-__all__ = ["AuditEntry", "changed_fields", "record_change", "track"]
+__all__ = ["AuditEntry", "changed_fields", "record_change", "register_field_format", "track"]

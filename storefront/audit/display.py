@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from storefront.audit.models import AuditEntry
@@ -10,11 +11,20 @@ from storefront.money import format_money
 # Fields holding integer minor units. The entry's "currency" field (orders) says which currency;
 # otherwise the store's.
 MONEY_FIELDS = frozenset({"price", "compare_at_price", "amount", "refunded_total", "refund"})
+# Fields whose owner says how to read them (e.g. the catalog's nutrition facts), by name.
+_FORMATS: dict[str, Callable[[Any], str]] = {}
+
+
+def register_field_format(name: str, describe: Callable[[Any], str]) -> None:
+    """Let a room say how a structured field of its reads in the log (called from its init_app)."""
+    _FORMATS[name] = describe
 
 
 def _value(name: str, value: Any, currency: str | None) -> str:
     if value is None or value == "":
         return "—"
+    if name in _FORMATS:
+        return _FORMATS[name](value)
     if name in MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):
         return format_money(value, currency)
     if isinstance(value, dict | list):

@@ -146,3 +146,17 @@ def nutrition_from_csv(cell: str) -> dict[str, Any] | None:
 def nutrition_to_csv(facts: dict[str, Any] | None) -> str:
     """Nutrition as one JSON cell (keys sorted, non-ASCII kept readable), empty for none."""
     return json.dumps(facts, ensure_ascii=False, sort_keys=True) if facts else ""
+
+
+def describe_nutrition(facts: Any) -> str:
+    """Facts as one line a person reads: "2 capsules (30 per container): Magnesium 200 mg (48%)"."""
+    if not isinstance(facts, dict):
+        return str(facts)
+    serving = str(facts.get("serving_size") or "serving size not given")
+    if facts.get("servings_per_container"):
+        serving += f" ({facts['servings_per_container']} per container)"
+    rows = [
+        f"{r.get('nutrient', '')} {r.get('amount', '')}" + (f" ({r['daily_value']})" if r.get("daily_value") else "")
+        for r in facts.get("rows") or [] if isinstance(r, dict)
+    ]
+    return f"{serving}: {'; '.join(rows) or 'no nutrients'}"

@@ -55,6 +55,8 @@ def test_saving_the_editor_stores_the_facts_and_audits_the_change(as_admin, prod
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "product"))
     assert entry.before == {"nutrition": None} and entry.after["nutrition"] == product.nutrition
     assert entry.actor_email == "admin@example.com"
+    history = as_admin.get(f"/admin/audit/product/{product.id}").get_data(as_text=True)
+    assert "1 scoop (30 g) (15 per container): Protein 25 g (50%); Iron 1.5 mg (8%)" in history
     # The shop shows it as its nutrition table.
     page = as_admin.get(f"/products/{product.slug}").get_data(as_text=True)
     assert "Per serving: 1 scoop (30 g)" in page and "1.5 mg" in page
