@@ -256,7 +256,8 @@ def test_a_price_change_that_fails_to_commit_records_nothing(app, admin_user, pr
 def test_a_tracked_change_is_recorded_only_when_its_commit_succeeds(app, admin_user, product):
     audit.track(admin_user, product, ("status",), "product", product.title, "product.update")
     product.status = "draft"
-    db.session.rollback()
+    db.session.rollback()  # the watched change is refused...
+    product.status = "archived"  # ...and a later, unwatched change commits: it is not the watched one
     db.session.commit()
     assert entries() == []
 
