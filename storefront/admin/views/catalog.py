@@ -90,7 +90,9 @@ def _product_fields(form: ProductForm) -> dict:
     fields = {name: (getattr(form, name).data or "").strip() for name in svc.PRODUCT_FIELDS}
     if not fields["slug"]:
         fields.pop("slug")  # new products derive it from the title; existing ones keep theirs
-    fields["nutrition"] = nutrition_from_form(form.nutrition_facts.form)
+    # A post without the editor's fields (an old page, a script) leaves the facts as they are.
+    if any(key.startswith(form.nutrition_facts.name + "-") for key in request.form):
+        fields["nutrition"] = nutrition_from_form(form.nutrition_facts.form)
     return fields
 
 

@@ -98,3 +98,11 @@ def test_a_new_product_can_have_nutrition(as_admin):
     product = db.session.scalar(select(Product).where(Product.slug == "ginger-chews"))
     assert product.nutrition == {"serving_size": "1 bar (50 g)",
                                  "rows": [{"nutrient": "Calories", "amount": "220", "daily_value": ""}]}
+
+
+def test_a_post_without_the_nutrition_fields_keeps_the_facts(as_admin, product):
+    product.nutrition = FACTS
+    db.session.commit()
+    assert as_admin.post(f"/admin/products/{product.id}", data=edit_form(product)).status_code == 302
+    db.session.refresh(product)
+    assert product.nutrition == FACTS
