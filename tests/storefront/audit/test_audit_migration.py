@@ -49,6 +49,7 @@ def test_stock_adjustments_become_audit_entries_and_come_back(empty_database_url
         upgrade()
         kept = [(e.object_type, e.object_id, e.object_label, e.parent_id, e.action, e.before, e.after, e.note,
                  e.actor_email) for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        db.session.remove()  # end the reading transaction: the downgrade drops the table it read
 
         downgrade(revision=BEFORE)
         table = _reflected("stock_adjustment")
