@@ -79,6 +79,7 @@ def register_models() -> None:
     import storefront.admin.models  # noqa: F401
     import storefront.alerts.models  # noqa: F401
     import storefront.alerts.triggers  # noqa: F401  (restock triggers, installed by create_all)
+    import storefront.audit.models  # noqa: F401  (and the session hooks of audit.track)
     import storefront.caching.version  # noqa: F401
     import storefront.cart.models  # noqa: F401
     import storefront.catalog.denormalise  # noqa: F401
@@ -175,7 +176,7 @@ def register_package_hooks(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     """`flask larder ...`: every package's commands, listed here."""
     from blog.cli import check_ctas_command, flush_views_command, import_article_command
-    from storefront.accounts.cli import create_user_command, set_password_command
+    from storefront.accounts.cli import create_user_command, set_password_command, set_role_command
     from storefront.admin.cli import import_products
     from storefront.checkout.cli import reconcile_payments_command
     from storefront.cli import larder
@@ -188,6 +189,7 @@ def register_cli(app: Flask) -> None:
         seed_bulk,
         create_user_command,
         set_password_command,
+        set_role_command,
         reconcile_payments_command,
         import_products,
         import_article_command,

@@ -8,6 +8,7 @@ from flask import Flask, has_request_context
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storefront import audit
 from storefront.caching.registry import register_versioned_table
 from storefront.caching.version import page_state, register_page_state_source
 from storefront.extensions import db
@@ -68,11 +69,14 @@ def get_site_settings() -> SiteSettings:
     return state.site_settings
 
 
-def save_site_settings(values: dict[str, str]) -> None:
-    """Store the given settings (unknown keys are refused)."""
+def save_site_settings(values: dict[str, str], actor: object = None) -> None:
+    """Store the given settings (unknown keys are refused); the audit log keeps what changed and who."""
     unknown = set(values) - set(SETTING_KEYS)
     if unknown:
         raise KeyError(f"Unknown settings: {', '.join(sorted(unknown))}")
+    current = _read_stored()
+    audit.record_change(actor, "settings", "site", "Site settings", "settings.update",
+                        {k: getattr(current, k) for k in values}, values)
     for key, value in values.items():
         row = db.session.get(SiteSetting, key) or SiteSetting(key=key)
         row.value = value

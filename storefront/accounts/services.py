@@ -13,6 +13,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from storefront import audit
 from storefront.accounts import emails
 from storefront.accounts.models import Role, User
 from storefront.accounts.verification import mark_verified
@@ -246,3 +247,17 @@ def end_all_sessions(user: User) -> None:
     """Sign the user out everywhere: every session and remember cookie holding the old token dies."""
     user.end_all_sessions()
     db.session.commit()
+
+
+def change_role(user: User, role: str, actor: object = None) -> User:
+    """Give an account another role; its sessions end (the old role's pages close at once) and the
+    audit log records who changed it. The admin's customer page and `flask larder set-role` call this."""
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"“{role}” is not a role (customer, editor or admin).")
+    if user.role == role:
+        return user
+    audit.record_change(actor, "user", user.id, user.email, "user.role", {"role": user.role}, {"role": role})
+    user.role = role
+    user.end_all_sessions()
+    db.session.commit()
+    return user

@@ -11,6 +11,7 @@ bp.before_request(refuse_nul_bytes)
 
 from storefront.admin.views import (  # noqa: E402, F401
     articles,
+    audit,
     catalog,
     customers,
     dashboard,

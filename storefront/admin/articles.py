@@ -29,7 +29,16 @@ from blog.review import (
     review_state,
     review_target,
 )
-from blog.services import ArticleDraft, SaveResult, article_saving, save_article
+from blog.services import (
+    ArticleDraft,
+    SaveResult,
+    approve_article,
+    article_saving,
+    publish_article,
+    save_article,
+    unpublish_article,
+)
+from storefront import audit
 from storefront.admin.models import ArticleRevision
 from storefront.catalog.availability import certified_clause
 from storefront.catalog.models import Certification, Product, ProductStatus
@@ -115,6 +124,32 @@ def restore_revision(article: Article, revision: ArticleRevision) -> SaveResult:
         ArticleDraft(source=revision.body_source, title=revision.title, dek=revision.dek),
         allow_unknown_products=article.status == ArticleStatus.DRAFT,
     )
+
+
+# ---------------------------------------------------------------- publishing, audited
+
+PUBLISHING_FIELDS = ("status", "published_at")
+APPROVAL_FIELDS = ("status", "published_at", "last_reviewed_at", "title", "body_source")
+
+
+def publish_as(actor: object, article: Article, at: datetime | None = None) -> Article:
+    """Publish or schedule (blog.services.publish_article); the audit log records the status change
+    in the same commit."""
+    audit.track(actor, article, PUBLISHING_FIELDS, "article", article.title, "article.publish")
+    return publish_article(article, at=at)
+
+
+def unpublish_as(actor: object, article: Article) -> Article:
+    """Back to draft (blog.services.unpublish_article), recorded in the audit log."""
+    audit.track(actor, article, PUBLISHING_FIELDS, "article", article.title, "article.unpublish")
+    return unpublish_article(article)
+
+
+def approve_as(actor: object, article: Article, digest: str, reviewer) -> Article:
+    """A reviewer signs off this exact version (blog.services.approve_article): the audit log
+    records it, with what went live if a waiting edit was published by the approval."""
+    audit.track(actor, article, APPROVAL_FIELDS, "article", article.title, "article.approve")
+    return approve_article(article, digest, reviewer)
 
 
 # ---------------------------------------------------------------- review queue

@@ -15,7 +15,9 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 
 from blog.models import Article
+from storefront import audit
 from storefront.accounts.models import Role, User
+from storefront.accounts.services import change_role as change_account_role
 from storefront.extensions import db
 from storefront.orders.models import REVENUE_STATUSES, Order
 
@@ -139,6 +141,8 @@ def set_active(actor: User, user: User, active: bool) -> bool:
     _refuse_self(actor, user)
     if user.active == active:
         return False
+    audit.record_change(actor, "user", user.id, user.email, "user.reactivate" if active else "user.deactivate",
+                        {"active": user.active}, {"active": active})
     user.active = active
     user.end_all_sessions()  # the model's listener does it too; said here so the rule is visible
     db.session.commit()
@@ -152,7 +156,5 @@ def change_role(actor: User, user: User, role: str) -> bool:
     _refuse_self(actor, user)
     if user.role == role:
         return False
-    user.role = role
-    user.end_all_sessions()
-    db.session.commit()
+    change_account_role(user, role, actor)  # ends the sessions and records it in the audit log
     return True

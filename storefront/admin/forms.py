@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    FormField,
     IntegerField,
     SearchField,
     SelectField,
@@ -31,6 +32,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from storefront.catalog.forms import NutritionForm
 from storefront.forms import FlaskForm
 from storefront.orders.carriers import (
     CARRIERS,
@@ -83,6 +85,8 @@ class ProductForm(FlaskForm):
     seo_description = StringField("SEO description", validators=[Optional(), Length(max=320)])
     tags = MultiCheckboxField("Diet tags", coerce=int, choices=[])
     collections = MultiCheckboxField("Collections (hand-picked)", coerce=int, choices=[])
+    # Not named "nutrition": filled from Product.nutrition by nutrition_form_data, not by obj=.
+    nutrition_facts = FormField(NutritionForm, label="Nutrition facts")
 
 
 class VariantFields:

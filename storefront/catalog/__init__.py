@@ -4,8 +4,11 @@ bp = Blueprint("catalog", __name__)
 
 
 def init_app(app) -> None:
-    """Register the catalog's tables with the page cache and its template helpers."""
+    """Register the catalog's tables with the page cache, its template helpers and how the audit
+    log reads its nutrition facts."""
+    from storefront import audit
     from storefront.catalog.images import sized_path
+    from storefront.catalog.nutrition import describe_nutrition
     from storefront.catalog.responsive import GALLERY_SIZES, image_srcset
     from storefront.catalog.versioned import register_catalog_tables
 
@@ -13,6 +16,7 @@ def init_app(app) -> None:
     app.jinja_env.globals["image_srcset"] = image_srcset
     app.jinja_env.globals["gallery_sizes"] = GALLERY_SIZES
     app.jinja_env.filters["sized_path"] = sized_path
+    audit.register_field_format("nutrition", describe_nutrition)
 
 
 # collection_sort_keys and price_from: their triggers join create_all (as search's index does via views).

@@ -14,6 +14,8 @@ from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from storefront import audit
+from storefront.audit.models import AuditEntry
 from storefront.catalog.availability import certified_clause
 from storefront.catalog.image_sizes import record_image_sizes
 from storefront.catalog.images import StoredImage, delete_stored_image
@@ -25,7 +27,6 @@ from storefront.catalog.models import (
     Product,
     ProductImage,
     ProductStatus,
-    StockAdjustment,
     Variant,
     product_diet_tags,
 )
@@ -38,7 +39,7 @@ from storefront.slugs import SLUG_RE, slugify
 # Tables owned by the catalog itself; any other table pointing at a product or variant is a
 # reference from elsewhere (order lines, article links) that forbids deleting it.
 CATALOG_TABLES = frozenset(
-    {"product", "variant", "product_image", "certification", "collection_product", "product_diet_tag", "stock_adjustment"}
+    {"product", "variant", "product_image", "certification", "collection_product", "product_diet_tag"}
 )
 # Added FODMAPs that low-FODMAP certification programmes exclude from certified products.
 ADDED_FODMAP_RE = re.compile(
@@ -47,6 +48,19 @@ ADDED_FODMAP_RE = re.compile(
     re.IGNORECASE,
 )
 LOW_STOCK = 10
+# What the audit log keeps of a product, a variant and a certificate (long texts are left out).
+AUDITED_PRODUCT_FIELDS = ("title", "slug", "status", "nutrition")
+AUDITED_VARIANT_FIELDS = ("sku", "option_label", "price", "compare_at_price")
+AUDITED_CERT_FIELDS = ("body", "licence_number", "serving_size_tested", "valid_from", "valid_until", "evidence_url")
+
+
+def _fields(obj, names: tuple[str, ...]) -> dict:
+    return {n: getattr(obj, n) for n in names}
+
+
+def _audit_variant(actor, variant: Variant, action: str, before: dict, after: dict, **kw) -> None:
+    audit.record_change(actor, "variant", variant.id, variant.sku, action, before, after,
+                        parent=("product", variant.product_id), **kw)
 
 
 class CatalogError(ValueError):
@@ -80,6 +94,8 @@ PRODUCT_FIELDS = (
     "title", "slug", "brand", "summary", "description", "ingredients", "allergens",
     "status", "seo_title", "seo_description",
 )
+# Set from the form's structured editor (storefront.catalog.nutrition), not a text field.
+STRUCTURED_FIELDS = ("nutrition",)
 
 
 def _check_slug(slug: str, product_id: int | None = None) -> None:
@@ -115,35 +131,43 @@ def _set_collections(product: Product, collection_ids: list[int]) -> None:
 
 
 def create_product(
-    *, variant: dict, tag_ids: list[int] = (), collection_ids: list[int] = (), **fields
+    *, variant: dict, tag_ids: list[int] = (), collection_ids: list[int] = (), actor=None, **fields
 ) -> Product:
     """A new product with its first variant (every product has at least one)."""
     fields["slug"] = fields.get("slug") or slugify(fields.get("title", ""))
     _check_slug(fields["slug"])
     _check_sku(variant["sku"])
-    product = Product(**{k: v for k, v in fields.items() if k in PRODUCT_FIELDS})
+    product = Product(**{k: v for k, v in fields.items() if k in PRODUCT_FIELDS + STRUCTURED_FIELDS})
     product.diet_tags = _tags(list(tag_ids))
     product.variants = [_new_variant(variant, 0)]
     db.session.add(product)
     db.session.flush()
     _set_collections(product, list(collection_ids))
+    audit.record_change(actor, "product", product.id, product.title, "product.create", {},
+                        _fields(product, AUDITED_PRODUCT_FIELDS))
+    first = product.variants[0]
+    _audit_variant(actor, first, "variant.create", {}, {**_fields(first, AUDITED_VARIANT_FIELDS), "stock": first.stock})
     _commit()
     return product
 
 
 def update_product(
-    product: Product, *, tag_ids: list[int] | None = None, collection_ids: list[int] | None = None, **fields
+    product: Product, *, tag_ids: list[int] | None = None, collection_ids: list[int] | None = None, actor=None,
+    **fields,
 ) -> Product:
-    """Change a product's text, status, tags and manual collections; the slug stays unique."""
+    """Change a product's text, status, nutrition, tags and manual collections; the slug stays unique."""
     if "slug" in fields and fields["slug"] != product.slug:
         _check_slug(fields["slug"], product.id)
+    before = _fields(product, AUDITED_PRODUCT_FIELDS)
     for key, value in fields.items():
-        if key in PRODUCT_FIELDS:
+        if key in PRODUCT_FIELDS + STRUCTURED_FIELDS:
             setattr(product, key, value)
     if tag_ids is not None:
         product.diet_tags = _tags(list(tag_ids))
     if collection_ids is not None:
         _set_collections(product, list(collection_ids))
+    audit.record_change(actor, "product", product.id, product.title, "product.update", before,
+                        _fields(product, AUDITED_PRODUCT_FIELDS))
     _commit()
     return product
 
@@ -182,16 +206,17 @@ def product_references(product: Product) -> list[str]:
     return found
 
 
-def remove_product(product: Product) -> str:
+def remove_product(product: Product, actor=None) -> str:
     """Delete a product nobody refers to; archive it when orders or articles point at it.
 
     Returns "deleted" or "archived".
     """
     if product_references(product):
-        product.status = ProductStatus.ARCHIVED.value
-        _commit()
+        archive_product(product, actor)
         return "archived"
     stored = [(img.path, img.widths or ()) for img in product.images]
+    audit.record_change(actor, "product", product.id, product.title, "product.delete",
+                        _fields(product, AUDITED_PRODUCT_FIELDS), {}, force=True)
     db.session.delete(product)
     _commit()
     for path, widths in stored:
@@ -199,8 +224,10 @@ def remove_product(product: Product) -> str:
     return "deleted"
 
 
-def archive_product(product: Product) -> None:
+def archive_product(product: Product, actor=None) -> None:
     """Hide a product from the shop without losing its history."""
+    audit.record_change(actor, "product", product.id, product.title, "product.update",
+                        {"status": product.status}, {"status": ProductStatus.ARCHIVED.value})
     product.status = ProductStatus.ARCHIVED.value
     _commit()
 
@@ -220,19 +247,22 @@ def _new_variant(data: dict, position: int) -> Variant:
     )
 
 
-def add_variant(product: Product, data: dict) -> Variant:
+def add_variant(product: Product, data: dict, actor=None) -> Variant:
     """Another purchasable option of a product; its SKU must be unique."""
     _check_sku(data["sku"])
     if int(data.get("stock") or 0) < 0 or int(data["price"]) < 0:
         raise CatalogError("Price and stock cannot be negative.")
     variant = _new_variant(data, len(product.variants))
     product.variants.append(variant)
+    db.session.flush()
+    _audit_variant(actor, variant, "variant.create", {}, {**_fields(variant, AUDITED_VARIANT_FIELDS), "stock": variant.stock})
     _commit()
     return variant
 
 
-def update_variant(variant: Variant, data: dict) -> Variant:
+def update_variant(variant: Variant, data: dict, actor=None) -> Variant:
     """Change a variant's SKU, label, prices or weight (stock changes go through adjust_stock)."""
+    before = _fields(variant, AUDITED_VARIANT_FIELDS)
     if data.get("sku") and data["sku"] != variant.sku:
         _check_sku(data["sku"], variant.id)
         variant.sku = data["sku"]
@@ -240,11 +270,12 @@ def update_variant(variant: Variant, data: dict) -> Variant:
     variant.price = int(data["price"])
     variant.compare_at_price = data.get("compare_at_price")
     variant.weight_grams = int(data.get("weight_grams") or 0)
+    _audit_variant(actor, variant, "variant.update", before, _fields(variant, AUDITED_VARIANT_FIELDS))
     _commit()
     return variant
 
 
-def delete_variant(variant: Variant) -> None:
+def delete_variant(variant: Variant, actor=None) -> None:
     """Remove a variant, unless it is the product's last one or orders refer to it."""
     product = variant.product
     if len(product.variants) <= 1:
@@ -260,11 +291,13 @@ def delete_variant(variant: Variant) -> None:
                     f"{describe_references([table.name]).capitalize()} refer to {variant.sku}; "
                     "it cannot be deleted (set its stock to zero instead)."
                 )
+    _audit_variant(actor, variant, "variant.delete", {**_fields(variant, AUDITED_VARIANT_FIELDS), "stock": variant.stock},
+                   {}, force=True)
     product.variants.remove(variant)
     _commit()
 
 
-def adjust_stock(variant: Variant, delta: int, reason: str, user=None) -> StockAdjustment:
+def adjust_stock(variant: Variant, delta: int, reason: str, user=None) -> AuditEntry:
     """Change stock by delta with a recorded reason; stock never goes below zero."""
     reason = (reason or "").strip()
     if not reason:
@@ -282,31 +315,20 @@ def adjust_stock(variant: Variant, delta: int, reason: str, user=None) -> StockA
     if row is None:
         db.session.rollback()
         raise StockWouldGoNegative(f"{variant.sku} has only {variant.stock} in stock; it cannot go below zero.")
-    adjustment = StockAdjustment(
-        variant_id=variant.id,
-        sku=variant.sku,
-        delta=delta,
-        stock_after=row[0],
-        reason=reason[:200],
-        user_id=getattr(user, "id", None),
-        user_email=getattr(user, "email", "") or "",
-    )
-    db.session.add(adjustment)
+    # The stock ledger is the audit log: one entry per adjustment, the reason as its note.
+    entry = audit.record_change(user, "variant", variant.id, variant.sku, "stock.adjust",
+                                {"stock": row[0] - delta}, {"stock": row[0]}, note=reason,
+                                parent=("product", variant.product_id))
     _commit()
     db.session.refresh(variant)
-    return adjustment
+    return entry
 
 
-def stock_history(product: Product, limit: int = 50) -> list[StockAdjustment]:
-    ids = [v.id for v in product.variants]
-    return list(
-        db.session.scalars(
-            select(StockAdjustment)
-            .where(StockAdjustment.variant_id.in_(ids or [0]))
-            .order_by(StockAdjustment.at.desc(), StockAdjustment.id.desc())
-            .limit(limit)
-        )
-    )
+def stock_history(product: Product, limit: int = 50) -> list[AuditEntry]:
+    """The latest stock changes of a product's variants (adjustments, imports, new variants)."""
+    from storefront.audit.queries import recent_for
+
+    return [e for e in recent_for("variant", [v.id for v in product.variants], limit=limit) if "stock" in (e.after or {})]
 
 
 # ---------------------------------------------------------------- images
@@ -335,19 +357,41 @@ def remove_product_image(image: ProductImage) -> None:
 # ---------------------------------------------------------------- certifications
 
 
-def add_certification(product: Product, data: dict) -> Certification:
+def add_certification(product: Product, data: dict, actor=None) -> Certification:
     """Record a certificate; its validity range must not end before it starts."""
     if data["valid_until"] < data["valid_from"]:
         raise CatalogError("“Valid until” must be on or after “valid from”.")
     cert = Certification(**data)
     product.certifications.append(cert)
+    db.session.flush()
+    _audit_cert(actor, cert, "certification.create", {}, _fields(cert, AUDITED_CERT_FIELDS))
     _commit()
     return cert
 
 
-def delete_certification(cert: Certification) -> None:
+def update_certification(cert: Certification, data: dict, actor=None) -> Certification:
+    """Correct a certificate's details; its validity range must not end before it starts."""
+    if data["valid_until"] < data["valid_from"]:
+        raise CatalogError("“Valid until” must be on or after “valid from”.")
+    before = _fields(cert, AUDITED_CERT_FIELDS)
+    for name in AUDITED_CERT_FIELDS:
+        if name in data:
+            setattr(cert, name, data[name])
+    _audit_cert(actor, cert, "certification.update", before, _fields(cert, AUDITED_CERT_FIELDS))
+    _commit()
+    return cert
+
+
+def delete_certification(cert: Certification, actor=None) -> None:
+    _audit_cert(actor, cert, "certification.delete", _fields(cert, AUDITED_CERT_FIELDS), {}, force=True)
     db.session.delete(cert)
     _commit()
+
+
+def _audit_cert(actor, cert: Certification, action: str, before: dict, after: dict, **kw) -> None:
+    label = f"{cert.body} {cert.licence_number}".strip()
+    audit.record_change(actor, "certification", cert.id, label, action, before, after,
+                        parent=("product", cert.product_id), **kw)
 
 
 def added_fodmaps(ingredients: str) -> list[str]:

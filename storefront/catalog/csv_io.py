@@ -11,7 +11,13 @@ option of a product without variants (Option1 "Title" = "Default Title") means n
 Market columns ("Price / United States"...) and others Larder has no use for are ignored.
 
 Larder-specific fields travel in Shopify metafield columns, so an exported file imports back to
-the same catalog. Image Src URLs are never downloaded: URLs of this store's own images map back
+the same catalog. Nutrition facts are one JSON cell in the stored shape (storefront.catalog.nutrition):
+{"serving_size": "2 capsules", "servings_per_container": 30, "rows": [{"nutrient": "Magnesium",
+"amount": "200 mg", "daily_value": "48%"}]}; an empty cell removes them, a file without the column
+leaves them as they are.
+
+Changes to existing products' prices, stock, status and nutrition are written to the audit log,
+in the import's transaction, as the person who imported the file. Image Src URLs are never downloaded: URLs of this store's own images map back
 to their stored image; other URLs are counted in the report and otherwise ignored.
 """
 
@@ -24,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
+from typing import Any
 from urllib.parse import urlparse
 
 import nh3
@@ -31,14 +38,15 @@ from markdownify import markdownify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storefront import audit
 from storefront.catalog.models import (
     DietTag,
     Product,
     ProductImage,
     ProductStatus,
-    StockAdjustment,
     Variant,
 )
+from storefront.catalog.nutrition import NutritionError, nutrition_from_csv, nutrition_to_csv
 from storefront.extensions import db
 from storefront.money import to_decimal, to_minor
 from storefront.slugs import SLUG_RE, slugify
@@ -48,6 +56,9 @@ SUMMARY = "Summary (product.metafields.larder.summary)"
 INGREDIENTS = "Ingredients (product.metafields.larder.ingredients)"
 ALLERGENS = "Allergens (product.metafields.larder.allergens)"
 DESCRIPTION_MD = "Description (product.metafields.larder.description_markdown)"
+NUTRITION = "Nutrition (product.metafields.larder.nutrition)"
+KEEP = object()  # a file without the Nutrition column leaves products' nutrition as it is
+IMPORT_NOTE = "CSV import"
 
 COLUMNS = [
     "Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags", "Published",
@@ -56,7 +67,7 @@ COLUMNS = [
     "Variant Inventory Qty", "Variant Inventory Policy", "Variant Fulfillment Service",
     "Variant Price", "Variant Compare At Price", "Variant Requires Shipping", "Variant Taxable",
     "Image Src", "Image Position", "Image Alt Text", "SEO Title", "SEO Description", "Status",
-    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD,
+    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD, NUTRITION,
 ]
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant SKU", "Variant Price")
 OPTIONS = (1, 2, 3)
@@ -123,6 +134,7 @@ class ParsedProduct:
     allergens: str
     option_names: list[str]
     variants: list[ParsedVariant] = field(default_factory=list)
+    nutrition: Any = KEEP  # the cleaned facts, None to remove them, or KEEP
     images: list[tuple[str, str]] = field(default_factory=list)  # (stored path, alt)
 
 
@@ -427,6 +439,11 @@ class _ProductRows:
             self.errors.append(RowError(row, f"duplicate handle “{handle}”: the product is already defined on row {product.row}"))
             return None
         product = _parse_product(row, handle, get, self.errors)
+        if NUTRITION in self.index:
+            try:
+                product.nutrition = nutrition_from_csv(get(NUTRITION))
+            except NutritionError as exc:
+                self.errors.extend(RowError(row, f"Nutrition: {m}") for m in exc.messages)
         self.products[handle] = product
         return product
 
@@ -552,6 +569,8 @@ def import_products_csv(
                 report.updated += 1
             _apply(product, parsed, tags, user, report)
             progress(1)
+        audit.record_change(user, "catalog", "import", "CSV import", "catalog.import", {},
+                            {"created": report.created, "updated": report.updated, "variants": report.variants})
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -560,6 +579,8 @@ def import_products_csv(
 
 
 def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], user, report: ImportReport) -> None:
+    audited = ("status", "nutrition")
+    before = {n: getattr(product, n) for n in audited} if product.id else None
     product.title = parsed.title
     product.description = parsed.description
     product.brand = parsed.brand
@@ -570,6 +591,22 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
     product.ingredients = parsed.ingredients
     product.allergens = parsed.allergens
     product.option_names = parsed.option_names or None
+    if parsed.nutrition is not KEEP:
+        product.nutrition = parsed.nutrition
+    if before is not None:
+        audit.record_change(user, "product", product.id, product.title, "product.update", before,
+                            {n: getattr(product, n) for n in audited}, note=IMPORT_NOTE)
+    _apply_tags(product, parsed, tags)
+    _apply_variants(product, parsed, user, report)
+    have = {img.path for img in product.images}
+    for path, alt in parsed.images:
+        if path not in have:
+            product.images.append(ProductImage(path=path, alt=alt, position=len(product.images)))
+            have.add(path)
+            report.images += 1
+
+
+def _apply_tags(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag]) -> None:
     chosen = []
     for name in parsed.tags:
         slug = slugify(name, max_length=64)  # diet_tag.slug is 64 characters
@@ -579,18 +616,23 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
         if tags[slug] not in chosen:
             chosen.append(tags[slug])
     product.diet_tags = chosen
+
+
+def _apply_variants(product: Product, parsed: ParsedProduct, user, report: ImportReport) -> None:
     by_sku = {v.sku: v for v in product.variants}
     for position, pv in enumerate(parsed.variants):
         variant = by_sku.get(pv.sku)
         if variant is None:
             variant = Variant(sku=pv.sku, stock=pv.stock)
             product.variants.append(variant)
-        elif variant.stock != pv.stock:
-            db.session.flush()
-            db.session.add(StockAdjustment(
-                variant_id=variant.id, sku=variant.sku, delta=pv.stock - variant.stock, stock_after=pv.stock,
-                reason="CSV import", user_id=getattr(user, "id", None), user_email=getattr(user, "email", "") or "",
-            ))
+        else:
+            # Only existing variants have a before; new ones are counted in the import's entry.
+            audit.record_change(
+                user, "variant", variant.id, variant.sku, "variant.import",
+                {"price": variant.price, "compare_at_price": variant.compare_at_price, "stock": variant.stock},
+                {"price": pv.price, "compare_at_price": pv.compare_at_price, "stock": pv.stock},
+                note=IMPORT_NOTE, parent=("product", product.id),
+            )
             variant.stock = pv.stock
         variant.option_label = _label(pv.option_values)
         # Values line up with the product's option names; none when the product has none.
@@ -601,12 +643,6 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
         variant.weight_grams = pv.weight_grams
         variant.position = position
         report.variants += 1
-    have = {img.path for img in product.images}
-    for path, alt in parsed.images:
-        if path not in have:
-            product.images.append(ProductImage(path=path, alt=alt, position=len(product.images)))
-            have.add(path)
-            report.images += 1
 
 
 # ---------------------------------------------------------------- export
@@ -644,6 +680,7 @@ def export_products_csv(currency: str, site_url: str) -> str:
                     INGREDIENTS: product.ingredients,
                     ALLERGENS: product.allergens,
                     DESCRIPTION_MD: product.description,
+                    NUTRITION: nutrition_to_csv(product.nutrition),
                 })
             if i < len(product.variants):
                 v = product.variants[i]

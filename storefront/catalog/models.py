@@ -23,7 +23,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront.clock import now
 from storefront.db_mixins import TimestampMixin
 from storefront.extensions import db
 
@@ -249,23 +248,3 @@ class Collection(db.Model):
 
     def __repr__(self) -> str:
         return f"<Collection {self.slug}>"
-
-
-class StockAdjustment(db.Model):
-    """One manual change to a variant's stock: who, when, why (kept even if the variant goes)."""
-
-    __tablename__ = "stock_adjustment"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    variant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("variant.id", ondelete="SET NULL"), index=True, default=None
-    )
-    sku: Mapped[str] = mapped_column(String(64))
-    delta: Mapped[int] = mapped_column(Integer)
-    stock_after: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(String(200))
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), default=None
-    )
-    user_email: Mapped[str] = mapped_column(String(254), default="")
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: now(), index=True)

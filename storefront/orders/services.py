@@ -15,7 +15,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from storefront import jobs
+from storefront import audit, jobs
 from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
 from storefront.clock import now
@@ -393,6 +393,7 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
                          "refund the items instead.")
     label = actor_label(actor)
     owed = locked.refundable_amount
+    before = _money_state(locked)
     reason = reason or "Cancelled"
     if owed > 0:
         _refund_through_gateway(locked, owed)
@@ -400,8 +401,15 @@ def cancel_order(order: Order, actor: object, reason: str) -> Order:
         reason += f" (refunded {format_money(owed, locked.currency)})"  # the history says where the money went
     # One email tells the shopper both: cancelled, and what came back (no separate refund notice).
     apply_cancel(locked, label, reason, notify=True, refunded=owed)
+    audit.record_change(actor, "order", locked.id, locked.number, "order.cancel", before, _money_state(locked),
+                        note=reason)
     db.session.commit()
     return locked
+
+
+def _money_state(order: Order) -> dict:
+    """What the audit log keeps of an order's refunds; amounts in minor units, with the currency."""
+    return {"status": order.status, "refunded_total": order.refunded_total, "currency": order.currency}
 
 
 def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | None = None) -> Payment:
@@ -423,8 +431,11 @@ def refund_order(order: Order, amount: int, actor: object, seen_refunded: int | 
         refused = _refund_limit(locked)
         db.session.rollback()
         raise OrderError(refused)
+    before = _money_state(locked)
     refund = _refund_through_gateway(locked, amount)
     apply_refund(locked, amount, actor_label(actor))
+    audit.record_change(actor, "order", locked.id, locked.number, "order.refund", {**before, "refund": None},
+                        {**_money_state(locked), "refund": amount}, force=True)
     db.session.commit()
     return refund
 
@@ -457,19 +468,33 @@ def refund_lines(order: Order, quantities: dict[int, int], actor: object, *, res
         refused = _refund_limit(locked)
         db.session.rollback()
         raise OrderError(refused)
+    before = _money_state(locked)
     refund = _refund_through_gateway(locked, amount)
     for line, units in chosen:
         line.quantity_refunded += units
         if restock and line.variant_id is not None:
-            db.session.execute(
-                update(Variant).where(Variant.id == line.variant_id)
-                .values(stock=Variant.stock + units).execution_options(synchronize_session=False)
-            )
+            _put_back(line, units, actor, locked.number)
     items = ", ".join(f"{units} × {line.title}" for line, units in chosen)
     reason = f"{items}{' (put back in stock)' if restock else ''}"
     apply_refund(locked, amount, actor_label(actor), reason=reason[:400])
+    audit.record_change(actor, "order", locked.id, locked.number, "order.refund", {**before, "refund": None},
+                        {**_money_state(locked), "refund": amount}, note=reason[:400], force=True)
     db.session.commit()
     return refund, amount
+
+
+def _put_back(line: OrderLine, units: int, actor: object, order_number: str) -> None:
+    """Returned goods back on sale: one conditional UPDATE, and the stock change in the audit log."""
+    changed = db.session.execute(
+        update(Variant).where(Variant.id == line.variant_id)
+        .values(stock=Variant.stock + units).returning(Variant.stock, Variant.sku, Variant.product_id)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if changed is not None:
+        stock, sku, product_id = changed
+        audit.record_change(actor, "variant", line.variant_id, sku, "stock.adjust", {"stock": stock - units},
+                            {"stock": stock}, note=f"Returned with order {order_number}",
+                            parent=("product", product_id))
 
 
 def _units_to_refund(lines: dict[int, OrderLine], quantities: dict[int, int]) -> list[tuple[OrderLine, int]]:

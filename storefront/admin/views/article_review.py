@@ -16,7 +16,6 @@ from blog.services import (
     ArticleDraft,
     ArticleValidationError,
     Reviewer,
-    approve_article,
     preview_article,
 )
 from storefront.admin import bp
@@ -26,6 +25,7 @@ from storefront.admin.articles import (
     AutosaveConflict,
     AutosaveRefused,
     approvals_of,
+    approve_as,
     autosave_draft,
     editor_review_status,
     medical_reviewers,
@@ -76,7 +76,7 @@ def article_approve(article_id: int):
         flash("Choose a medical reviewer from the list.", "error")
         return redirect(url_for("admin.article_review", article_id=article.id))
     try:
-        approve_article(article, form.version.data, Reviewer(current_user.id, current_user.email, shown_as))
+        approve_as(current_user, article, form.version.data, Reviewer(current_user.id, current_user.email, shown_as))
     except ArticleValidationError as exc:
         for message in exc.messages:
             flash(message, "error")

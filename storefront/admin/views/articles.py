@@ -16,19 +16,19 @@ from blog.services import (
     ArticleValidationError,
     delete_article,
     preview_article,
-    publish_article,
     save_article,
-    unpublish_article,
 )
 from storefront.admin import bp
 from storefront.admin.access import EDITORS, staff_required
 from storefront.admin.article_forms import BLANK_REFERENCE_ROWS, ArticleForm
 from storefront.admin.articles import (
     editor_review_status,
+    publish_as,
     restore_revision,
     review_due_articles,
     revisions_of,
     suggested_products,
+    unpublish_as,
 )
 from storefront.admin.forms import ConfirmForm
 from storefront.admin.models import ArticleRevision
@@ -172,7 +172,7 @@ def _save_from_form(article: Article | None, form: ArticleForm, context: dict, *
 def _publish(article: Article, form: ArticleForm) -> bool:
     """Publish (or schedule) a just-saved article and say so; False when publishing was refused."""
     try:
-        publish_article(article, at=_publish_moment(form))
+        publish_as(current_user, article, at=_publish_moment(form))
     except ArticleValidationError as exc:
         flash("Saved, but not published:", "error")
         for message in exc.messages:
@@ -240,7 +240,7 @@ def article_unpublish(article_id: int):
     article = get_article_or_404(article_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    unpublish_article(article)
+    unpublish_as(current_user, article)
     flash("Back to draft: the article is no longer public.", "success")
     return redirect(url_for("admin.article_edit", article_id=article.id))
 

@@ -37,6 +37,7 @@ from storefront.alerts.services import waiting_by_product, waiting_counts
 from storefront.catalog import admin_services as svc
 from storefront.catalog.availability import certificate_in_force
 from storefront.catalog.csv_io import CsvImportError, export_products_csv, import_products_csv
+from storefront.catalog.forms import nutrition_form_data, nutrition_from_form
 from storefront.catalog.images import ImageRejected, store_collection_image, store_product_image
 from storefront.catalog.models import (
     Certification,
@@ -46,6 +47,7 @@ from storefront.catalog.models import (
     ProductImage,
     Variant,
 )
+from storefront.catalog.nutrition import NutritionError
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.money import to_decimal
@@ -85,10 +87,18 @@ def _choices(form: ProductForm) -> None:
 
 
 def _product_fields(form: ProductForm) -> dict:
+    """The form's product fields; NutritionError when the nutrition facts cannot be stored."""
     fields = {name: (getattr(form, name).data or "").strip() for name in svc.PRODUCT_FIELDS}
     if not fields["slug"]:
         fields.pop("slug")  # new products derive it from the title; existing ones keep theirs
+    # A post without the editor's fields (an old page, a script) leaves the facts as they are.
+    if any(key.startswith(form.nutrition_facts.name + "-") for key in request.form):
+        fields["nutrition"] = nutrition_from_form(form.nutrition_facts.form)
     return fields
+
+
+def _fill_nutrition(form: ProductForm, product: Product | None) -> None:
+    form.nutrition_facts.process(None, nutrition_form_data(product.nutrition if product else None))
 
 
 def _variant_data(form) -> dict:
@@ -139,13 +149,15 @@ def products():
 def product_new():
     form = NewProductForm()
     _choices(form)
+    if request.method == "GET":
+        _fill_nutrition(form, None)
     if form.validate_on_submit():
         try:
             product = svc.create_product(
                 variant=_variant_data(form), tag_ids=form.tags.data, collection_ids=form.collections.data,
-                **_product_fields(form),
+                actor=current_user, **_product_fields(form),
             )
-        except svc.CatalogError as exc:
+        except (svc.CatalogError, NutritionError) as exc:
             flash(str(exc), "error")
         else:
             flash(f"“{product.title}” created. Add images and certifications below.", "success")
@@ -161,11 +173,13 @@ def product_edit(product_id: int):
     if request.method == "GET":
         form.tags.data = [t.id for t in product.diet_tags]
         form.collections.data = svc.product_collection_ids(product.id)
+        _fill_nutrition(form, product)
     status = 200
     if form.validate_on_submit():
         try:
-            svc.update_product(product, tag_ids=form.tags.data, collection_ids=form.collections.data, **_product_fields(form))
-        except svc.CatalogError as exc:
+            svc.update_product(product, tag_ids=form.tags.data, collection_ids=form.collections.data,
+                               actor=current_user, **_product_fields(form))
+        except (svc.CatalogError, NutritionError) as exc:
             flash(str(exc), "error")
             status = 422
         else:
@@ -191,6 +205,7 @@ def _render_product(product: Product, **forms):
         _choices(form)
         form.tags.data = [t.id for t in product.diet_tags]
         form.collections.data = svc.product_collection_ids(product.id)
+        _fill_nutrition(form, product)
         defaults["form"] = form
     return render_template(
         "admin/products/edit.html",
@@ -212,7 +227,7 @@ def product_delete(product_id: int):
         abort(400)
     title = product.title
     references = svc.describe_references(svc.product_references(product))
-    outcome = svc.remove_product(product)
+    outcome = svc.remove_product(product, current_user)
     if outcome == "archived":
         flash(f"“{title}” is referred to by {references}, so it was archived instead of deleted.", "warning")
         return redirect(url_for("admin.product_edit", product_id=product_id))
@@ -226,7 +241,7 @@ def variant_add(product_id: int):
     form = NewVariantForm(prefix="newvariant")
     if form.validate_on_submit():
         try:
-            variant = svc.add_variant(product, _variant_data(form))
+            variant = svc.add_variant(product, _variant_data(form), current_user)
         except svc.CatalogError as exc:
             flash(str(exc), "error")
         else:
@@ -251,7 +266,7 @@ def variant_edit(product_id: int, variant_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            svc.update_variant(variant, _variant_data(form))
+            svc.update_variant(variant, _variant_data(form), current_user)
         except svc.CatalogError as exc:
             flash(str(exc), "error")
             status = 422
@@ -275,7 +290,7 @@ def _render_variant(product: Product, variant: Variant, **forms):
         )
         form.weight_grams.data = variant.weight_grams
         context["form"] = form
-    history = [h for h in svc.stock_history(product, limit=200) if h.variant_id == variant.id][:50]
+    history = [h for h in svc.stock_history(product, limit=200) if h.object_id == str(variant.id)][:50]
     return render_template("admin/products/variant.html", product=product, variant=variant, history=history, **context)
 
 
@@ -286,11 +301,11 @@ def variant_stock(product_id: int, variant_id: int):
     form = StockForm(prefix="stock")
     if form.validate_on_submit():
         try:
-            adj = svc.adjust_stock(variant, form.delta.data, form.reason.data, current_user)
+            svc.adjust_stock(variant, form.delta.data, form.reason.data, current_user)
         except svc.CatalogError as exc:
             form.delta.errors = [*form.delta.errors, str(exc)]
         else:
-            flash(f"Stock of {variant.sku} is now {adj.stock_after}.", "success")
+            flash(f"Stock of {variant.sku} is now {variant.stock}.", "success")
             return redirect(url_for("admin.variant_edit", product_id=product.id, variant_id=variant.id))
     return _render_variant(product, variant, stock_form=form), 422
 
@@ -303,7 +318,7 @@ def variant_delete(product_id: int, variant_id: int):
         abort(400)
     try:
         sku = variant.sku
-        svc.delete_variant(variant)
+        svc.delete_variant(variant, current_user)
     except svc.CatalogError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.variant_edit", product_id=product.id, variant_id=variant_id))
@@ -350,7 +365,7 @@ def certification_add(product_id: int):
             "body", "licence_number", "serving_size_tested", "valid_from", "valid_until", "evidence_url")}
         data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
         try:
-            svc.add_certification(product, data)
+            svc.add_certification(product, data, current_user)
         except svc.CatalogError as exc:
             flash(str(exc), "error")
         else:
@@ -365,7 +380,7 @@ def certification_delete(product_id: int, cert_id: int):
     cert = get_child_or_404(Certification, cert_id, product)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    svc.delete_certification(cert)
+    svc.delete_certification(cert, current_user)
     flash("Certification removed.", "success")
     return redirect(url_for("admin.product_edit", product_id=product.id) + "#certifications")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from storefront.admin import bp
 from storefront.admin.forms import SiteSettingsForm
@@ -29,7 +30,8 @@ def settings():
                 "tagline": (form.tagline.data or "").strip(),
                 "trust_line": (form.trust_line.data or "").strip(),
                 "review_max_age_days": str(form.review_max_age_days.data),
-            }
+            },
+            actor=current_user,
         )
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))

@@ -54,6 +54,9 @@ def admin_url(app, product, collection, tag):
         "collection_id": collection.id,
         "tag_id": tag.id,
         "page_slug": "contact",  # a standard page: editable before it is first saved
+        # An object's audit history: an article's, the one kind editors may read (see below).
+        "object_type": "article",
+        "object_id": article.id,
     }
 
     def build(endpoint: str) -> str:
@@ -249,9 +252,25 @@ def test_admin_navigation_lists_every_section_and_no_dead_links(as_admin):
     assert "Discounts" not in labels  # appears once a discounts room registers admin.discounts
     for href in re.findall(r'href="([^"#]+)"', nav):
         assert as_admin.get(href).status_code == 200, href
+
+
 def test_the_order_fulfilment_routes_are_covered_by_the_checks_above():
     """#17's order routes are in the URL map these tests walk, and left to admins only."""
     covered = {(p.values[0], p.values[1]) for p in ADMIN_ONLY_RULES}
     assert {("admin.orders_export", "GET"), ("admin.orders_bulk", "POST"),
             ("admin.order_packing_slip", "GET"), ("admin.order_fulfil", "POST"),
             ("admin.order_refund", "POST")} <= covered
+
+
+@pytest.mark.parametrize(("object_type", "object_id"), [("product", 1), ("variant", 1), ("order", 1), ("user", 1),
+                                                        ("settings", "site"), ("certification", 1)])
+def test_editor_may_not_read_other_histories_than_articles(as_editor, object_type, object_id):
+    """Editors see articles' publishing history only: prices, refunds and roles are admins' business."""
+    assert as_editor.get(f"/admin/audit/{object_type}/{object_id}").status_code == 403
+    assert as_editor.get("/admin/audit").status_code == 403
+
+
+def test_editor_reads_an_articles_history(as_editor, admin_url):
+    page = as_editor.get(admin_url("admin.audit_history"))
+    assert page.status_code == 200
+    assert "History" in page.get_data(as_text=True)

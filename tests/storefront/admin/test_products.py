@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from storefront.catalog.models import Product, StockAdjustment, Variant
+from storefront.audit import AuditEntry
+from storefront.catalog.models import Product, Variant
 from storefront.extensions import db
 from tests.factories import make_product, make_tag
 
@@ -83,9 +84,9 @@ def test_stock_adjustment_is_recorded_with_who_when_and_why(as_admin, admin_user
     assert as_admin.post(url, data={"stock-delta": "-4", "stock-reason": "Damaged in storage"}).status_code == 302
     db.session.refresh(variant)
     assert variant.stock == 16
-    record = db.session.scalar(select(StockAdjustment))
-    assert (record.delta, record.stock_after, record.reason, record.user_email) == (
-        -4, 16, "Damaged in storage", admin_user.email)
+    record = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "stock.adjust"))
+    assert (record.before, record.after, record.note, record.actor_email) == (
+        {"stock": 20}, {"stock": 16}, "Damaged in storage", admin_user.email)
     assert record.at is not None
     page = as_admin.get(f"/admin/products/{product.id}/variants/{variant.id}").get_data(as_text=True)
     assert "Damaged in storage" in page
@@ -99,7 +100,7 @@ def test_stock_cannot_go_below_zero(as_admin, product):
     assert "cannot go below zero" in response.get_data(as_text=True)
     db.session.refresh(variant)
     assert variant.stock == 5
-    assert db.session.scalar(select(StockAdjustment.id)) is None
+    assert db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "stock.adjust")) is None
 
 
 def test_stock_change_needs_a_reason(as_admin, product):

@@ -73,7 +73,7 @@ NOT_ON_PUBLIC_PAGES = {
     "payment": "payment attempts of an order, for staff",
     "processed_event": "payment webhooks already handled (idempotency), never shown",
     "unmatched_payment": "payments no order claims, for staff",
-    "stock_adjustment": "audit log of manual stock changes, for staff (the stock itself is variant.stock)",
+    "audit_entry": "the staff audit log (who changed prices, stock, settings...): admin pages only",
     "article_revision": "earlier versions of an article, for staff",
     "article_view": "view counts, written on every article view and shown only in staff reports: "
     "versioning it would empty the page cache on every view",

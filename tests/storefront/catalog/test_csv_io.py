@@ -8,13 +8,14 @@ import io
 import pytest
 from sqlalchemy import delete, func, select
 
+from storefront.audit import AuditEntry
 from storefront.catalog.csv_io import (
     CsvImportError,
     export_products_csv,
     import_products_csv,
     parse_products_csv,
 )
-from storefront.catalog.models import DietTag, Product, ProductImage, StockAdjustment, Variant
+from storefront.catalog.models import DietTag, Product, ProductImage, Variant
 from storefront.extensions import db
 from tests.factories import make_product
 
@@ -207,15 +208,15 @@ def test_importing_an_export_again_changes_nothing(app):
     report = import_products_csv(data.encode(), "USD", SITE)
     assert (report.created, report.updated) == (0, 1)
     assert export_products_csv("USD", SITE) == data
-    assert db.session.scalar(select(func.count(StockAdjustment.id))) == 0
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.object_type != "catalog")) == 0
 
 
 def test_import_that_changes_stock_records_an_adjustment(app):
     make_product("magnesium", variants=[{"price": 1899, "stock": 20}])
     data = export_products_csv("USD", SITE).replace(",20,deny,", ",35,deny,")
     import_products_csv(data.encode(), "USD", SITE)
-    adjustment = db.session.scalar(select(StockAdjustment))
-    assert (adjustment.delta, adjustment.stock_after, adjustment.reason) == (15, 35, "CSV import")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "variant"))
+    assert (entry.before, entry.after, entry.note) == ({"stock": 20}, {"stock": 35}, "CSV import")
 
 
 def test_parse_never_writes(app):
