@@ -6,6 +6,7 @@ same suite on PostgreSQL (`.ci/run` does both).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,8 +73,10 @@ def _rate_limits_stay_off():
     later test's sixth post is never a 429."""
     yield
     if limiter.enabled:
-        limiter.reset()
         limiter.enabled = False
+        # A test whose limits lived on a Redis it stopped leaves nothing to reset.
+        with contextlib.suppress(Exception):
+            limiter.reset()
 
 
 @pytest.fixture(autouse=True)

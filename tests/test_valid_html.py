@@ -280,6 +280,9 @@ def _visit_admin_pages(crawl: Crawl, auth) -> None:
                              attempts=8, last_error="SMTPRecipientsRefused: <451 busy>", done_at=now()))
     db.session.commit()
     crawl.get("background jobs with a failed one", "/admin/jobs")
+    crawl.get("audit log", "/admin/audit")
+    crawl.get("audit log filtered", "/admin/audit?type=product&user=admin")
+    crawl.get("a product's history", f"/admin/audit/product/{product.id}")
 
 
 def test_every_page_is_valid_html(vnu, app, client, auth, demo_store, csrf_on, tmp_path):

@@ -3,12 +3,12 @@ that confirms it (works without JavaScript; a POST without the tick changes noth
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from storefront.accounts.models import Role
+from storefront.forms import FlaskForm
 
 ROLE_LABELS = {"customer": "Customer", "editor": "Editor (writes articles and pages)",
                "admin": "Admin (everything, including orders and customers)"}
