@@ -19,7 +19,7 @@ from storefront import create_app
 from storefront.extensions import db, limiter
 from storefront.state import larder_state
 
-pytest_plugins = ["tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.staff"]
 
 
 def _database_url(tmp_path_factory) -> str:

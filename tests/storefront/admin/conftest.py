@@ -1,4 +1,4 @@
-"""Staff-area fixtures: users of each role and a catalog with one of everything."""
+"""Staff-area fixtures: a catalog with one of everything (the signed-in staff are in tests/fixtures/staff.py)."""
 
 from __future__ import annotations
 
@@ -7,46 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from tests.factories import make_collection, make_product, make_tag, make_user
+from tests.factories import make_collection, make_product, make_tag
 from tests.fixtures.stripe import localstripe, stripe_app, stripe_harness  # noqa: F401
-
-
-@pytest.fixture
-def admin_user(app):
-    return make_user("admin@example.com", role="admin")
-
-
-@pytest.fixture
-def editor_user(app):
-    return make_user("editor@example.com", role="editor")
-
-
-@pytest.fixture
-def reviewer_user(app):
-    return make_user("reviewer@example.com", role="reviewer")
-
-
-@pytest.fixture
-def as_reviewer(client, auth, reviewer_user):
-    auth.login(reviewer_user)
-    return client
-
-
-@pytest.fixture
-def customer_user(app):
-    return make_user("customer@example.com", role="customer")
-
-
-@pytest.fixture
-def as_admin(client, auth, admin_user):
-    auth.login(admin_user)
-    return client
-
-
-@pytest.fixture
-def as_editor(client, auth, editor_user):
-    auth.login(editor_user)
-    return client
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from storefront.catalog.image_sizes import IMAGE_SIZES, make_image_sizes
 from storefront.catalog.models import ProductImage
 from storefront.extensions import db
 from storefront.media import use_store
-from tests.factories import make_collection, make_product, make_user
+from tests.factories import make_collection, make_product
 from tests.storefront.admin.conftest import png_bytes
 
 
@@ -25,12 +25,6 @@ def bucket(app, s3_bucket):
     use_store(app, s3_bucket.store())
     yield s3_bucket
     use_store(app, None)
-
-
-@pytest.fixture
-def as_admin(client, auth):
-    auth.login(make_user("admin@example.com", role="admin"))
-    return client
 
 
 @pytest.fixture

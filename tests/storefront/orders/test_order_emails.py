@@ -39,14 +39,8 @@ def _empty_outbox(app):
 
 
 @pytest.fixture
-def admin(app):
-    return make_user("boss@example.com", role="admin")
-
-
-@pytest.fixture
-def as_admin(client, auth, admin):
-    auth.login(admin)
-    return client
+def admin(admin_user):
+    return admin_user  # the staff member who fulfils, refunds and cancels (tests/fixtures/staff.py)
 
 
 def _paid(gateway="demo", intent="pi_paid", **kwargs) -> Order:
