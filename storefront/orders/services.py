@@ -338,20 +338,34 @@ def _units_to_send(order: Order, lines: list[OrderLine],
     """(line, units) to ship; refuses a quantity above what is left of a line, naming the line."""
     if quantities is None:
         return [(line, line.left_to_ship) for line in lines if line.left_to_ship > 0]
-    by_id = {line.id: line for line in lines}
-    sending = []
+    return _chosen_units({line.id: line for line in lines}, quantities, "ship")
+
+
+# What each action may still take of a line, how the refusal says it, and what was done already.
+_LINE_ACTIONS = {
+    "ship": (lambda line: line.left_to_ship, "can still ship", lambda line: line.quantity_shipped, "shipped"),
+    "refund": (lambda line: line.left_to_refund, "can still be refunded",
+               lambda line: line.quantity_refunded, "refunded"),
+}
+
+
+def _chosen_units(lines: dict[int, OrderLine], quantities: dict[int, int], action: str) -> list[tuple[OrderLine, int]]:
+    """(line, units) chosen for `action`; a line not of this order, a negative count or more than is
+    left of a line is refused (the transaction rolled back), naming the line."""
+    left, can_still, done, done_word = _LINE_ACTIONS[action]
+    chosen = []
     for line_id, units in quantities.items():
-        line = by_id.get(line_id)
+        line = lines.get(line_id)
         if line is None or units < 0:
             db.session.rollback()
-            raise OrderError("Choose items of this order to ship.")
-        if units > line.left_to_ship:
+            raise OrderError(f"Choose items of this order to {action}.")
+        if units > left(line):
             db.session.rollback()
-            raise OrderError(f"Only {line.left_to_ship} of {line.title} ({line.sku}) can still ship: "
-                             f"{line.quantity} ordered, {line.quantity_shipped} shipped already.")
+            raise OrderError(f"Only {left(line)} of {line.title} ({line.sku}) {can_still}: "
+                             f"{line.quantity} ordered, {done(line)} {done_word} already.")
         if units:
-            sending.append((line, units))
-    return sending
+            chosen.append((line, units))
+    return chosen
 
 
 def _note_shipment(order: Order, lines: list[OrderLine], actor: str,
@@ -498,18 +512,7 @@ def _put_back(line: OrderLine, units: int, actor: object, order_number: str) -> 
 
 
 def _units_to_refund(lines: dict[int, OrderLine], quantities: dict[int, int]) -> list[tuple[OrderLine, int]]:
-    chosen = []
-    for line_id, units in quantities.items():
-        line = lines.get(line_id)
-        if line is None or units < 0:
-            db.session.rollback()
-            raise OrderError("Choose items of this order to refund.")
-        if units > line.left_to_refund:
-            db.session.rollback()
-            raise OrderError(f"Only {line.left_to_refund} of {line.title} ({line.sku}) can still be refunded: "
-                             f"{line.quantity} ordered, {line.quantity_refunded} refunded already.")
-        if units:
-            chosen.append((line, units))
+    chosen = _chosen_units(lines, quantities, "refund")
     if not chosen:
         db.session.rollback()
         raise OrderError("Choose at least one item to refund, or enter an amount.")
