@@ -326,9 +326,13 @@ def test_review_due_links_to_each_article(as_editor):
 
     from storefront.clock import now
 
-    old = publish_article(save_article(None, ArticleDraft(
-        source="Gut health.", title="Old health piece", tags=["health"],
-        last_reviewed_at=now() - timedelta(days=400))).article)
+    from tests.blog.helpers import approve
+
+    old = save_article(None, ArticleDraft(source="Gut health.", title="Old health piece", tags=["health"])).article
+    approve(old)  # a health article goes live only once a reviewer has approved it...
+    publish_article(old)
+    old.last_reviewed_at = now() - timedelta(days=400)  # ...and that review is now long past
+    db.session.commit()
     page = as_editor.get("/admin/").get_data(as_text=True)
     attention = _between(page, 'id="attention-heading"')
     assert f'<a href="/admin/articles/{old.id}">“Old health piece” was last reviewed' in attention
