@@ -325,7 +325,6 @@ def test_review_due_links_to_each_article(as_editor):
     from datetime import timedelta
 
     from storefront.clock import now
-
     from tests.blog.helpers import approve
 
     old = save_article(None, ArticleDraft(source="Gut health.", title="Old health piece", tags=["health"])).article
