@@ -46,15 +46,16 @@ def record(
         existing = db.session.scalar(select(OutboxJob).where(OutboxJob.key == key))
         if existing is not None:
             return existing
-    when = run_at or (now() + delay if delay else now())
+    moment = now()
+    when = run_at or (moment + delay if delay else moment)
     # handed_at: it is handed over when the transaction commits; the sweep leaves it alone
     # unless it is still pending long after that.
-    job = OutboxJob(kind=kind, payload=payload or {}, key=key, run_after=when, handed_at=now())
+    job = OutboxJob(kind=kind, payload=payload or {}, key=key, run_after=when, handed_at=moment)
     if max_attempts is not None:
         job.max_attempts = max_attempts
     muted_because = db.session.info.get(_MUTED)
     if muted_because:  # kept as a row, so what was not done (and why) is on record
-        job.status, job.done_at, job.last_error = JobStatus.DONE.value, now(), f"Not done: {muted_because}"
+        job.status, job.done_at, job.last_error = JobStatus.DONE.value, moment, f"Not done: {muted_because}"
     db.session.add(job)
     return job
 
