@@ -3,9 +3,11 @@
 The page cache keeps whole pages per URL; a fragment outlives the URL that computed it. A
 listing's facet counts are the same for every sort order and every page of one set of filters,
 and at 100,000 products they are most of the listing's SQL time (aggregates over every match),
-so they are stored once per *catalog version and day*: any change to a product, its stock or
-its certificates changes the version (database triggers, see storefront.caching.triggers), a
-certificate's validity changes with the day, and a stale count is never served.
+so they are stored once per *catalog version and day*, with the dependency tags declared while
+computing them and the change sequence read before (like pages, storefront.caching.tags): a
+write to a product the fragment counts stamps one of its tags and the fragment is computed
+again; a certificate's validity changes with the day; a stale count is never served. A page
+using a fragment depends on the fragment's tags, whether it was computed or read.
 
 Only with REDIS_URL (and LARDER_FRAGMENT_CACHE not "off"); every Redis failure is a miss and
 the fragment is computed as if there were no cache.
@@ -21,6 +23,7 @@ from typing import Any, TypeVar
 from flask import Flask, has_request_context
 
 from storefront.caching.store import PageCache, redis_url_unless_off
+from storefront.caching.tags import collecting, depend_on, stale
 from storefront.caching.version import page_state
 from storefront.clock import today
 from storefront.state import larder_state
@@ -52,14 +55,21 @@ def cached_fragment(
     if not store.enabled or not has_request_context():
         return compute()
     key = fragment_key(name, parts)
+    state = page_state()
     stored = store.get(key)
     if stored is not None:
         try:
-            return load(stored)
+            seq, tags = int(stored["seq"]), list(stored["tags"])
+            if seq >= state.seq or not stale(tags, seq):
+                value = load(stored["value"])
+                depend_on(*tags)
+                return value
         except (KeyError, TypeError, ValueError):
             pass  # an entry of an older shape: compute it again
-    value = compute()
-    store.set(key, dump(value))
+    with collecting() as collector:
+        value = compute()
+    depend_on(*collector.tags)
+    store.set(key, {"value": dump(value), "seq": state.seq, "tags": sorted(collector.tags)})
     return value
 
 

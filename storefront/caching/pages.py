@@ -2,8 +2,12 @@
 
 A page's key = catalog version (storefront.caching.version) + today's UTC date (certificates
 are valid by the day) + time markers (e.g. the blog's "latest scheduled article now due": it
-goes live with no write) + the URL. Its ETag adds the visitor's session (CSRF token, cart
-count), because the page embeds both: a 304 is only ever an answer about *this* visitor's copy.
+goes live with no write) + the URL. The stored page also keeps the dependency tags it declared
+while rendering and the change sequence read before it (storefront.caching.tags): a write to a
+narrow table (a product, its stock) makes stale only the pages with one of its tags. Its ETag
+adds that sequence and the visitor's session (CSRF token, cart count), because the page embeds
+both: a 304 is only ever an answer about *this* visitor's copy. Without Redis (no stored tags)
+the ETag holds the current sequence: any narrow write anywhere changes it.
 Logged-in visitors and pages with flashed messages are never cached or answered with 304.
 
 The Redis store (only when REDIS_URL is set) keeps the rendered page with two holes punched
@@ -24,6 +28,7 @@ from flask.globals import request_ctx
 
 from storefront.caching.holes import fill_holes, holes, init_holes
 from storefront.caching.store import PageCache, redis_url_unless_off
+from storefront.caching.tags import collecting, stale
 from storefront.caching.version import PageState, page_state
 from storefront.clock import now, today
 from storefront.state import larder_state
@@ -68,8 +73,18 @@ def _visitor_fingerprint() -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def page_etag(key: str) -> str:
-    return hashlib.sha256(f"{key}|{_visitor_fingerprint()}".encode()).hexdigest()[:32]
+def page_etag(key: str, seq: int) -> str:
+    return hashlib.sha256(f"{key}|{seq}|{_visitor_fingerprint()}".encode()).hexdigest()[:32]
+
+
+def fresh_entry(entry, state: PageState) -> bool:
+    """A stored page whose tags were stamped by no write after it read its data (no query when
+    no narrow write happened at all since)."""
+    try:
+        seq, tags = int(entry["seq"]), entry["tags"]
+    except (KeyError, TypeError, ValueError):
+        return False  # an entry of an older shape
+    return seq >= state.seq or not stale(tags, seq)
 
 
 # ---------------------------------------------------------------- the decorator
@@ -146,32 +161,38 @@ def conditional_page(view=None, *, on_cached=None):
             return view(*args, **kwargs)
         state = page_state()
         key = page_key(state)
-        etag = page_etag(key)
+        cache = page_cache()
+        entry = cache.get(key) if cache.enabled else None
+        if entry is not None and not fresh_entry(entry, state):
+            entry = None
+        # The sequence the visitor's copy was made at: the stored page's, else (about to be
+        # rendered, or no Redis) the current one.
+        seq = int(entry["seq"]) if entry is not None else state.seq
+        etag = page_etag(key, seq)
         if _not_modified(state, etag):
             cached(kwargs)
             return _mark(Response(status=304), state, etag)
 
-        cache = page_cache()
-        entry = cache.get(key) if cache.enabled else None
         if entry is not None:
             response = Response(fill_holes(entry["body"]), status=200)
             for name, value in entry["headers"].items():
                 response.headers[name] = value
             response.headers["X-Larder-Cache"] = "hit"
             cached(kwargs)
-            return _mark(response, state, page_etag(key))
+            return _mark(response, state, page_etag(key, seq))
 
-        if cache.enabled:
-            g.csrf_token = holes()[0]  # generate_csrf() returns g.csrf_token when set
-            g.larder_punch_holes = True
-            try:
+        with collecting() as collector:
+            if cache.enabled:
+                g.csrf_token = holes()[0]  # generate_csrf() returns g.csrf_token when set
+                g.larder_punch_holes = True
+                try:
+                    response = make_response(view(*args, **kwargs))
+                finally:
+                    # An abort() inside the view renders an error page next: no holes in it.
+                    g.pop("csrf_token", None)
+                    g.larder_punch_holes = False
+            else:
                 response = make_response(view(*args, **kwargs))
-            finally:
-                # An abort() inside the view renders an error page next: no holes in it.
-                g.pop("csrf_token", None)
-                g.larder_punch_holes = False
-        else:
-            response = make_response(view(*args, **kwargs))
         if cache.enabled:
             if response.status_code != 200 or response.direct_passthrough:
                 # Nothing stored; a page that is not stored cannot keep its holes.
@@ -181,12 +202,13 @@ def conditional_page(view=None, *, on_cached=None):
             body = response.get_data(as_text=True)
             if not request_ctx.flashes and "_flashes" not in session:
                 headers = {h: response.headers[h] for h in STORED_HEADERS if h in response.headers}
-                cache.set(key, {"body": body, "headers": headers})
+                entry = {"body": body, "headers": headers, "seq": state.seq, "tags": sorted(collector.tags)}
+                cache.set(key, entry)
                 response.headers["X-Larder-Cache"] = "miss"
             response.set_data(fill_holes(body))
         if response.status_code != 200:
             return response
-        return _mark(response, state, page_etag(key))
+        return _mark(response, state, page_etag(key, seq))  # the render may have set the session
 
     return wrapper
 

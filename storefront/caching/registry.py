@@ -1,8 +1,12 @@
 """Which tables public pages show: each package registers its own, from its init_app.
 
-A registered table gets the catalog-version triggers (storefront.caching.triggers), so any
-write to it, by any writer, changes every page key. A table written on every page view (e.g.
-article_view) must stay unregistered, or nothing would stay cached.
+A registered table gets database triggers (storefront.caching.triggers), so any write to it, by
+any writer, is seen. By default a write changes the catalog version, and with it every page
+key: every cached page is emptied. A table registered with a `TagRule` is *narrow*: a write
+bumps only the dependency tags the rule names (e.g. "product:42", "collection:7"), and only the
+pages that declared one of those tags while rendering are rendered again
+(storefront.caching.tags). A table written on every page view (e.g. article_view) must stay
+unregistered, or nothing would stay cached.
 """
 
 from __future__ import annotations
@@ -16,6 +20,26 @@ from storefront.state import larder_state
 
 
 @dataclass(frozen=True)
+class TagRule:
+    """Which dependency tags a write to a narrow table bumps, as SQL run by its triggers.
+
+    `sql`: a SELECT of one text column named `t`, one row per tag, written against `{row}`
+    (the trigger puts OLD or NEW there; an UPDATE runs it for both). It may read other tables
+    (a product's collections), as they stand when the trigger runs.
+
+    Every write also bumps ANY_TAG ("*": pages whose content any row of any narrow table may
+    change, e.g. "all products" with its counts) and, unless `steady_when` holds for an
+    UPDATE, ADDED_TAG ("+": "a row may have joined a filtered set", for pages showing the
+    first few matches of a query, e.g. the newest products: a row *leaving* such a set is a
+    row shown there, whose own tag is bumped). `steady_when` is an SQL condition over OLD and
+    NEW (both dialects); None means any UPDATE may add a row to some set.
+    """
+
+    sql: str
+    steady_when: str | None = None
+
+
+@dataclass(frozen=True)
 class VersionedTable:
     name: str
     # With `capped`: the columns other than the capped ones, compared as they are by SQLite's
@@ -26,17 +50,32 @@ class VersionedTable:
     # quantity field's maximum), so an UPDATE changing nothing but such columns, between two
     # values both at least their cap, bumps nothing.
     capped: Mapping[str, int] = field(default_factory=dict)
+    # Narrow tables bump dependency tags instead of the catalog version (see TagRule).
+    tags: TagRule | None = None
 
 
 def register_versioned_table(
-    app: Flask, name: str, *, columns: tuple[str, ...] = (), capped: Mapping[str, int] | None = None
+    app: Flask,
+    name: str,
+    *,
+    columns: tuple[str, ...] = (),
+    capped: Mapping[str, int] | None = None,
+    tags: TagRule | None = None,
 ) -> None:
-    """Writes to `name` change what public pages show (see VersionedTable for the options)."""
+    """Writes to `name` change what public pages show (see VersionedTable for the options).
+
+    Without `tags`, any write empties every cached page (always correct); with a TagRule, a
+    write re-renders only the pages that declared one of the tags it bumps."""
     if capped and not columns:
         raise ValueError(f"{name}: capped columns need the table's other columns listed")
-    larder_state(app).versioned_tables[name] = VersionedTable(name, tuple(columns), dict(capped or {}))
+    larder_state(app).versioned_tables[name] = VersionedTable(name, tuple(columns), dict(capped or {}), tags)
 
 
 def versioned_tables(app: Flask | None = None) -> dict[str, VersionedTable]:
     """Every registered table by name (the current app's by default)."""
     return dict(larder_state(app).versioned_tables)
+
+
+def narrow_tables(app: Flask | None = None) -> dict[str, VersionedTable]:
+    """The registered tables whose writes bump tags, not the catalog version."""
+    return {name: t for name, t in larder_state(app).versioned_tables.items() if t.tags is not None}

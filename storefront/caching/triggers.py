@@ -1,4 +1,4 @@
-"""The catalog-version triggers, per database dialect, on every registered table.
+"""The catalog-version and cache-tag triggers, per database dialect, on every registered table.
 
 Triggers, not ORM events, because checkout reserves stock with a raw conditional
 `UPDATE variant SET stock = stock - :q` that bypasses the ORM; a trigger sees every writer,
@@ -12,6 +12,12 @@ Readers see the new version exactly when they can see the new data (same transac
 page is never stored under a newer key than its data. One exception by design: an UPDATE of
 a table's capped columns alone (a variant's stock), between values no page can tell apart,
 bumps nothing, so selling one of 500 keeps every cached page.
+
+Narrow tables (registered with a TagRule) get other triggers: instead of the version they
+stamp their rows' dependency tags in `cache_tag` with the change sequence (see
+storefront.caching.tags); on PostgreSQL with the same deferred constraint triggers (the
+sequence is taken once per transaction, so each tag is written at most once per transaction),
+on SQLite with plain triggers. The capped-columns rule holds for them too.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from collections.abc import Iterable, Mapping
 from flask import current_app
 from sqlalchemy import DDL, event, text
 
-from storefront.caching.registry import VersionedTable, versioned_tables
+from storefront.caching.registry import TagRule, VersionedTable, versioned_tables
+from storefront.caching.tags import ADDED_TAG, ANY_TAG
 from storefront.caching.version import CatalogVersion
 from storefront.extensions import db
 
@@ -74,7 +81,108 @@ def _pg_unseen_update(table: VersionedTable) -> str:
 
 def pg_function(tables: Iterable[VersionedTable]) -> str:
     """The PostgreSQL function every version trigger runs, with the tables' capped columns."""
-    return PG_FUNCTION_HEAD + "".join(_pg_unseen_update(t) for t in tables if t.capped) + PG_FUNCTION_TAIL
+    broad = [t for t in tables if t.capped and t.tags is None]
+    return PG_FUNCTION_HEAD + "".join(_pg_unseen_update(t) for t in broad) + PG_FUNCTION_TAIL
+
+
+# ---------------------------------------------------------------- narrow tables: tags
+
+PG_TAGS_HEAD = """
+CREATE OR REPLACE FUNCTION larder_stamp_cache_tags() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    stamp bigint;
+BEGIN
+"""
+
+PG_TAGS_SEQ = """    stamp := nullif(current_setting('larder.change_seq', true), '')::bigint;
+    IF stamp IS NULL THEN
+        INSERT INTO catalog_version (id, counter, epoch, changed_at, seq)
+        VALUES (1, 0, md5(random()::text), extract(epoch FROM clock_timestamp()), 1)
+        ON CONFLICT (id) DO UPDATE
+            SET seq = catalog_version.seq + 1,
+                changed_at = extract(epoch FROM clock_timestamp())
+        RETURNING seq INTO stamp;
+        PERFORM set_config('larder.change_seq', stamp::text, true);
+    END IF;
+"""
+
+PG_TAGS_TAIL = """    RETURN NULL;
+END
+$$
+"""
+
+SQLITE_NOW = "(julianday('now') - 2440587.5) * 86400.0"
+SQLITE_SEQ = (
+    "INSERT INTO catalog_version (id, counter, epoch, changed_at, seq) "
+    f"VALUES (1, 0, lower(hex(randomblob(8))), {SQLITE_NOW}, 1) "
+    f"ON CONFLICT(id) DO UPDATE SET seq = seq + 1, changed_at = {SQLITE_NOW};"
+)
+
+
+def tag_rows(rule: TagRule, op: str) -> str:
+    """A SELECT of the tags (column `t`) a row write `op` bumps, over OLD and/or NEW."""
+    parts = [rule.sql.format(row=row) for row in (("NEW",) if op == "INSERT" else ("OLD",) if op == "DELETE" else ("OLD", "NEW"))]
+    parts.append(f"SELECT '{ANY_TAG}' AS t")
+    if op != "UPDATE" or rule.steady_when is None:
+        parts.append(f"SELECT '{ADDED_TAG}' AS t")
+    else:
+        parts.append(f"SELECT '{ADDED_TAG}' AS t WHERE NOT ({rule.steady_when})")
+    return " UNION ALL ".join(parts)
+
+
+def _pg_stamp(rule: TagRule, op: str) -> str:
+    return (
+        f"INSERT INTO cache_tag (tag, seq) SELECT DISTINCT t, stamp FROM ({tag_rows(rule, op)}) AS tags\n"
+        "            ON CONFLICT (tag) DO UPDATE SET seq = excluded.seq WHERE cache_tag.seq < excluded.seq;\n"
+    )
+
+
+def _pg_table_tags(table: VersionedTable) -> str:
+    rule = table.tags
+    assert rule is not None
+    return (
+        f"    IF TG_TABLE_NAME = '{table.name}' THEN\n"
+        "        IF TG_OP = 'INSERT' THEN\n"
+        f"            {_pg_stamp(rule, 'INSERT')}"
+        "        ELSIF TG_OP = 'DELETE' THEN\n"
+        f"            {_pg_stamp(rule, 'DELETE')}"
+        "        ELSE\n"
+        f"            {_pg_stamp(rule, 'UPDATE')}"
+        "        END IF;\n"
+        "    END IF;\n"
+    )
+
+
+def pg_tags_function(tables: Iterable[VersionedTable]) -> str:
+    """The PostgreSQL function every narrow table's trigger runs: the capped-columns rule, the
+    transaction's change sequence, then each table's tags."""
+    narrow = sorted((t for t in tables if t.tags is not None), key=lambda t: t.name)
+    return (
+        PG_TAGS_HEAD
+        + "".join(_pg_unseen_update(t) for t in narrow if t.capped)
+        + PG_TAGS_SEQ
+        + "".join(_pg_table_tags(t) for t in narrow)
+        + PG_TAGS_TAIL
+    )
+
+
+def sqlite_tags_trigger(table: VersionedTable, op: str) -> str:
+    """The SQLite trigger stamping `table`'s tags on `op` (the UPDATE one keeps the capped rule)."""
+    rule = table.tags
+    assert rule is not None
+    when = ""
+    if op == "UPDATE" and table.capped:
+        unchanged = [f'OLD."{c}" IS NEW."{c}"' for c in table.columns]
+        unchanged += [f"min(max(OLD.{c}, 0), {cap}) = min(max(NEW.{c}, 0), {cap})" for c, cap in table.capped.items()]
+        when = f"WHEN NOT ({' AND '.join(unchanged)}) "
+    return (
+        f'CREATE TRIGGER IF NOT EXISTS larder_tags_{table.name}_{op.lower()} AFTER {op} ON "{table.name}" '
+        f"{when}BEGIN {SQLITE_SEQ} "
+        "INSERT INTO cache_tag (tag, seq) SELECT DISTINCT t, (SELECT seq FROM catalog_version WHERE id = 1) "
+        f"FROM ({tag_rows(rule, op)}) WHERE true "
+        "ON CONFLICT(tag) DO UPDATE SET seq = excluded.seq; END"
+    )
 
 
 def sqlite_update_trigger(table: str, columns: Iterable[str], capped: Mapping[str, int]) -> str:
@@ -92,8 +200,17 @@ def sqlite_update_trigger(table: str, columns: Iterable[str], capped: Mapping[st
 
 
 def trigger_ddl(dialect: str, table: VersionedTable) -> list[str]:
-    """Statements that make writes to `table` bump the catalog version."""
+    """Statements that make writes to `table` bump the catalog version (or, narrow, its tags)."""
     name = table.name
+    if table.tags is not None:
+        if dialect == "postgresql":
+            return [
+                f'DROP TRIGGER IF EXISTS larder_tags_{name} ON "{name}"',
+                f'CREATE CONSTRAINT TRIGGER larder_tags_{name} AFTER INSERT OR UPDATE OR DELETE ON "{name}" '
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                "EXECUTE FUNCTION larder_stamp_cache_tags()",
+            ]
+        return [sqlite_tags_trigger(table, op) for op in ("INSERT", "UPDATE", "DELETE")]
     if dialect == "postgresql":
         return [
             f'DROP TRIGGER IF EXISTS larder_version_{name} ON "{name}"',
@@ -119,6 +236,7 @@ def install_catalog_version_triggers(connection, table_names: Iterable[str] | No
     tables = [registered[name] for name in sorted(registered) if name in names]
     if dialect == "postgresql":
         connection.execute(text(pg_function(registered.values())))
+        connection.execute(text(pg_tags_function(registered.values())))
     for table in tables:
         for statement in trigger_ddl(dialect, table):
             connection.execute(text(statement))
@@ -138,4 +256,9 @@ event.listen(
     DDL("DROP FUNCTION IF EXISTS larder_bump_catalog_version() CASCADE").execute_if(
         dialect="postgresql"
     ),
+)
+event.listen(
+    CatalogVersion.__table__,
+    "before_drop",
+    DDL("DROP FUNCTION IF EXISTS larder_stamp_cache_tags() CASCADE").execute_if(dialect="postgresql"),
 )

@@ -1,7 +1,9 @@
 """The catalog version and the page state: what a cached page's key is made of.
 
 One row (`catalog_version`) is bumped by database triggers (storefront.caching.triggers) on
-any write to a registered table. The page state is that version, the rows packages asked to
+any write to a registered table: its `counter` (the version in every page key) by the tables
+that empty every page, its `seq` (the change sequence) by the narrow tables, whose writes stamp
+their dependency tags with it instead (storefront.caching.tags). The page state is that version, the rows packages asked to
 read along with it (the site settings) and the time markers (the blog's "latest scheduled
 article now due": it goes live with no write), all read in one statement per request, outside
 any transaction: a cache hit then costs one round trip.
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask import Flask
-from sqlalchemy import DateTime, Float, Integer, String, bindparam, create_engine, text
+from sqlalchemy import BigInteger, DateTime, Float, Integer, String, bindparam, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,6 +35,9 @@ class CatalogVersion(db.Model):
     # Random per row life: a wiped and re-seeded database never reuses an old key.
     epoch: Mapped[str] = mapped_column(String(32), default="")
     changed_at: Mapped[float] = mapped_column(Float, default=0.0)  # Unix seconds
+    # The change sequence: +1 per transaction writing a narrow table (per row on SQLite). A
+    # cached page records the sequence it was rendered at; a tag stamped later makes it stale.
+    seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 # Row kinds in the page-state statement (its first column). Sources are named by packages
@@ -68,7 +73,7 @@ def _page_state_statement():
         ]
         parts.append(
             f"SELECT '{VERSION_ROW}', '', epoch || ':' || CAST(counter AS VARCHAR(20)) || ':' || "
-            "CAST(changed_at AS VARCHAR(40)) FROM catalog_version WHERE id = 1"
+            "CAST(seq AS VARCHAR(20)) || ':' || CAST(changed_at AS VARCHAR(40)) FROM catalog_version WHERE id = 1"
         )
         parts += [
             f"SELECT '{MARKER_ROW}', '{name}', CAST(({marker}) AS VARCHAR(64))"
@@ -128,6 +133,23 @@ def _read_page_state_rows() -> list[tuple[str, str, str]]:
     raise AssertionError("unreachable")
 
 
+def read_first(statement, params: Mapping) -> tuple | None:
+    """The first row of a read-only statement, on the page state's connection (no transaction
+    on PostgreSQL; retried once on a connection the server dropped)."""
+    engine = _version_engine()
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as connection:
+                if engine is db.engine:
+                    connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                row = connection.execute(statement, params).first()
+                return tuple(row) if row is not None else None
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
+
+
 @dataclass(frozen=True)
 class PageState:
     version: str  # "epoch:counter", or "none" before the first catalog write
@@ -135,6 +157,7 @@ class PageState:
     markers: str = ""  # the time markers' values, part of every key
     read_at: datetime | None = None  # when this state was read
     sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    seq: int = 0  # the change sequence when read (before the page's own reads)
 
     def source(self, name: str) -> dict[str, str]:
         """The (key, value) rows the source `name` registered, as read with this version."""
@@ -168,10 +191,11 @@ def page_state() -> PageState:
             markers[key] = value
         else:
             sources.setdefault(kind, {})[key] = value
-    version, changed_at = "none", None
+    version, changed_at, seq = "none", None, 0
     if raw is not None:
-        epoch, counter, changed = raw.split(":", 2)
+        epoch, counter, seq_text, changed = raw.split(":", 3)
         version = f"{epoch}:{counter}"
+        seq = int(seq_text)
         try:
             changed_at = datetime.fromtimestamp(float(changed), UTC)
         except ValueError:
@@ -185,6 +209,7 @@ def page_state() -> PageState:
         "|".join(f"{MARKER_PREFIX}{k}={v}" for k, v in sorted(markers.items())),
         now(),
         sources,
+        seq,
     )
     cached.page_state = state
     return state

@@ -8,11 +8,11 @@ read API: `blog` imports this module (and availability.py), never the catalog's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from functools import cache
-from typing import NamedTuple
+from functools import cache, wraps
+from typing import NamedTuple, ParamSpec, TypeVar
 
 from sqlalchemy import (
     Date,
@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from storefront.caching.tags import ADDED_TAG, ANY_TAG, declared_reads, depend_on
 from storefront.catalog.availability import (
     Unsellable,
     certificate_in_force_clause,
@@ -52,9 +53,13 @@ from storefront.catalog.models import (
     product_diet_tags,
 )
 from storefront.catalog.search import SortKey, apply_search
+from storefront.catalog.versioned import collection_tag, product_tag
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SORTS = {
     "featured": "Featured",
@@ -728,6 +733,89 @@ def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     return set(db.session.scalars(select(Collection.slug).where(Collection.slug.in_(wanted))))
+
+
+# ---------------------------------------------------------------- cache dependency tags
+# What a cached page showing these results depends on (storefront.caching.tags, and the tags
+# the catalog's triggers stamp: storefront/catalog/versioned.py). Wrapped here, after the
+# functions, so each read keeps its own body: the wrapper runs it inside `declared_reads`.
+
+
+def _declaring(before: Callable[..., Iterable[str]], after: Callable[..., Iterable[str]] | None = None):
+    def wrap(read: Callable[P, R]) -> Callable[P, R]:
+        @wraps(read)
+        def declared(*args: P.args, **kwargs: P.kwargs) -> R:
+            with declared_reads(*before(*args, **kwargs)):
+                result = read(*args, **kwargs)
+                if after is not None:
+                    depend_on(*after(result, *args, **kwargs))
+            return result
+
+        return declared
+
+    return wrap
+
+
+def _listing_tags(filters: ListingFilters, *args, **kwargs) -> tuple[str, ...]:
+    # A hand-picked collection: its entries' products stamp its tag (membership, facets,
+    # counts, sort keys). Everything else (all products, search, rule-based collections) may
+    # change with any product.
+    collection = kwargs.get("collection", args[1] if len(args) > 1 else None)
+    if collection is not None and not collection.rule:
+        return (collection_tag(collection.id),)
+    return (ANY_TAG,)
+
+
+def _facet_tags(filters: ListingFilters, collection: Collection | None = None) -> tuple[str, ...]:
+    return _listing_tags(filters, None, collection)
+
+
+def _no_tags(*args, **kwargs) -> tuple[str, ...]:
+    return ()
+
+
+def _first_matches(*args, **kwargs) -> tuple[str, ...]:
+    # The first few matches of a query: a product joining the set stamps ADDED_TAG; one
+    # leaving it is one shown, whose own tag is stamped.
+    return (ADDED_TAG,)
+
+
+def _card_tags(cards, *args, **kwargs) -> list[str]:
+    return [product_tag(card.id) for card in cards]
+
+
+def _cards_by_slug_tags(cards: dict, slugs: Sequence[str]) -> list[str]:
+    tags = [product_tag(card.id) for card in cards.values()]
+    if any(slug and slug not in cards for slug in slugs):
+        tags.append(ADDED_TAG)  # a product may come to have that slug
+    return tags
+
+
+def _optional_card_tags(card, *args, **kwargs) -> list[str]:
+    return [product_tag(card.id)] if card is not None else []
+
+
+def _product_tags(product, *args, **kwargs) -> list[str]:
+    return [product_tag(product.id)] if product is not None else [ADDED_TAG]
+
+
+def _related_tags(cards, product_id: int, *args, **kwargs) -> list[str]:
+    # The kinship comes from the product's own collections and tags (its tag).
+    return [product_tag(product_id), *_card_tags(cards)]
+
+
+list_products = _declaring(_listing_tags)(list_products)
+listing_facets = _declaring(_facet_tags)(listing_facets)
+product_cards_by_slugs = _declaring(_no_tags, _cards_by_slug_tags)(product_cards_by_slugs)
+newest_cards = _declaring(_first_matches, _card_tags)(newest_cards)
+similar_certified_card = _declaring(_first_matches, _optional_card_tags)(similar_certified_card)
+related_cards = _declaring(_first_matches, _related_tags)(related_cards)
+collection_strips = _declaring(_first_matches)(collection_strips)  # their slugs become cards
+get_active_product = _declaring(_no_tags, _product_tags)(get_active_product)
+get_collection = _declaring(_no_tags)(get_collection)
+featured_collections = _declaring(_no_tags)(featured_collections)
+all_collections = _declaring(_no_tags)(all_collections)
+collection_slugs_existing = _declaring(_no_tags)(collection_slugs_existing)
 
 
 __all__ = [

@@ -74,16 +74,18 @@ def test_rolled_back_change_keeps_the_version(client, product):
     assert revalidate(client, "/products/magnesium-glycinate", first.headers["ETag"]).status_code == 304
 
 
-def test_one_transaction_bumps_the_version_once(app, product):
-    before = db.session.get(CatalogVersion, 1).counter
+def test_one_transaction_moves_the_change_sequence_once(app, product):
+    before = db.session.get(CatalogVersion, 1).seq
     db.session.expire_all()
     db.session.execute(text("UPDATE variant SET stock = stock + 1"))
     db.session.execute(text("UPDATE product SET brand = 'B'"))
     db.session.commit()
     db.session.expire_all()
-    after = db.session.get(CatalogVersion, 1).counter
+    after = db.session.get(CatalogVersion, 1).seq
+    stamped = db.session.scalar(text("SELECT seq FROM cache_tag WHERE tag = :t"), {"t": f"product:{product.id}"})
     dialect = db.session.get_bind().dialect.name
     assert after > before
+    assert stamped == after
     if dialect == "postgresql":
         assert after == before + 1
 

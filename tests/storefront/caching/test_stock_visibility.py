@@ -34,10 +34,10 @@ def product():
     )
 
 
-def version() -> tuple[int, str]:
+def version() -> tuple[int, int, str]:
     db.session.expire_all()
     row = db.session.get(CatalogVersion, 1)
-    return (row.counter, row.epoch) if row else (0, "")
+    return (row.counter, row.seq, row.epoch) if row else (0, 0, "")
 
 
 def set_stock(variant_id: int, stock: int) -> None:

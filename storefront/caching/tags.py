@@ -1,0 +1,143 @@
+"""Dependency tags: which cached pages a write to a narrow table makes stale.
+
+A narrow table (registered with a TagRule, storefront.caching.registry) does not change the
+catalog version. Its triggers stamp the tags the write concerns ("product:42", "collection:7",
+ANY_TAG, ADDED_TAG) in `cache_tag` with the change sequence (`catalog_version.seq`, one step
+per transaction on PostgreSQL). A page, while rendering, declares the tags it depends on
+(`depend_on`, called by the read API of the package owning the rows, e.g. the catalog's
+queries); the stored page keeps them with the sequence read *before* the page read anything.
+A later hit is fresh when none of its tags was stamped after that sequence: one indexed query,
+skipped when nothing narrow changed at all since (the sequence read with the page state).
+
+Safety net: a statement naming a narrow table, run while a page renders outside a read that
+declared its tags (`declared_reads`), makes the page depend on ANY_TAG, i.e. on every narrow
+write: a read nobody declared is never stale, only re-rendered more often than needed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from flask import has_request_context, request
+from sqlalchemy import BigInteger, String, bindparam, event, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storefront.caching.registry import narrow_tables
+from storefront.caching.version import read_first
+from storefront.extensions import db
+
+ANY_TAG = "*"  # stamped by every write to a narrow table
+ADDED_TAG = "+"  # stamped unless a write cannot add a row to a filtered set (TagRule.steady_when)
+ENVIRON_KEY = "larder.cache_tags"
+
+
+class CacheTag(db.Model):
+    """A dependency tag and the change sequence of the last write concerning it."""
+
+    __tablename__ = "cache_tag"
+
+    tag: Mapped[str] = mapped_column(String(120), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+@dataclass
+class Collector:
+    """The tags a page being rendered depends on."""
+
+    tags: set[str] = field(default_factory=set)
+    declared_depth: int = 0
+
+
+def _collector() -> Collector | None:
+    if not has_request_context():
+        return None
+    return request.environ.get(ENVIRON_KEY)
+
+
+@contextmanager
+def collecting() -> Iterator[Collector]:
+    """Collect the tags of what is read inside (the page cache wraps a page's render in it)."""
+    collector = Collector()
+    previous = request.environ.get(ENVIRON_KEY)
+    request.environ[ENVIRON_KEY] = collector
+    try:
+        yield collector
+    finally:
+        if previous is None:
+            request.environ.pop(ENVIRON_KEY, None)
+        else:
+            request.environ[ENVIRON_KEY] = previous
+
+
+def depend_on(*tags: str) -> None:
+    """The page being rendered (if any) shows what these tags stand for."""
+    collector = _collector()
+    if collector is not None:
+        collector.tags.update(tags)
+
+
+def depend_on_all(tags: Iterable[str]) -> None:
+    depend_on(*tags)
+
+
+@contextmanager
+def declared_reads(*tags: str) -> Iterator[None]:
+    """Statements inside declare their dependencies themselves (plus `tags`): the safety net
+    leaves them alone."""
+    collector = _collector()
+    if collector is None:
+        yield
+        return
+    collector.tags.update(tags)
+    collector.declared_depth += 1
+    try:
+        yield
+    finally:
+        collector.declared_depth -= 1
+
+
+def stale(tags: Iterable[str], seq: int) -> bool:
+    """Whether any of `tags` was stamped after `seq` (one indexed query; none without tags)."""
+    wanted = sorted(set(tags))
+    if not wanted:
+        return False
+    return read_first(_STALE, {"tags": wanted, "seq": seq}) is not None
+
+
+_STALE = (
+    select(text("1"))
+    .select_from(CacheTag)
+    .where(CacheTag.tag.in_(bindparam("tags", expanding=True)), CacheTag.seq > bindparam("seq"))
+    .limit(1)
+)
+
+
+# ---------------------------------------------------------------- the safety net
+
+_pattern_cache: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def _narrow_pattern() -> re.Pattern | None:
+    names = tuple(sorted(narrow_tables()))
+    if not names:
+        return None
+    pattern = _pattern_cache.get(names)
+    if pattern is None:
+        pattern = _pattern_cache[names] = re.compile(
+            r"(?<![\w.])\"?(?:" + "|".join(re.escape(n) for n in names) + r")\"?(?![\w])(?!\s*\()",
+        )
+    return pattern
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _undeclared_read(conn, cursor, statement, parameters, context, executemany) -> None:
+    collector = _collector()
+    if collector is None or collector.declared_depth or ANY_TAG in collector.tags:
+        return
+    pattern = _narrow_pattern()
+    if pattern is not None and pattern.search(statement):
+        collector.tags.add(ANY_TAG)
