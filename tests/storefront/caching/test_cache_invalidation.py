@@ -58,6 +58,7 @@ from tests.storefront.caching.test_pages import FakeRedis
 # Adding a table here is a claim that no public page (shop, journal, sitemap) reads it.
 NOT_ON_PUBLIC_PAGES = {
     "catalog_version": "the version row itself, written by the triggers",
+    "cache_tag": "the dependency tags' change sequences, written by the triggers",
     "user_account": "accounts: shown only to their signed-in owner, whose pages are never cached",
     "outbox_job": "background work for workers; staff see it in the admin only",
     "stock_alert": "back-in-stock subscriptions: mailed to their owner, counted for staff; no public page shows them",
