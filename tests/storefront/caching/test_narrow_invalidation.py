@@ -1,0 +1,166 @@
+"""A change to one product re-renders the pages showing it, and only those (issue 20).
+
+Behind the real Redis page and fragment caches (database 10): a sale of the last unit of
+product A, made with the conditional stock UPDATE checkout runs, and a price edit made by raw
+SQL, re-render A's page, the listings carrying A, the home page showing it and the article whose
+CTA sells it; product B's page, a collection without A and an article selling B stay cache hits
+(and their ETags still get 304). Settings and the banner still re-render every page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text, update
+
+from storefront.caching.tags import ANY_TAG, collecting, depend_on
+from storefront.catalog.availability import has_stock_clause
+from storefront.catalog.models import Variant
+from storefront.extensions import db
+from storefront.site_settings import save_site_settings
+from tests.blog.helpers import make_article
+from tests.factories import make_collection, make_product
+from tests.fixtures.page_cache import deployed_app
+
+REDIS_URL = "redis://127.0.0.1:6379/10"
+SOLD_OUT = 'stock-out">Sold out'
+
+# Pages showing product A (its card or its page), and pages that do not.
+SHOWING_A = {
+    "a": "/products/magnesium-glycinate",
+    "a_collection": "/collections/supplements",
+    "all": "/products",
+    "home": "/",
+    "a_article": "/blog/sleep-guide",
+}
+NOT_SHOWING_A = {
+    "b": "/products/zinc-picolinate",
+    "b_collection": "/collections/minerals",
+    "b_article": "/blog/zinc-notes",
+}
+
+
+@pytest.fixture
+def served(app):
+    with deployed_app(app, REDIS_URL) as deployed:
+        yield deployed
+
+
+@pytest.fixture
+def world():
+    supplements = make_collection("supplements", title="Supplements")
+    minerals = make_collection("minerals", title="Minerals")
+    a = make_product("magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=1, collection=supplements)
+    b = make_product("zinc-picolinate", title="Zinc Picolinate", price=1299, stock=5, collection=minerals)
+    make_article("sleep-guide", "Sleep well.\n\n[[product:magnesium-glycinate]]\n", title="Sleep Guide")
+    make_article("zinc-notes", "Zinc.\n\n[[product:zinc-picolinate]]\n", title="Zinc Notes", days_ago=2)
+    db.session.commit()
+    return {"a": a.id, "a_variant": a.variants[0].id, "b": b.id}
+
+
+def _warm(client) -> dict[str, str]:
+    """Every page rendered once, then served from Redis; their ETags (taken once the visitor's
+    session holds its CSRF token: the ETag covers the session)."""
+    etags = {}
+    for url in {**SHOWING_A, **NOT_SHOWING_A}.values():
+        assert client.get(url).status_code == 200, url
+    for name, url in {**SHOWING_A, **NOT_SHOWING_A}.items():
+        again = client.get(url)
+        assert again.headers["X-Larder-Cache"] == "hit", f"{url} was not stored"
+        etags[name] = again.headers["ETag"]
+    return etags
+
+
+def _assert_untouched(client, etags: dict[str, str]) -> None:
+    for name, url in NOT_SHOWING_A.items():
+        page = client.get(url)
+        assert page.headers["X-Larder-Cache"] == "hit", f"{url} shows no product A, yet it was rendered again"
+        assert client.get(url, headers={"If-None-Match": etags[name]}).status_code == 304, url
+
+
+def _assert_re_rendered(client, etags: dict[str, str], shows: str) -> None:
+    for name, url in SHOWING_A.items():
+        assert client.get(url, headers={"If-None-Match": etags[name]}).status_code == 200, (
+            f"{url} shows product A: its old ETag must not be answered 304"
+        )
+        page = client.get(url)
+        assert page.headers["X-Larder-Cache"] in ("miss", "hit"), url  # rendered by the first GET
+        assert shows in page.get_data(as_text=True), f"{url} does not show {shows!r}"
+
+
+def test_selling_the_last_unit_of_a_re_renders_only_the_pages_showing_a(app, served, world):
+    client = served.test_client()
+    etags = _warm(client)
+    for url in SHOWING_A.values():
+        assert SOLD_OUT not in client.get(url).get_data(as_text=True), url
+
+    # Checkout's reservation: the conditional UPDATE (raw SQL, no ORM object touched).
+    sold = db.session.execute(
+        update(Variant)
+        .where(Variant.id == world["a_variant"], has_stock_clause(1))
+        .values(stock=Variant.stock - 1)
+        .execution_options(synchronize_session=False)
+    )
+    assert sold.rowcount == 1
+    db.session.commit()
+
+    _assert_untouched(client, etags)
+    for name, url in SHOWING_A.items():
+        page = client.get(url, headers={"If-None-Match": etags[name]})
+        assert page.status_code == 200, f"{url} answered 304 after A sold out"
+        assert page.headers["X-Larder-Cache"] == "miss", f"{url} came stale from Redis"
+        html = page.get_data(as_text=True)
+        assert SOLD_OUT in html or "Sold out for now" in html, f"{url} does not say A is sold out"
+    _assert_untouched(client, etags)
+
+
+def test_a_raw_sql_price_edit_re_renders_only_the_pages_showing_a(app, served, world):
+    client = served.test_client()
+    etags = _warm(client)
+
+    db.session.execute(text("UPDATE variant SET price = 2899 WHERE id = :v"), {"v": world["a_variant"]})
+    db.session.commit()
+
+    _assert_untouched(client, etags)
+    _assert_re_rendered(client, etags, "$28.99")
+
+
+def test_a_banner_change_re_renders_every_page(app, served, world):
+    client = served.test_client()
+    etags = _warm(client)
+
+    save_site_settings({"banner_text": "Free delivery this week"})
+    db.session.commit()
+
+    for name, url in {**SHOWING_A, **NOT_SHOWING_A}.items():
+        page = client.get(url, headers={"If-None-Match": etags[name]})
+        assert page.status_code == 200, url
+        assert page.headers["X-Larder-Cache"] == "miss", url
+        assert "Free delivery this week" in page.get_data(as_text=True), url
+
+
+def test_a_stock_move_no_page_shows_keeps_every_page(app, served, world):
+    client = served.test_client()
+    db.session.execute(text("UPDATE variant SET stock = 500 WHERE id = :v"), {"v": world["a_variant"]})
+    db.session.commit()
+    etags = _warm(client)
+
+    db.session.execute(text("UPDATE variant SET stock = stock - 3 WHERE id = :v"), {"v": world["a_variant"]})
+    db.session.commit()
+
+    for name, url in {**SHOWING_A, **NOT_SHOWING_A}.items():
+        assert client.get(url).headers["X-Larder-Cache"] == "hit", url
+        assert client.get(url, headers={"If-None-Match": etags[name]}).status_code == 304, url
+
+
+def test_a_read_of_a_product_table_nobody_declared_depends_on_every_product(app):
+    """The safety net: SQL naming a product table, run while a page renders outside the
+    catalog's declared reads, makes the page depend on every product write."""
+    with app.test_request_context("/"):
+        with collecting() as collector:
+            db.session.execute(text("SELECT count(*) FROM variant")).scalar()
+        assert collector.tags == {ANY_TAG}
+        with collecting() as collector:
+            depend_on("product:1")
+            db.session.execute(text("SELECT count(*) FROM article")).scalar()
+        assert collector.tags == {"product:1"}
+
