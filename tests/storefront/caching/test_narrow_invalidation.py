@@ -164,3 +164,33 @@ def test_a_read_of_a_product_table_nobody_declared_depends_on_every_product(app)
             db.session.execute(text("SELECT count(*) FROM article")).scalar()
         assert collector.tags == {"product:1"}
 
+
+
+def test_you_may_also_like_follows_products_joining_and_leaving_it(app, served):
+    """"You may also like" shows the first few matches of a query: a product coming back in
+    stock may join it (the "+" tag), one selling out leaves it (its own tag)."""
+    minerals = make_collection("minerals", title="Minerals")
+    make_product("zinc-picolinate", title="Zinc Picolinate", stock=5, collection=minerals)
+    iron = make_product("iron-bisglycinate", title="Iron Bisglycinate", stock=0, certified=True, collection=minerals)
+    selenium = make_product("selenium", title="Selenium Drops", stock=1, certified=True, collection=minerals)
+    db.session.commit()
+    iron_variant, selenium_variant = iron.variants[0].id, selenium.variants[0].id
+    client = served.test_client()
+    url = "/products/zinc-picolinate"
+    client.get(url)
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "hit"
+    assert "Selenium Drops" in page.get_data(as_text=True)
+    assert "Iron Bisglycinate" not in page.get_data(as_text=True)
+
+    db.session.execute(text("UPDATE variant SET stock = 4 WHERE id = :v"), {"v": iron_variant})
+    db.session.commit()
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "miss"
+    assert "Iron Bisglycinate" in page.get_data(as_text=True)
+
+    db.session.execute(text("UPDATE variant SET stock = 0 WHERE id = :v"), {"v": selenium_variant})
+    db.session.commit()
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "miss"
+    assert "Selenium Drops" not in page.get_data(as_text=True)
