@@ -2,7 +2,9 @@
 
 The page cache (conditional GET, the Redis page store, the facet and journal-total fragments)
 is keyed by the catalog version, which database triggers bump on writes to the tables listed in
-the versioned-table registry (storefront.caching.registry). A table or column left out of that list keeps a stale
+the versioned-table registry (storefront.caching.registry); the catalog's narrow tables (products
+and what hangs off them) stamp dependency tags instead, which the pages showing them declared
+(storefront.caching.tags). A table or column left out of that list keeps a stale
 page for as long as nothing else changes: a shopper is told "304 Not Modified" and keeps the
 old image, price or article on screen.
 
@@ -834,7 +836,8 @@ def test_a_change_re_renders_every_page_showing_it(app, client, caches, change, 
         assert response.status_code == 200, (
             f"{url} answered {response.status_code} to its old ETag after the {change.name} changed ({how}): "
             f"a stale page: does a change to {', '.join(change.covers)} bump the catalog version "
-            "(VERSIONED_TABLES and the triggers in storefront/caching/triggers.py)?"
+            "(VERSIONED_TABLES and the triggers in storefront/caching/triggers.py), or, for a narrow "
+            "table, stamp a tag this page declared (storefront/catalog/versioned.py and queries.py)?"
         )
         if page in etags:
             assert response.headers.get("X-Larder-Cache") == "miss", f"{url} came from the Redis page store"
