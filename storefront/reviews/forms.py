@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from storefront.forms import FlaskForm
 from storefront.reviews.models import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX
 
-RATING_CHOICES = [(5, "5 stars: excellent"), (4, "4 stars: good"), (3, "3 stars: fine"),
-                  (2, "2 stars: poor"), (1, "1 star: bad")]
+RATING_CHOICES = [SelectChoice(5, "5 stars: excellent"), SelectChoice(4, "4 stars: good"),
+                  SelectChoice(3, "3 stars: fine"), SelectChoice(2, "2 stars: poor"), SelectChoice(1, "1 star: bad")]
 
 
 def _strip(value):
