@@ -22,7 +22,15 @@ from storefront.clock import now
 from storefront.extensions import db
 from storefront.mail import send_email
 from storefront.orders.models import Order, OrderLine, OrderStatus
-from storefront.reviews.models import BODY_MAX, BODY_MIN, NAME_MAX, TITLE_MAX, Review, ReviewStatus, ReviewVote
+from storefront.reviews.models import (
+    BODY_MAX,
+    BODY_MIN,
+    NAME_MAX,
+    TITLE_MAX,
+    Review,
+    ReviewStatus,
+    ReviewVote,
+)
 from storefront.reviews.tokens import review_token
 from storefront.site_urls import absolute_url_for
 
