@@ -34,9 +34,12 @@ def _order(sort: str) -> tuple:
 
 
 def approved_reviews(product, sort: str = DEFAULT_SORT, page: int = 1, per_page: int = PER_PAGE) -> ReviewsPage:
-    """One page of `product`'s approved reviews; the count and average come from its own columns."""
+    """One page of `product`'s approved reviews; the count and average come from its own columns,
+    so a product without reviews costs no query at all (most products; the page's budget holds)."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     page = min(max(page, 1), MAX_PAGE)
+    if not product.review_count:
+        return ReviewsPage([], 0, page, per_page, sort, None)
     rows = list(db.session.scalars(
         select(Review).where(Review.product_id == product.id, Review.status == ReviewStatus.APPROVED.value)
         .order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page)
