@@ -193,9 +193,7 @@ def moderate(review: Review, action: str, actor: object, note: str = "") -> Revi
     review.moderation_note = plain_text(note, 300)
     audit.record_change(actor, "review", review.id, f"Review of {review.product.title} by {review.author_name}",
                         action, before, {"status": review.status}, note=review.moderation_note)
-    db.session.commit()
-    # The triggers rewrote the product's review columns: read them again when next used.
-    db.session.expire(review.product, ["review_count", "review_rating_sum"])
+    db.session.commit()  # expires every loaded row: the product's trigger-kept review columns are read again
     return review
 
 
