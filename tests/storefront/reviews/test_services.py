@@ -144,3 +144,17 @@ def test_a_pending_review_takes_no_votes(app):
     review = add_review(make_product(price=1000, stock=5), status="pending")
     with pytest.raises(ReviewError):
         vote_helpful(review, "session:a")
+
+
+def test_two_submits_at_the_same_moment_store_one_review(app, monkeypatch):
+    """Both pass the "already reviewed?" check before either commits: the unique constraint
+    refuses the second, which is told it was already reviewed (not a 500)."""
+    import storefront.reviews.services as services
+
+    _, order = bought()
+    line = order.lines[0]
+    submit_review(line, _draft(), user_id=None, source="email")
+    monkeypatch.setattr(services, "_reviewed_line_ids", lambda ids, product_id: set())
+    with pytest.raises(AlreadyReviewed):
+        submit_review(line, _draft(rating=2), user_id=None, source="account")
+    assert db.session.scalar(select(db.func.count(Review.id))) == 1

@@ -141,3 +141,14 @@ def test_product_cards_show_the_average_from_the_product_row(client):
     add_review(product, rating=4)
     html = client.get("/products").get_data(as_text=True)
     assert "4.5 out of 5" in html and "2 reviews" in html
+
+
+def test_the_customers_order_page_links_each_product_to_its_review_form(client, auth):
+    customer = make_user()
+    product, order = bought(customer)
+    auth.login(customer)
+    html = client.get(f"/account/orders/{order.number}").get_data(as_text=True)
+    assert f'href="/reviews/products/{product.slug}/write">Review Magnesium Glycinate' in html
+    auth.logout()
+    guest = client.get(f"/orders/{order.public_token}").get_data(as_text=True)
+    assert "/reviews/products/" not in guest
