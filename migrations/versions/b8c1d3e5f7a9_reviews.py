@@ -1,6 +1,6 @@
 """reviews: review and review_vote tables; product.review_count / review_rating_sum kept by triggers
 
-Revision ID: a7r3v1e5w0s2
+Revision ID: b8c1d3e5f7a9
 Revises: d4a6c8e0f2b4
 Create Date: 2026-11-27 17:00:00
 
@@ -11,7 +11,7 @@ to an approved review rewrites the product row, whose own trigger bumps the cata
 import sqlalchemy as sa
 from alembic import op
 
-revision = "a7r3v1e5w0s2"
+revision = "b8c1d3e5f7a9"
 down_revision = "d4a6c8e0f2b4"
 branch_labels = None
 depends_on = None
