@@ -89,6 +89,7 @@ def register_models() -> None:
     import storefront.orders.models  # noqa: F401
     import storefront.pages.models  # noqa: F401
     import storefront.payments.models  # noqa: F401
+    import storefront.reviews.aggregate  # noqa: F401  (review models, and the triggers keeping product's review columns)
     import storefront.site_settings  # noqa: F401
 
 
@@ -105,6 +106,7 @@ def register_background_work(app: Flask) -> None:
     import storefront.checkout.reminders  # noqa: F401  (checkout.reminder)
     import storefront.mail.queue  # noqa: F401  (mail.send: account emails and other plain-data mail)
     import storefront.orders.services  # noqa: F401  (order confirmation, shipped, refunded, cancelled)
+    import storefront.reviews.services  # noqa: F401  (reviews.request: the "How was it?" email)
 
     jobs.init_app(app)
 
@@ -129,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
         orders,
         pages,
         payments,
+        reviews,
         seo,
     )
 
@@ -140,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(alerts.bp)
     app.register_blueprint(checkout.bp)
     app.register_blueprint(orders.bp)
+    app.register_blueprint(reviews.bp)
     app.register_blueprint(payments.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
@@ -161,13 +165,14 @@ def register_error_pages(app: Flask) -> None:
 def register_package_hooks(app: Flask) -> None:
     """Each package's own hooks (cart cookie, product-page extras, shipping...)."""
     import blog
-    from storefront import admin, alerts, cart, catalog, orders, pages, payments
+    from storefront import admin, alerts, cart, catalog, orders, pages, payments, reviews
 
     catalog.init_app(app)
     cart.init_app(app)
     alerts.init_app(app)
     payments.init_app(app)
     orders.init_app(app)
+    reviews.init_app(app)
     admin.init_app(app)
     blog.init_app(app)
     pages.init_app(app)

@@ -93,6 +93,11 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     REGISTER_RATE_LIMIT = _env("REGISTER_RATE_LIMIT", "10 per hour")
     CHECKOUT_RATE_LIMIT = _env("CHECKOUT_RATE_LIMIT", "20 per minute")
+    # Reviews (storefront/reviews): posting limits, and the "How was it?" email's delay and link life.
+    REVIEW_RATE_LIMIT = _env("REVIEW_RATE_LIMIT", "5 per minute;20 per day")
+    REVIEW_VOTE_RATE_LIMIT = _env("REVIEW_VOTE_RATE_LIMIT", "30 per minute")
+    REVIEW_REQUEST_DELAY_DAYS = _env_int("REVIEW_REQUEST_DELAY_DAYS", 7)  # after the order is fulfilled
+    REVIEW_LINK_MAX_AGE_DAYS = _env_int("REVIEW_LINK_MAX_AGE_DAYS", 90)
     PAGE_CACHE = _env("LARDER_PAGE_CACHE", "on")  # the Redis page cache, when REDIS_URL is set
     PAGE_CACHE_TTL = _env_int("PAGE_CACHE_TTL", 600)
     FRAGMENT_CACHE = _env("LARDER_FRAGMENT_CACHE", "on")  # facet counts in Redis, when REDIS_URL is set

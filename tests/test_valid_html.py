@@ -187,6 +187,16 @@ def _visit_public_pages(crawl: Crawl) -> None:
     crawl.get("confirm back-in-stock alert", f"/alerts/confirm/{confirm_token(alert.id)}")
     crawl.get("unsubscribe from alert", f"/alerts/unsubscribe/{unsubscribe_token(alert.id)}")
     crawl.get("alert link not valid", "/alerts/confirm/not-a-token", status=404)
+    # Reviews: the "How was it?" email's signed link (the form, its errors, sent), a bad link.
+    from storefront.reviews.tokens import review_token
+
+    review_link = f"/reviews/write/{review_token(paid.lines[0].id)}"
+    crawl.get("review from the email link", review_link)
+    crawl.post("review with errors", review_link, {"rating": "9", "body": "short", "author_name": ""})
+    crawl.post("review sent", review_link, {"rating": "4", "title": "<b>Good</b>", "author_name": "Ann K.",
+                                             "body": "Gentle, and <script>it works</script> for me every time."},
+               status=201)
+    crawl.get("review link not valid", "/reviews/write/not-a-token", status=404)
 
     crawl.get("log in", "/account/login")
     crawl.post("log in refused", "/account/login", {"email": "nobody@example.com", "password": "wrong"})
@@ -214,6 +224,10 @@ def _visit_account_pages(crawl: Crawl, auth) -> None:
     crawl.get("account order", f"/account/orders/{order.number}")
     crawl.get("change password", "/account/password")
     crawl.post("change password with errors", "/account/password", {"current_password": "wrong", "new_password": "x"})
+    slug = order.lines[0].product_slug
+    crawl.get("write a review", f"/reviews/products/{slug}/write")
+    other = _first(select(Product).where(Product.slug != slug).order_by(Product.id))
+    crawl.get("review refused: not bought", f"/reviews/products/{other.slug}/write", status=403)
 
 
 def _visit_admin_pages(crawl: Crawl, auth) -> None:
@@ -273,6 +287,8 @@ def _visit_admin_pages(crawl: Crawl, auth) -> None:
     crawl.get("page new", "/admin/pages/new")
     crawl.post("page new with errors", "/admin/pages/new", {"title": "", "slug": "Not A Slug"})
     crawl.get("page edit", "/admin/pages/faq")
+    crawl.get("reviews to moderate", "/admin/reviews")
+    crawl.get("reviews filtered", "/admin/reviews?status=approved")
     from storefront.clock import now
     from storefront.jobs import OutboxJob
 

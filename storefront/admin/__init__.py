@@ -18,6 +18,7 @@ from storefront.admin.views import (  # noqa: E402, F401
     jobs,
     orders,
     pages,
+    reviews,
     settings,
 )
 

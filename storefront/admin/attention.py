@@ -18,6 +18,7 @@ from storefront.extensions import db
 from storefront.jobs.monitor import failed_count
 from storefront.orders.models import Order
 from storefront.payments.unmatched import open_unmatched_count
+from storefront.reviews.queries import pending_count
 
 LIMIT = 10
 CTA_PROBLEMS = {"missing": "does not exist", "unavailable": "is archived or not on sale", "sold-out": "is sold out"}
@@ -79,6 +80,14 @@ def flagged_order_items(total: int) -> Group:
     items = [Item(f"Order {number} was flagged by a payment notification: check it.", "admin.order_detail",
                   {"order_id": oid}) for oid, number in rows]
     return Group("Order needs review", items, total, "admin.orders", {"review": 1})
+
+
+def pending_review_items() -> Group:
+    """Product reviews waiting for moderation: one COUNT; one line linking to the queue."""
+    waiting = pending_count()
+    items = [Item(f"{waiting} review{' waits' if waiting == 1 else 's wait'} for moderation.", "admin.reviews",
+                  {"status": "pending"})] if waiting else []
+    return Group("Product reviews", items, waiting)
 
 
 def admin_only_items() -> list[Group]:

@@ -86,6 +86,10 @@ class Product(TimestampMixin, db.Model):
     search_keywords: Mapped[str] = mapped_column(Text, default="")
     # ...and summary, description and ingredients (weighted lower).
     search_body: Mapped[str] = mapped_column(Text, default="")
+    # Approved reviews: how many and their ratings' sum, kept by database triggers on the reviews
+    # room's table (storefront/reviews/aggregate.py), so a card shows the average from its one row.
+    review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    review_rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     variants: Mapped[list[Variant]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="Variant.position"
@@ -116,6 +120,11 @@ class Product(TimestampMixin, db.Model):
     @property
     def primary_image(self) -> ProductImage | None:
         return self.images[0] if self.images else None
+
+    @property
+    def rating_average(self) -> float | None:
+        """The approved reviews' average rating to one decimal, None before the first."""
+        return round(self.review_rating_sum / self.review_count, 1) if self.review_count else None
 
     def refresh_denormalised(self) -> None:
         """Recompute the search columns from brand, tags and text."""

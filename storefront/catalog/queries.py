@@ -92,6 +92,12 @@ class ProductCard:
     collection_slug: str | None
     collection_title: str | None
     created_at: datetime
+    review_count: int = 0  # approved reviews (product columns kept by the reviews room's triggers)
+    review_rating_sum: int = 0
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.review_rating_sum / self.review_count, 1) if self.review_count else None
 
     @property
     def is_active(self) -> bool:
@@ -278,6 +284,8 @@ def _card_columns() -> tuple:
         collection_slug.correlate(Product).scalar_subquery().label("collection_slug"),
         collection_title.correlate(Product).scalar_subquery().label("collection_title"),
         Product.created_at,
+        Product.review_count,
+        Product.review_rating_sum,
     )
 
 

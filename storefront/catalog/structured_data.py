@@ -11,7 +11,9 @@ from storefront.site_urls import absolute_url_for
 from storefront.templating import image_url
 
 
-def product_json_ld(product: Product) -> Markup:
+def product_json_ld(product: Product, extra: dict | None = None) -> Markup:
+    """The Product's JSON-LD; `extra` adds properties other rooms give through the product-page
+    hook (the reviews room's aggregateRating and review), so the catalog never imports them."""
     from flask import current_app
 
     currency = current_app.config["STORE_CURRENCY"]
@@ -38,4 +40,5 @@ def product_json_ld(product: Product) -> Markup:
         "image": [image_url(i.path, external=True) for i in product.images],
         "offers": offers,
     }
+    data.update(extra or {})
     return to_script_json({k: v for k, v in data.items() if v not in (None, [], "")})

@@ -86,13 +86,14 @@ def product(slug: str):
     found = get_active_product(slug)
     if found is None:
         abort(404)
+    extras = product_page_extras(found)
     return render_template(
         "catalog/product.html",
         product=found,
         certification=certificate_on(found.certifications, today()),
         sellable=product_problem(found) is None,
-        json_ld=product_json_ld(found),
-        extras=product_page_extras(found),
+        json_ld=product_json_ld(found, extras.get("json_ld")),
+        extras=extras,
         related=related_cards(found.id),
     )
 

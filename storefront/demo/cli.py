@@ -9,6 +9,7 @@ from storefront.demo.articles import seed_articles, seed_authors
 from storefront.demo.bulk import analyze, seed_bulk_articles, seed_bulk_products
 from storefront.demo.catalog import load_demo_catalog, seed_catalog
 from storefront.demo.orders import load_demo_activity, seed_demo_orders
+from storefront.demo.reviews import seed_demo_reviews
 from storefront.pages.services import seed_standard_pages
 
 
@@ -24,6 +25,7 @@ def seed_demo() -> None:
     # Orders come last: their carts and traffic refer to the articles.
     click.echo(f"Articles: {_seed_demo_articles()}")
     click.echo(f"Demo orders: {_seed_demo_activity()}")
+    click.echo(f"Reviews: {seed_demo_reviews()}")  # after the orders: each is tied to a demo purchase
     click.echo("Demo data ready.")
 
 

@@ -22,7 +22,7 @@ from storefront.clock import now
 from storefront.extensions import db
 from storefront.mail import send_email
 from storefront.money import currency_code, format_money
-from storefront.orders import notices
+from storefront.orders import hooks, notices
 from storefront.orders.carriers import Tracking
 from storefront.orders.models import (
     FulfilmentStatus,
@@ -321,6 +321,8 @@ def ship_lines(order: Order, actor: object, quantities: dict[int, int] | None,
     _note_shipment(locked, lines, label, sending, tracking)
     db.session.flush()  # the shipment's id keys its notice
     notices.record_shipped(locked, shipment)
+    if locked.fulfilment_status == FulfilmentStatus.FULFILLED:
+        hooks.order_fulfilled(locked)  # e.g. the reviews room's "How was it?" email, days later
     db.session.commit()
     return locked
 

@@ -13,6 +13,7 @@ from storefront.admin.attention import (
     broken_cta_items,
     certificate_items,
     flagged_order_items,
+    pending_review_items,
     review_due_items,
 )
 from storefront.admin.forms import DateRangeForm
@@ -41,6 +42,7 @@ def dashboard():
     form.start.data, form.end.data = period.start, period.end
     broken = broken_ctas()
     review_due = review_due_items(int(get_site_settings().review_max_age_days or 365))
+    reviews_waiting = pending_review_items()
     context = {
         "form": form,
         "period": period,
@@ -48,7 +50,7 @@ def dashboard():
         "broken": broken,
         "broken_links": broken_cta_items(broken),
         "review_due": review_due.total,
-        "attention": [review_due],
+        "attention": [review_due, reviews_waiting],
     }
     if current_user.is_admin:
         days = sales_by_day(period)
@@ -63,7 +65,7 @@ def dashboard():
             low_stock=low_stock_variants(),
             cert_warnings=certificates.total,
             flagged_orders=flagged.total,
-            attention=[flagged, certificates, review_due],
+            attention=[flagged, certificates, review_due, reviews_waiting],
             admin_items=admin_only_items(),
         )
     return render_template("admin/dashboard.html", **context)

@@ -48,6 +48,7 @@ from storefront.clock import now, today
 from storefront.extensions import db
 from storefront.pages.models import SitePage
 from storefront.pages.services import save_page
+from storefront.reviews.models import Review
 from storefront.site_settings import SiteSetting, save_site_settings
 from storefront.state import larder_state
 from tests.blog.helpers import make_article, make_author
@@ -81,6 +82,12 @@ NOT_ON_PUBLIC_PAGES = {
     "article_view": "view counts, written on every article view and shown only in staff reports: "
     "versioning it would empty the page cache on every view",
     "cta_click_daily": "CTA click counts, shown only in staff reports",
+    "review": "product reviews: pending, rejected and removed rows show nowhere; every change to an approved "
+    "one (approving, removing, editing, deleting) rewrites product.review_count and review_rating_sum by "
+    "trigger (storefront/reviews/aggregate.py), and that product write bumps the version (the 'review "
+    "approved' scenarios below; tests/storefront/reviews/test_cache.py holds the rest). Versioning the table "
+    "itself would empty the cache for every pending review and helpful vote",
+    "review_vote": "who found a review helpful (one row per voter): never shown; pages show review.helpful_count",
 }
 
 # ---------------------------------------------------------------- columns no public page shows
@@ -563,6 +570,14 @@ CHANGES = [
     Change("product untagged", ("product_diet_tag:delete",), _untag_magnesium,
            "DELETE FROM product_diet_tag WHERE product_id = :magnesium",
            {"product": drops("tag=vegan")} | on(LISTINGS, drops('data-facet-count="vegan">(1)'))),
+    # ---- product review columns (kept by the reviews room's triggers on review)
+    Change("review approved", ("product.review_count", "product.review_rating_sum"),
+           add(lambda w: Review(product_id=w.ids["magnesium"], author_name="Ann K.", rating=4, body="Calm nights.",
+                                status="approved")),
+           "INSERT INTO review (product_id, author_name, rating, title, body, status, source, helpful_count, "
+           "created_at, moderation_note) VALUES (:magnesium, 'Ann K.', 4, '', 'Calm nights.', 'approved', "
+           "'account', 0, :ten_days_ago, '')",
+           on(("product", "products", "collection", "home", "search"), shows("4.0 out of 5, 1 review"))),
     # ---- site_setting
     Change("setting value", ("site_setting.value",), put(SiteSetting, "banner_text", value="Autumn sale"),
            "UPDATE site_setting SET value = 'Autumn sale' WHERE key = 'banner_text'",
