@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b8c1d3e5f7a9"
-down_revision = "d4a6c8e0f2b4"
+down_revision = "b7d9f1a3c5e7"
 branch_labels = None
 depends_on = None
 
