@@ -120,8 +120,6 @@ def rebuild(batch: int = 2000, progress: Callable[[int], None] = lambda n: None)
     ordered = sorted(seen)
     for start in range(0, len(ordered), 5000):
         _insert(connection, ordered[start:start + 5000])
-    if connection.dialect.name == "sqlite":
-        connection.execute(text("INSERT INTO search_word_trigram(search_word_trigram) VALUES ('rebuild')"))
     db.session.commit()
     return len(seen)
 
