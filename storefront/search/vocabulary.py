@@ -23,7 +23,7 @@ from storefront.extensions import db
 from storefront.search.models import WORD_LENGTH, SearchWord
 
 # Letters only (no digits, no underscores), at least three of them: what is worth correcting.
-_WORD = re.compile(r"[^\W\d_]{3,%d}" % WORD_LENGTH, re.UNICODE)
+_WORD = re.compile(rf"[^\W\d_]{{3,{WORD_LENGTH}}}", re.UNICODE)
 MIN_SIMILARITY = 0.3  # pg_trgm's own default threshold, on both databases
 # A word that is indexed but finds little is offered a neighbour only when this close.
 MIN_SIMILARITY_KNOWN = 0.5
