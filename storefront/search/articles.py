@@ -74,6 +74,25 @@ class ArticleResults(PageNumbers):
     page: int
     per_page: int
 
+    def to_data(self) -> dict:
+        return {
+            "articles": [
+                [a.slug, a.title, a.dek, a.author, a.published_at.isoformat() if a.published_at else None]
+                for a in self.articles
+            ],
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> ArticleResults:
+        hits = [
+            ArticleHit(slug, title, dek, author, datetime.fromisoformat(at) if at else None)
+            for slug, title, dek, author, at in data["articles"]
+        ]
+        return cls(hits, int(data["total"]), int(data["page"]), int(data["per_page"]))
+
 
 def _pg_query(name: str, tsquery: str):
     return text(f"to_tsquery('english', :{name})").bindparams(**{name: tsquery})

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from blog.queries import ArticleListPage, list_public_articles
+from storefront.caching.fragments import cached_fragment
+from storefront.caching.version import page_state
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.queries import (
     Facets,
@@ -57,11 +59,23 @@ def _filtered_facets(filters: ListingFilters) -> Facets:
     return facets
 
 
+def articles_for(query: str, page: int) -> ArticleResults:
+    """A page of the article group, from the fragment cache when it holds it for this catalog
+    version: like the facet counts, the same for every product sort, page and filter."""
+    return cached_fragment(
+        "search-articles",
+        # The time markers too: a scheduled article going live changes the results.
+        {"q": search_terms(query), "page": page, "markers": page_state().markers},
+        lambda: search_articles(query, page, ARTICLES_PER_PAGE),
+        dump=ArticleResults.to_data,
+        load=ArticleResults.from_data,
+    )
+
+
 def _run(filters: ListingFilters, article_page: int, per_page: int) -> SearchResults:
     facets = _filtered_facets(filters)
     products = list_products(filters, per_page, total=facets.total)
-    articles = search_articles(filters.q, article_page, ARTICLES_PER_PAGE)
-    return SearchResults(filters, facets, products, articles)
+    return SearchResults(filters, facets, products, articles_for(filters.q, article_page))
 
 
 def _has_filters(filters: ListingFilters) -> bool:

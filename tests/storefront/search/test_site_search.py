@@ -113,3 +113,11 @@ def test_the_old_search_url_is_the_site_search(client, app):
     make_product("m", title="Magnesium Citrate")
     html = client.get("/search?q=magnesium").get_data(as_text=True)
     assert "Magnesium Citrate" in html and 'action="/search"' in html
+
+
+def test_the_article_group_survives_the_fragment_cache(app):
+    from storefront.search.articles import ArticleResults, search_articles
+
+    make_article("oats", "Oats, slowly.", title="Oat guide", author=make_author().slug)
+    found = search_articles("oat")
+    assert found.total == 1 and ArticleResults.from_data(found.to_data()) == found
