@@ -3,7 +3,7 @@ when the query finds little, and what to show instead of nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from blog.queries import ArticleListPage, list_public_articles
 from storefront.caching.fragments import cached_fragment
@@ -16,6 +16,7 @@ from storefront.catalog.queries import (
     featured_collections,
     list_products,
     newest_cards,
+    product_cards_by_slugs,
 )
 from storefront.catalog.search import product_suggestions, search_terms
 from storefront.search.articles import ArticleResults, article_suggestions, search_articles
@@ -72,9 +73,29 @@ def articles_for(query: str, page: int) -> ArticleResults:
     )
 
 
+def products_for(filters: ListingFilters, per_page: int, total: int) -> ListingPage:
+    """A page of the product group: ranked once per catalog version (ranking reads every
+    match), kept as the page's slugs in the fragment cache beside the facet counts; a request
+    then reads only its 24 cards, by slug. One query either way."""
+    if total == 0:
+        return list_products(filters, per_page, total=total)
+    ranked: dict[str, ListingPage] = {}
+
+    def rank() -> list[str]:
+        ranked["page"] = list_products(filters, per_page, total=total)
+        return [card.slug for card in ranked["page"].cards]
+
+    parts = {**asdict(filters), "q": search_terms(filters.q), "per_page": per_page}
+    slugs = cached_fragment("search-products", parts, rank, dump=list, load=list)
+    if "page" in ranked:
+        return ranked["page"]
+    cards = product_cards_by_slugs(slugs)
+    return ListingPage([cards[s] for s in slugs if s in cards], total, filters.page, per_page)
+
+
 def _run(filters: ListingFilters, article_page: int, per_page: int) -> SearchResults:
     facets = _filtered_facets(filters)
-    products = list_products(filters, per_page, total=facets.total)
+    products = products_for(filters, per_page, facets.total)
     return SearchResults(filters, facets, products, articles_for(filters.q, article_page))
 
 
