@@ -125,7 +125,7 @@ def search_site(filters: ListingFilters, article_page: int, per_page: int) -> Se
     return retry
 
 
-def fallback(cards: int = 8, articles: int = 3) -> Fallback:
+def fallback(cards: int = 4, articles: int = 3) -> Fallback:
     """Featured products, the featured collections and the latest articles."""
     return Fallback(newest_cards(cards), featured_collections(), list_public_articles(1, articles))
 
