@@ -35,3 +35,13 @@ def test_reindex_fills_keywords_and_vocabulary_with_progress(app, runner, client
     assert correct(["chamomle"]) == ["chamomile"]
     assert correct(["tumeric"]) == ["turmeric"]
     assert "bulk-one" in client.get("/search?q=ravi+shah").get_data(as_text=True)
+
+
+def test_seed_bulk_leaves_the_vocabulary_complete(app, runner):
+    assert runner.invoke(args=["larder", "seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["larder", "seed-bulk", "--products", "60", "--articles", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Search vocabulary:" in result.output
+    bulk_words = {w for (title,) in db.session.execute(select(Article.title).where(Article.slug.like("bulk-article-%")))
+                  for w in title.lower().split() if w.isalpha() and len(w) > 3}
+    assert bulk_words <= set(db.session.scalars(select(SearchWord.word)))
