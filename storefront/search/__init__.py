@@ -12,10 +12,8 @@ from flask import Blueprint
 
 bp = Blueprint("search", __name__)
 
-
-def init_app(app) -> None:
-    """Nothing on public pages reads the vocabulary table except through a search, whose
-    results follow the product and article tables (both versioned already)."""
+# No init_app: no public page reads the vocabulary table except through a search, whose
+# results follow the product and article tables (both versioned already).
 
 
 from storefront.search import views  # noqa: E402, F401
