@@ -50,6 +50,14 @@ PAGES = [
 CEILINGS = [("Ceiling: Flask hello world", "/hello"), ("Ceiling: Flask 24-item grid, 1 query", "/grid")]
 
 
+def selected_pages(spec: str) -> list[tuple[str, str]]:
+    """The pages --pages names (all of them when empty)."""
+    words = [w.strip().lower() for w in spec.split(",") if w.strip()]
+    if not words:
+        return list(PAGES)
+    return [(name, path) for name, path in PAGES if any(w in name.lower() or w in path.lower() for w in words)]
+
+
 @dataclass
 class Result:
     name: str
@@ -343,7 +351,16 @@ def main(argv=None) -> int:
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database")
     parser.add_argument("--no-cache-pass", action="store_true", help="skip the Redis page-cache pass")
+    parser.add_argument(
+        "--pages", default="",
+        help="measure only these pages: comma-separated words, each matching a page's name or URL "
+             "(case-insensitive), e.g. --pages search (add --memory-requests 0 to skip the memory pass)",
+    )
     args = parser.parse_args(argv)
+    pages = selected_pages(args.pages)
+    if not pages:
+        print(f"--pages {args.pages!r} matches no page", file=sys.stderr)
+        return 2
 
     if not shutil.which("wrk"):
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
@@ -377,7 +394,7 @@ def main(argv=None) -> int:
         seed_seconds = seed(env, args.products, args.articles)
         log(f"Seeded in {seed_seconds:.0f} s")
 
-    paths = [p for _, p in PAGES]
+    paths = [p for _, p in pages]
     counts = query_counts(env, paths)
     catalog_size = run(
         [PYTHON, "-c", "import psycopg,sys; c=psycopg.connect(sys.argv[1]);"
@@ -424,7 +441,7 @@ def main(argv=None) -> int:
             server.wait("/healthz")
             log(f"Larder, {label}")
             rows = []
-            for name, path in PAGES:
+            for name, path in pages:
                 result = measure(name, server.base, path, args)
                 status, n = counts.get(path, (0, None))
                 result.queries = n if status == 200 else None
@@ -432,7 +449,7 @@ def main(argv=None) -> int:
             sections[label] = rows
             loads.append((label, os.getloadavg()[0]))
             if memory is None and args.memory_requests:
-                live = [p for _, p in PAGES if counts.get(p, (0,))[0] == 200]
+                live = [p for _, p in pages if counts.get(p, (0,))[0] == 200]
                 log(f"Memory: {args.memory_requests:,} requests over {len(live)} pages")
                 memory = memory_growth(server, live, args.memory_requests, args, workdir)
             server.stop()

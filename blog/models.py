@@ -124,6 +124,9 @@ class Article(db.Model):
     seo_title: Mapped[str] = mapped_column(String(200), default="")
     seo_description: Mapped[str] = mapped_column(String(320), default="")
     canonical_url: Mapped[str] = mapped_column(String(500), default="")
+    # Tag names and the author's name, copied for the site search (storefront/search keeps it
+    # in step on save; `flask larder search reindex` refills it after bulk loads).
+    search_keywords: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     author: Mapped[Author | None] = relationship(foreign_keys=[author_id])
     reviewer: Mapped[Author | None] = relationship(foreign_keys=[reviewer_id])

@@ -90,6 +90,9 @@ def register_models() -> None:
     import storefront.pages.models  # noqa: F401
     import storefront.payments.models  # noqa: F401
     import storefront.reviews.aggregate  # noqa: F401  (review models, and the triggers keeping product's review columns)
+    import storefront.search.articles  # noqa: F401  (the article index, installed by create_all)
+    import storefront.search.models  # noqa: F401
+    import storefront.search.vocabulary  # noqa: F401  (keeps the vocabulary in step on save)
     import storefront.site_settings  # noqa: F401
 
 
@@ -132,10 +135,12 @@ def register_blueprints(app: Flask) -> None:
         pages,
         payments,
         reviews,
+        search,
         seo,
     )
 
     app.register_blueprint(catalog.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(seo.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
@@ -188,6 +193,7 @@ def register_cli(app: Flask) -> None:
     from storefront.demo.cli import seed_bulk, seed_demo
     from storefront.jobs.cli import jobs_group
     from storefront.media.cli import copy_uploads_command
+    from storefront.search.cli import search_group
 
     for command in (
         seed_demo,
@@ -202,6 +208,7 @@ def register_cli(app: Flask) -> None:
         flush_views_command,
         copy_uploads_command,
         jobs_group,
+        search_group,
     ):
         larder.add_command(command)
     app.cli.add_command(larder)

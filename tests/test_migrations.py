@@ -50,7 +50,7 @@ def test_migrations_match_the_models(empty_database_url, tmp_path):
                     "include_name": lambda name, type_, parents: not (
                         name
                         and (
-                            name.startswith(("product_fts", "ix_product_search"))
+                            name.startswith(("product_fts", "ix_product_search", "article_fts", "ix_article_search", "search_word_trigram", "ix_search_word_trgm"))
                             or name == "search_vector"
                         )
                     ),
@@ -113,13 +113,15 @@ def _raw_ddl(connection) -> dict[str, str]:
             "SELECT 'function ' || p.proname, p.prosrc FROM pg_proc p "
             "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()",
             "SELECT 'index ' || indexname, indexdef FROM pg_indexes "
-            "WHERE schemaname = current_schema() AND indexname LIKE 'ix_product_search%'",
+            "WHERE schemaname = current_schema() AND (indexname LIKE 'ix_product_search%' "
+            "OR indexname LIKE 'ix_article_search%' OR indexname = 'ix_search_word_trgm')",
             "SELECT 'column ' || table_name || '.' || column_name, data_type || ' ' || coalesce(generation_expression, '') "
             "FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'search_vector'",
         ]
     else:
         queries = [
-            "SELECT type || ' ' || name, sql FROM sqlite_master WHERE type = 'trigger' OR name = 'product_fts'"
+            "SELECT type || ' ' || name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "OR name IN ('product_fts', 'article_fts', 'search_word_trigram')"
         ]
     return {name: sql for query in queries for name, sql in connection.execute(text(query))}
 
@@ -151,7 +153,7 @@ def _state(connection) -> dict:
             sorted((i["name"], tuple(i["column_names"]), i["unique"]) for i in inspector.get_indexes(table)),
         )
         for table in inspector.get_table_names()
-        if not table.startswith("product_fts")
+        if not table.startswith(("product_fts", "article_fts", "search_word_trigram"))
     }
     return {"tables": tables, "raw": _raw_ddl(connection)}
 

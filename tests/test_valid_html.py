@@ -38,7 +38,7 @@ VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules" / "vnu-jar" / "bu
 # GET routes that answer with something other than an HTML page.
 NOT_HTML = {
     "static", "catalog.upload", "seo.robots", "seo.sitemap", "blog.feed", "health.healthz",
-    "admin.catalog_export", "seo.favicon", "admin.orders_export",
+    "admin.catalog_export", "seo.favicon", "admin.orders_export", "search.suggestions",
 }
 
 
@@ -146,6 +146,8 @@ def _visit_public_pages(crawl: Crawl) -> None:
     crawl.get("search", "/search?q=magnesium")
     crawl.get("search without results", "/search?q=zzzzzz")
     crawl.get("search without a query", "/search")
+    crawl.get("search corrected", "/search?q=magnesum")
+    crawl.get("search articles only", "/search?q=back+pain")
     crawl.get("not found", "/products/no-such-product", status=404)
 
     crawl.get("journal", "/blog/")

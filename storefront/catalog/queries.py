@@ -390,7 +390,11 @@ def _materialize_matches(filters: ListingFilters, total: int | None) -> bool:
     if _dialect() != "postgresql" or filters.sort == "newest":
         return False
     if filters.q and filters.sort in ("relevance", "featured"):
-        return True  # ranked: every match is scored anyway, and the search index finds them
+        # Ranked: no index gives this order, so the planner already finds the matches by the
+        # search index and keeps the best page in a top-N sort, scoring each row as it reads
+        # it. A materialized CTE joined back to product read every match twice (7x slower at
+        # 1,700 matches among 100,000 products).
+        return False
     return total is None or total <= MATERIALIZE_AT_MOST
 
 

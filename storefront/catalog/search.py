@@ -14,8 +14,10 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import DDL, Select, case, event, func, literal_column, select, text
 
+from storefront.catalog.availability import on_sale_clause
 from storefront.catalog.models import Product
 from storefront.ddl import install, run_after_create
+from storefront.extensions import db
 
 MAX_QUERY_LENGTH = 200
 
@@ -122,3 +124,14 @@ def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, list[S
     )
     stmt = stmt.join(fts, fts.c.product_id == Product.id)
     return stmt, [SortKey(fts.c.tier), SortKey(fts.c.rank, False)]  # bm25: lower is better
+
+
+def product_suggestions(terms: list[str], limit: int) -> list[tuple[str, str]]:
+    """(slug, title) of the best few products on sale for a query being typed, in one query."""
+    if not terms:
+        return []
+    stmt = select(Product.slug, Product.title).where(on_sale_clause())
+    stmt, keys = apply_search(stmt, " ".join(terms), db.session.get_bind().dialect.name)
+    keys = [*keys, SortKey(Product.created_at, True), SortKey(Product.id, True)]
+    order = [k.expression.desc() if k.descending else k.expression.asc() for k in keys]
+    return [(r.slug, r.title) for r in db.session.execute(stmt.order_by(*order).limit(limit))]

@@ -74,12 +74,6 @@ def collection(slug: str):
     return _listing("catalog/listing.html", collection=found, title=found.title)
 
 
-@bp.get("/search")
-@conditional_page
-def search():
-    return _listing("catalog/listing.html", searching=True, title="Search")
-
-
 @bp.get("/products/<slug:slug>")
 @conditional_page
 def product(slug: str):

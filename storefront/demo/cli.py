@@ -11,6 +11,8 @@ from storefront.demo.catalog import load_demo_catalog, seed_catalog
 from storefront.demo.orders import load_demo_activity, seed_demo_orders
 from storefront.demo.reviews import seed_demo_reviews
 from storefront.pages.services import seed_standard_pages
+from storefront.search.vocabulary import rebuild as rebuild_vocabulary
+from storefront.search.vocabulary import refresh_article_keywords, rows_to_index
 
 
 @click.command("seed-demo")
@@ -65,4 +67,10 @@ def seed_bulk(products: int, articles: int, batch_size: int, seed: int) -> None:
             click.echo("Articles: skipped (the blog package is not installed).")
         else:
             click.echo(f"Articles: {made_articles} added.")
+    if products or articles:
+        # Bulk rows bypass the ORM hooks that keep the site search's derived data in step.
+        refresh_article_keywords()
+        with click.progressbar(length=rows_to_index(), label="Search vocabulary", show_pos=True) as bar:
+            words = rebuild_vocabulary(progress=bar.update)
+        click.echo(f"Search vocabulary: {words} words.")
     analyze()

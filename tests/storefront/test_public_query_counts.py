@@ -20,7 +20,7 @@ PAGES = [
     ("catalog.collection", "/collections/supplements?certified=1&tag=vegan&in_stock=1&sort=price"),
     ("catalog.collection", "/collections/low-fodmap-certified"),
     ("catalog.product", "/products/magnesium-glycinate"),
-    ("catalog.search", "/search?q=magnesium"),
+    ("search.results", "/search?q=magnesium"),
     ("blog.index", "/blog/"),
     ("blog.tag", "/blog/tag/health"),
     ("blog.article", "/blog/magnesium-for-back-pain"),

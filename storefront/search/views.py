@@ -1,0 +1,68 @@
+"""/search (products and articles for one query) and /search/suggest (JSON for the header)."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request, url_for
+
+from storefront.caching.fragments import cached_fragment
+from storefront.caching.pages import conditional_page
+from storefront.catalog.chips import filter_chips
+from storefront.catalog.forms import parse_listing_args
+from storefront.catalog.queries import SORTS
+from storefront.catalog.search import search_terms
+from storefront.search import bp
+from storefront.search.services import Suggestions, fallback, search_site, suggest
+
+MAX_ARTICLE_PAGE = 200
+MIN_SUGGEST_LETTERS = 2
+
+
+def _article_page() -> int:
+    raw = request.args.get("apage", "1")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_ARTICLE_PAGE else 1
+
+
+@bp.get("/search")
+@conditional_page
+def results():
+    currency = current_app.config["STORE_CURRENCY"]
+    form, filters = parse_listing_args(request.args, currency, searching=True)
+    if not search_terms(filters.q):
+        return render_template("search/results.html", filters=filters, results=None, fallback=fallback(),
+                               title="Search")
+    found = search_site(filters, _article_page(), current_app.config["PRODUCTS_PER_PAGE"])
+    return render_template(
+        "search/results.html",
+        form=form,
+        filters=found.filters,
+        results=found,
+        facets=found.facets,
+        chips=filter_chips(found.filters, found.facets),
+        listing=found.products,
+        sorts=SORTS,
+        collection=None,
+        fallback=None if found.found else fallback(),
+        title="Search",
+    )
+
+
+@bp.get("/search/suggest")
+@conditional_page
+def suggestions():
+    """The best few products and articles for what is typed, as JSON; the same answer for
+    every request with these words while the catalog is unchanged."""
+    terms = search_terms(request.args.get("q", ""))
+    if len("".join(terms)) < MIN_SUGGEST_LETTERS:
+        found = Suggestions(" ".join(terms), None, [], [])
+    else:
+        found = cached_fragment(
+            "search-suggest", terms, lambda: suggest(" ".join(terms)),
+            dump=Suggestions.to_data, load=Suggestions.from_data,
+        )
+    return jsonify({
+        "query": found.query,
+        "corrected": found.corrected,
+        "search_url": url_for("search.results", q=found.corrected or found.query),
+        "products": [{"title": t, "url": url_for("catalog.product", slug=s)} for s, t in found.products],
+        "articles": [{"title": t, "url": url_for("blog.article", slug=s)} for s, t in found.articles],
+    })
