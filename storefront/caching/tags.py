@@ -10,8 +10,9 @@ A later hit is fresh when none of its tags was stamped after that sequence: one 
 skipped when nothing narrow changed at all since (the sequence read with the page state).
 
 Safety net: a statement naming a narrow table, run while a page renders outside a read that
-declared its tags (`declared_reads`), makes the page depend on ANY_TAG, i.e. on every narrow
-write: a read nobody declared is never stale, only re-rendered more often than needed.
+declared its tags (`declared_reads`, `declaring`), makes the page depend on that table's broad
+tag (TagRule.any_tag: ANY_TAG for the catalog's tables, "journal" for the journal's), i.e. on
+every write of its family: a read nobody declared is never stale, only re-rendered more often.
 """
 
 from __future__ import annotations
