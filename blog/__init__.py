@@ -42,20 +42,16 @@ DUE_ARTICLES_SQL = (
     "WHERE status IN ('published', 'scheduled') AND published_at <= :now"
 )
 
-# What public pages show of the publication; article_view, written on every page view, is
-# left out or nothing would stay cached.
-VERSIONED_TABLES = ("article", "author", "blog_tag", "article_tag", "article_product_link")
-
-
 def init_app(app) -> None:
     """Hook the publication into product pages and the sitemap."""
-    from storefront.caching.registry import register_versioned_table
+    from blog.versioned import register_blog_tables
     from storefront.caching.version import register_time_marker
     from storefront.hooks import register_product_extra, register_sitemap_source
 
     register_product_extra(app, _featured_in)
-    for table in VERSIONED_TABLES:
-        register_versioned_table(app, table)
+    # What public pages show of the publication, narrow (blog/versioned.py); article_view,
+    # written on every page view, is left out or nothing would stay cached.
+    register_blog_tables(app)
     register_time_marker(app, "blog", DUE_ARTICLES_SQL)
     register_sitemap_source(app, _sitemap_entries)
 

@@ -13,6 +13,15 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from blog.models import Article, ArticleProductLink, Tag, article_tags, public_clause
+from blog.versioned import (
+    JOURNAL_ADDED_TAG,
+    JOURNAL_TAG,
+    article_tag,
+    author_tag,
+    featured_tag,
+    topic_tag,
+)
+from storefront.caching.tags import declaring
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
 
@@ -25,6 +34,7 @@ class ArticleSummary:
     title: str
     dek: str
     published_at: datetime | None
+    id: int | None = None  # for the cache's dependency tags
 
 
 @dataclass(frozen=True)
@@ -145,13 +155,13 @@ def related_articles(article: Article, limit: int = 3) -> list[ArticleSummary]:
         best.values(),
         key=lambda r: (-r.shared, -(r.published_at.timestamp() if r.published_at else 0), -r.id),
     )
-    return [ArticleSummary(r.slug, r.title, r.dek or "", r.published_at) for r in ranked[:limit]]
+    return [ArticleSummary(r.slug, r.title, r.dek or "", r.published_at, r.id) for r in ranked[:limit]]
 
 
 def articles_featuring(product_id: int, product_slug: str, limit: int = 10) -> list[ArticleSummary]:
     """Public articles whose CTAs point at a product, newest first, in one query."""
     rows = db.session.execute(
-        select(Article.slug, Article.title, Article.dek, Article.published_at)
+        select(Article.slug, Article.title, Article.dek, Article.published_at, Article.id)
         .where(
             public_clause(),
             Article.id.in_(
@@ -164,7 +174,7 @@ def articles_featuring(product_id: int, product_slug: str, limit: int = 10) -> l
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(limit)
     )
-    return [ArticleSummary(r.slug, r.title, r.dek or "", r.published_at) for r in rows]
+    return [ArticleSummary(r.slug, r.title, r.dek or "", r.published_at, r.id) for r in rows]
 
 
 def public_article_dates() -> list[tuple[str, datetime]]:
@@ -187,3 +197,50 @@ def newest_public_articles(limit: int = 20) -> list[Article]:
             .limit(limit)
         )
     )
+
+
+# ---------------------------------------------------------------- cache dependency tags
+# What a cached page showing these results depends on (storefront.caching.tags; the tags the
+# journal's triggers stamp: blog/versioned.py). An article edit re-renders its own pages, the
+# journal's lists and the pages whose lists show it; the shop's pages stay cached.
+
+
+def _no_tags(*args, **kwargs) -> tuple[str, ...]:
+    return ()
+
+
+def _journal(*args, **kwargs) -> tuple[str, ...]:
+    return (JOURNAL_TAG,)
+
+
+def _first_matches(*args, **kwargs) -> tuple[str, ...]:
+    # The first few matches of a query: an article joining them stamps "journal+"; one
+    # leaving them is one shown, whose own tag is stamped.
+    return (JOURNAL_ADDED_TAG,)
+
+
+def _article_tags(article: Article | None, *args, **kwargs) -> list[str]:
+    if article is None:
+        return [JOURNAL_ADDED_TAG]  # an article may come to have that slug
+    tags = [article_tag(article.id)]
+    tags += [author_tag(a) for a in (article.author_id, article.reviewer_id) if a is not None]
+    tags += [topic_tag(t.id) for t in article.tags]
+    return tags
+
+
+def _summary_tags(summaries: list[ArticleSummary], *args, **kwargs) -> list[str]:
+    return [article_tag(s.id) for s in summaries if s.id is not None]
+
+
+def _featuring(product_id: int, *args, **kwargs) -> tuple[str, ...]:
+    return (featured_tag(product_id),)
+
+
+get_public_article = declaring(_no_tags, _article_tags)(get_public_article)
+get_tag = declaring(_journal)(get_tag)
+count_public_articles = declaring(_journal)(count_public_articles)
+list_public_articles = declaring(_journal)(list_public_articles)
+related_articles = declaring(_first_matches, _summary_tags)(related_articles)
+articles_featuring = declaring(_featuring, _summary_tags)(articles_featuring)
+public_article_dates = declaring(_journal)(public_article_dates)
+newest_public_articles = declaring(_journal)(newest_public_articles)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b8c1d3e5f7a9"
-down_revision = "b7d9f1a3c5e7"
+down_revision = "c8e0a2b4d6f8"
 branch_labels = None
 depends_on = None
 

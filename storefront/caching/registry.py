@@ -18,6 +18,9 @@ from flask import Flask
 
 from storefront.state import larder_state
 
+ANY_TAG = "*"  # the catalog's broad tag: stamped by every write to a product table
+ADDED_TAG = "+"  # the catalog's "a row may have joined a filtered set" tag
+
 
 @dataclass(frozen=True)
 class TagRule:
@@ -33,10 +36,18 @@ class TagRule:
     first few matches of a query, e.g. the newest products: a row *leaving* such a set is a
     row shown there, whose own tag is bumped). `steady_when` is an SQL condition over OLD and
     NEW (both dialects); None means any UPDATE may add a row to some set.
+
+
+    `any_tag` and `added_tag` name those two tags for the rule's family of tables: the catalog's
+    are "*" and "+"; the journal's are its own ("journal", "journal+"), so an article edit
+    leaves the shop's listings alone. A read of a narrow table nobody declared (the safety net,
+    storefront.caching.tags) depends on its table's `any_tag`.
     """
 
     sql: str
     steady_when: str | None = None
+    any_tag: str = ANY_TAG
+    added_tag: str | None = ADDED_TAG  # None: no write to the table can make a row join a set
 
 
 @dataclass(frozen=True)

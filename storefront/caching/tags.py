@@ -10,28 +10,34 @@ A later hit is fresh when none of its tags was stamped after that sequence: one 
 skipped when nothing narrow changed at all since (the sequence read with the page state).
 
 Safety net: a statement naming a narrow table, run while a page renders outside a read that
-declared its tags (`declared_reads`), makes the page depend on ANY_TAG, i.e. on every narrow
-write: a read nobody declared is never stale, only re-rendered more often than needed.
+declared its tags (`declared_reads`, `declaring`), makes the page depend on that table's broad
+tag (TagRule.any_tag: ANY_TAG for the catalog's tables, "journal" for the journal's), i.e. on
+every write of its family: a read nobody declared is never stale, only re-rendered more often.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from flask import has_request_context, request
 from sqlalchemy import BigInteger, String, bindparam, event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.caching.registry import narrow_tables
+from storefront.caching.registry import ADDED_TAG, ANY_TAG, narrow_tables
 from storefront.caching.version import read_first
 from storefront.extensions import db
 
-ANY_TAG = "*"  # stamped by every write to a narrow table
-ADDED_TAG = "+"  # stamped unless a write cannot add a row to a filtered set (TagRule.steady_when)
+__all__ = [
+    "ADDED_TAG", "ANY_TAG", "CacheTag", "collecting", "declared_reads", "declaring", "depend_on", "depend_on_all", "stale",
+]
+P = ParamSpec("P")
+R = TypeVar("R")
 ENVIRON_KEY = "larder.cache_tags"
 
 
@@ -100,6 +106,26 @@ def declared_reads(*tags: str) -> Iterator[None]:
         collector.declared_depth -= 1
 
 
+def declaring(
+    before: Callable[..., Iterable[str]], after: Callable[..., Iterable[str]] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Wrap a read of a package's read API: it runs inside `declared_reads(*before(*args))`,
+    then the page depends on `after(result, *args)` too."""
+
+    def wrap(read: Callable[P, R]) -> Callable[P, R]:
+        @wraps(read)
+        def declared(*args: P.args, **kwargs: P.kwargs) -> R:
+            with declared_reads(*before(*args, **kwargs)):
+                result = read(*args, **kwargs)
+                if after is not None:
+                    depend_on(*after(result, *args, **kwargs))
+            return result
+
+        return declared
+
+    return wrap
+
+
 def stale(tags: Iterable[str], seq: int) -> bool:
     """Whether any of `tags` was stamped after `seq` (one indexed query; none without tags)."""
     wanted = sorted(set(tags))
@@ -118,26 +144,29 @@ _STALE = (
 
 # ---------------------------------------------------------------- the safety net
 
-_pattern_cache: dict[tuple[str, ...], re.Pattern] = {}
+_pattern_cache: dict[tuple[tuple[str, str], ...], list[tuple[str, re.Pattern]]] = {}
 
 
-def _narrow_pattern() -> re.Pattern | None:
-    names = tuple(sorted(narrow_tables()))
-    if not names:
-        return None
-    pattern = _pattern_cache.get(names)
-    if pattern is None:
-        pattern = _pattern_cache[names] = re.compile(
-            r"(?<![\w.])\"?(?:" + "|".join(re.escape(n) for n in names) + r")\"?(?![\w])(?!\s*\()",
-        )
-    return pattern
+def _narrow_patterns() -> list[tuple[str, re.Pattern]]:
+    """Per broad tag (the catalog's "*", the journal's "journal"): a pattern naming its tables."""
+    names = tuple(sorted((name, table.tags.any_tag) for name, table in narrow_tables().items() if table.tags))
+    patterns = _pattern_cache.get(names)
+    if patterns is None:
+        families: dict[str, list[str]] = {}
+        for name, tag in names:
+            families.setdefault(tag, []).append(name)
+        patterns = _pattern_cache[names] = [
+            (tag, re.compile(r"(?<![\w.])\"?(?:" + "|".join(re.escape(n) for n in tables) + r")\"?(?![\w])(?!\s*\()"))
+            for tag, tables in sorted(families.items())
+        ]
+    return patterns
 
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _undeclared_read(conn, cursor, statement, parameters, context, executemany) -> None:
     collector = _collector()
-    if collector is None or collector.declared_depth or ANY_TAG in collector.tags:
+    if collector is None or collector.declared_depth:
         return
-    pattern = _narrow_pattern()
-    if pattern is not None and pattern.search(statement):
-        collector.tags.add(ANY_TAG)
+    for tag, pattern in _narrow_patterns():
+        if tag not in collector.tags and pattern.search(statement):
+            collector.tags.add(tag)

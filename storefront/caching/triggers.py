@@ -28,7 +28,6 @@ from flask import current_app
 from sqlalchemy import DDL, event, text
 
 from storefront.caching.registry import TagRule, VersionedTable, versioned_tables
-from storefront.caching.tags import ADDED_TAG, ANY_TAG
 from storefront.caching.version import CatalogVersion
 from storefront.extensions import db
 
@@ -123,11 +122,13 @@ SQLITE_SEQ = (
 def tag_rows(rule: TagRule, op: str) -> str:
     """A SELECT of the tags (column `t`) a row write `op` bumps, over OLD and/or NEW."""
     parts = [rule.sql.format(row=row) for row in (("NEW",) if op == "INSERT" else ("OLD",) if op == "DELETE" else ("OLD", "NEW"))]
-    parts.append(f"SELECT '{ANY_TAG}' AS t")
-    if op != "UPDATE" or rule.steady_when is None:
-        parts.append(f"SELECT '{ADDED_TAG}' AS t")
+    parts.append(f"SELECT '{rule.any_tag}' AS t")
+    if rule.added_tag is None:
+        pass
+    elif op != "UPDATE" or rule.steady_when is None:
+        parts.append(f"SELECT '{rule.added_tag}' AS t")
     else:
-        parts.append(f"SELECT '{ADDED_TAG}' AS t WHERE NOT ({rule.steady_when})")
+        parts.append(f"SELECT '{rule.added_tag}' AS t WHERE NOT ({rule.steady_when})")
     return " UNION ALL ".join(parts)
 
 

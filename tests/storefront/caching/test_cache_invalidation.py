@@ -2,8 +2,9 @@
 
 The page cache (conditional GET, the Redis page store, the facet and journal-total fragments)
 is keyed by the catalog version, which database triggers bump on writes to the tables listed in
-the versioned-table registry (storefront.caching.registry); the catalog's narrow tables (products
-and what hangs off them) stamp dependency tags instead, which the pages showing them declared
+the versioned-table registry (storefront.caching.registry); the narrow tables (the catalog's
+products and what hangs off them, the journal's articles, authors, tags and links) stamp
+dependency tags instead, which the pages showing them declared
 (storefront.caching.tags). A table or column left out of that list keeps a stale
 page for as long as nothing else changes: a shopper is told "304 Not Modified" and keeps the
 old image, price or article on screen.

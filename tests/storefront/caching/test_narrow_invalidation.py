@@ -12,12 +12,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text, update
 
+from blog.models import Article
+from blog.services import ArticleDraft, save_article
+from blog.versioned import JOURNAL_TAG
 from storefront.caching.tags import ANY_TAG, collecting, depend_on
 from storefront.catalog.availability import has_stock_clause
 from storefront.catalog.models import Variant
 from storefront.extensions import db
 from storefront.site_settings import save_site_settings
-from tests.blog.helpers import make_article
+from tests.blog.helpers import make_article, make_author
 from tests.factories import make_collection, make_product
 from tests.fixtures.page_cache import deployed_app
 
@@ -162,7 +165,19 @@ def test_a_read_of_a_product_table_nobody_declared_depends_on_every_product(app)
         with collecting() as collector:
             depend_on("product:1")
             db.session.execute(text("SELECT count(*) FROM article")).scalar()
-        assert collector.tags == {"product:1"}
+        assert collector.tags == {"product:1", JOURNAL_TAG}, "an undeclared article read depends on the journal"
+
+
+def test_a_read_of_a_journal_table_nobody_declared_depends_on_every_journal_write(app):
+    """The journal's tables have their own broad tag: a read of them nobody declared makes the
+    page follow every journal write, never every product write."""
+    with app.test_request_context("/"):
+        with collecting() as collector:
+            db.session.execute(text("SELECT count(*) FROM article JOIN author ON author.id = article.author_id")).scalar()
+        assert collector.tags == {JOURNAL_TAG}
+        with collecting() as collector:
+            db.session.execute(text("SELECT count(*) FROM article_view")).scalar()
+        assert collector.tags == set(), "article_view is written on every view and never versioned"
 
 
 
@@ -194,3 +209,126 @@ def test_you_may_also_like_follows_products_joining_and_leaving_it(app, served):
     page = client.get(url)
     assert page.headers["X-Larder-Cache"] == "miss"
     assert "Selenium Drops" not in page.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- the journal
+
+# Pages showing article X (its page, lite view, the journal's lists, the product page whose
+# "Featured in" names it), and pages that do not: the shop's, and an article whose related
+# articles are others (they share its topic; X does not).
+SHOWING_X = {
+    "x": "/blog/fibre-guide",
+    "x_lite": "/blog/fibre-guide/lite",
+    "journal": "/blog/",
+    "x_topic": "/blog/tag/gut",
+    "a": "/products/magnesium-glycinate",
+}
+NOT_SHOWING_X = {
+    "b": "/products/zinc-picolinate",
+    "b_collection": "/collections/minerals",
+    "all": "/products",
+    "home": "/",
+    "y": "/blog/sleep-notes",
+    "y_lite": "/blog/sleep-notes/lite",
+}
+
+
+@pytest.fixture
+def journal():
+    supplements = make_collection("supplements", title="Supplements")
+    minerals = make_collection("minerals", title="Minerals")
+    make_product("magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=5, collection=supplements)
+    make_product("zinc-picolinate", title="Zinc Picolinate", price=1299, stock=5, collection=minerals)
+    ada = make_author("ada-lovelace", "Ada Lovelace")
+    ben = make_author("ben-ortiz", "Ben Ortiz")
+    x = make_article("fibre-guide", "Fibre first.\n\n[[product:magnesium-glycinate]]\n", title="Fibre Guide",
+                     tags=["Gut"], author=ada, days_ago=9)
+    make_article("sleep-notes", "Sleep.\n\n[[product:zinc-picolinate]]\n", title="Sleep Notes", tags=["Sleep"],
+                 author=ben, days_ago=1)
+    for n in (2, 3, 4):
+        make_article(f"sleep-part-{n}", "More sleep.", title=f"Sleep Part {n}", tags=["Sleep"], author=ben, days_ago=n)
+    db.session.commit()
+    return {"x": x.id, "ada": ada.id}
+
+
+def _warm_journal(client) -> dict[str, str]:
+    etags = {}
+    for url in {**SHOWING_X, **NOT_SHOWING_X}.values():
+        assert client.get(url).status_code == 200, url
+    for name, url in {**SHOWING_X, **NOT_SHOWING_X}.items():
+        again = client.get(url)
+        assert again.headers["X-Larder-Cache"] == "hit", f"{url} was not stored"
+        etags[name] = again.headers["ETag"]
+    for url in SHOWING_X.values():
+        assert "Fibre, Explained" not in client.get(url).get_data(as_text=True), url
+    return etags
+
+
+def _assert_x_re_rendered(client, etags: dict[str, str], shows: str) -> None:
+    for name, url in SHOWING_X.items():
+        page = client.get(url, headers={"If-None-Match": etags[name]})
+        assert page.status_code == 200, f"{url} shows article X: its old ETag must not be answered 304"
+        assert page.headers["X-Larder-Cache"] == "miss", f"{url} came stale from Redis"
+        assert shows in page.get_data(as_text=True), f"{url} does not show {shows!r}"
+
+
+def _assert_journal_edit_left_alone(client, etags: dict[str, str]) -> None:
+    for name, url in NOT_SHOWING_X.items():
+        page = client.get(url)
+        assert page.headers["X-Larder-Cache"] == "hit", f"{url} does not show article X, yet it was rendered again"
+        assert client.get(url, headers={"If-None-Match": etags[name]}).status_code == 304, url
+
+
+def test_an_article_edit_in_the_editor_re_renders_only_the_pages_showing_it(app, served, journal):
+    client = served.test_client()
+    etags = _warm_journal(client)
+
+    article = db.session.get(Article, journal["x"])
+    result = save_article(article, ArticleDraft(source=article.body_source, title="Fibre, Explained"))
+    assert not result.held_for_review
+
+    _assert_x_re_rendered(client, etags, "Fibre, Explained")
+    _assert_journal_edit_left_alone(client, etags)
+
+
+def test_a_raw_sql_article_edit_re_renders_only_the_pages_showing_it(app, served, journal):
+    client = served.test_client()
+    etags = _warm_journal(client)
+
+    db.session.execute(text("UPDATE article SET title = 'Fibre, Explained' WHERE id = :x"), {"x": journal["x"]})
+    db.session.commit()
+
+    _assert_x_re_rendered(client, etags, "Fibre, Explained")
+    _assert_journal_edit_left_alone(client, etags)
+
+
+def test_an_author_edit_re_renders_their_articles_and_the_journal_only(app, served, journal):
+    client = served.test_client()
+    etags = _warm_journal(client)
+
+    db.session.execute(text("UPDATE author SET name = 'Ada King' WHERE id = :ada"), {"ada": journal["ada"]})
+    db.session.commit()
+
+    for name in ("x", "x_lite", "journal", "x_topic"):
+        page = client.get(SHOWING_X[name], headers={"If-None-Match": etags[name]})
+        assert page.status_code == 200 and page.headers["X-Larder-Cache"] == "miss", SHOWING_X[name]
+        assert "Ada King" in page.get_data(as_text=True), SHOWING_X[name]
+    # The product page's "Featured in" names articles, not their authors.
+    assert client.get(SHOWING_X["a"]).headers["X-Larder-Cache"] == "hit"
+    _assert_journal_edit_left_alone(client, etags)
+
+
+def test_an_article_leaving_the_journal_leaves_the_lists_showing_it(app, served, journal):
+    """Unpublishing X (its status: "journal+") drops it from the lists and the product page."""
+    client = served.test_client()
+    _warm_journal(client)
+
+    db.session.execute(text("UPDATE article SET status = 'draft' WHERE id = :x"), {"x": journal["x"]})
+    db.session.commit()
+
+    assert client.get(SHOWING_X["x"]).status_code == 404
+    for name in ("journal", "a"):
+        page = client.get(SHOWING_X[name])
+        assert page.headers["X-Larder-Cache"] == "miss", SHOWING_X[name]
+        assert "/blog/fibre-guide" not in page.get_data(as_text=True), SHOWING_X[name]
+    assert client.get(NOT_SHOWING_X["b"]).headers["X-Larder-Cache"] == "hit"
