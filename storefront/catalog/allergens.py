@@ -88,6 +88,13 @@ def free_from(mask: int | None) -> list[Allergen]:
     return [] if mask is None else [a for a in ALLERGENS if not mask & a.flag]
 
 
+def describe_mask(mask: int | None) -> str:
+    """For the audit log: "not declared", "none" or "Milk, Soy"."""
+    if mask is None:
+        return "not declared"
+    return ", ".join(a.name for a in allergens_in(mask)) or "none"
+
+
 def _lookup(word: str) -> Allergen | None:
     text = word.strip().lower()
     for allergen in ALLERGENS:

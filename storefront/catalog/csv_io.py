@@ -14,7 +14,9 @@ Larder-specific fields travel in Shopify metafield columns, so an exported file 
 the same catalog. Nutrition facts are one JSON cell in the stored shape (storefront.catalog.nutrition):
 {"serving_size": "2 capsules", "servings_per_container": 30, "rows": [{"nutrient": "Magnesium",
 "amount": "200 mg", "daily_value": "48%"}]}; an empty cell removes them, a file without the column
-leaves them as they are.
+leaves them as they are. The major allergens a product contains are one cell of slugs or names
+("milk; soy"; storefront.catalog.allergens), "none" when it contains none, empty when not declared;
+an unknown name is an error naming its row. The Allergens cell beside it is the notes line.
 
 Changes to existing products' prices, stock, status and nutrition are written to the audit log,
 in the import's transaction, as the person who imported the file. Image Src URLs are never downloaded: URLs of this store's own images map back
@@ -39,6 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from storefront import audit
+from storefront.catalog.allergens import UnknownAllergen, parse_cell, to_cell
 from storefront.catalog.models import (
     DietTag,
     Product,
@@ -54,7 +57,10 @@ from storefront.text import markdown_to_safe_html
 
 SUMMARY = "Summary (product.metafields.larder.summary)"
 INGREDIENTS = "Ingredients (product.metafields.larder.ingredients)"
-ALLERGENS = "Allergens (product.metafields.larder.allergens)"
+ALLERGENS = "Allergens (product.metafields.larder.allergens)"  # the notes line ("May contain: ...")
+# The major allergens it contains (storefront/catalog/allergens.py): "milk; soy", "none", or empty
+# for not declared.
+CONTAINS = "Allergens contained (product.metafields.larder.allergens_contained)"
 DESCRIPTION_MD = "Description (product.metafields.larder.description_markdown)"
 NUTRITION = "Nutrition (product.metafields.larder.nutrition)"
 KEEP = object()  # a file without the Nutrition column leaves products' nutrition as it is
@@ -67,7 +73,7 @@ COLUMNS = [
     "Variant Inventory Qty", "Variant Inventory Policy", "Variant Fulfillment Service",
     "Variant Price", "Variant Compare At Price", "Variant Requires Shipping", "Variant Taxable",
     "Image Src", "Image Position", "Image Alt Text", "SEO Title", "SEO Description", "Status",
-    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD, NUTRITION,
+    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD, NUTRITION, CONTAINS,
 ]
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant SKU", "Variant Price")
 OPTIONS = (1, 2, 3)
@@ -135,6 +141,7 @@ class ParsedProduct:
     option_names: list[str]
     variants: list[ParsedVariant] = field(default_factory=list)
     nutrition: Any = KEEP  # the cleaned facts, None to remove them, or KEEP
+    allergen_mask: Any = KEEP  # the bits, None for not declared, or KEEP (no such column)
     images: list[tuple[str, str]] = field(default_factory=list)  # (stored path, alt)
 
 
@@ -444,6 +451,11 @@ class _ProductRows:
                 product.nutrition = nutrition_from_csv(get(NUTRITION))
             except NutritionError as exc:
                 self.errors.extend(RowError(row, f"Nutrition: {m}") for m in exc.messages)
+        if CONTAINS in self.index:
+            try:
+                product.allergen_mask = parse_cell(get(CONTAINS))
+            except UnknownAllergen as exc:
+                self.errors.append(RowError(row, f"Allergens contained: {exc}"))
         self.products[handle] = product
         return product
 
@@ -579,7 +591,7 @@ def import_products_csv(
 
 
 def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], user, report: ImportReport) -> None:
-    audited = ("status", "nutrition")
+    audited = ("status", "nutrition", "allergen_mask")
     before = {n: getattr(product, n) for n in audited} if product.id else None
     product.title = parsed.title
     product.description = parsed.description
@@ -593,6 +605,8 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
     product.option_names = parsed.option_names or None
     if parsed.nutrition is not KEEP:
         product.nutrition = parsed.nutrition
+    if parsed.allergen_mask is not KEEP:
+        product.allergen_mask = parsed.allergen_mask
     if before is not None:
         audit.record_change(user, "product", product.id, product.title, "product.update", before,
                             {n: getattr(product, n) for n in audited}, note=IMPORT_NOTE)
@@ -681,6 +695,7 @@ def export_products_csv(currency: str, site_url: str) -> str:
                     ALLERGENS: product.allergens,
                     DESCRIPTION_MD: product.description,
                     NUTRITION: nutrition_to_csv(product.nutrition),
+                    CONTAINS: to_cell(product.allergen_mask),
                 })
             if i < len(product.variants):
                 v = product.variants[i]
