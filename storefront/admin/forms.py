@@ -157,7 +157,8 @@ class CertificationForm(FlaskForm):
     serving_metric_quantity = DecimalField("Serving weight or volume", places=3, validators=[
         Optional(), finite_amount, NumberRange(min=Decimal("0.001"), max=100_000)],
         description="For a serving counted in units: what it weighs, e.g. 1.1 (g)")
-    serving_metric_unit = SelectField("Weight or volume unit", choices=[("g", "g"), ("ml", "ml")], default="g")
+    serving_metric_unit = SelectField("Weight or volume unit", choices=[SelectChoice("g", "g"), SelectChoice("ml", "ml")],
+                                      default="g")
     listing_url = URLField("Certifier's listing URL", validators=[Optional(), URL(), Length(max=500)],
                            description="The product's page in the certifier's directory of certified products.")
     valid_from = DateField("Valid from", validators=[InputRequired(message="Enter a date.")])
