@@ -144,6 +144,10 @@ def downgrade():
         found = [names[bit] for bit in sorted(names) if mask & (1 << bit)]
         head = f"Contains: {', '.join(found)}." if found else "None of the 14 major allergens."
         bind.execute(product.update().where(product.c.id == pid).values(allergens=f"{head} {text or ''}".strip()))
+    if bind.dialect.name == "postgresql":
+        # Run the deferred cache-version triggers of these updates now: PostgreSQL refuses to
+        # alter a table with trigger events pending.
+        op.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for column in ("listing_url", "serving_metric_unit", "serving_metric_quantity", "serving_unit", "serving_quantity"):
         op.drop_column("certification", column)  # SQLite 3.35+ drops columns in place
     op.drop_column("product", "allergen_mask")
