@@ -1,0 +1,44 @@
+"""In Chromium on a phone: a shopper filters the shop to products free from gluten and dairy
+from the filter panel, sees the chips, reads a product's allergens; axe finds nothing serious."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from storefront.demo.catalog import load_demo_catalog, seed_catalog
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo_catalog(app):
+    seed_catalog(load_demo_catalog())
+
+
+def test_free_from_filters_on_a_phone(phone_page, demo_catalog, accessible):
+    page = phone_page
+    page.goto("/products")
+    page.locator(".facets-toggle").click()
+    panel = page.locator("fieldset.free-from-facets")
+    panel.get_by_label(re.compile(r"^Gluten")).check()
+    panel.get_by_label(re.compile(r"^Dairy \(milk\)")).check()
+    accessible(page)
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"free_from=gluten.*free_from=milk"))
+    assert page.get_by_role("link", name="Remove filter: Free from gluten").is_visible()
+    assert page.get_by_role("link", name="Remove filter: Free from dairy (milk)").is_visible()
+    titles = page.locator(".listing-results .card-title").all_inner_texts()
+    assert titles and not any("Whey" in t or "Peanut Butter" in t for t in titles)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    accessible(page)
+    page.goto("/products/peanut-butter-protein-bar")
+    contains = page.locator("[data-allergens-contains]").inner_text()
+    assert contains == "Cereals containing gluten, Milk, Peanuts"
+    assert page.locator("[data-allergens-note]").inner_text() == "May contain: tree nuts."
+    accessible(page)
+    page.goto("/products/magnesium-glycinate")
+    assert page.locator("[data-certified-serving]").inner_text() == (
+        "Certified low FODMAP at 2 capsules (1.1 g); 30 servings per pack; certificate #MON-2025-0412.")
+    accessible(page)
