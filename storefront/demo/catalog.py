@@ -100,7 +100,7 @@ def seed_catalog(data: dict, progress: Callable[[int], None] = lambda n: None) -
 def _serving(data: dict | None) -> dict:
     """A certificate's structured serving as its columns (and the matching text)."""
     if not data:
-        return {}
+        return {"serving_size_tested": ""}
     metric = data.get("metric_quantity")
     return Serving(Decimal(data["quantity"]), data["unit"], Decimal(metric) if metric else None,
                    data.get("metric_unit", "")).fields()
@@ -140,7 +140,6 @@ def _build_product(item: dict, tags: dict[str, DietTag], day, moment) -> Product
         Certification(
             body=c["body"],
             licence_number=c.get("licence_number", ""),
-            serving_size_tested=c.get("serving_size_tested", ""),
             valid_from=day + timedelta(days=int(c["valid_from_days"])),
             valid_until=day + timedelta(days=int(c["valid_until_days"])),
             evidence_url=c.get("evidence_url", ""),
