@@ -10,7 +10,12 @@ import pytest
 from sqlalchemy import delete, select
 
 from storefront.catalog.allergens import mask_of
-from storefront.catalog.csv_io import CONTAINS, CsvImportError, export_products_csv, import_products_csv
+from storefront.catalog.csv_io import (
+    CONTAINS,
+    CsvImportError,
+    export_products_csv,
+    import_products_csv,
+)
 from storefront.catalog.models import DietTag, Product
 from storefront.extensions import db
 from tests.factories import make_product
