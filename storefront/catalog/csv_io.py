@@ -42,7 +42,13 @@ from sqlalchemy.orm import selectinload
 
 from storefront import audit
 from storefront.catalog.allergens import UnknownAllergen, parse_cell, to_cell
+from storefront.catalog.certificates_csv import (
+    CertificatesError,
+    certificates_from_csv,
+    certificates_to_csv,
+)
 from storefront.catalog.models import (
+    Certification,
     DietTag,
     Product,
     ProductImage,
@@ -61,10 +67,13 @@ ALLERGENS = "Allergens (product.metafields.larder.allergens)"  # the notes line 
 # The major allergens it contains (storefront/catalog/allergens.py): "milk; soy", "none", or empty
 # for not declared.
 CONTAINS = "Allergens contained (product.metafields.larder.allergens_contained)"
+# Low FODMAP certificates as one JSON cell (storefront.catalog.certificates_csv).
+CERTIFICATES = "Certifications (product.metafields.larder.certifications)"
 DESCRIPTION_MD = "Description (product.metafields.larder.description_markdown)"
 NUTRITION = "Nutrition (product.metafields.larder.nutrition)"
 KEEP = object()  # a file without the Nutrition column leaves products' nutrition as it is
 IMPORT_NOTE = "CSV import"
+CERT_AUDITED = ("body", "licence_number", "serving_size_tested", "valid_from", "valid_until", "evidence_url", "listing_url")
 
 COLUMNS = [
     "Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags", "Published",
@@ -73,7 +82,7 @@ COLUMNS = [
     "Variant Inventory Qty", "Variant Inventory Policy", "Variant Fulfillment Service",
     "Variant Price", "Variant Compare At Price", "Variant Requires Shipping", "Variant Taxable",
     "Image Src", "Image Position", "Image Alt Text", "SEO Title", "SEO Description", "Status",
-    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD, NUTRITION, CONTAINS,
+    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD, NUTRITION, CONTAINS, CERTIFICATES,
 ]
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant SKU", "Variant Price")
 OPTIONS = (1, 2, 3)
@@ -142,6 +151,7 @@ class ParsedProduct:
     variants: list[ParsedVariant] = field(default_factory=list)
     nutrition: Any = KEEP  # the cleaned facts, None to remove them, or KEEP
     allergen_mask: Any = KEEP  # the bits, None for not declared, or KEEP (no such column)
+    certifications: Any = KEEP  # Certification column values, one dict each, or KEEP
     images: list[tuple[str, str]] = field(default_factory=list)  # (stored path, alt)
 
 
@@ -456,6 +466,11 @@ class _ProductRows:
                 product.allergen_mask = parse_cell(get(CONTAINS))
             except UnknownAllergen as exc:
                 self.errors.append(RowError(row, f"Allergens contained: {exc}"))
+        if CERTIFICATES in self.index:
+            try:
+                product.certifications = certificates_from_csv(get(CERTIFICATES))
+            except CertificatesError as exc:
+                self.errors.extend(RowError(row, f"Certifications: {m}") for m in exc.messages)
         self.products[handle] = product
         return product
 
@@ -566,7 +581,8 @@ def import_products_csv(
         for p in db.session.scalars(
             select(Product)
             .where(Product.slug.in_(handles or [""]))
-            .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags))
+            .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags),
+                     selectinload(Product.certifications))
         )
     }
     tags = {t.slug: t for t in db.session.scalars(select(DietTag))}
@@ -618,6 +634,40 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
             product.images.append(ProductImage(path=path, alt=alt, position=len(product.images)))
             have.add(path)
             report.images += 1
+    if parsed.certifications is not KEEP:
+        _apply_certificates(product, parsed.certifications, user)
+
+
+def _apply_certificates(product: Product, wanted: list[dict], user) -> None:
+    """The file's certificates replace the product's: one with the same body and number is
+    updated in place (keeping its history), others are added, the rest removed; all audited."""
+    existing = {(c.body, c.licence_number): c for c in product.certifications}
+    kept = []
+    for fields in wanted:
+        cert = existing.pop((fields["body"], fields["licence_number"]), None)
+        before = _cert_audit(cert) if cert is not None else {}
+        if cert is None:
+            cert = Certification()
+        for name, value in fields.items():
+            setattr(cert, name, value)
+        kept.append((cert, before))
+    product.certifications = [cert for cert, _ in kept]
+    db.session.flush()
+    for cert, before in kept:
+        after = _cert_audit(cert)
+        if after != before:
+            _audit_certificate(user, cert, product.id, "certification.import", before, after)
+    for cert in existing.values():
+        _audit_certificate(user, cert, product.id, "certification.delete", _cert_audit(cert), {})
+
+
+def _cert_audit(cert: Certification) -> dict:
+    return {n: getattr(cert, n) for n in CERT_AUDITED}
+
+
+def _audit_certificate(user, cert: Certification, product_id: int, action: str, before: dict, after: dict) -> None:
+    audit.record_change(user, "certification", cert.id, f"{cert.body} {cert.licence_number}".strip(), action,
+                        before, after, note=IMPORT_NOTE, parent=("product", product_id))
 
 
 def _apply_tags(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag]) -> None:
@@ -671,7 +721,8 @@ def export_products_csv(currency: str, site_url: str) -> str:
     products = db.session.scalars(
         select(Product)
         .order_by(Product.id)
-        .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags))
+        .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags),
+                 selectinload(Product.certifications))
     )
     for product in products:
         names, values = _export_options(product)
@@ -696,6 +747,7 @@ def export_products_csv(currency: str, site_url: str) -> str:
                     DESCRIPTION_MD: product.description,
                     NUTRITION: nutrition_to_csv(product.nutrition),
                     CONTAINS: to_cell(product.allergen_mask),
+                    CERTIFICATES: certificates_to_csv(product.certifications),
                 })
             if i < len(product.variants):
                 v = product.variants[i]

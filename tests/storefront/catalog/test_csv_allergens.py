@@ -87,3 +87,84 @@ def _to_bytes(rows, header=None) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode()
+
+
+# ---------------------------------------------------------------- certificates
+
+
+def _certified(slug: str, serving: str | None, legacy: str = "") -> Product:
+    from storefront.catalog.servings import parse_serving
+    from tests.factories import make_certification
+
+    product = make_product(slug, commit=False)
+    cert = make_certification()
+    cert.licence_number = f"MON-{slug}"
+    cert.listing_url = f"https://www.example.org/listing/{slug}"
+    if serving:
+        for name, value in parse_serving(serving).fields().items():
+            setattr(cert, name, value)
+    else:
+        cert.serving_size_tested = legacy
+    product.certifications = [cert]
+    db.session.commit()
+    return product
+
+
+def _certs() -> dict:
+    from storefront.catalog.models import Certification
+
+    rows = db.session.execute(select(Product.slug, Certification.id, Certification.serving_size_tested,
+                                     Certification.serving_unit, Certification.listing_url)
+                              .join(Certification, Certification.product_id == Product.id)).all()
+    return {r.slug: (r.serving_size_tested, r.serving_unit, r.listing_url) for r in rows}
+
+
+def test_certificates_with_their_serving_survive_export_and_import(app):
+    from storefront.catalog.csv_io import CERTIFICATES
+
+    _certified("caps", "2 capsules (1.1 g)")
+    _certified("old", None, legacy="one small handful")
+    before = _certs()
+    exported = export_products_csv("USD", SITE)
+    cell = next(r[CERTIFICATES] for r in _rows(exported) if r["Handle"] == "caps")
+    assert '"serving": "2 capsules (1.1 g)"' in cell and '"licence_number": "MON-caps"' in cell
+    db.session.execute(delete(Product))
+    db.session.execute(delete(DietTag))
+    db.session.commit()
+    import_products_csv(exported.encode(), "USD", SITE)
+    assert _certs() == before == {
+        "caps": ("2 capsules (1.1 g)", "capsules", "https://www.example.org/listing/caps"),
+        "old": ("one small handful", "", "https://www.example.org/listing/old"),
+    }
+    assert export_products_csv("USD", SITE) == exported
+
+
+def test_an_unreadable_serving_or_date_is_refused_naming_its_row(app):
+    from storefront.catalog.csv_io import CERTIFICATES
+
+    _certified("caps", "2 capsules (1.1 g)")
+    _certified("tea", "1 cup (250 ml)")
+    rows = _rows(export_products_csv("USD", SITE))
+    rows[1][CERTIFICATES] = rows[1][CERTIFICATES].replace("1 cup (250 ml)", "a big mug").replace(
+        '"valid_until": "', '"valid_until": "soon')
+    with pytest.raises(CsvImportError) as caught:
+        import_products_csv(_to_bytes(rows), "USD", SITE)
+    messages = [str(e) for e in caught.value.errors]
+    assert "Row 3: Certifications: certificate 1: valid_until must be a date such as 2026-01-31" in messages
+    assert any(m.startswith("Row 3: Certifications: certificate 1: serving “a big mug” is not a serving") for m in messages)
+
+
+def test_importing_changes_a_certificate_in_place_and_removes_missing_ones(app):
+    from storefront.catalog.csv_io import CERTIFICATES
+    from storefront.catalog.models import Certification
+
+    product = _certified("caps", "2 capsules (1.1 g)")
+    cert_id = product.certifications[0].id
+    rows = _rows(export_products_csv("USD", SITE))
+    rows[0][CERTIFICATES] = rows[0][CERTIFICATES].replace("2 capsules (1.1 g)", "3 capsules (1.6 g)")
+    import_products_csv(_to_bytes(rows), "USD", SITE)
+    cert = db.session.get(Certification, cert_id)
+    assert cert.serving_text == "3 capsules (1.6 g)"
+    rows[0][CERTIFICATES] = ""
+    import_products_csv(_to_bytes(rows), "USD", SITE)
+    assert db.session.scalar(select(Certification.id).where(Certification.id == cert_id)) is None
