@@ -199,14 +199,14 @@ class Certification(db.Model):
     # counted in units, what it weighs or measures ("1.1" "g", "15" "ml").
     serving_size_tested: Mapped[str] = mapped_column(String(120), default="")
     serving_quantity: Mapped[Decimal | None] = mapped_column(Numeric(10, 3), default=None)
-    serving_unit: Mapped[str] = mapped_column(String(30), default="")
+    serving_unit: Mapped[str] = mapped_column(String(30), default="", server_default="")
     serving_metric_quantity: Mapped[Decimal | None] = mapped_column(Numeric(10, 3), default=None)
-    serving_metric_unit: Mapped[str] = mapped_column(String(4), default="")
+    serving_metric_unit: Mapped[str] = mapped_column(String(4), default="", server_default="")
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     evidence_url: Mapped[str] = mapped_column(String(500), default="")
     # The certifier's public listing of the product (its page in the certifier's directory).
-    listing_url: Mapped[str] = mapped_column(String(500), default="")
+    listing_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     product: Mapped[Product] = relationship(back_populates="certifications")
 
