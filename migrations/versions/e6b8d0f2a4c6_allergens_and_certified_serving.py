@@ -9,6 +9,8 @@ list; the bits below are frozen copies), NULL when not declared. Existing free t
 "None of the 14 major allergens." becomes 0, a leading "Contains: a, b (c)." sentence whose every
 item names an allergen becomes those bits, and the sentence is taken out of the text, which keeps
 the rest ("May contain: ..."). Text that is not understood stays as it is, undeclared.
+ix_product_status_allergens (status, price_from, allergen_mask, id) keeps the facet counts an
+index-only scan.
 
 certification: serving_quantity + serving_unit ("2" "capsules"), serving_metric_quantity +
 serving_metric_unit ("1.1" "g"), read from serving_size_tested when it reads "2 capsules (1.1 g)",
@@ -115,6 +117,8 @@ def parse_serving(text):
 def upgrade():
     # Plain ADD COLUMN, not batch mode: batch mode may rebuild a SQLite table and drop its triggers.
     op.add_column("product", sa.Column("allergen_mask", sa.Integer(), nullable=True))
+    # The facet counts read price and allergens of every match from this index alone.
+    op.create_index("ix_product_status_allergens", "product", ["status", "price_from", "allergen_mask", "id"])
     op.add_column("certification", sa.Column("serving_quantity", sa.Numeric(10, 3), nullable=True))
     op.add_column("certification", sa.Column("serving_unit", sa.String(length=30), nullable=False, server_default=""))
     op.add_column("certification", sa.Column("serving_metric_quantity", sa.Numeric(10, 3), nullable=True))
@@ -150,4 +154,5 @@ def downgrade():
         op.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for column in ("listing_url", "serving_metric_unit", "serving_metric_quantity", "serving_unit", "serving_quantity"):
         op.drop_column("certification", column)  # SQLite 3.35+ drops columns in place
+    op.drop_index("ix_product_status_allergens", table_name="product")
     op.drop_column("product", "allergen_mask")

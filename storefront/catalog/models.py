@@ -65,6 +65,9 @@ class Product(TimestampMixin, db.Model):
         Index("ix_product_status_price", "status", "price_from", "created_at", "id"),
         Index("ix_product_status_created", "status", "created_at", "id"),
         Index("ix_product_status_title", "status", "title", "created_at", "id"),
+        # The facet counts read every match's price and allergens: from this index alone (an
+        # index-only scan), not from the table (at 100,000 products, a sequential scan of it).
+        Index("ix_product_status_allergens", "status", "price_from", "allergen_mask", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
