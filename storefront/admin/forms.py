@@ -11,6 +11,7 @@ from wtforms import (
     DecimalField,
     FormField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -32,6 +33,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from storefront.catalog.allergens import ALLERGENS
 from storefront.catalog.forms import NutritionForm
 from storefront.forms import FlaskForm
 from storefront.orders.carriers import (
@@ -46,6 +48,11 @@ from storefront.orders.carriers import (
 from storefront.slugs import SLUG_RE
 
 SLUG = Regexp(SLUG_RE, message="Use lowercase letters, digits and single hyphens.")
+ALLERGEN_STATUS = [
+    SelectChoice("declared", "Declared: it contains exactly the allergens ticked below (none ticked: free of all)"),
+    SelectChoice("unknown", "Not declared yet (never listed as “free from” anything)"),
+]
+ALLERGEN_CHOICES = [SelectChoice(a.slug, a.name) for a in ALLERGENS]
 STATUS_CHOICES = [
     SelectChoice("active", "Active (in the shop)"),
     SelectChoice("draft", "Draft (hidden)"),
@@ -79,7 +86,16 @@ class ProductForm(FlaskForm):
     summary = StringField("Summary", validators=[Optional(), Length(max=300)])
     description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=20_000)])
     ingredients = TextAreaField("Ingredients", validators=[Optional(), Length(max=5_000)])
-    allergens = StringField("Allergens", validators=[Optional(), Length(max=1_000)])
+    allergens = StringField("Allergen notes", validators=[Optional(), Length(max=1_000)],
+                            description="Shown under the list, e.g. “May contain: tree nuts.”")
+    # Structured allergens (storefront/catalog/allergens.py): a radio always posts, so a form
+    # without these fields (an old page, a script) is told apart from "none ticked".
+    allergen_status = RadioField("Allergen information", choices=ALLERGEN_STATUS, default="unknown")
+    contains = MultiCheckboxField("Contains (EU 14 + US 9 major allergens)", choices=ALLERGEN_CHOICES)
+
+    def validate_contains(self, field) -> None:
+        if field.data and self.allergen_status.data != "declared":
+            raise ValidationError("Choose “Declared” to record the allergens ticked.")
     status = SelectField("Status", choices=STATUS_CHOICES, default="draft")
     seo_title = StringField("SEO title", validators=[Optional(), Length(max=200)])
     seo_description = StringField("SEO description", validators=[Optional(), Length(max=320)])
@@ -133,10 +149,29 @@ class CertificationForm(FlaskForm):
     body = StringField("Certifying body", validators=[DataRequired(), Length(max=120)],
                        default="Monash University Low FODMAP Certified")
     licence_number = StringField("Licence / certificate number", validators=[Optional(), Length(max=80)])
-    serving_size_tested = StringField("Serving size tested", validators=[Optional(), Length(max=120)])
+    serving_quantity = DecimalField("Serving tested: amount", places=3, validators=[
+        Optional(), finite_amount, NumberRange(min=Decimal("0.001"), max=100_000)],
+        description="e.g. 2 (capsules) or 30 (g)")
+    serving_unit = StringField("Serving tested: unit", validators=[Optional(), Length(max=30)],
+                               description="e.g. capsules, g, scoop, tbsp")
+    serving_metric_quantity = DecimalField("Serving weight or volume", places=3, validators=[
+        Optional(), finite_amount, NumberRange(min=Decimal("0.001"), max=100_000)],
+        description="For a serving counted in units: what it weighs, e.g. 1.1 (g)")
+    serving_metric_unit = SelectField("Weight or volume unit", choices=[SelectChoice("g", "g"), SelectChoice("ml", "ml")],
+                                      default="g")
+    listing_url = URLField("Certifier's listing URL", validators=[Optional(), URL(), Length(max=500)],
+                           description="The product's page in the certifier's directory of certified products.")
     valid_from = DateField("Valid from", validators=[InputRequired(message="Enter a date.")])
     valid_until = DateField("Valid until", validators=[InputRequired(message="Enter a date.")])
     evidence_url = URLField("Evidence URL", validators=[Optional(), URL(), Length(max=500)])
+
+    def validate_serving_quantity(self, field) -> None:
+        if field.data is not None and not (self.serving_unit.data or "").strip():
+            raise ValidationError("Say what the amount counts: capsules, g, scoops…")
+
+    def validate_serving_metric_quantity(self, field) -> None:
+        if field.data is not None and self.serving_quantity.data is None:
+            raise ValidationError("Enter the serving's amount first.")
 
     def validate_valid_until(self, field) -> None:
         if field.data and self.valid_from.data and field.data < self.valid_from.data:

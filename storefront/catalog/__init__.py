@@ -7,6 +7,7 @@ def init_app(app) -> None:
     """Register the catalog's tables with the page cache, its template helpers and how the audit
     log reads its nutrition facts."""
     from storefront import audit
+    from storefront.catalog.allergens import ALLERGENS, allergens_in, describe_mask, free_from
     from storefront.catalog.images import sized_path
     from storefront.catalog.nutrition import describe_nutrition
     from storefront.catalog.responsive import GALLERY_SIZES, image_srcset
@@ -17,6 +18,10 @@ def init_app(app) -> None:
     app.jinja_env.globals["gallery_sizes"] = GALLERY_SIZES
     app.jinja_env.filters["sized_path"] = sized_path
     audit.register_field_format("nutrition", describe_nutrition)
+    app.jinja_env.filters["allergens_contained"] = allergens_in
+    app.jinja_env.filters["allergens_free_from"] = free_from
+    app.jinja_env.globals["allergen_count"] = len(ALLERGENS)
+    audit.register_field_format("allergen_mask", describe_mask)
 
 
 # collection_sort_keys and price_from: their triggers join create_all (as search's index does via views).

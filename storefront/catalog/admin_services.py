@@ -49,9 +49,13 @@ ADDED_FODMAP_RE = re.compile(
 )
 LOW_STOCK = 10
 # What the audit log keeps of a product, a variant and a certificate (long texts are left out).
-AUDITED_PRODUCT_FIELDS = ("title", "slug", "status", "nutrition")
+AUDITED_PRODUCT_FIELDS = ("title", "slug", "status", "nutrition", "allergen_mask")
 AUDITED_VARIANT_FIELDS = ("sku", "option_label", "price", "compare_at_price")
-AUDITED_CERT_FIELDS = ("body", "licence_number", "serving_size_tested", "valid_from", "valid_until", "evidence_url")
+AUDITED_CERT_FIELDS = (
+    "body", "licence_number", "serving_size_tested", "valid_from", "valid_until", "evidence_url", "listing_url",
+)
+# Set with the serving's text (servings.Serving.fields), not audited apart from it.
+SERVING_FIELDS = ("serving_quantity", "serving_unit", "serving_metric_quantity", "serving_metric_unit")
 
 
 def _fields(obj, names: tuple[str, ...]) -> dict:
@@ -94,8 +98,8 @@ PRODUCT_FIELDS = (
     "title", "slug", "brand", "summary", "description", "ingredients", "allergens",
     "status", "seo_title", "seo_description",
 )
-# Set from the form's structured editor (storefront.catalog.nutrition), not a text field.
-STRUCTURED_FIELDS = ("nutrition",)
+# Set from the form's structured editors (storefront.catalog.nutrition, .allergens), not text fields.
+STRUCTURED_FIELDS = ("nutrition", "allergen_mask")
 
 
 def _check_slug(slug: str, product_id: int | None = None) -> None:
@@ -374,7 +378,7 @@ def update_certification(cert: Certification, data: dict, actor=None) -> Certifi
     if data["valid_until"] < data["valid_from"]:
         raise CatalogError("“Valid until” must be on or after “valid from”.")
     before = _fields(cert, AUDITED_CERT_FIELDS)
-    for name in AUDITED_CERT_FIELDS:
+    for name in AUDITED_CERT_FIELDS + SERVING_FIELDS:
         if name in data:
             setattr(cert, name, data[name])
     _audit_cert(actor, cert, "certification.update", before, _fields(cert, AUDITED_CERT_FIELDS))

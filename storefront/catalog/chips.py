@@ -31,6 +31,10 @@ def filter_chips(filters: ListingFilters, facets: Facets) -> list[FilterChip]:
     for slug in filters.tags:
         rest = [other for other in filters.tags if other != slug]
         chips.append(FilterChip(names.get(slug, slug), url_with(tag=rest, page=None)))
+    labels = {f.slug: f.label for f in facets.free_from}
+    for slug in filters.free_from:
+        rest = [other for other in filters.free_from if other != slug]
+        chips.append(FilterChip(f"Free from {labels.get(slug, slug).lower()}", url_with(free_from=rest, page=None)))
     # The bounds are written back as the filters read them: a shopper who typed them the wrong
     # way round had them swapped, and removing "From" must leave the "Up to" they see.
     low, high = _typed(filters.price_min), _typed(filters.price_max)

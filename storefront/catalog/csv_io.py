@@ -14,7 +14,9 @@ Larder-specific fields travel in Shopify metafield columns, so an exported file 
 the same catalog. Nutrition facts are one JSON cell in the stored shape (storefront.catalog.nutrition):
 {"serving_size": "2 capsules", "servings_per_container": 30, "rows": [{"nutrient": "Magnesium",
 "amount": "200 mg", "daily_value": "48%"}]}; an empty cell removes them, a file without the column
-leaves them as they are.
+leaves them as they are. The major allergens a product contains are one cell of slugs or names
+("milk; soy"; storefront.catalog.allergens), "none" when it contains none, empty when not declared;
+an unknown name is an error naming its row. The Allergens cell beside it is the notes line.
 
 Changes to existing products' prices, stock, status and nutrition are written to the audit log,
 in the import's transaction, as the person who imported the file. Image Src URLs are never downloaded: URLs of this store's own images map back
@@ -39,7 +41,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from storefront import audit
+from storefront.catalog.allergens import UnknownAllergen, parse_cell, to_cell
+from storefront.catalog.certificates_csv import (
+    CertificatesError,
+    certificates_from_csv,
+    certificates_to_csv,
+)
 from storefront.catalog.models import (
+    Certification,
     DietTag,
     Product,
     ProductImage,
@@ -54,11 +63,17 @@ from storefront.text import markdown_to_safe_html
 
 SUMMARY = "Summary (product.metafields.larder.summary)"
 INGREDIENTS = "Ingredients (product.metafields.larder.ingredients)"
-ALLERGENS = "Allergens (product.metafields.larder.allergens)"
+ALLERGENS = "Allergens (product.metafields.larder.allergens)"  # the notes line ("May contain: ...")
+# The major allergens it contains (storefront/catalog/allergens.py): "milk; soy", "none", or empty
+# for not declared.
+CONTAINS = "Allergens contained (product.metafields.larder.allergens_contained)"
+# Low FODMAP certificates as one JSON cell (storefront.catalog.certificates_csv).
+CERTIFICATES = "Certifications (product.metafields.larder.certifications)"
 DESCRIPTION_MD = "Description (product.metafields.larder.description_markdown)"
 NUTRITION = "Nutrition (product.metafields.larder.nutrition)"
 KEEP = object()  # a file without the Nutrition column leaves products' nutrition as it is
 IMPORT_NOTE = "CSV import"
+CERT_AUDITED = ("body", "licence_number", "serving_size_tested", "valid_from", "valid_until", "evidence_url", "listing_url")
 
 COLUMNS = [
     "Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags", "Published",
@@ -67,7 +82,7 @@ COLUMNS = [
     "Variant Inventory Qty", "Variant Inventory Policy", "Variant Fulfillment Service",
     "Variant Price", "Variant Compare At Price", "Variant Requires Shipping", "Variant Taxable",
     "Image Src", "Image Position", "Image Alt Text", "SEO Title", "SEO Description", "Status",
-    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD, NUTRITION,
+    SUMMARY, INGREDIENTS, ALLERGENS, DESCRIPTION_MD, NUTRITION, CONTAINS, CERTIFICATES,
 ]
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant SKU", "Variant Price")
 OPTIONS = (1, 2, 3)
@@ -135,6 +150,8 @@ class ParsedProduct:
     option_names: list[str]
     variants: list[ParsedVariant] = field(default_factory=list)
     nutrition: Any = KEEP  # the cleaned facts, None to remove them, or KEEP
+    allergen_mask: Any = KEEP  # the bits, None for not declared, or KEEP (no such column)
+    certifications: Any = KEEP  # Certification column values, one dict each, or KEEP
     images: list[tuple[str, str]] = field(default_factory=list)  # (stored path, alt)
 
 
@@ -444,6 +461,16 @@ class _ProductRows:
                 product.nutrition = nutrition_from_csv(get(NUTRITION))
             except NutritionError as exc:
                 self.errors.extend(RowError(row, f"Nutrition: {m}") for m in exc.messages)
+        if CONTAINS in self.index:
+            try:
+                product.allergen_mask = parse_cell(get(CONTAINS))
+            except UnknownAllergen as exc:
+                self.errors.append(RowError(row, f"Allergens contained: {exc}"))
+        if CERTIFICATES in self.index:
+            try:
+                product.certifications = certificates_from_csv(get(CERTIFICATES))
+            except CertificatesError as exc:
+                self.errors.extend(RowError(row, f"Certifications: {m}") for m in exc.messages)
         self.products[handle] = product
         return product
 
@@ -554,7 +581,8 @@ def import_products_csv(
         for p in db.session.scalars(
             select(Product)
             .where(Product.slug.in_(handles or [""]))
-            .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags))
+            .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags),
+                     selectinload(Product.certifications))
         )
     }
     tags = {t.slug: t for t in db.session.scalars(select(DietTag))}
@@ -579,7 +607,7 @@ def import_products_csv(
 
 
 def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], user, report: ImportReport) -> None:
-    audited = ("status", "nutrition")
+    audited = ("status", "nutrition", "allergen_mask")
     before = {n: getattr(product, n) for n in audited} if product.id else None
     product.title = parsed.title
     product.description = parsed.description
@@ -593,6 +621,8 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
     product.option_names = parsed.option_names or None
     if parsed.nutrition is not KEEP:
         product.nutrition = parsed.nutrition
+    if parsed.allergen_mask is not KEEP:
+        product.allergen_mask = parsed.allergen_mask
     if before is not None:
         audit.record_change(user, "product", product.id, product.title, "product.update", before,
                             {n: getattr(product, n) for n in audited}, note=IMPORT_NOTE)
@@ -604,6 +634,40 @@ def _apply(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag], us
             product.images.append(ProductImage(path=path, alt=alt, position=len(product.images)))
             have.add(path)
             report.images += 1
+    if parsed.certifications is not KEEP:
+        _apply_certificates(product, parsed.certifications, user)
+
+
+def _apply_certificates(product: Product, wanted: list[dict], user) -> None:
+    """The file's certificates replace the product's: one with the same body and number is
+    updated in place (keeping its history), others are added, the rest removed; all audited."""
+    existing = {(c.body, c.licence_number): c for c in product.certifications}
+    kept = []
+    for fields in wanted:
+        cert = existing.pop((fields["body"], fields["licence_number"]), None)
+        before = _cert_audit(cert) if cert is not None else {}
+        if cert is None:
+            cert = Certification()
+        for name, value in fields.items():
+            setattr(cert, name, value)
+        kept.append((cert, before))
+    product.certifications = [cert for cert, _ in kept]
+    db.session.flush()
+    for cert, before in kept:
+        after = _cert_audit(cert)
+        if after != before:
+            _audit_certificate(user, cert, product.id, "certification.import", before, after)
+    for cert in existing.values():
+        _audit_certificate(user, cert, product.id, "certification.delete", _cert_audit(cert), {})
+
+
+def _cert_audit(cert: Certification) -> dict:
+    return {n: getattr(cert, n) for n in CERT_AUDITED}
+
+
+def _audit_certificate(user, cert: Certification, product_id: int, action: str, before: dict, after: dict) -> None:
+    audit.record_change(user, "certification", cert.id, f"{cert.body} {cert.licence_number}".strip(), action,
+                        before, after, note=IMPORT_NOTE, parent=("product", product_id))
 
 
 def _apply_tags(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag]) -> None:
@@ -657,7 +721,8 @@ def export_products_csv(currency: str, site_url: str) -> str:
     products = db.session.scalars(
         select(Product)
         .order_by(Product.id)
-        .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags))
+        .options(selectinload(Product.variants), selectinload(Product.images), selectinload(Product.diet_tags),
+                 selectinload(Product.certifications))
     )
     for product in products:
         names, values = _export_options(product)
@@ -681,6 +746,8 @@ def export_products_csv(currency: str, site_url: str) -> str:
                     ALLERGENS: product.allergens,
                     DESCRIPTION_MD: product.description,
                     NUTRITION: nutrition_to_csv(product.nutrition),
+                    CONTAINS: to_cell(product.allergen_mask),
+                    CERTIFICATES: certificates_to_csv(product.certifications),
                 })
             if i < len(product.variants):
                 v = product.variants[i]

@@ -17,6 +17,7 @@ def facets_for(filters: ListingFilters, collection: Collection | None = None) ->
         "certified": filters.certified,
         "in_stock": filters.in_stock,
         "tags": sorted(filters.tags),
+        "free_from": sorted(filters.free_from),
         "price": [filters.price_min, filters.price_max],
     }
     return cached_fragment(

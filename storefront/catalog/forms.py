@@ -12,6 +12,7 @@ from wtforms import BooleanField, FieldList, FormField, IntegerField, SearchFiel
 from wtforms import Form as WtfForm
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from storefront.catalog.allergens import ALLERGENS
 from storefront.catalog.nutrition import (
     MAX_ROWS,
     MAX_SERVINGS,
@@ -75,6 +76,8 @@ def parse_listing_args(
     form = ListingFilterForm(formdata=args)
     q = (args.get("q") or "").strip()[:MAX_QUERY_LENGTH]
     tags = [t for t in dict.fromkeys(args.getlist("tag")) if SLUG_RE.match(t)][:20]
+    chosen = set(args.getlist("free_from"))
+    free_from = [a.slug for a in ALLERGENS if a.slug in chosen]  # unknown names are dropped
     sort = args.get("sort") or ("relevance" if searching and q else "featured")
     if sort not in SORTS or (sort == "relevance" and not q):
         sort = "featured"
@@ -84,6 +87,7 @@ def parse_listing_args(
         certified=(args.get("certified") or "").lower() in truthy,
         in_stock=(args.get("in_stock") or "").lower() in truthy,
         tags=tags,
+        free_from=free_from,
         price_min=_price(args.get("price_min"), currency),
         price_max=_price(args.get("price_max"), currency),
         sort=sort,

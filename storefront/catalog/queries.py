@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from storefront.caching.tags import ADDED_TAG, ANY_TAG, declared_reads, depend_on
+from storefront.catalog.allergens import ALLERGENS, mask_of
 from storefront.catalog.availability import (
     Unsellable,
     certificate_in_force_clause,
@@ -121,6 +122,8 @@ class ListingFilters:
     certified: bool = False
     in_stock: bool = False
     tags: list[str] = field(default_factory=list)
+    # Allergen slugs (storefront/catalog/allergens.py) the products must not contain.
+    free_from: list[str] = field(default_factory=list)
     price_min: int | None = None  # minor units
     price_max: int | None = None
     sort: str = "featured"
@@ -136,6 +139,14 @@ class TagFacet:
 
 
 @dataclass(frozen=True)
+class FreeFromFacet:
+    slug: str
+    label: str  # "Gluten": the panel says "Free from" once, above them
+    count: int  # the products listed if this one were added to the choices
+    selected: bool
+
+
+@dataclass(frozen=True)
 class Facets:
     total: int
     certified: int
@@ -143,13 +154,18 @@ class Facets:
     price_low: int | None
     price_high: int | None
     tags: list[TagFacet]
+    free_from: list[FreeFromFacet] = field(default_factory=list)
 
     def to_data(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_data(cls, data: dict) -> Facets:
-        return cls(**{**data, "tags": [TagFacet(**tag) for tag in data["tags"]]})
+        return cls(**{
+            **data,
+            "tags": [TagFacet(**tag) for tag in data["tags"]],
+            "free_from": [FreeFromFacet(**f) for f in data.get("free_from", [])],
+        })
 
 
 @dataclass(frozen=True)
@@ -175,6 +191,16 @@ def tag_clause(tag_slug: str, product_id=Product.id):
     return exists().where(
         link.c.product_id == product_id, link.c.diet_tag_id == tag.id, tag.slug == tag_slug
     )
+
+
+def free_from_clause(mask: int, product_id=Product.id):
+    """The product declares none of the allergens in `mask`: `allergen_mask & mask = 0`, which
+    an undeclared product (NULL) never satisfies."""
+    if product_id is Product.id:
+        return Product.allergen_mask.bitwise_and(mask) == 0
+    # A collection entry's product: its row, found by primary key.
+    other = aliased(Product)
+    return exists().where(other.id == product_id, other.allergen_mask.bitwise_and(mask) == 0)
 
 
 def collection_clause(collection: Collection, day: date):
@@ -309,6 +335,8 @@ def _filter_clauses(filters: ListingFilters, day: date, product_id, price) -> li
     if filters.in_stock:
         clauses.append(in_stock_clause(product_id))
     clauses.extend(tag_clause(tag, product_id) for tag in filters.tags)
+    if filters.free_from:
+        clauses.append(free_from_clause(mask_of(filters.free_from), product_id))
     if filters.price_min is not None:
         clauses.append(price >= filters.price_min)
     if filters.price_max is not None:
@@ -466,13 +494,15 @@ def list_products(
 def listing_facets(filters: ListingFilters, collection: Collection | None = None) -> Facets:
     """Counts a shopper sees beside each facet: products matching the other choices plus it.
 
-    Two queries: one for the diet tags, one for the certified / in-stock / price figures.
+    Two queries: one for the diet tags, one for the certified / in-stock / price / free-from figures.
     """
     day = today()
     stmt = _filtered(filters, collection, day)
     if filters.q:
         stmt, _ = apply_search(stmt, filters.q, _dialect())
-    matching = stmt.add_columns(Product.price_from.label("price_from")).subquery("matching")
+    matching = stmt.add_columns(
+        Product.price_from.label("price_from"), Product.allergen_mask.label("allergen_mask")
+    ).subquery("matching")
     # Counted from the matching products' side, so a narrow listing probes the tag links of
     # its few products instead of scanning every product's tags.
     counts = (
@@ -494,6 +524,11 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     # Aggregated straight over the matches (no second pass over the product table).
     certified = certified_clause(day, matching.c.id)
     stocked = in_stock_clause(matching.c.id)
+    # "Free from X": the matches (already free of the chosen ones) that do not contain X either.
+    free = [
+        func.coalesce(func.sum(case((matching.c.allergen_mask.bitwise_and(a.flag) == 0, 1), else_=0)), 0)
+        for a in ALLERGENS
+    ]
     stats = db.session.execute(
         select(
             func.count(matching.c.id),
@@ -501,6 +536,7 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
             func.coalesce(func.sum(case((stocked, 1), else_=0)), 0),
             func.min(matching.c.price_from),
             func.max(matching.c.price_from),
+            *free,
         ).select_from(matching)
     ).one()
     return Facets(
@@ -510,6 +546,10 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
         price_low=stats[3],
         price_high=stats[4],
         tags=tags,
+        free_from=[
+            FreeFromFacet(a.slug, a.free_from, int(n), a.slug in filters.free_from)
+            for a, n in zip(ALLERGENS, stats[5:], strict=True)
+        ],
     )
 
 
@@ -834,6 +874,7 @@ __all__ = [
     "SORTS",
     "CollectionStrip",
     "Facets",
+    "FreeFromFacet",
     "ListingFilters",
     "ListingPage",
     "ProductCard",

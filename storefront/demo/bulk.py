@@ -15,6 +15,7 @@ from datetime import timedelta
 import click
 from sqlalchemy import func, insert, select
 
+from storefront.catalog.allergens import BY_SLUG
 from storefront.catalog.models import (
     Certification,
     Collection,
@@ -51,6 +52,7 @@ FORMS = {
 }
 FLAVOURS = ["", "Vanilla", "Cacao", "Sea Salt", "Lemon", "Unflavoured", "Maple", "Berry", "Smoky",
             "Original", "Chive", "Cinnamon", "Mint", "Turmeric"]
+SOY = BY_SLUG["soy"].flag
 CERT_BODIES = ["Monash University Low FODMAP Certified", "FODMAP Friendly"]
 ARTICLE_TOPICS = ["magnesium", "sleep", "bloating", "protein", "travel snacks", "fibre", "iron",
                   "vitamin D", "meal prep", "eating out", "gut health", "enzymes"]
@@ -128,7 +130,8 @@ def _product_batch(start: int, size: int, rng: random.Random, tag_ids, collectio
             "summary": summary,
             "description": description,
             "ingredients": ingredients,
-            "allergens": "None declared" if rng.random() < 0.7 else "Contains soy",
+            "allergens": "",
+            "allergen_mask": 0 if rng.random() < 0.7 else SOY,  # structured: storefront/catalog/allergens.py
             "status": "active" if rng.random() < 0.97 else rng.choice(("draft", "archived")),
             "search_keywords": tag_names,
             "search_body": "\n".join([summary, description, ingredients]),

@@ -10,9 +10,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
+from storefront.catalog.allergens import mask_of
 from storefront.catalog.models import (
     Certification,
     Collection,
@@ -22,6 +24,7 @@ from storefront.catalog.models import (
     ProductImage,
     Variant,
 )
+from storefront.catalog.servings import Serving
 from storefront.clock import now, today
 from storefront.demo import DEMO_DIR
 from storefront.extensions import db
@@ -94,6 +97,15 @@ def seed_catalog(data: dict, progress: Callable[[int], None] = lambda n: None) -
     return report
 
 
+def _serving(data: dict | None) -> dict:
+    """A certificate's structured serving as its columns (and the matching text)."""
+    if not data:
+        return {"serving_size_tested": ""}
+    metric = data.get("metric_quantity")
+    return Serving(Decimal(data["quantity"]), data["unit"], Decimal(metric) if metric else None,
+                   data.get("metric_unit", "")).fields()
+
+
 def _build_product(item: dict, tags: dict[str, DietTag], day, moment) -> Product:
     product = Product(
         slug=item["slug"],
@@ -103,6 +115,8 @@ def _build_product(item: dict, tags: dict[str, DietTag], day, moment) -> Product
         description=item.get("description", ""),
         ingredients=item.get("ingredients", ""),
         allergens=item.get("allergens", ""),
+        # A list (empty: declared free of all major allergens); absent: not declared.
+        allergen_mask=mask_of(item["allergens_contain"]) if "allergens_contain" in item else None,
         nutrition=item.get("nutrition"),
         status=item.get("status", "active"),
         seo_title=item.get("seo_title", ""),
@@ -126,10 +140,11 @@ def _build_product(item: dict, tags: dict[str, DietTag], day, moment) -> Product
         Certification(
             body=c["body"],
             licence_number=c.get("licence_number", ""),
-            serving_size_tested=c.get("serving_size_tested", ""),
             valid_from=day + timedelta(days=int(c["valid_from_days"])),
             valid_until=day + timedelta(days=int(c["valid_until_days"])),
             evidence_url=c.get("evidence_url", ""),
+            listing_url=c.get("listing_url", ""),
+            **_serving(c.get("serving")),
         )
         for c in item.get("certifications", [])
     ]

@@ -35,6 +35,7 @@ from storefront.admin.forms import (
 )
 from storefront.alerts.services import waiting_by_product, waiting_counts
 from storefront.catalog import admin_services as svc
+from storefront.catalog.allergens import allergens_in, mask_of
 from storefront.catalog.availability import certificate_in_force
 from storefront.catalog.csv_io import CsvImportError, export_products_csv, import_products_csv
 from storefront.catalog.forms import nutrition_form_data, nutrition_from_form
@@ -48,6 +49,7 @@ from storefront.catalog.models import (
     Variant,
 )
 from storefront.catalog.nutrition import NutritionError
+from storefront.catalog.servings import Serving
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.money import to_decimal
@@ -94,7 +96,15 @@ def _product_fields(form: ProductForm) -> dict:
     # A post without the editor's fields (an old page, a script) leaves the facts as they are.
     if any(key.startswith(form.nutrition_facts.name + "-") for key in request.form):
         fields["nutrition"] = nutrition_from_form(form.nutrition_facts.form)
+    if form.allergen_status.name in request.form:
+        declared = form.allergen_status.data == "declared"
+        fields["allergen_mask"] = mask_of(form.contains.data or []) if declared else None
     return fields
+
+
+def _fill_allergens(form: ProductForm, product: Product) -> None:
+    form.allergen_status.data = "unknown" if product.allergen_mask is None else "declared"
+    form.contains.data = [a.slug for a in allergens_in(product.allergen_mask)]
 
 
 def _fill_nutrition(form: ProductForm, product: Product | None) -> None:
@@ -174,6 +184,7 @@ def product_edit(product_id: int):
         form.tags.data = [t.id for t in product.diet_tags]
         form.collections.data = svc.product_collection_ids(product.id)
         _fill_nutrition(form, product)
+        _fill_allergens(form, product)
     status = 200
     if form.validate_on_submit():
         try:
@@ -206,6 +217,7 @@ def _render_product(product: Product, **forms):
         form.tags.data = [t.id for t in product.diet_tags]
         form.collections.data = svc.product_collection_ids(product.id)
         _fill_nutrition(form, product)
+        _fill_allergens(form, product)
         defaults["form"] = form
     return render_template(
         "admin/products/edit.html",
@@ -356,14 +368,24 @@ def image_delete(product_id: int, image_id: int):
     return redirect(url_for("admin.product_edit", product_id=product.id) + "#images")
 
 
+def _serving_data(form: CertificationForm) -> dict:
+    """The structured serving tested (and its text), or nothing when no amount was given."""
+    if form.serving_quantity.data is None:
+        return {}
+    metric = form.serving_metric_quantity.data
+    return Serving(form.serving_quantity.data, form.serving_unit.data.strip(), metric,
+                   form.serving_metric_unit.data if metric is not None else "").fields()
+
+
 @bp.post("/products/<int:product_id>/certifications")
 def certification_add(product_id: int):
     product = get_product_or_404(product_id)
     form = CertificationForm(prefix="cert")
     if form.validate_on_submit():
         data = {name: getattr(form, name).data for name in (
-            "body", "licence_number", "serving_size_tested", "valid_from", "valid_until", "evidence_url")}
+            "body", "licence_number", "valid_from", "valid_until", "evidence_url", "listing_url")}
         data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+        data.update(_serving_data(form))
         try:
             svc.add_certification(product, data, current_user)
         except svc.CatalogError as exc:

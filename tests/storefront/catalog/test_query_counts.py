@@ -63,3 +63,36 @@ def test_you_may_also_like_costs_one_query_at_any_catalog_size(client, app, coun
     assert html.count('class="card product-card"') == 4
     assert small == large, (small_statements, large_statements)
     assert large <= 6
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/products?free_from=gluten&free_from=milk",
+        "/collections/supplements?free_from=gluten&free_from=milk&tag=vegan&certified=1&sort=price",
+        "/search?q=p&free_from=milk",
+    ],
+)
+def test_free_from_filters_and_counts_cost_no_extra_query(client, app, count_queries, url):
+    """"Free from" filters and their fifteen counts ride on the listing's existing statements:
+    as many queries as the same listing without them, at 10 and at 300 products."""
+    from storefront.catalog.allergens import mask_of
+
+    collection = make_collection("supplements")
+    allergen_sets = [[], ["milk"], ["gluten", "wheat"], ["soy"], None]
+    for i in range(10):
+        product = make_product(f"p-{i:04d}", certified=i % 2 == 0, tags=["vegan"], collection=collection, commit=False)
+        contains = allergen_sets[i % len(allergen_sets)]
+        product.allergen_mask = None if contains is None else mask_of(contains)
+    db.session.commit()
+    without = url.replace("free_from=gluten&free_from=milk", "").replace("free_from=milk", "").replace("?&", "?")
+    baseline, _ = measure(client, count_queries, without)
+    small, small_statements = measure(client, count_queries, url)
+    collection = db.session.merge(collection)
+    for i in range(10, 300):
+        product = make_product(f"p-{i:04d}", certified=True, tags=["vegan"], collection=collection, commit=False)
+        product.allergen_mask = 0 if i % 3 else mask_of(["milk"])
+    db.session.commit()
+    large, large_statements = measure(client, count_queries, url)
+    assert small == large == baseline, (small_statements, large_statements)
+    assert "Free from" in client.get(url).get_data(as_text=True)
