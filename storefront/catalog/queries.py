@@ -730,6 +730,22 @@ def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
     return set(db.session.scalars(select(Collection.slug).where(Collection.slug.in_(wanted))))
 
 
+def slugs_in_collections(product_slugs: Iterable[str], collection_slugs: Iterable[str]) -> set[str]:
+    """Which of the product slugs belong (today) to any of the collections, manual or rule-based:
+    one query per collection named (discount codes limited to collections ask this)."""
+    products = list(dict.fromkeys(product_slugs))
+    wanted = list(dict.fromkeys(collection_slugs))
+    if not products or not wanted:
+        return set()
+    found: set[str] = set()
+    day = today()
+    for collection in db.session.scalars(select(Collection).where(Collection.slug.in_(wanted))):
+        found.update(db.session.scalars(
+            select(Product.slug).where(Product.slug.in_(products), collection_clause(collection, day))
+        ))
+    return found
+
+
 __all__ = [
     "SORTS",
     "CollectionStrip",
@@ -754,4 +770,5 @@ __all__ = [
     "product_cards_by_slugs",
     "related_cards",
     "similar_certified_card",
+    "slugs_in_collections",
 ]

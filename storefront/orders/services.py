@@ -19,6 +19,7 @@ from storefront import audit, jobs
 from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
 from storefront.clock import now
+from storefront.discounts.services import release_redemption
 from storefront.extensions import db
 from storefront.mail import send_email
 from storefront.money import currency_code, format_money
@@ -229,6 +230,8 @@ def apply_cancel(order: Order, actor: str, reason: str, *, notify: bool | None =
     """
     order.set_status(OrderStatus.CANCELLED, actor, reason)
     apply_release_stock(order)
+    if order.paid_at is None and order.discount_code:
+        release_redemption(order.id)  # a checkout that was never paid gives its code's use back
     for payment in order.payments:
         if payment.kind == PaymentKind.CHARGE and payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.CANCELLED.value
@@ -474,7 +477,7 @@ def refund_lines(order: Order, quantities: dict[int, int], actor: object, *, res
         raise OrderError(f"Order {locked.number} was cancelled: its items are back in stock already.")
     lines = {line.id: line for line in _locked_lines(locked)}
     chosen = _units_to_refund(lines, quantities)
-    amount = sum(line.unit_price * units for line, units in chosen)
+    amount = sum(line.paid_for(units) for line, units in chosen)  # a discounted line gives back what was paid
     if locked.refundable_amount <= 0:
         db.session.rollback()
         raise OrderError(f"Order {locked.number} has nothing left to refund.")
