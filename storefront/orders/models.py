@@ -233,7 +233,7 @@ class Order(TimestampMixin, db.Model):
         self.subtotal = sum(line.line_total for line in self.lines)
         self.shipping_total = shipping_rate
         self.shipping_discount = max(0, min(shipping_discount, shipping_rate))
-        self.discount_total = sum(line.discount for line in self.lines) + self.shipping_discount
+        self.discount_total = sum(line.discount or 0 for line in self.lines) + self.shipping_discount
         self.total = self.subtotal + self.shipping_total - self.discount_total
 
     @property
