@@ -6,6 +6,7 @@ Syntax (one shortcode never spans lines)::
     [[products:magnesium-glycinate,magnesium-citrate]]  a row of cards (block)
     [[collection:low-fodmap-certified]]                 a collection strip (block)
     [[shop-now:magnesium-glycinate|Shop magnesium]]     inline "Shop now" button, label optional
+    [[discount:WELCOME10]]                              a discount code card with "Apply" (block)
 
 A backslash before the brackets (``\\[[``) or a code span / code block keeps the text literal.
 """
@@ -24,13 +25,14 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-BLOCK_KINDS = frozenset({"product", "products", "collection"})
+BLOCK_KINDS = frozenset({"product", "products", "collection", "discount"})
 INLINE_KINDS = frozenset({"shop-now"})
 KINDS = BLOCK_KINDS | INLINE_KINDS
 MAX_ROW = 8
 MAX_LABEL = 60
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,39}")
 # Characters that would be markdown/HTML markup: labels are plain text rendered by the template.
 _LABEL_MARKUP_RE = re.compile(r"[<>*_`\[\]\\|~{}]|&#?\w+;")
 _OPEN, _CLOSE = "[[", "]]"
@@ -106,7 +108,7 @@ def parse_shortcode(text: str, line: int = 1) -> CtaBlock | ShortcodeError:
         return error("expected [[kind:slug]], e.g. [[product:magnesium-glycinate]]")
     if kind not in KINDS:
         return error(
-            f"unknown shortcode kind {kind!r}: use product, products, collection or shop-now"
+            f"unknown shortcode kind {kind!r}: use product, products, collection, shop-now or discount"
         )
     target, bar, raw_label = body.partition("|")
     label: str | None = None
@@ -120,6 +122,11 @@ def parse_shortcode(text: str, line: int = 1) -> CtaBlock | ShortcodeError:
             return error("label must be plain text (no markup, brackets or entities)")
         if len(label) > MAX_LABEL:
             return error(f"label too long ({len(label)} > {MAX_LABEL} characters)")
+    if kind == "discount":
+        code = target.strip()
+        if not CODE_RE.fullmatch(code):
+            return error(f"bad discount code {code!r}: letters, digits, '-' or '_', 2 to 40 characters")
+        return CtaBlock(kind=kind, slugs=(code.upper(),), label=None, line=line)
     if kind == "products":
         slugs = tuple(part.strip() for part in target.split(","))
         if any(not s for s in slugs):
@@ -232,7 +239,7 @@ def _misplaced(found: list[Found], content: str, parent: Token | None) -> str | 
         isinstance(f.result, ShortcodeError) or f.result.is_block for f in found
     )
     if parent is None or parent.type != "paragraph_open" or not alone:
-        return "product, products and collection shortcodes must stand alone on their own line"
+        return "product, products, collection and discount shortcodes must stand alone on their own line"
     return None
 
 
