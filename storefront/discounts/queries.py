@@ -34,7 +34,7 @@ class CodeCard:
         return STATE_TEXT.get(self.problem or "", "")
 
 
-def _problem(discount: Discount) -> str | None:
+def problem_of(discount: Discount) -> str | None:
     at = now()
     if not discount.active:
         return "inactive"
@@ -57,7 +57,7 @@ def code_cards(codes: Iterable[str]) -> dict[str, CodeCard]:
         return {}
     found = {d.code: d for d in db.session.scalars(select(Discount).where(Discount.code.in_(wanted)))}
     return {
-        code: CodeCard(code, describe(found[code]), conditions(found[code]), _problem(found[code]))
+        code: CodeCard(code, describe(found[code]), conditions(found[code]), problem_of(found[code]))
         if code in found else CodeCard(code, problem="missing")
         for code in wanted
     }

@@ -15,6 +15,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
+from storefront import audit
 from storefront.catalog.queries import slugs_in_collections
 from storefront.clock import as_utc, now
 from storefront.discounts.models import Discount, DiscountKind, DiscountRedemption
@@ -277,3 +278,42 @@ def sync_used_up(discount: Discount) -> None:
     used_up = discount.usage_limit is not None and uses(discount.id) >= discount.usage_limit
     if discount.used_up != used_up:
         discount.used_up = used_up
+
+
+# ------------------------------------------------------------------ staff
+
+
+class DiscountSaveError(Exception):
+    """A staff change that cannot be saved; the message is for staff."""
+
+
+FIELDS = ("code", "note", "kind", "value", "min_subtotal", "starts_at", "ends_at", "usage_limit",
+          "per_customer_limit", "product_slugs", "collection_slugs", "exclude_sale_items", "active")
+
+
+def _snapshot(discount: Discount | None) -> dict:
+    if discount is None:
+        return {}
+    return {name: (getattr(discount, name).isoformat() if isinstance(getattr(discount, name), datetime)
+                   else getattr(discount, name)) for name in FIELDS}
+
+
+def save_discount(discount: Discount | None, values: dict, actor: object) -> Discount:
+    """Create or edit a code (values: Discount fields, money in minor units), audited."""
+    code = normalise_code(values["code"])
+    clash = db.session.scalar(select(Discount).where(Discount.code == code))
+    if clash is not None and clash is not discount:
+        raise DiscountSaveError(f"The code {code} exists already.")
+    before = _snapshot(discount)
+    creating = discount is None
+    if discount is None:
+        discount = Discount(code=code)
+        db.session.add(discount)
+    for name in FIELDS:
+        setattr(discount, name, code if name == "code" else values.get(name))
+    db.session.flush()
+    sync_used_up(discount)
+    audit.record_change(actor, "discount", discount.id, discount.code,
+                        "discount.create" if creating else "discount.update", before, _snapshot(discount))
+    db.session.commit()
+    return discount
