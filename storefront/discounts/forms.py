@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from wtforms import BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from storefront.discounts.models import KIND_LABELS, DiscountKind
@@ -18,7 +19,7 @@ class DiscountForm(FlaskForm):
     code = StringField("Code", validators=[DataRequired(message="Give the code."), Length(max=40), CODE],
                        description="Shoppers may type it in any case; it is stored in capitals.")
     note = StringField("Note for staff", validators=[Optional(), Length(max=200)])
-    kind = SelectField("Gives", choices=[(k.value, KIND_LABELS[k]) for k in DiscountKind])
+    kind = SelectField("Gives", choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in DiscountKind])
     value = DecimalField("Amount (percent, or money off)", places=2, validators=[Optional(), NumberRange(min=0)],
                          description="10 for 10% off; 5.00 for $5.00 off. Not used for free delivery.")
     min_subtotal = DecimalField("Minimum subtotal", places=2, validators=[Optional(), NumberRange(min=0)])
