@@ -34,13 +34,23 @@ class DiscountForm(FlaskForm):
     exclude_sale_items = BooleanField("Not on sale-priced items")
     active = BooleanField("Active", default=True)
 
-    def validate_value(self, field) -> None:
+    def validate(self, extra_validators=None) -> bool:
+        # The amount depends on the kind, and an empty one must be caught too (Optional() would stop
+        # a field validator before it runs): checked here, after the fields' own checks.
+        valid = super().validate(extra_validators)
+        if self.value.errors:
+            return False
         kind = self.kind.data
-        value = field.data if field.data is not None else Decimal(0)
+        value = self.value.data if self.value.data is not None else Decimal(0)
+        message = None
         if kind == DiscountKind.PERCENTAGE and not (1 <= value <= 100 and value == int(value)):
-            raise ValidationError("A percentage is a whole number from 1 to 100.")
-        if kind == DiscountKind.FIXED and value <= 0:
-            raise ValidationError("Give the amount off.")
+            message = "A percentage is a whole number from 1 to 100."
+        elif kind == DiscountKind.FIXED and value <= 0:
+            message = "Give the amount off."
+        if message:
+            self.value.errors = [*self.value.errors, message]
+            return False
+        return valid
 
     def validate_ends_at(self, field) -> None:
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:

@@ -636,3 +636,26 @@ def orders_by_attribution(start: datetime, end: datetime) -> list[AttributionRow
         .order_by(func.sum(Order.total - Order.refunded_total).desc())
     )
     return [AttributionRow(attribution, int(count), int(revenue)) for attribution, count, revenue in rows]
+
+
+@dataclass(frozen=True)
+class CodeSavingRow:
+    source: str  # "article:<slug>": the article whose code card applied the code
+    orders: int
+    saving: int  # minor units the shoppers saved
+
+
+def code_savings_by_source(start: datetime, end: datetime) -> list[CodeSavingRow]:
+    """Paid orders carrying a code applied from an article's card, and what they saved, per article,
+    paid in [start, end)."""
+    from storefront.discounts.models import DiscountRedemption
+
+    counted = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED)
+    rows = db.session.execute(
+        select(DiscountRedemption.source, func.count(Order.id), func.coalesce(func.sum(DiscountRedemption.amount), 0))
+        .join(Order, Order.id == DiscountRedemption.order_id)
+        .where(DiscountRedemption.source.is_not(None), Order.status.in_([s.value for s in counted]),
+               Order.paid_at >= start, Order.paid_at < end)
+        .group_by(DiscountRedemption.source)
+    )
+    return [CodeSavingRow(source, int(n), int(saving)) for source, n, saving in rows]
