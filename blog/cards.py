@@ -63,6 +63,26 @@ class FilledCta:
         return self.collection_missing or any(s.problem for s in self.slots)
 
 
+def _filled(index: int, block: dict[str, Any], strips: dict, cards: dict[str, ProductCard],
+            codes: dict[str, CodeCard]) -> FilledCta:
+    """One stored CTA with its live data (already read for the whole page)."""
+    cta = FilledCta(index=index, kind=block["kind"], label=block.get("label"))
+    if cta.kind == "discount":
+        cta.code_card = codes.get(block["slugs"][0].upper())
+    elif cta.kind == "collection":
+        slug = block["slugs"][0]
+        strip = strips.get(slug)
+        cta.collection_slug = slug
+        if strip is None:
+            cta.collection_missing = True
+        else:
+            cta.collection_title = strip.title
+            cta.collection_cards = [cards[s] for s in strip.slugs if s in cards]
+    else:
+        cta.slots = [ProductSlot(slug, cards.get(slug)) for slug in block["slugs"]]
+    return cta
+
+
 def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     """Live cards for every stored CTA of an article, in page order."""
     product_slugs: list[str] = []
@@ -77,23 +97,7 @@ def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     strip_slugs = [s for strip in strips.values() for s in strip.slugs]
     cards = product_cards_by_slugs([*product_slugs, *strip_slugs])
 
-    filled: list[FilledCta] = []
-    for index, block in enumerate(cta_blocks):
-        cta = FilledCta(index=index, kind=block["kind"], label=block.get("label"))
-        if cta.kind == "discount":
-            cta.code_card = codes_found.get(block["slugs"][0].upper())
-        elif cta.kind == "collection":
-            slug = block["slugs"][0]
-            strip = strips.get(slug)
-            cta.collection_slug = slug
-            if strip is None:
-                cta.collection_missing = True
-            else:
-                cta.collection_title = strip.title
-                cta.collection_cards = [cards[s] for s in strip.slugs if s in cards]
-        else:
-            cta.slots = [ProductSlot(slug, cards.get(slug)) for slug in block["slugs"]]
-        filled.append(cta)
+    filled = [_filled(index, block, strips, cards, codes_found) for index, block in enumerate(cta_blocks)]
 
     broken = [c for c in filled if c.broken]
     if broken:

@@ -93,6 +93,19 @@ def _bad_slug(slug: str) -> str | None:
     return None
 
 
+def _label_error(kind: str, label: str) -> str | None:
+    """What is wrong with a shortcode's "|label", if anything (only shop-now takes one)."""
+    if kind != "shop-now":
+        return f"only shop-now takes a label; [[{kind}:…]] shows the product's own title"
+    if not label:
+        return "empty label after '|': drop the '|' or write a label"
+    if _LABEL_MARKUP_RE.search(label):
+        return "label must be plain text (no markup, brackets or entities)"
+    if len(label) > MAX_LABEL:
+        return f"label too long ({len(label)} > {MAX_LABEL} characters)"
+    return None
+
+
 def parse_shortcode(text: str, line: int = 1) -> CtaBlock | ShortcodeError:
     """Validate one complete shortcode such as ``[[product:x]]``; anything off is an error."""
 
@@ -113,15 +126,9 @@ def parse_shortcode(text: str, line: int = 1) -> CtaBlock | ShortcodeError:
     target, bar, raw_label = body.partition("|")
     label: str | None = None
     if bar:
-        if kind != "shop-now":
-            return error(f"only shop-now takes a label; [[{kind}:…]] shows the product's own title")
         label = raw_label.strip()
-        if not label:
-            return error("empty label after '|': drop the '|' or write a label")
-        if _LABEL_MARKUP_RE.search(label):
-            return error("label must be plain text (no markup, brackets or entities)")
-        if len(label) > MAX_LABEL:
-            return error(f"label too long ({len(label)} > {MAX_LABEL} characters)")
+        if message := _label_error(kind, label):
+            return error(message)
     if kind == "discount":
         code = target.strip()
         if not CODE_RE.fullmatch(code):

@@ -8,7 +8,6 @@ from flask_login import current_user
 from storefront.cart import bp
 from storefront.cart.current import current_cart, remember_count
 from storefront.cart.notices import anchor_of, flash_notice
-from storefront.discounts.services import DiscountError
 from storefront.cart.services import (
     MAX_LINE_QUANTITY,
     CartError,
@@ -23,6 +22,7 @@ from storefront.cart.services import (
     set_quantity,
     summarise,
 )
+from storefront.discounts.services import DiscountError
 from storefront.site_urls import local_path
 from storefront.templating import image_url
 

@@ -44,7 +44,12 @@ from storefront.orders.services import (
     confirm_demo_payment,
     get_order_by_token,
 )
-from storefront.orders.shipping import DeliveryQuote, delivery_quotes, shipping_method, shipping_methods
+from storefront.orders.shipping import (
+    DeliveryQuote,
+    delivery_quotes,
+    shipping_method,
+    shipping_methods,
+)
 from storefront.payments.base import PaymentUnavailable, ReturnUrls
 from storefront.site_urls import absolute_url_for
 

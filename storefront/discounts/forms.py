@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from wtforms import BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 

@@ -43,13 +43,13 @@ from storefront.catalog.models import (
     Variant,
 )
 from storefront.clock import now, today
+from storefront.discounts.models import Discount
 from storefront.extensions import db
 from storefront.pages.models import SitePage
 from storefront.pages.services import save_page
 from storefront.site_settings import SiteSetting, save_site_settings
 from storefront.state import larder_state
 from tests.blog.helpers import make_article, make_author
-from storefront.discounts.models import Discount
 from tests.factories import make_collection, make_discount, make_product, make_tag
 from tests.storefront.caching.test_pages import FakeRedis
 

@@ -141,8 +141,8 @@ def test_per_line_refund_of_an_uneven_share_adds_up_to_the_cent(app):
 
 
 def test_signed_in_shopper_sees_their_per_customer_limit_in_the_cart(client):
+    from storefront.discounts.services import PricedLine, quote_code, record_redemption
     from tests.factories import make_order
-    from storefront.discounts.services import quote_code, PricedLine, record_redemption
 
     user = make_user(email="ada@example.com")
     make_discount("ONCE", value=10, per_customer_limit=1)
