@@ -19,7 +19,8 @@ USES = 5
 
 @pytest.mark.postgres_only
 def test_thirty_concurrent_checkouts_use_a_five_use_code_exactly_five_times(app):
-    variant_id = make_product(price=2000, stock=SHOPPERS * 2).variants[0].id
+    # A product each: no stock row is shared, so only the code's own lock can make them take turns.
+    variant_ids = [make_product(price=2000, stock=5).variants[0].id for _ in range(SHOPPERS)]
     discount_id = make_discount("RACE5", value=10, usage_limit=USES).id
     racing = create_app({
         "LARDER_ENV": "testing",
@@ -27,7 +28,7 @@ def test_thirty_concurrent_checkouts_use_a_five_use_code_exactly_five_times(app)
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": SHOPPERS + 2, "max_overflow": 0, "pool_pre_ping": True},
     })
     clients = [racing.test_client() for _ in range(SHOPPERS)]
-    for shopper in clients:
+    for shopper, variant_id in zip(clients, variant_ids, strict=True):
         assert shopper.post("/cart/add", data={"variant_id": variant_id, "quantity": 1}).status_code == 302
         assert shopper.post("/cart/discount", data={"code": "race5"}).status_code == 303
 
