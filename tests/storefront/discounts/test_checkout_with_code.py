@@ -154,3 +154,27 @@ def test_signed_in_shopper_sees_their_per_customer_limit_in_the_cart(client):
     client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
     page = client.post("/cart/discount", data={"code": "once"}, follow_redirects=True).get_data(as_text=True)
     assert "already used the code ONCE" in page
+
+
+def test_the_code_and_saving_are_on_the_email_the_order_page_and_the_admin_order(client, auth):
+    from storefront.mail import html_part, outbox, text_part
+
+    make_discount("WELCOME10", value=10)
+    variant = make_product(title="Magnesium", price=3000, stock=9).variants[0]
+    client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
+    client.post("/cart/discount", data={"code": "WELCOME10"})
+    client.post("/checkout", data=CHECKOUT)
+    order = _last_order()
+    outbox().clear()
+    client.post(f"/checkout/demo/{order.public_token}/pay")
+    (message,) = outbox()
+    assert "Discount code WELCOME10: -$3.00" in text_part(message)
+    assert "Discount code WELCOME10" in html_part(message) and "−$3.00" in html_part(message)
+    page = client.get(f"/orders/{order.public_token}").get_data(as_text=True)
+    assert "Discount code WELCOME10" in page and "−$3.00" in page
+    auth.login(make_user(role="admin"))
+    from flask import g
+
+    g.pop("_login_user", None)
+    admin_page = client.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert "Discount code" in admin_page and "WELCOME10</a>" in admin_page and "−$3.00" in admin_page
