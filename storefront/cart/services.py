@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -267,9 +267,17 @@ def restore_lines(cart: Cart, wanted: list[tuple[int | None, int, str]], attribu
     return restored
 
 
-def take_purchased(cart_id: int | None, bought: dict[int, int]) -> None:
-    """Remove what an order bought from the cart it came from (no commit: part of the caller's transaction)."""
-    if cart_id is None or not bought:
+def take_purchased(cart_id: int | None, bought: dict[int, int], used_code: str | None = None) -> None:
+    """Remove what an order bought from the cart it came from, and the code it used (no commit: part of
+    the caller's transaction)."""
+    if cart_id is None:
+        return
+    if used_code:
+        db.session.execute(
+            update(Cart).where(Cart.id == cart_id, Cart.discount_code == used_code)
+            .values(discount_code=None, discount_source=None).execution_options(synchronize_session=False)
+        )
+    if not bought:
         return
     lines = db.session.scalars(
         select(CartLine).where(CartLine.cart_id == cart_id, CartLine.variant_id.in_(list(bought)))

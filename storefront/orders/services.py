@@ -161,7 +161,7 @@ def apply_payment(
     for line in order.lines:
         if line.variant_id is not None:
             bought[line.variant_id] = bought.get(line.variant_id, 0) + line.quantity
-    take_purchased(order.cart_id, bought)
+    take_purchased(order.cart_id, bought, used_code=order.discount_code)
     # The confirmation commits with the payment: no paid order without its email, none twice.
     jobs.record(ORDER_CONFIRMATION, {"order_id": order.id}, key=f"order-confirmation:{order.id}")
     return True

@@ -178,3 +178,19 @@ def test_the_code_and_saving_are_on_the_email_the_order_page_and_the_admin_order
     g.pop("_login_user", None)
     admin_page = client.get(f"/admin/orders/{order.id}").get_data(as_text=True)
     assert "Discount code" in admin_page and "WELCOME10</a>" in admin_page and "−$3.00" in admin_page
+
+
+def test_a_paid_order_takes_its_code_off_the_cart(client):
+    from storefront.cart.models import Cart
+
+    make_discount("WELCOME10", value=10)
+    variant = make_product(price=3000, stock=9).variants[0]
+    client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
+    client.post("/cart/discount", data={"code": "WELCOME10"})
+    client.post("/checkout", data=CHECKOUT)
+    order = _last_order()
+    assert db.session.scalar(select(Cart.discount_code)) == "WELCOME10"  # still there while unpaid
+    client.post(f"/checkout/demo/{order.public_token}/pay")
+    db.session.expire_all()
+    assert db.session.scalar(select(Cart.discount_code)) is None
+    assert "WELCOME10" not in client.get("/cart").get_data(as_text=True)
