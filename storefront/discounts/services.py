@@ -141,7 +141,9 @@ def uses_by(discount_id: int, email: str) -> int:
 
 def code_problem(discount: Discount | None, raw: str, at: datetime | None = None) -> DiscountError | None:
     """What stops the code itself, whatever the cart: unknown, inactive, not started, expired, used up."""
-    shown = normalise_code(raw) or "that"
+    shown = normalise_code(raw)
+    if not shown:
+        return DiscountError("Please enter a discount code.", "unknown")
     if discount is None:
         return DiscountError(f"We don't recognise the code {shown}. Please check it and try again.", "unknown")
     at = at or now()

@@ -55,3 +55,15 @@ def test_a_partial_refund_of_a_discounted_line_refunds_what_was_paid(stripe_harn
     assert amount == 1799  # what one unit cost after the code, not its 19.99 list price
     stripe_refund = stripe_harness.sdk.v1.refunds.retrieve(refund.provider_refund_id)
     assert stripe_refund.amount == amount and stripe_refund.payment_intent == session["payment_intent"]
+
+
+def test_a_share_that_does_not_divide_by_the_quantity_goes_as_one_item_at_the_paid_total():
+    from storefront.orders.models import OrderLine
+    from storefront.payments.stripe.gateway import _line_item
+
+    line = OrderLine(title="Magnesium", option_label="", sku="MG", unit_price=1000, quantity=3, discount=100)
+    item = _line_item(line, "WELCOME10", "usd")
+    assert (item["price_data"]["unit_amount"], item["quantity"]) == (2900, 1)
+    assert item["price_data"]["product_data"]["name"] == "3 × Magnesium, with code WELCOME10"
+    even = OrderLine(title="Tea", option_label="", sku="T", unit_price=500, quantity=2, discount=100)
+    assert (_line_item(even, "WELCOME10", "usd")["price_data"]["unit_amount"], _line_item(even, "X", "usd")["quantity"]) == (450, 2)
