@@ -1,8 +1,9 @@
 """Filling an article's CTAs with live catalog data at request time, in a fixed number of queries.
 
 Whatever the number of CTAs: one query for every product card on the page, one for the
-collection strips (only when the article has any), and at most one for a "similar certified
-product" offered instead of CTAs that cannot sell (only when one of them is broken).
+collection strips (only when the article has any), one for the discount code cards (only when it
+has any), and at most one for a "similar certified product" offered instead of CTAs that cannot
+sell (only when one of them is broken).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from storefront.catalog.queries import (
     product_cards_by_slugs,
     similar_certified_card,
 )
+from storefront.discounts.queries import CodeCard, code_cards
 
 STRIP_SIZE = 4
 
@@ -48,6 +50,7 @@ class FilledCta:
     collection_cards: list[ProductCard] = field(default_factory=list)
     collection_missing: bool = False
     alternative: ProductCard | None = None
+    code_card: CodeCard | None = None
 
     @property
     def anchor(self) -> str:
@@ -60,32 +63,41 @@ class FilledCta:
         return self.collection_missing or any(s.problem for s in self.slots)
 
 
+def _filled(index: int, block: dict[str, Any], strips: dict, cards: dict[str, ProductCard],
+            codes: dict[str, CodeCard]) -> FilledCta:
+    """One stored CTA with its live data (already read for the whole page)."""
+    cta = FilledCta(index=index, kind=block["kind"], label=block.get("label"))
+    if cta.kind == "discount":
+        cta.code_card = codes.get(block["slugs"][0].upper())
+    elif cta.kind == "collection":
+        slug = block["slugs"][0]
+        strip = strips.get(slug)
+        cta.collection_slug = slug
+        if strip is None:
+            cta.collection_missing = True
+        else:
+            cta.collection_title = strip.title
+            cta.collection_cards = [cards[s] for s in strip.slugs if s in cards]
+    else:
+        cta.slots = [ProductSlot(slug, cards.get(slug)) for slug in block["slugs"]]
+    return cta
+
+
 def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     """Live cards for every stored CTA of an article, in page order."""
     product_slugs: list[str] = []
     collection_slugs: list[str] = []
+    codes: list[str] = []
     for block in cta_blocks:
-        target = collection_slugs if block["kind"] == "collection" else product_slugs
+        kind = block["kind"]
+        target = collection_slugs if kind == "collection" else codes if kind == "discount" else product_slugs
         target.extend(block["slugs"])
     strips = collection_strips(collection_slugs, STRIP_SIZE)
+    codes_found = code_cards(codes)
     strip_slugs = [s for strip in strips.values() for s in strip.slugs]
     cards = product_cards_by_slugs([*product_slugs, *strip_slugs])
 
-    filled: list[FilledCta] = []
-    for index, block in enumerate(cta_blocks):
-        cta = FilledCta(index=index, kind=block["kind"], label=block.get("label"))
-        if cta.kind == "collection":
-            slug = block["slugs"][0]
-            strip = strips.get(slug)
-            cta.collection_slug = slug
-            if strip is None:
-                cta.collection_missing = True
-            else:
-                cta.collection_title = strip.title
-                cta.collection_cards = [cards[s] for s in strip.slugs if s in cards]
-        else:
-            cta.slots = [ProductSlot(slug, cards.get(slug)) for slug in block["slugs"]]
-        filled.append(cta)
+    filled = [_filled(index, block, strips, cards, codes_found) for index, block in enumerate(cta_blocks)]
 
     broken = [c for c in filled if c.broken]
     if broken:

@@ -60,6 +60,7 @@ from storefront.catalog.queries import (
     product_cards_by_slugs,
 )
 from storefront.clock import as_utc, now, today
+from storefront.discounts.queries import code_cards
 from storefront.extensions import db
 from storefront.slugs import SLUG_RE, slugify
 from storefront.slugs import unique_slug as _unique_slug
@@ -168,15 +169,19 @@ class BrokenCta:
     article_title: str
     kind: str
     slug: str
-    problem: str  # "missing" | "unavailable" | "sold-out"
+    problem: str  # "missing" | "unavailable" | "sold-out"; a code: "expired" | "used-up" | "inactive" | "not-started"
     line: int
 
     def __str__(self) -> str:
-        what = "collection" if self.kind == "collection" else "product"
+        what = {"collection": "collection", "discount": "discount code"}.get(self.kind, "product")
         reason = {
             "missing": "does not exist",
             "unavailable": "is archived or not on sale",
             "sold-out": "is sold out",
+            "expired": "has expired",
+            "used-up": "is used up",
+            "inactive": "is switched off",
+            "not-started": "is not valid yet",
         }[self.problem]
         return f"{self.article_slug} (line {self.line}): {what} '{self.slug}' {reason}"
 
@@ -207,6 +212,8 @@ def _cta_findings(
     """(unknown, not-for-sale) messages for CTA targets, each naming the slug and its line."""
     unknown, unavailable = [], []
     for block in blocks:
+        if block["kind"] == "discount":
+            continue  # a code card says itself when its code cannot be used (check-ctas reports it)
         for slug in block["slugs"]:
             where = f"in {_shortcode(block)} on line {line_of(block.get('line', 0))}"
             if block["kind"] == "collection":
@@ -772,14 +779,17 @@ def broken_ctas() -> list[BrokenCta]:
         .order_by(Article.slug)
     ).all()
     blocks = [(a, b) for a in articles for b in (a.cta_blocks or [])]
-    product_slugs = [s for _, b in blocks if b["kind"] != "collection" for s in b["slugs"]]
+    product_slugs = [s for _, b in blocks if b["kind"] not in ("collection", "discount") for s in b["slugs"]]
     collection_slugs = [s for _, b in blocks if b["kind"] == "collection" for s in b["slugs"]]
     cards = product_cards_by_slugs(product_slugs)
     collections = collection_slugs_existing(collection_slugs)
+    codes = code_cards(s for _, b in blocks if b["kind"] == "discount" for s in b["slugs"])
     found = []
     for article, block in blocks:
         for slug in block["slugs"]:
-            if block["kind"] == "collection":
+            if block["kind"] == "discount":
+                problem = codes[slug.upper()].problem
+            elif block["kind"] == "collection":
                 problem = None if slug in collections else "missing"
             else:
                 card = cards.get(slug)

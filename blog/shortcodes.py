@@ -6,6 +6,7 @@ Syntax (one shortcode never spans lines)::
     [[products:magnesium-glycinate,magnesium-citrate]]  a row of cards (block)
     [[collection:low-fodmap-certified]]                 a collection strip (block)
     [[shop-now:magnesium-glycinate|Shop magnesium]]     inline "Shop now" button, label optional
+    [[discount:WELCOME10]]                              a discount code card with "Apply" (block)
 
 A backslash before the brackets (``\\[[``) or a code span / code block keeps the text literal.
 """
@@ -24,13 +25,14 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-BLOCK_KINDS = frozenset({"product", "products", "collection"})
+BLOCK_KINDS = frozenset({"product", "products", "collection", "discount"})
 INLINE_KINDS = frozenset({"shop-now"})
 KINDS = BLOCK_KINDS | INLINE_KINDS
 MAX_ROW = 8
 MAX_LABEL = 60
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{1,39}")
 # Characters that would be markdown/HTML markup: labels are plain text rendered by the template.
 _LABEL_MARKUP_RE = re.compile(r"[<>*_`\[\]\\|~{}]|&#?\w+;")
 _OPEN, _CLOSE = "[[", "]]"
@@ -91,6 +93,19 @@ def _bad_slug(slug: str) -> str | None:
     return None
 
 
+def _label_error(kind: str, label: str) -> str | None:
+    """What is wrong with a shortcode's "|label", if anything (only shop-now takes one)."""
+    if kind != "shop-now":
+        return f"only shop-now takes a label; [[{kind}:…]] shows the product's own title"
+    if not label:
+        return "empty label after '|': drop the '|' or write a label"
+    if _LABEL_MARKUP_RE.search(label):
+        return "label must be plain text (no markup, brackets or entities)"
+    if len(label) > MAX_LABEL:
+        return f"label too long ({len(label)} > {MAX_LABEL} characters)"
+    return None
+
+
 def parse_shortcode(text: str, line: int = 1) -> CtaBlock | ShortcodeError:
     """Validate one complete shortcode such as ``[[product:x]]``; anything off is an error."""
 
@@ -106,20 +121,19 @@ def parse_shortcode(text: str, line: int = 1) -> CtaBlock | ShortcodeError:
         return error("expected [[kind:slug]], e.g. [[product:magnesium-glycinate]]")
     if kind not in KINDS:
         return error(
-            f"unknown shortcode kind {kind!r}: use product, products, collection or shop-now"
+            f"unknown shortcode kind {kind!r}: use product, products, collection, shop-now or discount"
         )
     target, bar, raw_label = body.partition("|")
     label: str | None = None
     if bar:
-        if kind != "shop-now":
-            return error(f"only shop-now takes a label; [[{kind}:…]] shows the product's own title")
         label = raw_label.strip()
-        if not label:
-            return error("empty label after '|': drop the '|' or write a label")
-        if _LABEL_MARKUP_RE.search(label):
-            return error("label must be plain text (no markup, brackets or entities)")
-        if len(label) > MAX_LABEL:
-            return error(f"label too long ({len(label)} > {MAX_LABEL} characters)")
+        if message := _label_error(kind, label):
+            return error(message)
+    if kind == "discount":
+        code = target.strip()
+        if not CODE_RE.fullmatch(code):
+            return error(f"bad discount code {code!r}: letters, digits, '-' or '_', 2 to 40 characters")
+        return CtaBlock(kind=kind, slugs=(code.upper(),), label=None, line=line)
     if kind == "products":
         slugs = tuple(part.strip() for part in target.split(","))
         if any(not s for s in slugs):
@@ -232,7 +246,7 @@ def _misplaced(found: list[Found], content: str, parent: Token | None) -> str | 
         isinstance(f.result, ShortcodeError) or f.result.is_block for f in found
     )
     if parent is None or parent.type != "paragraph_open" or not alone:
-        return "product, products and collection shortcodes must stand alone on their own line"
+        return "product, products, collection and discount shortcodes must stand alone on their own line"
     return None
 
 

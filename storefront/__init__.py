@@ -85,6 +85,7 @@ def register_models() -> None:
     import storefront.catalog.denormalise  # noqa: F401
     import storefront.catalog.models  # noqa: F401
     import storefront.catalog.search  # noqa: F401
+    import storefront.discounts.models  # noqa: F401
     import storefront.jobs.models  # noqa: F401
     import storefront.orders.models  # noqa: F401
     import storefront.pages.models  # noqa: F401
@@ -170,9 +171,10 @@ def register_error_pages(app: Flask) -> None:
 def register_package_hooks(app: Flask) -> None:
     """Each package's own hooks (cart cookie, product-page extras, shipping...)."""
     import blog
-    from storefront import admin, alerts, cart, catalog, orders, pages, payments, reviews
+    from storefront import admin, alerts, cart, catalog, discounts, orders, pages, payments, reviews
 
     catalog.init_app(app)
+    discounts.init_app(app)
     cart.init_app(app)
     alerts.init_app(app)
     payments.init_app(app)

@@ -166,3 +166,16 @@ def make_paid_order(lines: list[tuple] = (), gateway: str = "demo", **kwargs):
     db.session.commit()
     confirm_demo_payment(order)
     return order
+
+
+# ---- discount codes (issue 18) ----
+
+
+def make_discount(code: str = "WELCOME10", kind: str = "percentage", value: int = 10, **fields):
+    """A saved discount code (storefront.discounts); fields are Discount columns."""
+    from storefront.discounts.models import Discount
+
+    discount = Discount(code=code, kind=kind, value=value, **fields)
+    db.session.add(discount)
+    db.session.commit()
+    return discount

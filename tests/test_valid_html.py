@@ -39,6 +39,7 @@ VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules" / "vnu-jar" / "bu
 NOT_HTML = {
     "static", "catalog.upload", "seo.robots", "seo.sitemap", "blog.feed", "health.healthz",
     "admin.catalog_export", "seo.favicon", "admin.orders_export", "search.suggestions",
+    "admin.discount_by_code",  # a redirect to the code's page (admin.discount_detail)
 }
 
 
@@ -162,6 +163,14 @@ def _visit_public_pages(crawl: Crawl) -> None:
     assert crawl.submit("/cart/add", {"variant_id": product.variants[0].id, "quantity": 2}).status_code == 302
     crawl.get("cart", "/cart")
     crawl.get("checkout", "/checkout")
+    # A discount code (demo WELCOME10) in the cart and at checkout, then taken off again.
+    crawl.get("article with a code card", "/blog/magnesium-for-back-pain")
+    assert crawl.submit("/cart/discount", {"code": "welcome10", "ref": "article:magnesium-for-back-pain",
+                                           "next": "/blog/magnesium-for-back-pain#cta-3"}).status_code == 303
+    crawl.get("article with a code applied", "/blog/magnesium-for-back-pain")
+    crawl.get("cart with a code", "/cart")
+    crawl.get("checkout with a code", "/checkout")
+    assert crawl.submit("/cart/discount/remove", {}).status_code == 303
     crawl.post("checkout with errors", "/checkout", {"email": "not-an-email", "name": ""})
     placed = crawl.submit("/checkout", checkout_form(email="shopper@example.com"))
     assert placed.status_code == 303, placed.get_data(as_text=True)[:2000]
@@ -298,6 +307,14 @@ def _visit_admin_pages(crawl: Crawl, auth) -> None:
                              attempts=8, last_error="SMTPRecipientsRefused: <451 busy>", done_at=now()))
     db.session.commit()
     crawl.get("background jobs with a failed one", "/admin/jobs")
+    crawl.get("discount codes", "/admin/discounts")
+    crawl.get("discount new", "/admin/discounts/new")
+    crawl.post("discount new with errors", "/admin/discounts/new", {"code": "no spaces allowed", "kind": "percentage", "value": "150"})
+    from storefront.discounts.models import Discount
+
+    welcome = _first(select(Discount).where(Discount.code == "WELCOME10"))
+    crawl.get("discount code", f"/admin/discounts/{welcome.id}")
+    crawl.get("discount edit", f"/admin/discounts/{welcome.id}/edit")
     crawl.get("audit log", "/admin/audit")
     crawl.get("audit log filtered", "/admin/audit?type=product&user=admin")
     crawl.get("a product's history", f"/admin/audit/product/{product.id}")

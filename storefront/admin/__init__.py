@@ -15,6 +15,7 @@ from storefront.admin.views import (  # noqa: E402, F401
     catalog,
     customers,
     dashboard,
+    discounts,
     jobs,
     orders,
     pages,

@@ -27,6 +27,10 @@ class Cart(TimestampMixin, db.Model):
     )
     # Last touch: the most recent article CTA that added something ("article:<slug>").
     attribution: Mapped[str | None] = mapped_column(String(160), default=None)
+    # The discount code the shopper applied (one per order; checked again when the order is placed),
+    # and the article whose code card applied it ("article:<slug>"), for the redemption's credit.
+    discount_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    discount_source: Mapped[str | None] = mapped_column(String(160), default=None)
 
     lines: Mapped[list[CartLine]] = relationship(
         back_populates="cart", cascade="all, delete-orphan", order_by="CartLine.id"

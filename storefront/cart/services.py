@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from storefront.cart.models import Cart, CartLine
 from storefront.catalog.availability import Unsellable, has_stock, is_on_sale, why_not_sellable
 from storefront.catalog.models import Product, Variant
+from storefront.discounts.services import DiscountError, PricedLine, Quote, check_code, quote_code
 from storefront.extensions import db
 
 MAX_LINE_QUANTITY = 99
@@ -216,8 +217,10 @@ def claim_cart(guest: Cart | None, user_id: int) -> Cart | None:
         available = min(line.variant.stock, MAX_LINE_QUANTITY)
         if available > 0:
             _set_line(mine, line.variant, min(wanted, available))
-    # The guest cart is the more recent visit, so its article wins the attribution.
+    # The guest cart is the more recent visit, so its article wins the attribution (and its code).
     mine.attribution = guest.attribution or mine.attribution
+    if guest.discount_code:
+        mine.discount_code, mine.discount_source = guest.discount_code, guest.discount_source
     db.session.delete(guest)
     db.session.commit()
     return mine
@@ -264,9 +267,17 @@ def restore_lines(cart: Cart, wanted: list[tuple[int | None, int, str]], attribu
     return restored
 
 
-def take_purchased(cart_id: int | None, bought: dict[int, int]) -> None:
-    """Remove what an order bought from the cart it came from (no commit: part of the caller's transaction)."""
-    if cart_id is None or not bought:
+def take_purchased(cart_id: int | None, bought: dict[int, int], used_code: str | None = None) -> None:
+    """Remove what an order bought from the cart it came from, and the code it used (no commit: part of
+    the caller's transaction)."""
+    if cart_id is None:
+        return
+    if used_code:
+        db.session.execute(
+            update(Cart).where(Cart.id == cart_id, Cart.discount_code == used_code)
+            .values(discount_code=None, discount_source=None).execution_options(synchronize_session=False)
+        )
+    if not bought:
         return
     lines = db.session.scalars(
         select(CartLine).where(CartLine.cart_id == cart_id, CartLine.variant_id.in_(list(bought)))
@@ -292,6 +303,7 @@ class CartRow:
     quantity: int
     stock: int
     active: bool
+    on_sale: bool = False  # sale-priced (a discount code may leave it out)
 
     @property
     def line_total(self) -> int:
@@ -321,14 +333,66 @@ class CartSummary:
     subtotal: int
     quantity: int
     attribution: str | None
+    discount_code: str | None = None
+    discount: Quote | None = None  # the code's saving on these lines, when it applies now
+    discount_problem: str | None = None  # why the applied code saves nothing now
 
     @property
     def can_check_out(self) -> bool:
         return bool(self.rows) and all(r.problem is None for r in self.rows)
 
+    @property
+    def items_saving(self) -> int:
+        return self.discount.items_saving if self.discount else 0
 
-def summarise(cart: Cart | None) -> CartSummary:
-    """The cart as the shopper sees it, with today's prices and stock (lines are already loaded)."""
+    @property
+    def free_delivery(self) -> bool:
+        return bool(self.discount and self.discount.free_delivery)
+
+    def line_discount(self, variant_id: int) -> int:
+        return self.discount.line_discounts.get(variant_id, 0) if self.discount else 0
+
+
+def priced_lines(rows: list[CartRow]) -> list[PricedLine]:
+    """The cart's lines as the discount rules take them (plain data)."""
+    return [PricedLine(r.variant_id, r.product_slug, r.unit_price, r.quantity, r.on_sale) for r in rows]
+
+
+def apply_discount(cart: Cart, raw_code: str, source: str | None = None) -> str:
+    """Keep a code on the cart if the code itself can be used (known, active, started, not expired,
+    not used up); what depends on the cart (minimum, eligible items, per customer) is shown by the
+    summary and checked again when the order is placed. Returns the stored code; DiscountError if not."""
+    discount = check_code(raw_code)
+    if cart.discount_code != discount.code:
+        cart.discount_source = None
+    cart.discount_code = discount.code
+    ref = clean_ref(source)
+    if ref:  # typing the same code again keeps the article's credit
+        cart.discount_source = ref
+    if ref:
+        cart.attribution = ref  # the article whose code card brought the shopper gets the order's credit
+    _commit()
+    return discount.code
+
+
+def remove_discount(cart: Cart) -> None:
+    cart.discount_code = None
+    cart.discount_source = None
+    db.session.commit()
+
+
+def _discount_state(cart: Cart, rows: list[CartRow], email: str | None) -> tuple[Quote | None, str | None]:
+    if not cart.discount_code:
+        return None, None
+    try:
+        return quote_code(cart.discount_code, priced_lines(rows), email), None
+    except DiscountError as error:
+        return None, str(error)
+
+
+def summarise(cart: Cart | None, email: str | None = None) -> CartSummary:
+    """The cart as the shopper sees it, with today's prices and stock (lines are already loaded),
+    and its discount code's saving (`email`: the signed-in shopper's, for a per-customer limit)."""
     if cart is None:
         return CartSummary([], 0, 0, None)
     rows = []
@@ -348,6 +412,9 @@ def summarise(cart: Cart | None) -> CartSummary:
                 quantity=line.quantity,
                 stock=variant.stock,
                 active=is_on_sale(product.status),
+                on_sale=variant.on_sale,
             )
         )
-    return CartSummary(rows, sum(r.line_total for r in rows), sum(r.quantity for r in rows), cart.attribution)
+    discount, problem = _discount_state(cart, rows, email)
+    return CartSummary(rows, sum(r.line_total for r in rows), sum(r.quantity for r in rows), cart.attribution,
+                       cart.discount_code, discount, problem)

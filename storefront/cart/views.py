@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from storefront.cart import bp
 from storefront.cart.current import current_cart, remember_count
@@ -13,12 +14,15 @@ from storefront.cart.services import (
     InvalidQuantity,
     UnknownVariant,
     add_to_cart,
+    apply_discount,
     parse_quantity,
     parse_variant_id,
+    remove_discount,
     remove_line,
     set_quantity,
     summarise,
 )
+from storefront.discounts.services import DiscountError
 from storefront.site_urls import local_path
 from storefront.templating import image_url
 
@@ -45,7 +49,49 @@ def _flash_change(change, verb: str) -> None:
 def view():
     cart = current_cart()
     remember_count(cart)
-    return render_template("cart/cart.html", summary=summarise(cart))
+    return render_template("cart/cart.html", summary=summarise(cart, shopper_email()))
+
+
+def shopper_email() -> str | None:
+    """The signed-in shopper's email, for a code's per-customer limit (guests give theirs at checkout)."""
+    return current_user.email if current_user and current_user.is_authenticated else None
+
+
+@bp.post("/discount")
+def apply_code():
+    """Apply a discount code typed in the cart or at checkout, or from an article's code card
+    (`ref` names the article); back to `next` (the article's card, the checkout) or the cart."""
+    back = local_path(request.form.get("next"))
+    anchor = anchor_of(back)
+    try:
+        cart = current_cart(create=True)
+        code = apply_discount(cart, request.form.get("code", ""), request.form.get("ref"))
+    except (DiscountError, CartError) as error:
+        message, ok = str(error), False
+    else:
+        message, ok = f"Code {code} applied.", True
+        summary = summarise(cart, shopper_email())
+        if not summary.rows:
+            message = f"Code {code} saved: add what you'd like to your cart and the saving shows there."
+        elif summary.discount_problem:
+            message = f"{message} {summary.discount_problem}"
+        elif summary.discount:
+            message = f"{message} {summary.discount.summary}."
+        remember_count(cart)
+    if anchor is not None:
+        flash_notice(message, ok, anchor)
+    else:
+        flash(message, "success" if ok else "error")
+    return redirect(back or url_for("cart.view"), code=303)
+
+
+@bp.post("/discount/remove")
+def remove_code():
+    cart = current_cart()
+    if cart is not None and cart.discount_code:
+        remove_discount(cart)
+        flash("Discount code removed.", "success")
+    return redirect(local_path(request.form.get("next")) or url_for("cart.view"), code=303)
 
 
 @bp.post("/add")

@@ -868,6 +868,20 @@ get_collection = _declaring(_no_tags)(get_collection)
 featured_collections = _declaring(_no_tags)(featured_collections)
 all_collections = _declaring(_no_tags)(all_collections)
 collection_slugs_existing = _declaring(_no_tags)(collection_slugs_existing)
+def slugs_in_collections(product_slugs: Iterable[str], collection_slugs: Iterable[str]) -> set[str]:
+    """Which of the product slugs belong (today) to any of the collections, manual or rule-based:
+    one query per collection named (discount codes limited to collections ask this)."""
+    products = list(dict.fromkeys(product_slugs))
+    wanted = list(dict.fromkeys(collection_slugs))
+    if not products or not wanted:
+        return set()
+    found: set[str] = set()
+    day = today()
+    for collection in db.session.scalars(select(Collection).where(Collection.slug.in_(wanted))):
+        found.update(db.session.scalars(
+            select(Product.slug).where(Product.slug.in_(products), collection_clause(collection, day))
+        ))
+    return found
 
 
 __all__ = [
@@ -895,4 +909,5 @@ __all__ = [
     "product_cards_by_slugs",
     "related_cards",
     "similar_certified_card",
+    "slugs_in_collections",
 ]

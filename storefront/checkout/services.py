@@ -17,6 +17,13 @@ from storefront.catalog.availability import has_stock_clause, is_on_sale
 from storefront.catalog.models import Product, Variant
 from storefront.checkout.reminders import schedule_reminder
 from storefront.clock import as_utc, now
+from storefront.discounts.services import (
+    DiscountError,
+    PricedLine,
+    lock_and_quote,
+    normalise_code,
+    record_redemption,
+)
 from storefront.extensions import db
 from storefront.orders.addresses import PostalAddress
 from storefront.orders.models import Order, OrderLine, OrderStatus
@@ -64,6 +71,14 @@ class OutOfStock(CheckoutError):
         super().__init__(
             "Sorry, sold out: " + ", ".join(titles) + ". Please update your cart and try again."
         )
+
+
+class DiscountUnavailable(CheckoutError):
+    """The cart's code cannot be used for this order (used up meanwhile, expired...): nothing was
+    placed, the stock is released and the cart (with its code) is kept."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{message} Your cart is kept: remove the code to check out without it.")
 
 
 # The checkout form hands over the address as check_address returned it: no copy into a twin class.
@@ -143,10 +158,12 @@ def place_order(
             order.lines.append(OrderLine.copy_of(variant, line.quantity))
         if sold_out:
             raise OutOfStock(sold_out)
-        order.add_up(method.rate)
+        quote = _apply_discount(cart, order, lines, method.rate)
         order.note("shopper", "Order placed; stock reserved")
         db.session.add(order)
         db.session.flush()  # the reminder job names the order by id
+        if quote is not None:
+            record_redemption(quote, order.id, order.email, order.discount_total, cart.discount_source)
         schedule_reminder(order)
         db.session.commit()
     except (IntegrityError, OutOfStock):
@@ -162,6 +179,28 @@ def place_order(
         db.session.rollback()
         raise
     return order
+
+
+def _apply_discount(cart: Cart, order: Order, lines: list[CartLine], rate: int):
+    """The cart's code priced on the order's lines (its row locked until commit: see lock_and_quote),
+    each line's share stored on it, and the order added up; DiscountUnavailable when it cannot apply."""
+    if not cart.discount_code:
+        order.add_up(rate)
+        return None
+    priced = [
+        PricedLine(line.variant_id, line.variant.product.slug, line.variant.price, line.quantity, line.variant.on_sale)
+        for line in lines
+    ]
+    try:
+        quote = lock_and_quote(cart.discount_code, priced, order.email)
+    except DiscountError as error:
+        raise DiscountUnavailable(str(error)) from None
+    for order_line in order.lines:
+        order_line.discount = quote.line_discounts.get(order_line.variant_id, 0)
+    order.discount_code = quote.code
+    order.add_up(rate, quote.shipping_saving(rate))
+    order.note("shopper", f"Discount code {quote.code} applied")
+    return quote
 
 
 def _pending_order(cart_id: int) -> Order | None:
@@ -231,7 +270,7 @@ def _as_placed(order: Order) -> tuple:
                       country=order.ship_country)
     lines = sorted((line.variant_id, line.quantity, line.unit_price) for line in order.lines)
     return (order.email, order.user_id, address, order.shipping_method, order.shipping_total,
-            order.gateway, lines, order.reminder_consent)
+            order.gateway, lines, order.reminder_consent, order.discount_code)
 
 
 def _as_asked(cart: Cart, email: str, address: Address, shipping_method_code: str, user_id: int | None,
@@ -243,7 +282,8 @@ def _as_asked(cart: Cart, email: str, address: Address, shipping_method_code: st
     )
     lines = sorted((line.variant_id, line.quantity, line.variant.price) for line in cart_lines)
     return (email.strip().lower(), user_id, address, method and method.code, method and method.rate,
-            current_app.config["PAYMENT_GATEWAY"], lines, bool(remind))
+            current_app.config["PAYMENT_GATEWAY"], lines, bool(remind),
+            normalise_code(cart.discount_code) or None)
 
 
 def _payment_page(order: Order) -> str | None:

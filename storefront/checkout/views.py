@@ -44,7 +44,12 @@ from storefront.orders.services import (
     confirm_demo_payment,
     get_order_by_token,
 )
-from storefront.orders.shipping import delivery_quotes, shipping_method, shipping_methods
+from storefront.orders.shipping import (
+    DeliveryQuote,
+    delivery_quotes,
+    shipping_method,
+    shipping_methods,
+)
 from storefront.payments.base import PaymentUnavailable, ReturnUrls
 from storefront.site_urls import absolute_url_for
 
@@ -85,7 +90,7 @@ def _return_urls(order: Order) -> ReturnUrls:
 @limiter.limit(_checkout_limit, methods=["POST"])
 def start():
     cart = current_cart()
-    summary = summarise(cart)
+    summary = summarise(cart, current_user.email if current_user.is_authenticated else None)
     remember_count(cart)
     if not summary.rows:
         flash("Your cart is empty.", "info")
@@ -98,9 +103,18 @@ def start():
         if response is not None:
             return response
     chosen = shipping_method(form.shipping_method.data) or shipping_methods()[0]
+    if summary.discount_code and form.email.data:  # the per-customer limit, for the address typed
+        summary = summarise(cart, form.email.data)
     return render_template("checkout/checkout.html", form=form, summary=summary,
-                           quotes=delivery_quotes(summary.subtotal), chosen=chosen,
-                           reminder_delay=delay_phrase())
+                           quotes=_quotes(summary), chosen=chosen, reminder_delay=delay_phrase())
+
+
+def _quotes(summary) -> list[DeliveryQuote]:
+    """Each delivery option's total to pay, with the code's saving (free delivery: no rate)."""
+    return [
+        DeliveryQuote(q.method, q.total - summary.items_saving - (q.method.rate if summary.free_delivery else 0))
+        for q in delivery_quotes(summary.subtotal)
+    ]
 
 
 def _place_order(cart, summary, form: CheckoutForm):

@@ -102,6 +102,7 @@ class Order(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("total >= 0", name="total_not_negative"),
         CheckConstraint("refunded_total >= 0 AND refunded_total <= total", name="refund_within_total"),
+        CheckConstraint("discount_total >= 0 AND shipping_discount >= 0", name="discount_not_negative"),
         Index("ix_shop_order_status_created", "status", "created_at"),
         Index("ix_shop_order_attribution_created", "attribution", "created_at"),
         # Checkout reminders ask "did this address pay, or get a reminder, lately?" (checkout/reminders.py).
@@ -150,6 +151,11 @@ class Order(TimestampMixin, db.Model):
     shipping_total: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     refunded_total: Mapped[int] = mapped_column(Integer, default=0)
+    # The one discount code of the order (storefront.discounts) and what it saved in all: the lines'
+    # discounts plus shipping_discount (free delivery). total = subtotal + shipping_total - discount_total.
+    discount_code: Mapped[str | None] = mapped_column(String(40), default=None)
+    discount_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    shipping_discount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # "article:<slug>" when an article's CTA put something in the cart (last touch wins).
     attribution: Mapped[str | None] = mapped_column(String(160), default=None)
     gateway: Mapped[str] = mapped_column(String(20), default="")
@@ -221,11 +227,22 @@ class Order(TimestampMixin, db.Model):
         )
         return self.total - self.refunded_total if self.status in REVENUE_STATUSES or late_payment else 0
 
-    def add_up(self, shipping_rate: int) -> None:
-        """Totals from the copied lines and the shipping rate: the one place an order's total is computed."""
+    def add_up(self, shipping_rate: int, shipping_discount: int = 0) -> None:
+        """Totals from the copied lines (and their discounts) and the shipping rate: the one place an
+        order's total is computed. A discount never takes a line or the delivery below zero."""
         self.subtotal = sum(line.line_total for line in self.lines)
         self.shipping_total = shipping_rate
-        self.total = self.subtotal + self.shipping_total
+        self.shipping_discount = max(0, min(shipping_discount, shipping_rate))
+        self.discount_total = sum(line.discount or 0 for line in self.lines) + self.shipping_discount
+        self.total = self.subtotal + self.shipping_total - self.discount_total
+
+    @property
+    def items_discount(self) -> int:
+        return self.discount_total - self.shipping_discount
+
+    @property
+    def shipping_paid(self) -> int:
+        return self.shipping_total - self.shipping_discount
 
     @classmethod
     def flagged(cls):
@@ -261,6 +278,7 @@ class OrderLine(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("quantity_shipped >= 0 AND quantity_shipped <= quantity", name="shipped_within_quantity"),
         CheckConstraint("quantity_refunded >= 0 AND quantity_refunded <= quantity", name="refunded_within_quantity"),
+        CheckConstraint("discount >= 0 AND discount <= unit_price * quantity", name="discount_within_line"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -278,6 +296,8 @@ class OrderLine(db.Model):
     # the order's lock (services.ship_lines, services.refund_lines), and never past the quantity.
     quantity_shipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     quantity_refunded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # This line's share of the order's discount code (storefront.discounts.services.allocate).
+    discount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
@@ -306,6 +326,18 @@ class OrderLine(db.Model):
     @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
+
+    @property
+    def paid_total(self) -> int:
+        """What the shopper paid for the line: its total less its share of the discount."""
+        return self.line_total - (self.discount or 0)
+
+    def paid_for(self, units: int) -> int:
+        """What was paid for the next `units` units to refund: the paid total spread over the units,
+        to the cent, so refunding every unit one by one gives back exactly the paid total."""
+        before = self.quantity_refunded or 0
+        after = min(before + units, self.quantity)
+        return after * self.paid_total // self.quantity - before * self.paid_total // self.quantity
 
 
 class OrderEvent(db.Model):

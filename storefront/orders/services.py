@@ -19,6 +19,7 @@ from storefront import audit, jobs
 from storefront.cart.services import take_purchased
 from storefront.catalog.models import Variant
 from storefront.clock import now
+from storefront.discounts.services import release_redemption
 from storefront.extensions import db
 from storefront.mail import send_email
 from storefront.money import currency_code, format_money
@@ -160,7 +161,7 @@ def apply_payment(
     for line in order.lines:
         if line.variant_id is not None:
             bought[line.variant_id] = bought.get(line.variant_id, 0) + line.quantity
-    take_purchased(order.cart_id, bought)
+    take_purchased(order.cart_id, bought, used_code=order.discount_code)
     # The confirmation commits with the payment: no paid order without its email, none twice.
     jobs.record(ORDER_CONFIRMATION, {"order_id": order.id}, key=f"order-confirmation:{order.id}")
     return True
@@ -229,6 +230,8 @@ def apply_cancel(order: Order, actor: str, reason: str, *, notify: bool | None =
     """
     order.set_status(OrderStatus.CANCELLED, actor, reason)
     apply_release_stock(order)
+    if order.paid_at is None and order.discount_code:
+        release_redemption(order.id)  # a checkout that was never paid gives its code's use back
     for payment in order.payments:
         if payment.kind == PaymentKind.CHARGE and payment.status == PaymentStatus.PENDING:
             payment.status = PaymentStatus.CANCELLED.value
@@ -476,7 +479,7 @@ def refund_lines(order: Order, quantities: dict[int, int], actor: object, *, res
         raise OrderError(f"Order {locked.number} was cancelled: its items are back in stock already.")
     lines = {line.id: line for line in _locked_lines(locked)}
     chosen = _units_to_refund(lines, quantities)
-    amount = sum(line.unit_price * units for line, units in chosen)
+    amount = sum(line.paid_for(units) for line, units in chosen)  # a discounted line gives back what was paid
     if locked.refundable_amount <= 0:
         db.session.rollback()
         raise OrderError(f"Order {locked.number} has nothing left to refund.")
@@ -635,3 +638,26 @@ def orders_by_attribution(start: datetime, end: datetime) -> list[AttributionRow
         .order_by(func.sum(Order.total - Order.refunded_total).desc())
     )
     return [AttributionRow(attribution, int(count), int(revenue)) for attribution, count, revenue in rows]
+
+
+@dataclass(frozen=True)
+class CodeSavingRow:
+    source: str  # "article:<slug>": the article whose code card applied the code
+    orders: int
+    saving: int  # minor units the shoppers saved
+
+
+def code_savings_by_source(start: datetime, end: datetime) -> list[CodeSavingRow]:
+    """Paid orders carrying a code applied from an article's card, and what they saved, per article,
+    paid in [start, end)."""
+    from storefront.discounts.models import DiscountRedemption
+
+    counted = (OrderStatus.PAID, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_REFUNDED)
+    rows = db.session.execute(
+        select(DiscountRedemption.source, func.count(Order.id), func.coalesce(func.sum(DiscountRedemption.amount), 0))
+        .join(Order, Order.id == DiscountRedemption.order_id)
+        .where(DiscountRedemption.source.is_not(None), Order.status.in_([s.value for s in counted]),
+               Order.paid_at >= start, Order.paid_at < end)
+        .group_by(DiscountRedemption.source)
+    )
+    return [CodeSavingRow(source, int(n), int(saving)) for source, n, saving in rows]

@@ -12,6 +12,9 @@ from storefront.demo.bulk import seed_bulk_articles, seed_bulk_products
 from storefront.extensions import db
 
 MAX_QUERIES = 6
+# The demo magnesium article has discount code cards: one query reads them all (blog/cards.py),
+# however many the article has (tests/blog/test_discount_cards.py holds that count flat).
+BUDGETS = {"blog.article": MAX_QUERIES + 1, "blog.lite": MAX_QUERIES + 1}
 
 PAGES = [
     ("catalog.home", "/"),
@@ -53,4 +56,4 @@ def test_page_query_count_is_small_and_does_not_grow_with_the_catalog(app, runne
     large, large_statements = count(app, count_queries, url)
 
     assert small == large, {"small": small_statements, "large": large_statements}
-    assert large <= MAX_QUERIES, f"{url} made {large} queries: {large_statements}"
+    assert large <= BUDGETS.get(endpoint, MAX_QUERIES), f"{url} made {large} queries: {large_statements}"

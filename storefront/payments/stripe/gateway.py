@@ -25,6 +25,36 @@ HTTP_CLIENT_KEY = "larder.stripe_http_client"
 DEFAULT_EXPIRY_MINUTES = 60
 
 
+def _line_item(line, code: str | None, currency: str) -> dict:
+    """One order line as Stripe charges it: what the shopper pays for it, to the cent. A line whose
+    discount divides evenly by its quantity keeps its quantity at the discounted unit price; else it
+    goes as one item at its paid total ("3 × Magnesium"), so Stripe never rounds a unit price."""
+    name = line.title if not line.option_label else f"{line.title} ({line.option_label})"
+    discount = line.discount or 0
+    unit, quantity = line.unit_price, line.quantity
+    if discount:
+        name = f"{name}, with code {code}" if code else name
+        if discount % line.quantity == 0:
+            unit = line.unit_price - discount // line.quantity
+        else:
+            unit, quantity, name = line.paid_total, 1, f"{line.quantity} × {name}"
+    return {
+        "price_data": {
+            "currency": currency,
+            "unit_amount": unit,
+            "product_data": {"name": name, "metadata": {"sku": line.sku}},
+        },
+        "quantity": quantity,
+    }
+
+
+def _shipping_name(order) -> str:
+    label = order.shipping_label or "Shipping"
+    if order.shipping_discount and order.discount_code:
+        return f"{label} (free with code {order.discount_code})"
+    return label
+
+
 class StripeGateway:
     name = "stripe"
 
@@ -49,20 +79,7 @@ class StripeGateway:
     def checkout_params(self, order, urls: ReturnUrls) -> dict:
         """The Checkout Session, built from the order's stored lines and totals only."""
         currency = order.currency.lower()
-        line_items = [
-            {
-                "price_data": {
-                    "currency": currency,
-                    "unit_amount": line.unit_price,
-                    "product_data": {
-                        "name": line.title if not line.option_label else f"{line.title} ({line.option_label})",
-                        "metadata": {"sku": line.sku},
-                    },
-                },
-                "quantity": line.quantity,
-            }
-            for line in order.lines
-        ]
+        line_items = [_line_item(line, order.discount_code, currency) for line in order.lines]
         params: dict = {
             "mode": "payment",
             "line_items": line_items,
@@ -79,8 +96,8 @@ class StripeGateway:
                 {
                     "shipping_rate_data": {
                         "type": "fixed_amount",
-                        "display_name": order.shipping_label or "Shipping",
-                        "fixed_amount": {"amount": order.shipping_total, "currency": currency},
+                        "display_name": _shipping_name(order),
+                        "fixed_amount": {"amount": order.shipping_total - order.shipping_discount, "currency": currency},
                     }
                 }
             ]

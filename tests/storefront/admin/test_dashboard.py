@@ -56,10 +56,11 @@ def test_order_placed_through_a_cta_appears_under_its_article_and_a_stripe_refun
     # shopping requests above must be dropped for the new log-in to take effect.
     g.pop("_login_user", None)
     page = client.get("/admin/").get_data(as_text=True)
-    title, views, clicks, carts, orders, revenue = _row(page, article.slug)
+    title, views, clicks, carts, orders, revenue, code_orders, code_saving = _row(page, article.slug)
     assert title == "Magnesium for back pain"
     assert (views, clicks, carts, orders) == ("1", "1", "1", "1")
     assert revenue == f"${order.total / 100:,.2f}"
+    assert (code_orders, code_saving) == ("0", "$0.00")  # no code card was used
 
     # A partial refund from the order page goes through Stripe (localstripe) ...
     response = client.post(f"/admin/orders/{order.id}/refund", data={"refund-amount": "10.00"})

@@ -46,6 +46,7 @@ from storefront.catalog.models import (
     Variant,
 )
 from storefront.clock import now, today
+from storefront.discounts.models import Discount
 from storefront.extensions import db
 from storefront.pages.models import SitePage
 from storefront.pages.services import save_page
@@ -53,7 +54,7 @@ from storefront.reviews.models import Review
 from storefront.site_settings import SiteSetting, save_site_settings
 from storefront.state import larder_state
 from tests.blog.helpers import make_article, make_author
-from tests.factories import make_collection, make_product, make_tag
+from tests.factories import make_collection, make_discount, make_product, make_tag
 from tests.storefront.caching.test_pages import FakeRedis
 
 # ---------------------------------------------------------------- tables no public page shows
@@ -91,6 +92,8 @@ NOT_ON_PUBLIC_PAGES = {
     "approved' scenarios below; tests/storefront/reviews/test_cache.py holds the rest). Versioning the table "
     "itself would empty the cache for every pending review and helpful vote",
     "review_vote": "who found a review helpful (one row per voter): never shown; pages show review.helpful_count",
+    "discount_redemption": "the orders that used a code, for staff; a code card shows the discount row's "
+    "used_up flag, set on the discount when the last use is taken (so the discount scenarios cover it)",
 }
 
 # ---------------------------------------------------------------- columns no public page shows
@@ -141,6 +144,11 @@ NOT_SHOWN = {
     "article_product_link.position": "order of an article's links: 'Featured in' is ordered by date",
     "site_page.id": _IDENTITY,
     "site_page.body_source": "the markdown source: pages show body_html, rendered from it when saved",
+    "discount.id": _IDENTITY,
+    "discount.note": "staff's note about the code: admin pages only",
+    "discount.usage_limit": "a card shows used_up, which the service setting a limit or taking a use keeps in step",
+    "discount.created_at": "when the code was made: admin pages only",
+    "discount.updated_at": "when the code was last saved: admin pages only",
 }
 
 # The stock rule is the one change that deliberately keeps the cache: a stock change between two
@@ -166,6 +174,7 @@ PAGES = {
     "sitemap": "/sitemap.xml",  # rendered on each request: checked for the value only
     "info": "/pages/faq",  # saved by staff in the world below
     "privacy": "/pages/privacy",  # a standard page still on its default text
+    "offer": "/blog/fibre-basics",  # an article with discount code cards
 }
 # Pages with a card for the magnesium product (the article's CTA is one).
 CARDS = ("products", "collection", "certified", "home", "search", "article", "lite")
@@ -257,7 +266,9 @@ def build_world() -> World:
         hero_image_alt="A bowl of oats",
         last_reviewed_at=now() - timedelta(days=1),
     )
-    basics = make_article("fibre-basics", "Fibre text.", title="Fibre Basics", tags=["Guides", "Recipes"], days_ago=5)
+    welcome = make_discount("WELCOME10", value=10, min_subtotal=2500, per_customer_limit=1)
+    basics = make_article("fibre-basics", "Fibre text.\n\n[[discount:WELCOME10]]\n\n[[discount:SOON5]]",
+                          title="Fibre Basics", tags=["Guides", "Recipes"], days_ago=5)
     save_site_settings({"banner_text": "Welcome to the larder", "tagline": "Kind food, tested."})
     faq = save_page(None, "Questions", "Ask away.", slug="faq")
     db.session.commit()
@@ -284,6 +295,7 @@ def build_world() -> World:
         "recipes": tags["recipes"],
         "banner_text": "banner_text",  # site_setting's key
         "faq": faq.id,
+        "welcome": welcome.id,
         "link": db.session.query(ArticleProductLink).filter_by(article_id=guide.id).one().id,
         "tomorrow": today() + timedelta(days=1),
         "ten_days_ago": now() - timedelta(days=10),
@@ -767,6 +779,42 @@ CHANGES = [
     Change("product link delete", ("article_product_link:delete",), delete(ArticleProductLink, "link"),
            "DELETE FROM article_product_link WHERE id = :link",
            {"product": drops('href="/blog/gut-guide"')}),
+    # ---- discount (an article's code cards)
+    Change("discount code", ("discount.code",), put(Discount, "welcome", code="HELLO10"),
+           "UPDATE discount SET code = 'HELLO10' WHERE id = :welcome", {"offer": drops("10% off")}),
+    Change("discount kind", ("discount.kind",), put(Discount, "welcome", kind="free_delivery"),
+           "UPDATE discount SET kind = 'free_delivery' WHERE id = :welcome", {"offer": shows("Free delivery")}),
+    Change("discount value", ("discount.value",), put(Discount, "welcome", value=15),
+           "UPDATE discount SET value = 15 WHERE id = :welcome", {"offer": shows("15% off")}),
+    Change("discount minimum", ("discount.min_subtotal",), put(Discount, "welcome", min_subtotal=3000),
+           "UPDATE discount SET min_subtotal = 3000 WHERE id = :welcome", {"offer": shows("On orders of $30.00 or more.")}),
+    Change("discount start", ("discount.starts_at",), put(Discount, "welcome", starts_at=datetime(2030, 1, 1, tzinfo=UTC)),
+           "UPDATE discount SET starts_at = '2030-01-01 00:00:00' WHERE id = :welcome",
+           {"offer": shows("This code is not valid yet.")}),
+    Change("discount end", ("discount.ends_at",), put(Discount, "welcome", ends_at=datetime(2020, 1, 1, tzinfo=UTC)),
+           "UPDATE discount SET ends_at = '2020-01-01 00:00:00' WHERE id = :welcome",
+           {"offer": shows("This code has expired.")}),
+    Change("discount per customer", ("discount.per_customer_limit",), put(Discount, "welcome", per_customer_limit=2),
+           "UPDATE discount SET per_customer_limit = 2 WHERE id = :welcome", {"offer": shows("Up to 2 times per customer.")}),
+    Change("discount products", ("discount.product_slugs",), put(Discount, "welcome", product_slugs=["zinc-picolinate"]),
+           """UPDATE discount SET product_slugs = '["zinc-picolinate"]' WHERE id = :welcome""",
+           {"offer": shows("On selected products only.")}),
+    Change("discount collections", ("discount.collection_slugs",), put(Discount, "welcome", collection_slugs=["supplements"]),
+           """UPDATE discount SET collection_slugs = '["supplements"]' WHERE id = :welcome""",
+           {"offer": shows("On selected products only.")}),
+    Change("discount sale items", ("discount.exclude_sale_items",), put(Discount, "welcome", exclude_sale_items=True),
+           "UPDATE discount SET exclude_sale_items = true WHERE id = :welcome", {"offer": shows("Not on sale-priced items.")}),
+    Change("discount switched off", ("discount.active",), put(Discount, "welcome", active=False),
+           "UPDATE discount SET active = false WHERE id = :welcome", {"offer": drops("10% off")}),
+    Change("discount used up", ("discount.used_up",), put(Discount, "welcome", used_up=True),
+           "UPDATE discount SET used_up = true WHERE id = :welcome", {"offer": shows("This code has been used up.")}),
+    Change("discount insert", ("discount:insert",), add(lambda w: Discount(code="SOON5", kind="fixed", value=500)),
+           "INSERT INTO discount (code, note, kind, value, min_subtotal, product_slugs, collection_slugs, "
+           "exclude_sale_items, active, used_up, created_at, updated_at) VALUES ('SOON5', '', 'fixed', 500, 0, "
+           "'[]', '[]', false, true, false, :ten_days_ago, :ten_days_ago)",
+           {"offer": shows("$5.00 off")}),
+    Change("discount delete", ("discount:delete",), delete(Discount, "welcome"),
+           "DELETE FROM discount WHERE id = :welcome", {"offer": drops("10% off")}),
 ]
 
 
