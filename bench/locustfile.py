@@ -18,10 +18,11 @@ import random
 import re
 from collections import Counter, defaultdict
 from html.parser import HTMLParser
+from pathlib import Path
 
 from locust import FastHttpUser, between, constant_pacing, events, task
 
-DATA = json.loads(open(os.environ["LARDER_MIXED_DATA"]).read()) if "LARDER_MIXED_DATA" in os.environ else {}
+DATA = json.loads(Path(os.environ["LARDER_MIXED_DATA"]).read_text()) if "LARDER_MIXED_DATA" in os.environ else {}
 CACHE: dict[str, Counter] = defaultdict(Counter)
 OUTCOMES: Counter = Counter()
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -24,11 +24,21 @@ import secrets
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.run import BIN, PYTHON, RESULTS, ROOT, Server, database_exists, log, recreate_database, run, seed
+from bench.run import (
+    BIN,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    Server,
+    database_exists,
+    log,
+    recreate_database,
+    run,
+    seed,
+)
 
 PASSWORD = "bench-password-123"
 CUSTOMERS = [f"customer{i}@bench.larder.example" for i in range(1, 9)]

@@ -12,12 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storefront.catalog.availability import Unsellable
-from storefront.catalog.queries import (
-    ProductCard,
-    collection_strips,
-    product_cards_by_slugs,
-    similar_certified_card,
-)
+from storefront.catalog.card_cache import cards_by_slugs, similar_certified_card_cached
+from storefront.catalog.queries import ProductCard, collection_strips
 
 STRIP_SIZE = 4
 
@@ -69,7 +65,7 @@ def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
         target.extend(block["slugs"])
     strips = collection_strips(collection_slugs, STRIP_SIZE)
     strip_slugs = [s for strip in strips.values() for s in strip.slugs]
-    cards = product_cards_by_slugs([*product_slugs, *strip_slugs])
+    cards = cards_by_slugs([*product_slugs, *strip_slugs])
 
     filled: list[FilledCta] = []
     for index, block in enumerate(cta_blocks):
@@ -91,7 +87,7 @@ def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     if broken:
         # One look-up for the whole page, whatever the number of broken CTAs.
         first_card = next((s.card for c in broken for s in c.slots if s.card), None)
-        alternative = similar_certified_card(
+        alternative = similar_certified_card_cached(
             [*product_slugs, *strip_slugs], first_card.collection_slug if first_card else None
         )
         for cta in broken:

@@ -7,6 +7,7 @@ from flask import abort, current_app, render_template, request
 from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
 from storefront.catalog.availability import certificate_on, product_problem
+from storefront.catalog.card_cache import newest_cards_cached, related_cards_cached
 from storefront.catalog.chips import filter_chips
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
@@ -16,8 +17,6 @@ from storefront.catalog.queries import (
     get_active_product,
     get_collection,
     list_products,
-    newest_cards,
-    related_cards,
 )
 from storefront.catalog.structured_data import product_json_ld
 from storefront.clock import today
@@ -55,7 +54,7 @@ def home():
     return render_template(
         "catalog/home.html",
         collections=featured_collections(),
-        new_products=newest_cards(8),
+        new_products=newest_cards_cached(8),
     )
 
 
@@ -93,7 +92,7 @@ def product(slug: str):
         sellable=product_problem(found) is None,
         json_ld=product_json_ld(found),
         extras=product_page_extras(found),
-        related=related_cards(found.id),
+        related=related_cards_cached(found.id),
     )
 
 
