@@ -16,8 +16,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from storefront.caching.fragments import cached_fragment
+from storefront.catalog.models import Collection
 from storefront.catalog.queries import (
+    ListingFilters,
+    ListingPage,
     ProductCard,
+    list_products,
     newest_cards,
     product_cards_by_slugs,
     related_cards,
@@ -74,3 +78,30 @@ def similar_certified_card_cached(exclude_slugs: Iterable[str], collection_slug:
 
     found = cached_fragment("similar-certified", [exclude, collection_slug], compute, _dump, _load)
     return found[0] if found else None
+
+
+def list_products_cached(
+    filters: ListingFilters, per_page: int, collection: Collection | None = None, total: int | None = None
+) -> ListingPage:
+    """list_products (one page of a listing's cards), kept per catalog version like the listing's
+    facet counts: the same for every visitor of these filters, sort and page."""
+    parts = {
+        "collection": collection.id if collection is not None else None,
+        "q": filters.q,
+        "certified": filters.certified,
+        "in_stock": filters.in_stock,
+        "tags": sorted(filters.tags),
+        "price": [filters.price_min, filters.price_max],
+        "sort": filters.sort,
+        "page": filters.page,
+        "per_page": per_page,
+        "total": total,
+    }
+
+    def dump(page: ListingPage) -> dict:
+        return {"cards": _dump(page.cards), "total": page.total}
+
+    def load(data: dict) -> ListingPage:
+        return ListingPage(_load(data["cards"]), int(data["total"]), filters.page, per_page)
+
+    return cached_fragment("listing-page", parts, lambda: list_products(filters, per_page, collection, total), dump, load)

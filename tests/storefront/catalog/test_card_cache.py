@@ -68,3 +68,20 @@ def test_a_newly_published_article_joins_the_related_list(client, fragment_store
     assert "/blog/later" not in _get(client, "/blog/shop")
     make_article("later", "Also about sleep.", tags=["sleep"])
     assert "/blog/later" in _get(client, "/blog/shop")
+
+
+def test_a_listing_page_is_read_once_and_a_raw_sql_sell_out_shows_at_once(client, fragment_store, count_queries):
+    shelf = make_collection("teas")
+    make_product("green-tea", title="Green Tea", price=900, stock=40, collection=shelf)
+    make_product("mint-tea", title="Mint Tea", price=800, stock=40, collection=shelf)
+    assert "$9.00" in _get(client, "/collections/teas?sort=price")
+    db.session.remove()
+    with count_queries() as counter:
+        again = _get(client, "/collections/teas?sort=price")
+    assert "$9.00" in again and _card_statements(counter.statements) == []
+
+    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id ="
+                            " (SELECT id FROM product WHERE slug = 'green-tea')"))
+    db.session.commit()
+    card = re.search(r'<a href="/products/green-tea".*?</article>', _get(client, "/collections/teas?sort=price"), re.S)
+    assert card is not None and "Sold out" in card.group(0)
