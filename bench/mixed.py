@@ -152,6 +152,8 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         if row["Name"] == "Aggregated":
             aggregated = row
             continue
+        if not int(row["Request Count"]):
+            continue  # e.g. the staff sign-in, made before the stats were reset
         counts = cache.get(row["Name"], {})
         hits, misses = counts.get("hit", 0), counts.get("miss", 0)
         rate = f"{hits / (hits + misses):.0%}" if hits + misses else "-"
@@ -206,7 +208,8 @@ def main(argv=None) -> int:
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database")
     parser.add_argument("--label", default="", help="a note for the report, e.g. 'before narrow invalidation'")
-    args = parser.parse_args(argv)
+    # bench.run's own options (--memory-requests, --connections...) may come along from `make bench`.
+    args, _ = parser.parse_known_args(argv)
     args.commit = _git_commit()
 
     import redis
