@@ -12,6 +12,7 @@ LARDER_MIXED_CACHE_OUT (X-Larder-Cache: hit / miss per page kind, anonymous requ
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -26,6 +27,22 @@ DATA = json.loads(Path(os.environ["LARDER_MIXED_DATA"]).read_text()) if "LARDER_
 CACHE: dict[str, Counter] = defaultdict(Counter)
 OUTCOMES: Counter = Counter()
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# Popularity: a long tail, as in a real shop (Zipf, s = ZIPF_S): with 5,000 products the first 100
+# get about half the product views and every one of them is visited now and then.
+ZIPF_S = float(os.environ.get("LARDER_MIXED_ZIPF", "1.0"))
+
+
+def _zipf_picker(items: list):
+    if not items:
+        return lambda: None
+    weights = list(itertools.accumulate(1 / (rank ** ZIPF_S) for rank in range(1, len(items) + 1)))
+    return lambda: random.choices(items, cum_weights=weights)[0]
+
+
+pick_product = _zipf_picker(DATA.get("products", []))
+pick_article = _zipf_picker(DATA.get("articles", []))
+pick_search = _zipf_picker(DATA.get("searches", []))
+pick_variant = _zipf_picker(DATA.get("variants", []))
 
 
 @events.reset_stats.add_listener
@@ -143,15 +160,15 @@ class Browsing:
     def browse_once(self):
         roll = random.random()
         if roll < 0.38:
-            page(self, self.kind("Product"), "/products/" + random.choice(DATA["products"]))
+            page(self, self.kind("Product"), "/products/" + pick_product())
         elif roll < 0.53:
             page(self, self.kind("Collection"), collection_path())
         elif roll < 0.63:
-            page(self, self.kind("Search"), "/search?q=" + random.choice(DATA["searches"]))
+            page(self, self.kind("Search"), "/search?q=" + pick_search())
         elif roll < 0.74:
-            page(self, self.kind("Article"), "/blog/" + random.choice(DATA["articles"]))
+            page(self, self.kind("Article"), "/blog/" + pick_article())
         elif roll < 0.79:
-            page(self, self.kind("Article lite view"), "/blog/" + random.choice(DATA["articles"]) + "/lite")
+            page(self, self.kind("Article lite view"), "/blog/" + pick_article() + "/lite")
         elif roll < 0.88:
             page(self, self.kind("Home"), "/")
         elif roll < 0.93:
@@ -164,7 +181,7 @@ class Buying:
     """Add to cart from a product page, then (sometimes) a demo checkout."""
 
     def add_to_cart(self, low_stock: bool) -> bool:
-        slug, variant_id = random.choice(DATA["low_stock"] if low_stock and DATA["low_stock"] else DATA["variants"])
+        slug, variant_id = random.choice(DATA["low_stock"]) if low_stock and DATA["low_stock"] else pick_variant()
         html = page(self, "Product (before add)", f"/products/{slug}", count_cache=not self.signed_in)
         token = csrf_of(html or "")
         if not token:

@@ -136,7 +136,8 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         "",
         f"Catalog (products, articles): {catalog}. PostgreSQL, gunicorn {args.workers} sync workers, production config"
         " with the Redis page cache (+ demo gateway, plain-HTTP cookies, no rate limits: bench/mixed_app.py);"
-        f" Locust {args.users} users (spawn {args.spawn_rate}/s, stats reset once all are running), {seconds} s measured,"
+        f" Locust {args.users} users (spawn {args.spawn_rate}/s, stats reset once all are running), {seconds} s measured"
+        f" after a {args.warmup} s warm-up of the same crowd, product / article / search popularity Zipf s=1,"
         f" on 127.0.0.1; {os.cpu_count()} CPUs shared by Locust, gunicorn, PostgreSQL and Redis.",
         f"Commit: {args.commit}. Label: {args.label or '-'}.",
     ]
@@ -199,6 +200,8 @@ def main(argv=None) -> int:
     parser.add_argument("--products", type=int, default=int(os.environ.get("BENCH_PRODUCTS", 10_000)))
     parser.add_argument("--articles", type=int, default=int(os.environ.get("BENCH_ARTICLES", 1_000)))
     parser.add_argument("--duration", type=int, default=90, help="seconds measured after the ramp-up")
+    parser.add_argument("--warmup", type=int, default=30,
+                        help="seconds of the same crowd before the measured run (its figures are discarded)")
     parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--spawn-rate", type=float, default=20)
     parser.add_argument("--edit-seconds", type=float, default=3, help="the staff member's pace")
@@ -250,9 +253,15 @@ def main(argv=None) -> int:
     loads = [("start", os.getloadavg()[0])]
     try:
         server.wait("/healthz")
+        ramp = args.users / args.spawn_rate
+        if args.warmup:
+            log(f"Warm-up: the same crowd for {args.warmup} s (discarded)")
+            warm = workdir / "warmup"
+            warm.mkdir()
+            locust(server.base, args.users, args.spawn_rate, int(args.warmup + ramp), warm,
+                   data_file, warm / "cache.json", args.edit_seconds)
         before = client.info("stats")
         log(f"Locust: {args.users} users for {args.duration} s (+ ramp-up) on {server.base}")
-        ramp = args.users / args.spawn_rate
         result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
                         data_file, workdir / "cache.json", args.edit_seconds)
         after = client.info("stats")
