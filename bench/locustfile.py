@@ -25,6 +25,11 @@ from locust import FastHttpUser, between, constant_pacing, events, task
 
 DATA = json.loads(Path(os.environ["LARDER_MIXED_DATA"]).read_text()) if "LARDER_MIXED_DATA" in os.environ else {}
 CACHE: dict[str, Counter] = defaultdict(Counter)
+# URLs already requested (in this run or its warm-up): a miss on one of them is a re-render after
+# an invalidation (or expiry), a miss on a new one is a first visit, a miss whatever the cache does.
+SEEN: set[str] = set()
+if os.environ.get("LARDER_MIXED_SEEN") and Path(os.environ["LARDER_MIXED_SEEN"]).exists():
+    SEEN.update(json.loads(Path(os.environ["LARDER_MIXED_SEEN"]).read_text()))
 OUTCOMES: Counter = Counter()
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # Popularity: a long tail, as in a real shop (Zipf, s = ZIPF_S): with 5,000 products the first 100
@@ -57,6 +62,8 @@ def _write(environment, **_kwargs):
     if path:
         with open(path, "w") as out:
             json.dump({"cache": {k: dict(v) for k, v in CACHE.items()}, "outcomes": dict(OUTCOMES)}, out)
+    if os.environ.get("LARDER_MIXED_SEEN"):
+        Path(os.environ["LARDER_MIXED_SEEN"]).write_text(json.dumps(sorted(SEEN)))
 
 
 # ---------------------------------------------------------------- forms
@@ -129,7 +136,11 @@ def page(user, kind: str, path: str, count_cache: bool = True) -> str | None:
             return None
         response.success()
         if count_cache:
-            CACHE[kind][response.headers.get("X-Larder-Cache") or "uncached"] += 1
+            state = response.headers.get("X-Larder-Cache") or "uncached"
+            if state == "miss" and path not in SEEN:
+                state = "first visit"
+            CACHE[kind][state] += 1
+        SEEN.add(path)
         return response.text
 
 

@@ -110,6 +110,7 @@ def _title_words(database_url: str) -> list[str]:
 def locust(base: str, users: int, spawn_rate: float, seconds: int, workdir: Path, data_file: Path,
            cache_out: Path, edit_seconds: float) -> subprocess.CompletedProcess:
     env = {**os.environ, "LARDER_MIXED_DATA": str(data_file), "LARDER_MIXED_CACHE_OUT": str(cache_out),
+           "LARDER_MIXED_SEEN": str(data_file.with_name("seen.json")),
            "LARDER_MIXED_EDIT_SECONDS": str(edit_seconds), "PYTHONPATH": str(ROOT)}
     cmd = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
            "--host", base, "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
@@ -145,10 +146,11 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         lines.append(f"Seeding (create tables, demo data, bulk data): {seed_seconds:.0f} s.")
     lines.append("Machine load (1-minute load average): " + ", ".join(f"{n} {v:.1f}" for n, v in loads) + ".")
     lines += ["", "## Per page kind", "",
-              "| Page kind | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | cache hit | hits / misses |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| Page kind | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | cache hit | hit, repeat visits |"
+              " hits / misses / first visits |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     aggregated = None
-    anon_hits = anon_misses = 0
+    anon_hits = anon_misses = anon_first = 0
     for row in stats:
         if row["Name"] == "Aggregated":
             aggregated = row
@@ -156,28 +158,27 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         if not int(row["Request Count"]):
             continue  # e.g. the staff sign-in, made before the stats were reset
         counts = cache.get(row["Name"], {})
-        hits, misses = counts.get("hit", 0), counts.get("miss", 0)
-        rate = f"{hits / (hits + misses):.0%}" if hits + misses else "-"
-        if hits + misses:
-            anon_hits += hits
-            anon_misses += misses
+        hits, misses, first = counts.get("hit", 0), counts.get("miss", 0), counts.get("first visit", 0)
+        anon_hits, anon_misses, anon_first = anon_hits + hits, anon_misses + misses, anon_first + first
         lines.append(
             f"| {row['Name']} | {int(row['Request Count']):,} | {_num(row['Requests/s']):.1f} | {_num(row['50%']):.0f} | "
             f"{_num(row['95%']):.0f} | {_num(row['99%']):.0f} | {_num(row['Max Response Time']):.0f} | "
-            f"{row['Failure Count']} | {rate} | {hits:,} / {misses:,} |"
+            f"{row['Failure Count']} | {_rate(hits, hits + misses + first)} | {_rate(hits, hits + misses)} | "
+            f"{_counts(hits, misses, first)} |"
         )
     if aggregated:
-        rate = f"{anon_hits / (anon_hits + anon_misses):.0%}" if anon_hits + anon_misses else "-"
         lines.append(
             f"| **All** | {int(aggregated['Request Count']):,} | {_num(aggregated['Requests/s']):.1f} | "
             f"{_num(aggregated['50%']):.0f} | {_num(aggregated['95%']):.0f} | {_num(aggregated['99%']):.0f} | "
-            f"{_num(aggregated['Max Response Time']):.0f} | {aggregated['Failure Count']} | **{rate}** | "
-            f"{anon_hits:,} / {anon_misses:,} |"
+            f"{_num(aggregated['Max Response Time']):.0f} | {aggregated['Failure Count']} | "
+            f"**{_rate(anon_hits, anon_hits + anon_misses + anon_first)}** | **{_rate(anon_hits, anon_hits + anon_misses)}** | "
+            f"{_counts(anon_hits, anon_misses, anon_first)} |"
         )
     lines += [
         "",
         "Cache hit: the share of anonymous page requests answered from the Redis page cache (`X-Larder-Cache: hit`"
-        " against `miss`), per kind and overall. Kinds \"(signed in)\", the cart, checkout, payment and admin pages are"
+        " against `miss`), per kind and overall. \"Hit, repeat visits\" leaves out the first request of each URL"
+        " (in the run or its warm-up): a miss whatever the invalidation, so that column is what invalidation decides. Kinds \"(signed in)\", the cart, checkout, payment and admin pages are"
         " never served from the shared cache (no header). Percentiles are Locust's (rounded to its buckets, ms).",
         f"Redis keyspace over the run (every Redis GET: pages, fragments, sessions of the rate limiter...): "
         f"{redis_hits}.",
@@ -188,6 +189,14 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
     lines += [f"- {k}: {v:,}" for k, v in sorted(outcomes.items())] or ["- (nothing recorded)"]
     lines.append("")
     return "\n".join(lines)
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
+def _counts(hits: int, misses: int, first: int) -> str:
+    return f"{hits:,} / {misses:,} / {first:,}" if hits + misses + first else "-"
 
 
 def _git_commit() -> str:
