@@ -6,7 +6,7 @@ export FLASK_APP := wsgi:app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev migrate seed serve lint imports complexity browser html-checker clean bench mutants audit
+.PHONY: run test install install-dev migrate seed serve lint imports complexity browser html-checker clean bench bench-mixed mutants audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

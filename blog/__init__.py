@@ -16,11 +16,20 @@ class FeaturedIn:
 
 
 def _featured_in(product) -> dict:
-    """Product-page extra: the public articles that sell this product (one query)."""
+    """Product-page extra: the public articles that sell this product (one query, kept in the
+    fragment cache per catalog version and due-time marker when Redis is there)."""
     from blog.queries import articles_featuring
+    from storefront.caching.fragments import cached_fragment
+    from storefront.caching.version import page_state
 
-    articles = articles_featuring(product.id, product.slug)
-    return {"featured_in": [FeaturedIn(a.title, url_for("blog.article", slug=a.slug)) for a in articles]}
+    titles_and_slugs = cached_fragment(
+        "featured-in",
+        {"product": product.id, "slug": product.slug, "due": page_state().markers},
+        lambda: [[a.title, a.slug] for a in articles_featuring(product.id, product.slug)],
+        dump=list,
+        load=lambda rows: [(str(title), str(slug)) for title, slug in rows],
+    )
+    return {"featured_in": [FeaturedIn(title, url_for("blog.article", slug=slug)) for title, slug in titles_and_slugs]}
 
 
 def _sitemap_entries() -> list:

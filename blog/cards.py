@@ -13,12 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storefront.catalog.availability import Unsellable
-from storefront.catalog.queries import (
-    ProductCard,
-    collection_strips,
-    product_cards_by_slugs,
-    similar_certified_card,
-)
+from storefront.catalog.card_cache import cards_by_slugs, similar_certified_card_cached
+from storefront.catalog.queries import ProductCard, collection_strips
 from storefront.discounts.queries import CodeCard, code_cards
 
 STRIP_SIZE = 4
@@ -95,7 +91,7 @@ def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     strips = collection_strips(collection_slugs, STRIP_SIZE)
     codes_found = code_cards(codes)
     strip_slugs = [s for strip in strips.values() for s in strip.slugs]
-    cards = product_cards_by_slugs([*product_slugs, *strip_slugs])
+    cards = cards_by_slugs([*product_slugs, *strip_slugs])
 
     filled = [_filled(index, block, strips, cards, codes_found) for index, block in enumerate(cta_blocks)]
 
@@ -103,7 +99,7 @@ def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     if broken:
         # One look-up for the whole page, whatever the number of broken CTAs.
         first_card = next((s.card for c in broken for s in c.slots if s.card), None)
-        alternative = similar_certified_card(
+        alternative = similar_certified_card_cached(
             [*product_slugs, *strip_slugs], first_card.collection_slug if first_card else None
         )
         for cta in broken:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from flask import abort, make_response, render_template, request
@@ -14,6 +15,7 @@ from blog import bp
 from blog.cards import fill_ctas
 from blog.models import Article
 from blog.queries import (
+    ArticleSummary,
     count_public_articles,
     get_public_article,
     get_tag,
@@ -123,6 +125,20 @@ def _journal_total(tag) -> int | None:
     return cached_fragment("journal-total", parts, lambda: count_public_articles(tag), dump=int, load=int)
 
 
+def _related(article: Article) -> list[ArticleSummary]:
+    """related_articles, kept in the fragment cache per catalog version and due-time marker (an
+    article's tags, another article published or unpublished: all bump the version). Read on
+    every render of the article and its lite view; without Redis, the query as before."""
+    return cached_fragment(
+        "related-articles",
+        {"article": article.id, "due": page_state().markers},
+        lambda: related_articles(article),
+        dump=lambda rows: [[r.slug, r.title, r.dek, r.published_at.isoformat() if r.published_at else None]
+                           for r in rows],
+        load=lambda rows: [ArticleSummary(s, t, d, datetime.fromisoformat(p) if p else None) for s, t, d, p in rows],
+    )
+
+
 @bp.get("/")
 @conditional_page
 def index():
@@ -153,7 +169,7 @@ def article(slug: str):
     context = _body_context(found)
     body = render_template(
         "blog/article.html",
-        related=related_articles(found),
+        related=_related(found),
         json_ld=article_json_ld(found, context["canonical"]),
         **context,
     )
@@ -167,7 +183,7 @@ def lite(slug: str):
     found = _public_or_404(slug)
     response = make_response(
         render_template(
-            "blog/lite.html", lite_css=LITE_CSS, lite=True, related=related_articles(found), **_body_context(found)
+            "blog/lite.html", lite_css=LITE_CSS, lite=True, related=_related(found), **_body_context(found)
         )
     )
     _count_view(found)

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 
 from babel.dates import format_date
-from flask import Flask, current_app, request, session, url_for
+from flask import Flask, current_app, has_request_context, request, session, url_for
 from markupsafe import Markup
 
 from storefront.media import media_store
@@ -60,7 +60,36 @@ def page_title(title: str) -> Markup:
     return Markup(" · ").join([title, store])
 
 
+URL_CACHE_SIZE = 20_000
+
+
+def cached_url_for(cache: dict):
+    """`url_for` for templates, remembering what it built (issue 20: a page calls it 50-70 times,
+    ~15 µs each, for the same few dozen static files and pages). The URL of an endpoint and its
+    values depends only on the app (fixed: its URL map and url_defaults such as the static files'
+    fingerprints) and on where the request is mounted and which host it asked for. Relative
+    endpoints (".x"), special arguments (_external, _anchor...), unhashable values or no
+    request (emails) go to url_for itself."""
+
+    def url_for_cached(endpoint: str, **values) -> str:
+        if endpoint[:1] == "." or not has_request_context() or any(k[:1] == "_" for k in values):
+            return url_for(endpoint, **values)
+        try:
+            key = (request.script_root, request.host, endpoint, *sorted(values.items()))
+            found = cache.get(key)
+        except TypeError:  # a list or dict among the values
+            return url_for(endpoint, **values)
+        if found is None:
+            if len(cache) >= URL_CACHE_SIZE:
+                cache.clear()
+            found = cache[key] = url_for(endpoint, **values)
+        return found
+
+    return url_for_cached
+
+
 def init_templating(app: Flask) -> None:
+    app.jinja_env.globals["url_for"] = cached_url_for({})
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["major_units"] = major_units
     app.jinja_env.globals["currency_symbol"] = currency_symbol

@@ -7,6 +7,11 @@ from flask import abort, current_app, render_template, request
 from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
 from storefront.catalog.availability import certificate_on, product_problem
+from storefront.catalog.card_cache import (
+    list_products_cached,
+    newest_cards_cached,
+    related_cards_cached,
+)
 from storefront.catalog.chips import filter_chips
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
@@ -15,9 +20,6 @@ from storefront.catalog.queries import (
     featured_collections,
     get_active_product,
     get_collection,
-    list_products,
-    newest_cards,
-    related_cards,
 )
 from storefront.catalog.structured_data import product_json_ld
 from storefront.clock import today
@@ -33,7 +35,7 @@ def _listing(template: str, collection=None, searching: bool = False, **context)
     if any(tag not in known for tag in filters.tags):
         filters.tags = [t for t in filters.tags if t in known]
         facets = facets_for(filters, collection)
-    page = list_products(
+    page = list_products_cached(
         filters, current_app.config["PRODUCTS_PER_PAGE"], collection, total=facets.total
     )
     return render_template(
@@ -55,7 +57,7 @@ def home():
     return render_template(
         "catalog/home.html",
         collections=featured_collections(),
-        new_products=newest_cards(8),
+        new_products=newest_cards_cached(8),
     )
 
 
@@ -88,7 +90,7 @@ def product(slug: str):
         sellable=product_problem(found) is None,
         json_ld=product_json_ld(found, extras.get("json_ld")),
         extras=extras,
-        related=related_cards(found.id),
+        related=related_cards_cached(found.id),
     )
 
 

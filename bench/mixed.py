@@ -1,0 +1,300 @@
+"""`make bench-mixed`: a scripted crowd (Locust) against Larder with the Redis page cache while
+sales and staff edits go on; p50/p95/p99 per page kind, requests/s, errors, page-cache hit rate.
+
+    python -m bench.mixed                                        # 10,000 products, 1,000 articles
+    python -m bench.mixed --products 100000 --articles 10000     # the scale run (seeding ~2 min)
+    python -m bench.mixed --reuse --database larder_bench_100k   # keep a seeded database
+
+Same production setup as bench.run (gunicorn.conf.py, 2 sync workers, PostgreSQL, Redis page
+cache, fragments and rate-limit store), with three bench-only settings (bench/mixed_app.py): the
+demo payment gateway, session cookies without the Secure flag (plain HTTP on 127.0.0.1) and no
+rate limits (the whole crowd comes from one address). Before the run: customer and staff
+accounts are created, and some bulk variants are set to 1-3 units so that checkouts sell out.
+The crowd: bench/locustfile.py. The report goes to bench/results/<UTC>-mixed.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.run import (
+    BIN,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    Server,
+    database_exists,
+    log,
+    recreate_database,
+    run,
+    seed,
+)
+
+PASSWORD = "bench-password-123"
+CUSTOMERS = [f"customer{i}@bench.larder.example" for i in range(1, 9)]
+STAFF = "staff@bench.larder.example"
+LOW_STOCK_VARIANTS = 300
+SEARCHES = ["magnesium", "protein", "vegan", "ginger", "tea", "oat", "seeds", "enzyme", "sauce", "bar",
+            "chocolate", "gluten free", "lactase", "rice", "peanut", "vanilla", "maple", "crackers"]
+
+
+def prepare(env: dict, database_url: str) -> dict:
+    """Accounts (once), low stock on some bulk variants (every run), and the crowd's data."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        existing = {row[0] for row in conn.execute("SELECT email FROM user_account")} if _has_table(conn, "user_account") else set()
+    flask = [str(BIN / "flask"), "--app", "wsgi:app", "larder", "create-user"]
+    for email, role in [(STAFF, "admin"), *((c, "customer") for c in CUSTOMERS)]:
+        if email not in existing:
+            run([*flask, "--email", email, "--role", role, "--name", email.split("@")[0], "--password", PASSWORD],
+                env, stdout=subprocess.DEVNULL)
+    rng = random.Random(20)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE variant SET stock = 1 + variant.id %% 3 FROM (SELECT v.id FROM variant v JOIN product p"
+            " ON p.id = v.product_id WHERE p.status = 'active' ORDER BY v.id DESC LIMIT %s) AS low"
+            " WHERE variant.id = low.id",
+            (LOW_STOCK_VARIANTS,),
+        )
+        fetch = lambda sql, *a: [tuple(r) if len(r) > 1 else r[0] for r in conn.execute(sql, a)]  # noqa: E731
+        data = {
+            "products": fetch("SELECT slug FROM product WHERE status = 'active' ORDER BY random() LIMIT 5000"),
+            "variants": fetch(
+                "SELECT p.slug, v.id FROM variant v JOIN product p ON p.id = v.product_id"
+                " WHERE p.status = 'active' AND v.stock > 20 ORDER BY random() LIMIT 2000"),
+            "low_stock": fetch(
+                "SELECT p.slug, v.id FROM variant v JOIN product p ON p.id = v.product_id"
+                " WHERE p.status = 'active' AND v.stock BETWEEN 1 AND 3 ORDER BY v.id DESC LIMIT %s",
+                LOW_STOCK_VARIANTS),
+            "articles": fetch(
+                "SELECT slug FROM article WHERE status = 'published' AND published_at <= now()"
+                " ORDER BY random() LIMIT 3000"),
+            "collections": fetch("SELECT slug FROM collection ORDER BY position, id"),
+            "tags": fetch("SELECT slug FROM diet_tag ORDER BY id"),
+            "staff_variants": fetch(
+                "SELECT p.id, v.id FROM variant v JOIN product p ON p.id = v.product_id"
+                " WHERE p.status = 'active' AND v.stock > 20 ORDER BY random() LIMIT 50"),
+            "staff_articles": fetch(
+                "SELECT id FROM article WHERE status = 'published' AND published_at <= now()"
+                " ORDER BY random() LIMIT 20"),
+        }
+    data["searches"] = SEARCHES + [w.lower() for w in rng.sample(_title_words(database_url), 30)]
+    data.update(customers=CUSTOMERS, staff=STAFF, password=PASSWORD)
+    return data
+
+
+def _has_table(conn, name: str) -> bool:
+    return conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None
+
+
+def _title_words(database_url: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        titles = [r[0] for r in conn.execute("SELECT title FROM product ORDER BY random() LIMIT 300")]
+    words = {w.strip(",.()").lower() for t in titles for w in t.split() if len(w) > 4 and w.isalpha()}
+    return sorted(words)
+
+
+def locust(base: str, users: int, spawn_rate: float, seconds: int, workdir: Path, data_file: Path,
+           cache_out: Path, edit_seconds: float) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LARDER_MIXED_DATA": str(data_file), "LARDER_MIXED_CACHE_OUT": str(cache_out),
+           "LARDER_MIXED_SEEN": str(data_file.with_name("seen.json")),
+           "LARDER_MIXED_EDIT_SECONDS": str(edit_seconds), "PYTHONPATH": str(ROOT)}
+    cmd = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+           "--host", base, "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
+           "--csv", str(workdir / "mixed"), "--only-summary", "--reset-stats", "--stop-timeout", "10",
+           "--loglevel", "WARNING"]
+    return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+
+
+def read_stats(workdir: Path) -> list[dict]:
+    with open(workdir / "mixed_stats.csv") as f:
+        return list(csv.DictReader(f))
+
+
+def _num(value: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, seconds, redis_hits) -> str:
+    lines = [
+        f"# Larder mixed-load benchmark, {started.strftime('%Y-%m-%d %H:%M UTC')}",
+        "",
+        f"Catalog (products, articles): {catalog}. PostgreSQL, gunicorn {args.workers} sync workers, production config"
+        " with the Redis page cache (+ demo gateway, plain-HTTP cookies, no rate limits: bench/mixed_app.py);"
+        f" Locust {args.users} users (spawn {args.spawn_rate}/s, stats reset once all are running), {seconds} s measured"
+        f" after a {args.warmup} s warm-up of the same crowd, product / article / search popularity Zipf s=1,"
+        f" on 127.0.0.1; {os.cpu_count()} CPUs shared by Locust, gunicorn, PostgreSQL and Redis.",
+        f"Commit: {args.commit}. Label: {args.label or '-'}.",
+    ]
+    if seed_seconds is not None:
+        lines.append(f"Seeding (create tables, demo data, bulk data): {seed_seconds:.0f} s.")
+    lines.append("Machine load (1-minute load average): " + ", ".join(f"{n} {v:.1f}" for n, v in loads) + ".")
+    lines += ["", "## Per page kind", "",
+              "| Page kind | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | cache hit | hit, repeat visits |"
+              " hits / misses / first visits |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    aggregated = None
+    anon_hits = anon_misses = anon_first = 0
+    for row in stats:
+        if row["Name"] == "Aggregated":
+            aggregated = row
+            continue
+        if not int(row["Request Count"]):
+            continue  # e.g. the staff sign-in, made before the stats were reset
+        counts = cache.get(row["Name"], {})
+        hits, misses, first = counts.get("hit", 0), counts.get("miss", 0), counts.get("first visit", 0)
+        anon_hits, anon_misses, anon_first = anon_hits + hits, anon_misses + misses, anon_first + first
+        lines.append(
+            f"| {row['Name']} | {int(row['Request Count']):,} | {_num(row['Requests/s']):.1f} | {_num(row['50%']):.0f} | "
+            f"{_num(row['95%']):.0f} | {_num(row['99%']):.0f} | {_num(row['Max Response Time']):.0f} | "
+            f"{row['Failure Count']} | {_rate(hits, hits + misses + first)} | {_rate(hits, hits + misses)} | "
+            f"{_counts(hits, misses, first)} |"
+        )
+    if aggregated:
+        lines.append(
+            f"| **All** | {int(aggregated['Request Count']):,} | {_num(aggregated['Requests/s']):.1f} | "
+            f"{_num(aggregated['50%']):.0f} | {_num(aggregated['95%']):.0f} | {_num(aggregated['99%']):.0f} | "
+            f"{_num(aggregated['Max Response Time']):.0f} | {aggregated['Failure Count']} | "
+            f"**{_rate(anon_hits, anon_hits + anon_misses + anon_first)}** | **{_rate(anon_hits, anon_hits + anon_misses)}** | "
+            f"{_counts(anon_hits, anon_misses, anon_first)} |"
+        )
+    lines += [
+        "",
+        "Cache hit: the share of anonymous page requests answered from the Redis page cache (`X-Larder-Cache: hit`"
+        " against `miss`), per kind and overall. \"Hit, repeat visits\" leaves out the first request of each URL"
+        " (in the run or its warm-up): a miss whatever the invalidation, so that column is what invalidation decides. Kinds \"(signed in)\", the cart, checkout, payment and admin pages are"
+        " never served from the shared cache (no header). Percentiles are Locust's (rounded to its buckets, ms).",
+        f"Redis keyspace over the run (every Redis GET: pages, fragments, sessions of the rate limiter...): "
+        f"{redis_hits}.",
+        "",
+        "## What happened to the store during the run",
+        "",
+    ]
+    lines += [f"- {k}: {v:,}" for k, v in sorted(outcomes.items())] or ["- (nothing recorded)"]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
+def _counts(hits: int, misses: int, first: int) -> str:
+    return f"{hits:,} / {misses:,} / {first:,}" if hits + misses + first else "-"
+
+
+def _git_commit() -> str:
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return out.stdout.strip() or "?"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=int(os.environ.get("BENCH_PRODUCTS", 10_000)))
+    parser.add_argument("--articles", type=int, default=int(os.environ.get("BENCH_ARTICLES", 1_000)))
+    parser.add_argument("--duration", type=int, default=90, help="seconds measured after the ramp-up")
+    parser.add_argument("--warmup", type=int, default=30,
+                        help="seconds of the same crowd before the measured run (its figures are discarded)")
+    parser.add_argument("--users", type=int, default=60)
+    parser.add_argument("--spawn-rate", type=float, default=20)
+    parser.add_argument("--edit-seconds", type=float, default=3, help="the staff member's pace")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "larder_bench"))
+    parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432"))
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database")
+    parser.add_argument("--label", default="", help="a note for the report, e.g. 'before narrow invalidation'")
+    # bench.run's own options (--memory-requests, --connections...) may come along from `make bench`.
+    args, _ = parser.parse_known_args(argv)
+    args.commit = _git_commit()
+
+    import redis
+
+    database_url = f"{args.pg}/{args.database}"
+    env = {
+        **os.environ, "PYTHONPATH": str(ROOT), "FLASK_APP": "wsgi:app", "DATABASE_URL": database_url,
+        "LARDER_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "PAYMENT_GATEWAY": "stripe",
+        "STRIPE_SECRET_KEY": "sk_test_bench_dummy", "STRIPE_WEBHOOK_SECRET": "whsec_bench_dummy",
+        "MAIL_BACKEND": "console", "SITE_URL": "http://127.0.0.1",
+        "LARDER_INSTANCE_PATH": str(ROOT / "instance" / "bench"),
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    started = datetime.now(UTC)
+    workdir = Path(tempfile.mkdtemp(prefix="larder-mixed-"))
+    seed_seconds = None
+    if args.reuse and database_exists(f"{args.pg}/postgres", args.database):
+        log(f"Reusing database {args.database}")
+    else:
+        log(f"Creating {args.database}: demo data + {args.products:,} products, {args.articles:,} articles")
+        recreate_database(f"{args.pg}/postgres", args.database)
+        seed_seconds = seed(env, args.products, args.articles)
+        log(f"Seeded in {seed_seconds:.0f} s")
+    data = prepare(env, database_url)
+    data_file = workdir / "data.json"
+    data_file.write_text(json.dumps(data))
+    log(f"Crowd data: {len(data['products']):,} products, {len(data['articles']):,} articles, "
+        f"{len(data['low_stock'])} low-stock variants")
+    catalog = run([PYTHON, "-c", "import psycopg,sys; c=psycopg.connect(sys.argv[1]);"
+                   "print(c.execute('select (select count(*) from product), (select count(*) from article)').fetchone())",
+                   database_url], env, capture_output=True, text=True).stdout.strip()
+
+    client = redis.Redis.from_url(args.redis, socket_connect_timeout=1)
+    client.flushdb()
+    server_env = {**env, "REDIS_URL": args.redis, "LARDER_PAGE_CACHE": "on"}
+    server = Server("larder-mixed", "bench.mixed_app:app", server_env, args.workers, workdir)
+    loads = [("start", os.getloadavg()[0])]
+    try:
+        server.wait("/healthz")
+        ramp = args.users / args.spawn_rate
+        if args.warmup:
+            log(f"Warm-up: the same crowd for {args.warmup} s (discarded)")
+            warm = workdir / "warmup"
+            warm.mkdir()
+            locust(server.base, args.users, args.spawn_rate, int(args.warmup + ramp), warm,
+                   data_file, warm / "cache.json", args.edit_seconds)
+        before = client.info("stats")
+        log(f"Locust: {args.users} users for {args.duration} s (+ ramp-up) on {server.base}")
+        result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
+                        data_file, workdir / "cache.json", args.edit_seconds)
+        after = client.info("stats")
+        loads.append(("end of the run", os.getloadavg()[0]))
+    finally:
+        server.stop()
+    if not (workdir / "mixed_stats.csv").exists():
+        print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
+        return 1
+    hits = after["keyspace_hits"] - before["keyspace_hits"]
+    misses = after["keyspace_misses"] - before["keyspace_misses"]
+    redis_hits = f"{hits:,} hits, {misses:,} misses ({hits / max(hits + misses, 1):.0%})"
+    counts = json.loads((workdir / "cache.json").read_text()) if (workdir / "cache.json").exists() else {}
+    report = render(args, started, seed_seconds, catalog, read_stats(workdir), counts.get("cache", {}),
+                    counts.get("outcomes", {}), loads, args.duration, redis_hits)
+    if result.returncode not in (0, 1):  # Locust exits 1 when any request failed
+        report += f"\nLocust exited {result.returncode}:\n\n```\n{result.stderr[-2000:]}\n```\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"{stamp}-mixed.md").write_text(report)
+    print(report)
+    log(f"Written to bench/results/{stamp}-mixed.md (server log: {server.log_path})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
