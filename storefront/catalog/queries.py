@@ -8,11 +8,11 @@ read API: `blog` imports this module (and availability.py), never the catalog's 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from functools import cache, wraps
-from typing import NamedTuple, ParamSpec, TypeVar
+from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     Date,
@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from storefront.caching.tags import ADDED_TAG, ANY_TAG, declared_reads, depend_on
+from storefront.caching.tags import ADDED_TAG, ANY_TAG, declaring
 from storefront.catalog.allergens import ALLERGENS, mask_of
 from storefront.catalog.availability import (
     Unsellable,
@@ -58,9 +58,6 @@ from storefront.catalog.versioned import collection_tag, product_tag
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 SORTS = {
     "featured": "Featured",
@@ -793,21 +790,6 @@ def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
 # functions, so each read keeps its own body: the wrapper runs it inside `declared_reads`.
 
 
-def _declaring(before: Callable[..., Iterable[str]], after: Callable[..., Iterable[str]] | None = None):
-    def wrap(read: Callable[P, R]) -> Callable[P, R]:
-        @wraps(read)
-        def declared(*args: P.args, **kwargs: P.kwargs) -> R:
-            with declared_reads(*before(*args, **kwargs)):
-                result = read(*args, **kwargs)
-                if after is not None:
-                    depend_on(*after(result, *args, **kwargs))
-            return result
-
-        return declared
-
-    return wrap
-
-
 def _listing_tags(filters: ListingFilters, *args, **kwargs) -> tuple[str, ...]:
     # A hand-picked collection: its entries' products stamp its tag (membership, facets,
     # counts, sort keys). Everything else (all products, search, rule-based collections) may
@@ -856,18 +838,18 @@ def _related_tags(cards, product_id: int, *args, **kwargs) -> list[str]:
     return [product_tag(product_id), *_card_tags(cards)]
 
 
-list_products = _declaring(_listing_tags)(list_products)
-listing_facets = _declaring(_facet_tags)(listing_facets)
-product_cards_by_slugs = _declaring(_no_tags, _cards_by_slug_tags)(product_cards_by_slugs)
-newest_cards = _declaring(_first_matches, _card_tags)(newest_cards)
-similar_certified_card = _declaring(_first_matches, _optional_card_tags)(similar_certified_card)
-related_cards = _declaring(_first_matches, _related_tags)(related_cards)
-collection_strips = _declaring(_first_matches)(collection_strips)  # their slugs become cards
-get_active_product = _declaring(_no_tags, _product_tags)(get_active_product)
-get_collection = _declaring(_no_tags)(get_collection)
-featured_collections = _declaring(_no_tags)(featured_collections)
-all_collections = _declaring(_no_tags)(all_collections)
-collection_slugs_existing = _declaring(_no_tags)(collection_slugs_existing)
+list_products = declaring(_listing_tags)(list_products)
+listing_facets = declaring(_facet_tags)(listing_facets)
+product_cards_by_slugs = declaring(_no_tags, _cards_by_slug_tags)(product_cards_by_slugs)
+newest_cards = declaring(_first_matches, _card_tags)(newest_cards)
+similar_certified_card = declaring(_first_matches, _optional_card_tags)(similar_certified_card)
+related_cards = declaring(_first_matches, _related_tags)(related_cards)
+collection_strips = declaring(_first_matches)(collection_strips)  # their slugs become cards
+get_active_product = declaring(_no_tags, _product_tags)(get_active_product)
+get_collection = declaring(_no_tags)(get_collection)
+featured_collections = declaring(_no_tags)(featured_collections)
+all_collections = declaring(_no_tags)(all_collections)
+collection_slugs_existing = declaring(_no_tags)(collection_slugs_existing)
 def slugs_in_collections(product_slugs: Iterable[str], collection_slugs: Iterable[str]) -> set[str]:
     """Which of the product slugs belong (today) to any of the collections, manual or rule-based:
     one query per collection named (discount codes limited to collections ask this)."""

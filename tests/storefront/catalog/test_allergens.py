@@ -102,7 +102,7 @@ def catalog(app):
 
 def _listed(html: str) -> list[str]:
     results = html[html.index('class="listing-results"'):]
-    return list(dict.fromkeys(re.findall(r'<h2 class="card-title"><a href="/products/([^"?]+)"', results)))
+    return list(dict.fromkeys(re.findall(r'<h[23] class="card-title"><a href="/products/([^"?]+)"', results)))
 
 
 def _free_from_counts(html: str) -> dict[str, int]:

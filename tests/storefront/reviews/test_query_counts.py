@@ -55,7 +55,9 @@ def test_query_count_does_not_grow_with_reviews(app, runner, count_queries, url)
     assert one == many, {"1 review": one_statements, "500 reviews": many_statements}
     # The product page's reviews query starts with the first review; listings and articles never change.
     assert none == one - (1 if url.startswith("/products/") else 0), {"0": none_statements, "1": one_statements}
-    assert many <= MAX_QUERIES, f"{url} made {many} queries: {many_statements}"
+    # An article with discount code cards reads them in one more query (BUDGETS there).
+    budget = MAX_QUERIES + 1 if url.startswith("/blog/") else MAX_QUERIES
+    assert many <= budget, f"{url} made {many} queries: {many_statements}"
     if url.startswith("/products/"):
         html = app.test_client(use_cookies=False).get(url).get_data(as_text=True)
         assert "out of 5" in html
