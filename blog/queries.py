@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, literal, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from blog.models import Article, ArticleProductLink, Tag, article_tags, public_clause
 from blog.versioned import (
@@ -46,12 +46,17 @@ class ArticleListPage(PageNumbers):
 
 
 def get_public_article(slug: str) -> Article | None:
-    """A public article with its author, reviewer and tags, in one query."""
+    """A public article with its author, reviewer and tags, in one query.
+
+    Without the Markdown source and the search keywords, which no public page shows: the tags'
+    join repeats the article's columns once per tag, and the source is as long as the HTML."""
     return (
         db.session.scalars(
             select(Article)
             .where(Article.slug == slug, public_clause())
             .options(
+                defer(Article.body_source),
+                defer(Article.search_keywords),
                 joinedload(Article.author),
                 joinedload(Article.reviewer),
                 joinedload(Article.tags),
