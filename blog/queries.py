@@ -90,6 +90,13 @@ def count_public_articles(tag: Tag | None = None) -> int:
     return db.session.scalar(select(func.count()).select_from(_public_ids(tag).subquery())) or 0
 
 
+# A teaser (the journal's lists, search's "latest articles") shows none of these: not read.
+_TEASER_ONLY = tuple(defer(column) for column in (
+    Article.body_source, Article.body_html, Article.search_keywords, Article.cta_blocks,
+    Article.headings, Article.references,
+))
+
+
 def list_public_articles(
     page: int, per_page: int, tag: Tag | None = None, total: int | None = None
 ) -> ArticleListPage:
@@ -114,7 +121,7 @@ def list_public_articles(
     rows = db.session.execute(
         select(Article, *([] if total is not None else [page_ids.c.total]))
         .join(page_ids, page_ids.c.id == Article.id)
-        .options(joinedload(Article.author))
+        .options(joinedload(Article.author), *_TEASER_ONLY)
         .order_by(page_ids.c.sort_published.desc(), page_ids.c.id.desc())
     ).all()
     if total is None:
