@@ -20,7 +20,8 @@ from storefront.text import markdown_to_safe_html
 def image_url(path: str | None, external: bool = False) -> str:
     """URL of a product image stored under static/ or in the media store (uploads folder or S3
     bucket); `external` gives it absolute, on SITE_URL (og:image, JSON-LD) or the bucket's."""
-    build = absolute_url_for if external else url_for
+    # Not external: the app's remembering url_for (cached_url_for), as templates use it.
+    build = absolute_url_for if external else current_app.jinja_env.globals.get("url_for", url_for)
     if not path:
         return build("static", filename="img/placeholder.svg")
     if path.startswith("uploads/"):

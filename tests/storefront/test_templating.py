@@ -23,3 +23,15 @@ def test_an_edited_description_shows_at_once(client):
     db.session.commit()
     page = client.get("/products/mag").get_data(as_text=True)
     assert "<em>at night</em>" in page and "stomach" not in page
+
+
+def test_image_urls_are_the_static_and_media_urls_whether_remembered_or_not(app):
+    from flask import url_for
+
+    from storefront.templating import image_url
+
+    with app.test_request_context("/"):
+        assert image_url("img/placeholder.svg") == url_for("static", filename="img/placeholder.svg")
+        assert image_url("img/placeholder.svg") == image_url("img/placeholder.svg")  # from the cache
+        assert image_url(None) == url_for("static", filename="img/placeholder.svg")
+        assert image_url("img/placeholder.svg", external=True).startswith("http")
