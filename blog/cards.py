@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storefront.caching.fragments import cached_fragment
+from storefront.caching.version import page_state
 from storefront.catalog.availability import Unsellable
 from storefront.catalog.card_cache import cards_by_slugs, similar_certified_card_cached
 from storefront.catalog.queries import ProductCard, collection_strips
@@ -79,6 +81,23 @@ def _filled(index: int, block: dict[str, Any], strips: dict, cards: dict[str, Pr
     return cta
 
 
+def _code_cards_cached(codes: list[str]) -> dict[str, CodeCard]:
+    """code_cards, kept in the fragment cache like the page cache keeps a page: under the
+    catalog version (the discount table bumps it: storefront.discounts registers it) and the
+    discounts' time marker (a code starting or ending with no write), so a card is never older
+    than a cached page showing it would be. Without Redis, the query as before."""
+    if not codes:
+        return {}
+    wanted = sorted({c.upper() for c in codes})
+    return cached_fragment(
+        "code-cards",
+        {"codes": wanted, "due": page_state().markers},
+        lambda: code_cards(wanted),
+        dump=lambda found: [[c.code, c.headline, c.conditions, c.problem] for c in found.values()],
+        load=lambda rows: {code: CodeCard(code, headline, list(conds), problem) for code, headline, conds, problem in rows},
+    )
+
+
 def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
     """Live cards for every stored CTA of an article, in page order."""
     product_slugs: list[str] = []
@@ -89,7 +108,7 @@ def fill_ctas(cta_blocks: Sequence[dict[str, Any]]) -> list[FilledCta]:
         target = collection_slugs if kind == "collection" else codes if kind == "discount" else product_slugs
         target.extend(block["slugs"])
     strips = collection_strips(collection_slugs, STRIP_SIZE)
-    codes_found = code_cards(codes)
+    codes_found = _code_cards_cached(codes)
     strip_slugs = [s for strip in strips.values() for s in strip.slugs]
     cards = cards_by_slugs([*product_slugs, *strip_slugs])
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, literal, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from blog.models import Article, ArticleProductLink, Tag, article_tags, public_clause
 from blog.versioned import (
@@ -46,12 +46,17 @@ class ArticleListPage(PageNumbers):
 
 
 def get_public_article(slug: str) -> Article | None:
-    """A public article with its author, reviewer and tags, in one query."""
+    """A public article with its author, reviewer and tags, in one query.
+
+    Without the Markdown source and the search keywords, which no public page shows: the tags'
+    join repeats the article's columns once per tag, and the source is as long as the HTML."""
     return (
         db.session.scalars(
             select(Article)
             .where(Article.slug == slug, public_clause())
             .options(
+                defer(Article.body_source),
+                defer(Article.search_keywords),
                 joinedload(Article.author),
                 joinedload(Article.reviewer),
                 joinedload(Article.tags),
@@ -85,6 +90,13 @@ def count_public_articles(tag: Tag | None = None) -> int:
     return db.session.scalar(select(func.count()).select_from(_public_ids(tag).subquery())) or 0
 
 
+# A teaser (the journal's lists, search's "latest articles") shows none of these: not read.
+_TEASER_ONLY = tuple(defer(column) for column in (
+    Article.body_source, Article.body_html, Article.search_keywords, Article.cta_blocks,
+    Article.headings, Article.references,
+))
+
+
 def list_public_articles(
     page: int, per_page: int, tag: Tag | None = None, total: int | None = None
 ) -> ArticleListPage:
@@ -109,7 +121,7 @@ def list_public_articles(
     rows = db.session.execute(
         select(Article, *([] if total is not None else [page_ids.c.total]))
         .join(page_ids, page_ids.c.id == Article.id)
-        .options(joinedload(Article.author))
+        .options(joinedload(Article.author), *_TEASER_ONLY)
         .order_by(page_ids.c.sort_published.desc(), page_ids.c.id.desc())
     ).all()
     if total is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date
 from flask import Flask, current_app, has_request_context, request, session, url_for
@@ -19,7 +20,8 @@ from storefront.text import markdown_to_safe_html
 def image_url(path: str | None, external: bool = False) -> str:
     """URL of a product image stored under static/ or in the media store (uploads folder or S3
     bucket); `external` gives it absolute, on SITE_URL (og:image, JSON-LD) or the bucket's."""
-    build = absolute_url_for if external else url_for
+    # Not external: the app's remembering url_for (cached_url_for), as templates use it.
+    build = absolute_url_for if external else current_app.jinja_env.globals.get("url_for", url_for)
     if not path:
         return build("static", filename="img/placeholder.svg")
     if path.startswith("uploads/"):
@@ -61,6 +63,20 @@ def page_title(title: str) -> Markup:
 
 
 URL_CACHE_SIZE = 20_000
+MARKDOWN_CACHE_SIZE = 2_048
+MARKDOWN_CACHED_LENGTH = 20_000
+_markdown_by_source = lru_cache(maxsize=MARKDOWN_CACHE_SIZE)(markdown_to_safe_html)
+
+
+def markdown(source: str | None) -> Markup:
+    """The `markdown` filter: markdown_to_safe_html, remembered by its source text (issue 20: a
+    product page rendered its description, parser and sanitiser, on every request, ~0.5 ms).
+    The HTML depends on nothing but the text, so an edited description is a new key; very long
+    texts are rendered each time rather than kept."""
+    if source is None or len(source) > MARKDOWN_CACHED_LENGTH:
+        return markdown_to_safe_html(source)
+    return _markdown_by_source(source)
+
 
 
 def cached_url_for(cache: dict):
@@ -94,7 +110,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["major_units"] = major_units
     app.jinja_env.globals["currency_symbol"] = currency_symbol
     app.jinja_env.filters["human_date"] = human_date
-    app.jinja_env.filters["markdown"] = markdown_to_safe_html
+    app.jinja_env.filters["markdown"] = markdown
     app.jinja_env.filters["page_title"] = page_title
     app.jinja_env.globals["image_url"] = image_url
     app.jinja_env.globals["url_with"] = url_with

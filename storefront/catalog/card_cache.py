@@ -21,6 +21,7 @@ from storefront.catalog.queries import (
     ListingFilters,
     ListingPage,
     ProductCard,
+    featured_collections,
     list_products,
     newest_cards,
     product_cards_by_slugs,
@@ -78,6 +79,30 @@ def similar_certified_card_cached(exclude_slugs: Iterable[str], collection_slug:
 
     found = cached_fragment("similar-certified", [exclude, collection_slug], compute, _dump, _load)
     return found[0] if found else None
+
+
+@dataclasses.dataclass(frozen=True)
+class CollectionTile:
+    """What the home page shows of a featured collection."""
+
+    slug: str
+    title: str
+    description: str
+    image: str | None
+
+
+def featured_tiles_cached(limit: int = 8) -> list[CollectionTile]:
+    """featured_collections as home-page tiles, kept per catalog version (with the tags the
+    read declares, like the cards)."""
+
+    def compute() -> list[CollectionTile]:
+        return [CollectionTile(c.slug, c.title, c.description or "", c.image) for c in featured_collections(limit)]
+
+    return cached_fragment(
+        "featured-tiles", limit, compute,
+        dump=lambda tiles: [dataclasses.astuple(t) for t in tiles],
+        load=lambda rows: [CollectionTile(*row) for row in rows],
+    )
 
 
 def list_products_cached(

@@ -8,6 +8,7 @@ from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
 from storefront.catalog.availability import certificate_on, product_problem
 from storefront.catalog.card_cache import (
+    featured_tiles_cached,
     list_products_cached,
     newest_cards_cached,
     related_cards_cached,
@@ -17,7 +18,6 @@ from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
 from storefront.catalog.queries import (
     SORTS,
-    featured_collections,
     get_active_product,
     get_collection,
 )
@@ -56,7 +56,7 @@ def _listing(template: str, collection=None, searching: bool = False, **context)
 def home():
     return render_template(
         "catalog/home.html",
-        collections=featured_collections(),
+        collections=featured_tiles_cached(),
         new_products=newest_cards_cached(8),
     )
 

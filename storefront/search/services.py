@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from blog.queries import ArticleListPage, list_public_articles
 from storefront.caching.fragments import cached_fragment
 from storefront.caching.version import page_state
+from storefront.catalog.card_cache import cards_by_slugs
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.queries import (
     Facets,
@@ -16,7 +17,6 @@ from storefront.catalog.queries import (
     featured_collections,
     list_products,
     newest_cards,
-    product_cards_by_slugs,
 )
 from storefront.catalog.search import product_suggestions, search_terms
 from storefront.search.articles import ArticleResults, article_suggestions, search_articles
@@ -76,7 +76,8 @@ def articles_for(query: str, page: int) -> ArticleResults:
 def products_for(filters: ListingFilters, per_page: int, total: int) -> ListingPage:
     """A page of the product group: ranked once per catalog version (ranking reads every
     match), kept as the page's slugs in the fragment cache beside the facet counts; a request
-    then reads only its 24 cards, by slug. One query either way."""
+    then reads only its 24 cards, by slug (from the fragment cache too, like an article's cards:
+    storefront.catalog.card_cache). One query either way."""
     if total == 0:
         return list_products(filters, per_page, total=total)
     ranked: dict[str, ListingPage] = {}
@@ -89,7 +90,7 @@ def products_for(filters: ListingFilters, per_page: int, total: int) -> ListingP
     slugs = cached_fragment("search-products", parts, rank, dump=list, load=list)
     if "page" in ranked:
         return ranked["page"]
-    cards = product_cards_by_slugs(slugs)
+    cards = cards_by_slugs(slugs)
     return ListingPage([cards[s] for s in slugs if s in cards], total, filters.page, per_page)
 
 

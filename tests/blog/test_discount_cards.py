@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from blog.shortcodes import CtaBlock, ShortcodeError, parse_shortcode
 from storefront.cart.models import Cart
@@ -88,3 +88,34 @@ def test_code_cards_cost_one_query_whatever_their_number(app, count_queries):
         return counter.count
 
     assert queries("/blog/six-cards") == queries("/blog/one-card")
+
+
+def test_cached_code_cards_follow_a_raw_sql_edit_and_a_code_starting_with_time(client, fragment_store,
+                                                                               count_queries, monkeypatch):
+    """With the fragment cache the cards are read once per catalog version and time marker
+    (blog/cards.py): a raw-SQL edit of the code, or its start time passing with no write at all,
+    shows on the next render."""
+    import storefront.caching.version as version
+    import storefront.discounts.queries as discount_queries
+
+    make_discount("WELCOME10", value=10)
+    make_discount("SOON", value=20, starts_at=now() + timedelta(hours=1))
+    make_article("codes", "Text.\n\n[[discount:welcome10]]\n\n[[discount:soon]]")
+    first = client.get("/blog/codes").get_data(as_text=True)
+    assert "10% off" in first and "This code is not valid yet." in first
+    db.session.remove()
+    with count_queries() as counter:
+        again = client.get("/blog/codes/lite").get_data(as_text=True)
+    assert "10% off" in again and "This code is not valid yet." in again
+    assert [s for s in counter.statements if s.startswith("SELECT discount.id")] == []
+
+    db.session.execute(text("UPDATE discount SET value = 15 WHERE code = 'WELCOME10'"))
+    db.session.commit()
+    edited = client.get("/blog/codes").get_data(as_text=True)
+    assert "15% off" in edited and "10% off" not in edited
+
+    later = now() + timedelta(hours=2)
+    monkeypatch.setattr(version, "now", lambda: later)
+    monkeypatch.setattr(discount_queries, "now", lambda: later)
+    started = client.get("/blog/codes").get_data(as_text=True)
+    assert "20% off" in started and "This code is not valid yet." not in started

@@ -85,3 +85,50 @@ def test_a_listing_page_is_read_once_and_a_raw_sql_sell_out_shows_at_once(client
     db.session.commit()
     card = re.search(r'<a href="/products/green-tea".*?</article>', _get(client, "/collections/teas?sort=price"), re.S)
     assert card is not None and "Sold out" in card.group(0)
+
+
+def test_search_result_cards_are_read_once_and_a_raw_sql_price_edit_or_sell_out_shows_at_once(
+    client, fragment_store, count_queries
+):
+    make_product("mag-citrate", title="Magnesium Citrate", price=1500, stock=40)
+    make_product("mag-oxide", title="Magnesium Oxide", price=900, stock=40)
+    first = _get(client, "/search?q=magnesium")  # ranks, and keeps the page's slugs
+    assert "$15.00" in first and "$9.00" in first
+    _get(client, "/search?q=magnesium")  # reads the cards by slug, and keeps them
+    db.session.remove()
+    with count_queries() as counter:
+        again = _get(client, "/search?q=magnesium")
+    assert "$15.00" in again and _card_statements(counter.statements) == []
+
+    db.session.execute(text("UPDATE variant SET price = 1650 WHERE product_id ="
+                            " (SELECT id FROM product WHERE slug = 'mag-citrate')"))
+    db.session.commit()
+    edited = _get(client, "/search?q=magnesium")
+    assert "$16.50" in edited and "$15.00" not in edited and "$9.00" in edited
+
+    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id ="
+                            " (SELECT id FROM product WHERE slug = 'mag-oxide')"))
+    db.session.commit()
+    card = re.search(r'<article(?:(?!</article>).)*?/products/mag-oxide.*?</article>',
+                     _get(client, "/search?q=magnesium"), re.S)
+    assert card is not None and "Sold out" in card.group(0)
+
+
+def test_home_collection_tiles_are_read_once_and_a_raw_sql_edit_shows_at_once(client, fragment_store, count_queries):
+    shelf = make_collection("teas", title="Teas")
+    db.session.execute(text("UPDATE collection SET featured = true, description = 'Calm blends' WHERE slug = 'teas'"))
+    db.session.commit()
+    assert "Calm blends" in _get(client, "/") and shelf.slug == "teas"
+    db.session.remove()
+    with count_queries() as counter:
+        again = _get(client, "/")
+    assert "Calm blends" in again and 'href="/collections/teas"' in again
+    assert not [s for s in counter.statements if s.startswith("SELECT collection.id")]
+
+    db.session.execute(text("UPDATE collection SET description = 'Bright blends' WHERE slug = 'teas'"))
+    db.session.commit()
+    edited = _get(client, "/")
+    assert "Bright blends" in edited and "Calm blends" not in edited
+    db.session.execute(text("UPDATE collection SET featured = false WHERE slug = 'teas'"))
+    db.session.commit()
+    assert 'href="/collections/teas"' not in _get(client, "/").split('id="collections-heading"')[-1].split("</section>")[0]
