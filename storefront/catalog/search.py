@@ -106,22 +106,8 @@ def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, list[S
         return stmt.where(vector.op("@@")(query_expr)), [
             SortKey(tier), SortKey(func.ts_rank(vector, query_expr), True)
         ]
-    # FTS5: each term as a quoted prefix token, all required. bm25 with one column's weight
-    # alone is below zero exactly when that column holds a hit: the tier.
-    match = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
-    fts = (
-        select(
-            literal_column("rowid").label("product_id"),
-            literal_column(
-                "CASE WHEN bm25(product_fts, 1.0, 0.0, 0.0) < 0 THEN 0 "
-                "WHEN bm25(product_fts, 0.0, 1.0, 0.0) < 0 THEN 1 ELSE 2 END"
-            ).label("tier"),
-            literal_column("bm25(product_fts, 10.0, 4.0, 1.0)").label("rank"),
-        )
-        .select_from(text("product_fts"))
-        .where(text("product_fts MATCH :search_q").bindparams(search_q=match))
-        .subquery("fts")
-    )
+    fts = fts5_ranked_hits("product_fts", terms, id_label="product_id", score_label="rank",
+                           param="search_q", alias="fts")
     stmt = stmt.join(fts, fts.c.product_id == Product.id)
     return stmt, [SortKey(fts.c.tier), SortKey(fts.c.rank, False)]  # bm25: lower is better
 
@@ -135,3 +121,24 @@ def product_suggestions(terms: list[str], limit: int) -> list[tuple[str, str]]:
     keys = [*keys, SortKey(Product.created_at, True), SortKey(Product.id, True)]
     order = [k.expression.desc() if k.descending else k.expression.asc() for k in keys]
     return [(r.slug, r.title) for r in db.session.execute(stmt.order_by(*order).limit(limit))]
+
+
+def fts5_ranked_hits(table: str, terms: list[str], *, id_label: str, score_label: str, param: str, alias: str):
+    """The SQLite FTS5 hits of `terms` in `table` (columns title, keywords, body) as a subquery of
+    (id_label, tier, score_label): each term as a quoted prefix token, all required. bm25 with one
+    column's weight alone is below zero exactly when that column holds a hit: the tier (0 title,
+    1 keywords, 2 body); the score is bm25 weighted 10/4/1, lower is better."""
+    match = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+    return (
+        select(
+            literal_column("rowid").label(id_label),
+            literal_column(
+                f"CASE WHEN bm25({table}, 1.0, 0.0, 0.0) < 0 THEN 0 "
+                f"WHEN bm25({table}, 0.0, 1.0, 0.0) < 0 THEN 1 ELSE 2 END"
+            ).label("tier"),
+            literal_column(f"bm25({table}, 10.0, 4.0, 1.0)").label(score_label),
+        )
+        .select_from(text(table))
+        .where(text(f"{table} MATCH :{param}").bindparams(**{param: match}))
+        .subquery(alias)
+    )

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import DDL, case, event, func, literal_column, select, text
 
 from blog.models import Article, Author, public_clause
-from storefront.catalog.search import search_terms
+from storefront.catalog.search import fts5_ranked_hits, search_terms
 from storefront.ddl import run_after_create
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
@@ -112,20 +112,8 @@ def _matching(terms: list[str], dialect: str):
             Article.published_at.label("published_at"),
         ).where(public_clause(), vector.op("@@")(query))
         return stmt
-    match = " ".join('"' + t.replace('"', "") + '"*' for t in terms)
-    fts = (
-        select(
-            literal_column("rowid").label("article_id"),
-            literal_column(
-                "CASE WHEN bm25(article_fts, 1.0, 0.0, 0.0) < 0 THEN 0 "
-                "WHEN bm25(article_fts, 0.0, 1.0, 0.0) < 0 THEN 1 ELSE 2 END"
-            ).label("tier"),
-            literal_column("bm25(article_fts, 10.0, 4.0, 1.0)").label("score"),
-        )
-        .select_from(text("article_fts"))
-        .where(text("article_fts MATCH :article_q").bindparams(article_q=match))
-        .subquery("article_fts_hits")
-    )
+    fts = fts5_ranked_hits("article_fts", terms, id_label="article_id", score_label="score",
+                           param="article_q", alias="article_fts_hits")
     return (
         select(Article.id.label("id"), fts.c.tier, fts.c.score, Article.published_at.label("published_at"))
         .join(fts, fts.c.article_id == Article.id)
