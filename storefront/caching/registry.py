@@ -48,6 +48,20 @@ class TagRule:
     steady_when: str | None = None
     any_tag: str = ANY_TAG
     added_tag: str | None = ADDED_TAG  # None: no write to the table can make a row join a set
+    # Listings (issue 20): every write still stamps `any_tag` (the safety net needs a tag every
+    # write bumps), but pages listing a whole set (all products, search, rule-based
+    # collections) depend on `listing_tag` instead, stamped only by writes that can change which
+    # rows a listing holds, their order or its counts: an UPDATE for which `listing_steady_when`
+    # holds skips it (a sale leaving the product in stock, a review count). Such a page also
+    # depends on the tags of the rows it shows, so what it shows of them stays fresh.
+    listing_tag: str | None = None
+    listing_steady_when: str | None = None
+    # Tags of the hand-picked sets holding the row (its product's collections), stamped unless an
+    # UPDATE satisfies `members_steady_when` (a set's page depends on its own tag only).
+    members_sql: str | None = None
+    members_steady_when: str | None = None
+    # More tags for an UPDATE, a SELECT of column `t` over OLD and NEW (a price band, "stock").
+    update_sql: str | None = None
 
 
 @dataclass(frozen=True)

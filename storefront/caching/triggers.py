@@ -119,9 +119,17 @@ SQLITE_SEQ = (
 )
 
 
+def _unless(select_sql: str, op: str, steady_when: str | None) -> str:
+    """`select_sql`, or for an UPDATE none of its rows when `steady_when` holds."""
+    if op != "UPDATE" or steady_when is None:
+        return select_sql
+    return f"SELECT t FROM ({select_sql}) AS steady WHERE NOT ({steady_when})"
+
+
 def tag_rows(rule: TagRule, op: str) -> str:
     """A SELECT of the tags (column `t`) a row write `op` bumps, over OLD and/or NEW."""
-    parts = [rule.sql.format(row=row) for row in (("NEW",) if op == "INSERT" else ("OLD",) if op == "DELETE" else ("OLD", "NEW"))]
+    rows = ("NEW",) if op == "INSERT" else ("OLD",) if op == "DELETE" else ("OLD", "NEW")
+    parts = [rule.sql.format(row=row) for row in rows]
     parts.append(f"SELECT '{rule.any_tag}' AS t")
     if rule.added_tag is None:
         pass
@@ -129,6 +137,13 @@ def tag_rows(rule: TagRule, op: str) -> str:
         parts.append(f"SELECT '{rule.added_tag}' AS t")
     else:
         parts.append(f"SELECT '{rule.added_tag}' AS t WHERE NOT ({rule.steady_when})")
+    if rule.listing_tag is not None:
+        parts.append(_unless(f"SELECT '{rule.listing_tag}' AS t", op, rule.listing_steady_when))
+    if rule.members_sql is not None:
+        members = " UNION ALL ".join(rule.members_sql.format(row=row) for row in rows)
+        parts.append(_unless(members, op, rule.members_steady_when))
+    if op == "UPDATE" and rule.update_sql is not None:
+        parts.append(rule.update_sql)
     return " UNION ALL ".join(parts)
 
 

@@ -116,6 +116,7 @@ def list_products_cached(
         "certified": filters.certified,
         "in_stock": filters.in_stock,
         "tags": sorted(filters.tags),
+        "free_from": sorted(filters.free_from),
         "price": [filters.price_min, filters.price_max],
         "sort": filters.sort,
         "page": filters.page,

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from storefront.caching.tags import ADDED_TAG, ANY_TAG, declaring
+from storefront.caching.tags import ADDED_TAG, declaring
 from storefront.catalog.allergens import ALLERGENS, mask_of
 from storefront.catalog.availability import (
     Unsellable,
@@ -54,7 +54,13 @@ from storefront.catalog.models import (
     product_diet_tags,
 )
 from storefront.catalog.search import SortKey, apply_search
-from storefront.catalog.versioned import collection_tag, product_tag
+from storefront.catalog.versioned import (
+    LISTING_TAG,
+    STOCK_TAG,
+    collection_tag,
+    price_band_tags,
+    product_tag,
+)
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
@@ -790,18 +796,50 @@ def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
 # functions, so each read keeps its own body: the wrapper runs it inside `declared_reads`.
 
 
-def _listing_tags(filters: ListingFilters, *args, **kwargs) -> tuple[str, ...]:
-    # A hand-picked collection: its entries' products stamp its tag (membership, facets,
-    # counts, sort keys). Everything else (all products, search, rule-based collections) may
-    # change with any product.
+def _listing_tags(filters: ListingFilters, *args, **kwargs) -> list[str]:
+    # A hand-picked collection: its entries' products stamp its tag for any change to what the
+    # listing holds, its order or its counts. Everything else (all products, search, rule-based
+    # collections) depends on the "listings" tag, on "stock" when it filters by stock, and on
+    # the price bands its price filter can see.
     collection = kwargs.get("collection", args[1] if len(args) > 1 else None)
     if collection is not None and not collection.rule:
-        return (collection_tag(collection.id),)
-    return (ANY_TAG,)
+        return [collection_tag(collection.id)]
+    tags = [LISTING_TAG]
+    if filters.in_stock:
+        tags.append(STOCK_TAG)
+    if filters.price_min is not None or filters.price_max is not None:
+        tags.extend(price_band_tags(filters.price_min, filters.price_max))
+    return tags
 
 
-def _facet_tags(filters: ListingFilters, collection: Collection | None = None) -> tuple[str, ...]:
-    return _listing_tags(filters, None, collection)
+def _listing_page_tags(page: ListingPage, filters: ListingFilters, *args, **kwargs) -> list[str]:
+    # What the cards show (a stock level, a price, a rating) is the cards' own products' tags;
+    # a price-sorted page also sees every price up to (or from) its last card's, since a price
+    # moving across that line moves products in or out of the page.
+    tags = _card_tags(page.cards)
+    collection = kwargs.get("collection", args[1] if len(args) > 1 else None)
+    manual = collection is not None and not collection.rule
+    if page.cards and not manual:
+        last = page.cards[-1].price
+        if filters.sort == "price":
+            tags.extend(price_band_tags(None, last))
+        elif filters.sort == "price-desc":
+            tags.extend(price_band_tags(last, None))
+    return tags
+
+
+def _facet_tags(filters: ListingFilters, collection: Collection | None = None) -> list[str]:
+    tags = _listing_tags(filters, None, collection)
+    if collection is None or collection.rule:
+        tags.append(STOCK_TAG)  # the "In stock (n)" count
+    return tags
+
+
+def _facet_range_tags(facets: Facets, filters: ListingFilters, collection: Collection | None = None) -> list[str]:
+    # The price range shown (lowest, highest) changes when a price crosses either end.
+    if (collection is not None and not collection.rule) or facets.price_low is None or facets.price_high is None:
+        return []
+    return [*price_band_tags(None, facets.price_low), *price_band_tags(facets.price_high, None)]
 
 
 def _no_tags(*args, **kwargs) -> tuple[str, ...]:
@@ -838,8 +876,8 @@ def _related_tags(cards, product_id: int, *args, **kwargs) -> list[str]:
     return [product_tag(product_id), *_card_tags(cards)]
 
 
-list_products = declaring(_listing_tags)(list_products)
-listing_facets = declaring(_facet_tags)(listing_facets)
+list_products = declaring(_listing_tags, _listing_page_tags)(list_products)
+listing_facets = declaring(_facet_tags, _facet_range_tags)(listing_facets)
 product_cards_by_slugs = declaring(_no_tags, _cards_by_slug_tags)(product_cards_by_slugs)
 newest_cards = declaring(_first_matches, _card_tags)(newest_cards)
 similar_certified_card = declaring(_first_matches, _optional_card_tags)(similar_certified_card)

@@ -3,10 +3,15 @@
 Products and what hangs off them (variants, stock, images, certificates, diet-tag links,
 collection entries) are *narrow* tables: a write stamps the product's tag ("product:<id>") and
 the tags of the hand-picked collections listing it ("collection:<id>"), plus the store-wide
-"*" (listings of every product, search, rule-based collections: their counts change with any
-product) and, unless the write cannot make a product join a set it was not in, "+" (pages
-showing the first few matches of a query: the newest products, "you may also like", a CTA's
-collection strip or a missing CTA product). The read API (storefront/catalog/queries.py)
+"*" (every write: what a read nobody declared depends on) and, unless the write cannot make a
+product join a set it was not in, "+" (pages showing the first few matches of a query: the
+newest products, "you may also like", a CTA's collection strip or a missing CTA product).
+Listings of a whole set (all products, search, rule-based collections) depend on "listings",
+stamped only by writes that can change a set's members, order or counts, on "stock" (a stock
+crossing zero) and "price:<band>" (a price moving in or out of a band they can see) when their
+counts, filters or sort read them, and on the tags of the cards they show: a sale that leaves a
+product in stock or a price edit within a listing's range re-renders the pages showing that
+product only. The read API (storefront/catalog/queries.py)
 declares the same tags for what it returns. Collections, diet tags and everything else still
 change the catalog version: every cached page is rendered again.
 """
@@ -39,6 +44,16 @@ TABLES = (
 )
 
 
+LISTING_TAG = "listings"  # the sets a listing shows changed: members, order or counts
+STOCK_TAG = "stock"  # a variant's stock crossed zero: "In stock" counts and filters
+# Prices in bands of $5 (minor units), the last open-ended: a price change stamps the bands of
+# its old and new price, and a listing depends on the bands its price range, sort or filter
+# can see (price_bands_* below), so a price edit in the middle of a listing's range leaves it
+# cached.
+PRICE_BAND_WIDTH = 500
+PRICE_BAND_LAST = 40
+
+
 def product_tag(product_id: int) -> str:
     return f"product:{product_id}"
 
@@ -47,11 +62,42 @@ def collection_tag(collection_id: int) -> str:
     return f"collection:{collection_id}"
 
 
-def _product_and_collections(product_id: str) -> str:
+def price_band(price: int) -> int:
+    return min(max(price, 0) // PRICE_BAND_WIDTH, PRICE_BAND_LAST)
+
+
+def price_band_tags(low: int | None, high: int | None) -> list[str]:
+    """The band tags of prices from `low` to `high` (None: open on that side)."""
+    first = 0 if low is None else price_band(low)
+    last = PRICE_BAND_LAST if high is None else price_band(high)
+    return [f"price:{band}" for band in range(first, last + 1)]
+
+
+def _price_band_sql(column: str) -> str:
     return (
-        f"SELECT 'product:' || {product_id} AS t UNION ALL "
-        f"SELECT 'collection:' || collection_id AS t FROM collection_product WHERE product_id = {product_id}"
+        f"CASE WHEN {column} >= {PRICE_BAND_WIDTH * PRICE_BAND_LAST} THEN {PRICE_BAND_LAST} "
+        f"WHEN {column} < 0 THEN 0 ELSE {column} / {PRICE_BAND_WIDTH} END"
     )
+
+
+def _collections_of(product_id: str) -> str:
+    return f"SELECT 'collection:' || collection_id AS t FROM collection_product WHERE product_id = {product_id}"
+
+
+# Product columns whose change can change which products a listing holds, their order or its
+# counts (filters, sorts, search, facets). Every other column is shown by the product's own
+# pages and cards only, except price_from, which stamps price bands. A test holds the two lists
+# to the model: a new column must be put in one of them.
+PRODUCT_LISTING_COLUMNS = (
+    "id", "slug", "title", "brand", "summary", "description", "ingredients", "allergens", "allergen_mask",
+    "status", "created_at", "search_keywords", "search_body",
+)
+PRODUCT_DISPLAY_COLUMNS = (
+    "nutrition", "seo_title", "seo_description", "option_names", "review_count", "review_rating_sum", "updated_at",
+)
+_PRODUCT_LISTED_SAME = " AND ".join(f"OLD.{c} IS NOT DISTINCT FROM NEW.{c}" for c in PRODUCT_LISTING_COLUMNS)
+_PRICE_SAME = "OLD.price_from IS NOT DISTINCT FROM NEW.price_from"
+_STOCK_SIDE_SAME = "(OLD.stock > 0) = (NEW.stock > 0)"
 
 
 # What can make a product join a set it was not in (the sets: on sale, in stock, certified,
@@ -61,23 +107,54 @@ def _product_and_collections(product_id: str) -> str:
 # product's own pages and the listings carrying it.
 RULES = {
     "product": TagRule(
-        _product_and_collections("{row}.id"),
+        "SELECT 'product:' || {row}.id AS t",
         steady_when="OLD.id = NEW.id AND OLD.status IS NOT DISTINCT FROM NEW.status "
         "AND OLD.created_at IS NOT DISTINCT FROM NEW.created_at AND OLD.slug IS NOT DISTINCT FROM NEW.slug",
+        listing_tag=LISTING_TAG,
+        listing_steady_when=_PRODUCT_LISTED_SAME,
+        members_sql=_collections_of("{row}.id"),
+        members_steady_when=f"{_PRODUCT_LISTED_SAME} AND {_PRICE_SAME}",
+        update_sql=(
+            f"SELECT 'price:' || ({_price_band_sql('OLD.price_from')}) AS t "
+            f"WHERE NOT ({_PRICE_SAME}) AND OLD.price_from IS NOT NULL "
+            f"UNION ALL SELECT 'price:' || ({_price_band_sql('NEW.price_from')}) AS t "
+            f"WHERE NOT ({_PRICE_SAME}) AND NEW.price_from IS NOT NULL"
+        ),
     ),
+    # A variant's price reaches listings through product.price_from (kept by triggers), whose
+    # UPDATE stamps the price bands; its stock through "In stock" (STOCK_TAG when it crosses 0).
     "variant": TagRule(
-        _product_and_collections("{row}.product_id"),
+        "SELECT 'product:' || {row}.product_id AS t",
         steady_when="OLD.product_id = NEW.product_id AND NOT (OLD.stock <= 0 AND NEW.stock > 0)",
+        listing_tag=LISTING_TAG,
+        listing_steady_when="OLD.product_id = NEW.product_id",
+        members_sql=_collections_of("{row}.product_id"),
+        members_steady_when=f"OLD.product_id = NEW.product_id AND {_STOCK_SIDE_SAME}",
+        update_sql=f"SELECT '{STOCK_TAG}' AS t WHERE NOT ({_STOCK_SIDE_SAME})",
     ),
-    "product_image": TagRule(_product_and_collections("{row}.product_id"), steady_when="OLD.product_id = NEW.product_id"),
-    "certification": TagRule(_product_and_collections("{row}.product_id")),
+    "product_image": TagRule(
+        "SELECT 'product:' || {row}.product_id AS t",
+        steady_when="OLD.product_id = NEW.product_id",
+        listing_tag=LISTING_TAG,
+        listing_steady_when="OLD.product_id = NEW.product_id",
+        members_sql=_collections_of("{row}.product_id"),
+        members_steady_when="OLD.product_id = NEW.product_id",
+    ),
+    "certification": TagRule(
+        "SELECT 'product:' || {row}.product_id AS t",
+        listing_tag=LISTING_TAG,
+        members_sql=_collections_of("{row}.product_id"),
+    ),
     "product_diet_tag": TagRule(
-        _product_and_collections("{row}.product_id"),
+        "SELECT 'product:' || {row}.product_id AS t",
         steady_when="OLD.product_id = NEW.product_id AND OLD.diet_tag_id = NEW.diet_tag_id",
+        listing_tag=LISTING_TAG,
+        members_sql=_collections_of("{row}.product_id"),
     ),
     "collection_product": TagRule(
         "SELECT 'product:' || {row}.product_id AS t UNION ALL SELECT 'collection:' || {row}.collection_id AS t",
         steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id",
+        listing_tag=LISTING_TAG,
     ),
 }
 

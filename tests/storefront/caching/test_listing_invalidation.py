@@ -1,0 +1,157 @@
+"""Listings of a whole set re-render only for changes they can show (issue 20, second round).
+
+All products, search and rule-based collections used to depend on every write to any product:
+each sale of a low-stock item and each price edit re-rendered every one of them. Now a sale that
+leaves a product in stock re-renders only the listings showing its card; a price edit re-renders
+the listings whose price range, price filter or price sort it crosses; a stock crossing zero
+re-renders the listings counting "In stock". Behind the real Redis page and fragment caches
+(database 8), with the writes made by raw SQL as checkout and psql make them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from storefront.extensions import db
+from tests.factories import make_collection, make_product
+from tests.fixtures.page_cache import deployed_app
+
+REDIS_URL = "redis://127.0.0.1:6379/8"
+
+
+@pytest.fixture
+def served(app):
+    with deployed_app(app, REDIS_URL) as deployed:
+        yield deployed
+
+
+@pytest.fixture
+def shelf():
+    """Four capsules from $4.99 to $39.99 and an oil at $25.00, which no capsule search shows."""
+    supplements = make_collection("supplements", title="Supplements")
+    minerals = make_collection("minerals", title="Minerals")
+    made = {
+        "magnesium": make_product("magnesium-capsules", title="Magnesium Capsules", price=1999, stock=5, collection=supplements),
+        "zinc": make_product("zinc-capsules", title="Zinc Capsules", price=1299, stock=5, collection=minerals),
+        "iron": make_product("iron-capsules", title="Iron Capsules", price=499, stock=5, collection=minerals),
+        "vitamin": make_product("vitamin-d-capsules", title="Vitamin D Capsules", price=3999, stock=5, collection=supplements),
+        "oil": make_product("olive-leaf-oil", title="Olive Leaf Oil", price=2500, stock=5),
+    }
+    db.session.commit()
+    return {name: product.variants[0].id for name, product in made.items()}
+
+
+CAPSULES = "/search?q=capsules"
+ZINC = "/search?q=zinc"
+ALL = "/products"
+OIL_PAGE = "/products/olive-leaf-oil"
+
+
+def _warm(client, *urls: str) -> None:
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+        assert client.get(url).headers["X-Larder-Cache"] == "hit", f"{url} was not stored"
+
+
+def _cache(client, url: str) -> tuple[str, str]:
+    page = client.get(url)
+    assert page.status_code == 200, url
+    return page.headers["X-Larder-Cache"], page.get_data(as_text=True)
+
+
+def _sell(variant_id: int, units: int = 1) -> None:
+    db.session.execute(text("UPDATE variant SET stock = stock - :n WHERE id = :v"), {"n": units, "v": variant_id})
+    db.session.commit()
+
+
+def _set_price(variant_id: int, price: int) -> None:
+    db.session.execute(text("UPDATE variant SET price = :p WHERE id = :v"), {"p": price, "v": variant_id})
+    db.session.commit()
+
+
+def test_a_sale_leaving_a_product_in_stock_re_renders_only_the_listings_showing_it(served, shelf):
+    client = served.test_client()
+    _warm(client, ALL, CAPSULES, ZINC, "/collections/supplements", "/collections/minerals")
+
+    _sell(shelf["magnesium"])  # 5 -> 4: "Only 4 left" on its card, still in stock
+
+    for url in (ALL, CAPSULES, "/collections/supplements"):
+        state, html = _cache(client, url)
+        assert state == "miss", f"{url} shows magnesium's card, yet came from the cache"
+        assert "Only 4 left" in html, f"{url} does not show magnesium's new stock"
+    for url in (ZINC, "/collections/minerals"):
+        assert _cache(client, url)[0] == "hit", f"{url} does not show magnesium, yet it was rendered again"
+
+
+def test_a_price_edit_inside_a_listings_range_leaves_it_cached(served, shelf):
+    client = served.test_client()
+    _warm(client, ALL, CAPSULES, OIL_PAGE)
+
+    _set_price(shelf["oil"], 2550)  # $25.00 -> $25.50: inside $4.99-$39.99, not a capsule
+
+    assert _cache(client, CAPSULES)[0] == "hit", "the capsule search neither shows the oil nor its range moved"
+    for url in (ALL, OIL_PAGE):
+        state, html = _cache(client, url)
+        assert state == "miss", url
+        assert "$25.50" in html, f"{url} shows a stale price"
+
+
+def test_a_price_crossing_a_listings_lowest_price_re_renders_it(served, shelf):
+    client = served.test_client()
+    _warm(client, CAPSULES)
+    assert 'id="price-min" type="number" name="price_min" min="0" step="1" inputmode="numeric" value="" placeholder="4"' in (
+        _cache(client, CAPSULES)[1]
+    )
+
+    _set_price(shelf["oil"], 199)  # the oil at $1.99: below every capsule; the range cannot tell
+
+    state, html = _cache(client, CAPSULES)
+    assert state == "miss", "a price below the listing's lowest may have joined it: it must be rendered again"
+    assert 'placeholder="4"' in html  # the oil is still no capsule
+
+    _set_price(shelf["iron"], 299)  # the cheapest capsule itself: $4.99 -> $2.99
+    state, html = _cache(client, CAPSULES)
+    assert state == "miss"
+    assert 'placeholder="2"' in html and "$2.99" in html
+
+
+def test_a_price_sorted_listing_follows_prices_moving_before_its_last_card(served, shelf):
+    client = served.test_client()
+    cheapest = "/search?q=capsules&sort=price"
+    _warm(client, cheapest)
+    first = _cache(client, cheapest)[1]
+    assert first.index("Iron Capsules") < first.index("Zinc Capsules") < first.index("Magnesium Capsules")
+
+    _set_price(shelf["vitamin"], 999)  # $39.99 -> $9.99: now second cheapest
+
+    state, html = _cache(client, cheapest)
+    assert state == "miss"
+    assert html.index("Iron Capsules") < html.index("Vitamin D Capsules") < html.index("Zinc Capsules")
+
+
+def test_the_last_unit_selling_re_renders_the_listings_counting_in_stock(served, shelf):
+    client = served.test_client()
+    _warm(client, ZINC, "/collections/minerals", "/products/zinc-capsules")
+
+    _sell(shelf["magnesium"], 5)  # magnesium sells out
+
+    # The zinc search counts "In stock" over its own matches; which products those are is not
+    # known to the cache, so a stock crossing zero anywhere re-renders it. A hand-picked
+    # collection without magnesium, and zinc's own page, stay cached.
+    assert _cache(client, ZINC)[0] == "miss"
+    assert _cache(client, "/collections/minerals")[0] == "hit"
+    assert _cache(client, "/products/zinc-capsules")[0] == "hit"
+    state, html = _cache(client, "/products?in_stock=1")
+    assert "Magnesium Capsules" not in html and "Zinc Capsules" in html
+
+
+def test_every_product_column_is_classed_as_listing_or_display():
+    """A new product column must be put in one list: a listing column's change stamps "listings"
+    (a migration must then re-create the triggers), a display column's only the product's tag."""
+    from storefront.catalog.models import Product
+    from storefront.catalog.versioned import PRODUCT_DISPLAY_COLUMNS, PRODUCT_LISTING_COLUMNS
+
+    listing, display = set(PRODUCT_LISTING_COLUMNS), set(PRODUCT_DISPLAY_COLUMNS)
+    assert not listing & display
+    assert listing | display | {"price_from"} == set(Product.__table__.columns.keys())
