@@ -31,6 +31,9 @@ SEEN: set[str] = set()
 if os.environ.get("LARDER_MIXED_SEEN") and Path(os.environ["LARDER_MIXED_SEEN"]).exists():
     SEEN.update(json.loads(Path(os.environ["LARDER_MIXED_SEEN"]).read_text()))
 OUTCOMES: Counter = Counter()
+# Why a repeat visit was rendered again: the tag families the server names (X-Larder-Stale, set
+# by bench/mixed_app.py), or no stored copy under the page's key at all.
+STALE: dict[str, Counter] = defaultdict(Counter)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # Popularity: a long tail, as in a real shop (Zipf, s = ZIPF_S): with 5,000 products the first 100
 # get about half the product views and every one of them is visited now and then.
@@ -48,12 +51,17 @@ pick_product = _zipf_picker(DATA.get("products", []))
 pick_article = _zipf_picker(DATA.get("articles", []))
 pick_search = _zipf_picker(DATA.get("searches", []))
 pick_variant = _zipf_picker(DATA.get("variants", []))
+# Collections and the facets chosen on them have their favourites too (the crowd's first runs
+# picked them uniformly: every filter combination as likely as a collection's plain page).
+pick_collection = _zipf_picker(DATA.get("collections", []))
+pick_tag = _zipf_picker(DATA.get("tags", []))
 
 
 @events.reset_stats.add_listener
 def _reset(**_kwargs):
     CACHE.clear()
     OUTCOMES.clear()
+    STALE.clear()
 
 
 @events.quitting.add_listener
@@ -61,7 +69,8 @@ def _write(environment, **_kwargs):
     path = os.environ.get("LARDER_MIXED_CACHE_OUT")
     if path:
         with open(path, "w") as out:
-            json.dump({"cache": {k: dict(v) for k, v in CACHE.items()}, "outcomes": dict(OUTCOMES)}, out)
+            json.dump({"cache": {k: dict(v) for k, v in CACHE.items()}, "outcomes": dict(OUTCOMES),
+                       "stale": {k: dict(v) for k, v in STALE.items()}}, out)
     if os.environ.get("LARDER_MIXED_SEEN"):
         Path(os.environ["LARDER_MIXED_SEEN"]).write_text(json.dumps(sorted(SEEN)))
 
@@ -139,20 +148,23 @@ def page(user, kind: str, path: str, count_cache: bool = True) -> str | None:
             state = response.headers.get("X-Larder-Cache") or "uncached"
             if state == "miss" and path not in SEEN:
                 state = "first visit"
+            elif state == "miss":
+                for family in (response.headers.get("X-Larder-Stale") or "no copy under its key").split(" "):
+                    STALE[kind][family] += 1
             CACHE[kind][state] += 1
         SEEN.add(path)
         return response.text
 
 
 def collection_path() -> str:
-    slug = random.choice(DATA["collections"])
+    slug = pick_collection()
     roll = random.random()
     if roll < 0.4:
         return f"/collections/{slug}"
     args = []
     if random.random() < 0.6:
         args.append("certified=1")
-    args.append(f"tag={random.choice(DATA['tags'])}")
+    args.append(f"tag={pick_tag()}")
     if random.random() < 0.5:
         args.append(f"sort={random.choice(['price', 'price-desc', 'newest'])}")
     if random.random() < 0.2:

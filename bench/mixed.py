@@ -131,14 +131,15 @@ def _num(value: str) -> float:
         return float("nan")
 
 
-def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, seconds, redis_hits) -> str:
+def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, seconds, redis_hits, stale=None) -> str:
     lines = [
         f"# Larder mixed-load benchmark, {started.strftime('%Y-%m-%d %H:%M UTC')}",
         "",
         f"Catalog (products, articles): {catalog}. PostgreSQL, gunicorn {args.workers} sync workers, production config"
         " with the Redis page cache (+ demo gateway, plain-HTTP cookies, no rate limits: bench/mixed_app.py);"
         f" Locust {args.users} users (spawn {args.spawn_rate}/s, stats reset once all are running), {seconds} s measured"
-        f" after a {args.warmup} s warm-up of the same crowd, product / article / search popularity Zipf s=1,"
+        f" after a {args.warmup} s warm-up of the same crowd, product / article / search / collection / facet"
+        " popularity Zipf s=1,"
         f" on 127.0.0.1; {os.cpu_count()} CPUs shared by Locust, gunicorn, PostgreSQL and Redis.",
         f"Commit: {args.commit}. Label: {args.label or '-'}.",
     ]
@@ -188,6 +189,19 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
     ]
     lines += [f"- {k}: {v:,}" for k, v in sorted(outcomes.items())] or ["- (nothing recorded)"]
     lines.append("")
+    if stale:
+        lines += [
+            "## Why repeat visits were rendered again",
+            "",
+            "Per page kind, the tags stamped since the stored copy was made (`X-Larder-Stale`, ids left out; a miss"
+            " may name several), or no stored copy under the page's key (expired, or a new catalog version, day or"
+            " time marker).",
+            "",
+        ]
+        for kind in sorted(stale):
+            reasons = ", ".join(f"{family} {n:,}" for family, n in sorted(stale[kind].items(), key=lambda kv: -kv[1]))
+            lines.append(f"- {kind}: {reasons}")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -285,7 +299,7 @@ def main(argv=None) -> int:
     redis_hits = f"{hits:,} hits, {misses:,} misses ({hits / max(hits + misses, 1):.0%})"
     counts = json.loads((workdir / "cache.json").read_text()) if (workdir / "cache.json").exists() else {}
     report = render(args, started, seed_seconds, catalog, read_stats(workdir), counts.get("cache", {}),
-                    counts.get("outcomes", {}), loads, args.duration, redis_hits)
+                    counts.get("outcomes", {}), loads, args.duration, redis_hits, counts.get("stale"))
     if result.returncode not in (0, 1):  # Locust exits 1 when any request failed
         report += f"\nLocust exited {result.returncode}:\n\n```\n{result.stderr[-2000:]}\n```\n"
     RESULTS.mkdir(parents=True, exist_ok=True)

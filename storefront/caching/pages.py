@@ -28,7 +28,7 @@ from flask.globals import request_ctx
 
 from storefront.caching.holes import fill_holes, holes, init_holes
 from storefront.caching.store import PageCache, redis_url_unless_off
-from storefront.caching.tags import collecting, stale
+from storefront.caching.tags import collecting, stale, stamped_since
 from storefront.caching.version import PageState, page_state
 from storefront.clock import now, today
 from storefront.state import larder_state
@@ -85,6 +85,17 @@ def fresh_entry(entry, state: PageState) -> bool:
     except (KeyError, TypeError, ValueError):
         return False  # an entry of an older shape
     return seq >= state.seq or not stale(tags, seq)
+
+
+def _why_stale(entry) -> str:
+    """The tags stamped since a stored page was made, ids left out ("product:*"), for the bench
+    (PAGE_CACHE_EXPLAIN): which writes make repeat visits miss. One more query per such miss."""
+    try:
+        tags = stamped_since(entry["tags"], int(entry["seq"]))
+    except (KeyError, TypeError, ValueError):
+        return "older entry"
+    families = sorted({tag.split(":", 1)[0] + (":*" if ":" in tag else "") for tag in tags})
+    return " ".join(families) or "expired marker"
 
 
 # ---------------------------------------------------------------- the decorator
@@ -163,7 +174,10 @@ def conditional_page(view=None, *, on_cached=None):
         key = page_key(state)
         cache = page_cache()
         entry = cache.get(key) if cache.enabled else None
+        why_stale = None
         if entry is not None and not fresh_entry(entry, state):
+            if current_app.config.get("PAGE_CACHE_EXPLAIN"):
+                why_stale = _why_stale(entry)
             entry = None
         # The sequence the visitor's copy was made at: the stored page's, else (about to be
         # rendered, or no Redis) the current one.
@@ -205,6 +219,8 @@ def conditional_page(view=None, *, on_cached=None):
                 entry = {"body": body, "headers": headers, "seq": state.seq, "tags": sorted(collector.tags)}
                 cache.set(key, entry)
                 response.headers["X-Larder-Cache"] = "miss"
+                if why_stale is not None:
+                    response.headers["X-Larder-Stale"] = why_stale
             response.set_data(fill_holes(body))
         if response.status_code != 200:
             return response

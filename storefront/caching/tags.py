@@ -35,6 +35,7 @@ from storefront.extensions import db
 
 __all__ = [
     "ADDED_TAG", "ANY_TAG", "CacheTag", "collecting", "declared_reads", "declaring", "depend_on", "depend_on_all", "stale",
+    "stamped_since",
 ]
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -132,6 +133,17 @@ def stale(tags: Iterable[str], seq: int) -> bool:
     if not wanted:
         return False
     return read_first(_STALE, {"tags": wanted, "seq": seq}) is not None
+
+
+def stamped_since(tags: Iterable[str], seq: int) -> list[str]:
+    """Which of `tags` were stamped after `seq` (for the bench's "why was it rendered again")."""
+    wanted = sorted(set(tags))
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        select(CacheTag.tag).where(CacheTag.tag.in_(wanted), CacheTag.seq > seq).order_by(CacheTag.tag)
+    )
+    return [row.tag for row in rows]
 
 
 _STALE = (
