@@ -149,7 +149,7 @@ def page(user, kind: str, path: str, count_cache: bool = True) -> str | None:
             if state == "miss" and path not in SEEN:
                 state = "first visit"
             elif state == "miss":
-                for family in (response.headers.get("X-Larder-Stale") or "no copy under its key").split(" "):
+                for family in (response.headers.get("X-Larder-Stale") or "no-stored-copy").split(" "):
                     STALE[kind][family] += 1
             CACHE[kind][state] += 1
         SEEN.add(path)

@@ -194,7 +194,7 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
             "## Why repeat visits were rendered again",
             "",
             "Per page kind, the tags stamped since the stored copy was made (`X-Larder-Stale`, ids left out; a miss"
-            " may name several), or no stored copy under the page's key (expired, or a new catalog version, day or"
+            " may name several), or `no-stored-copy` under the page's key (expired, or a new catalog version, day or"
             " time marker).",
             "",
         ]

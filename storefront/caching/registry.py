@@ -62,6 +62,10 @@ class TagRule:
     members_steady_when: str | None = None
     # More tags for an UPDATE, a SELECT of column `t` over OLD and NEW (a price band, "stock").
     update_sql: str | None = None
+    # Tags stamped with `added_tag`, under the same condition, naming the sets the row may have
+    # joined ("+collection:<id>", "+diet:<id>"): a page showing the first few matches of one
+    # such set depends on them instead of `added_tag`.
+    joined_sql: str | None = None
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,9 @@ def tag_rows(rule: TagRule, op: str) -> str:
         parts.append(f"SELECT '{rule.added_tag}' AS t")
     else:
         parts.append(f"SELECT '{rule.added_tag}' AS t WHERE NOT ({rule.steady_when})")
+    if rule.joined_sql is not None:
+        joined = " UNION ALL ".join(rule.joined_sql.format(row=row) for row in rows)
+        parts.append(_unless(joined, op, rule.steady_when))
     if rule.listing_tag is not None:
         parts.append(_unless(f"SELECT '{rule.listing_tag}' AS t", op, rule.listing_steady_when))
     if rule.members_sql is not None:

@@ -17,9 +17,11 @@ from typing import NamedTuple
 from sqlalchemy import (
     Date,
     Select,
+    String,
     and_,
     bindparam,
     case,
+    cast,
     exists,
     func,
     literal,
@@ -58,6 +60,8 @@ from storefront.catalog.versioned import (
     LISTING_TAG,
     STOCK_TAG,
     collection_tag,
+    joined_collection_tag,
+    joined_diet_tag,
     price_band_tags,
     product_tag,
 )
@@ -153,7 +157,8 @@ class FreeFromFacet:
 class Facets:
     total: int
     certified: int
-    in_stock: int
+    # No "in stock" count: the box filters without one. A count over the matches would change
+    # whenever any product sells out or comes back, re-rendering every listing (issue 20).
     price_low: int | None
     price_high: int | None
     tags: list[TagFacet]
@@ -319,7 +324,10 @@ def _card_columns() -> tuple:
 
 
 def _to_card(row) -> ProductCard:
-    values = row._asdict()
+    return _card_from(row._asdict())
+
+
+def _card_from(values: dict) -> ProductCard:
     values["certified"] = bool(values["certified"])
     values["stock"] = int(values["stock"] or 0)
     values["variant_count"] = int(values["variant_count"] or 0)
@@ -497,7 +505,7 @@ def list_products(
 def listing_facets(filters: ListingFilters, collection: Collection | None = None) -> Facets:
     """Counts a shopper sees beside each facet: products matching the other choices plus it.
 
-    Two queries: one for the diet tags, one for the certified / in-stock / price / free-from figures.
+    Two queries: one for the diet tags, one for the certified / price / free-from figures.
     """
     day = today()
     stmt = _filtered(filters, collection, day)
@@ -526,7 +534,6 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     ]
     # Aggregated straight over the matches (no second pass over the product table).
     certified = certified_clause(day, matching.c.id)
-    stocked = in_stock_clause(matching.c.id)
     # "Free from X": the matches (already free of the chosen ones) that do not contain X either.
     free = [
         func.coalesce(func.sum(case((matching.c.allergen_mask.bitwise_and(a.flag) == 0, 1), else_=0)), 0)
@@ -536,7 +543,6 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
         select(
             func.count(matching.c.id),
             func.coalesce(func.sum(case((certified, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((stocked, 1), else_=0)), 0),
             func.min(matching.c.price_from),
             func.max(matching.c.price_from),
             *free,
@@ -545,13 +551,12 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     return Facets(
         total=int(stats[0]),
         certified=int(stats[1]),
-        in_stock=int(stats[2]),
-        price_low=stats[3],
-        price_high=stats[4],
+        price_low=stats[2],
+        price_high=stats[3],
         tags=tags,
         free_from=[
             FreeFromFacet(a.slug, a.free_from, int(n), a.slug in filters.free_from)
-            for a, n in zip(ALLERGENS, stats[5:], strict=True)
+            for a, n in zip(ALLERGENS, stats[4:], strict=True)
         ],
     )
 
@@ -621,15 +626,44 @@ def _similar_card_statement(same_collection_first: bool) -> Select:
     )
 
 
-def related_cards(product_id: int, limit: int = 4) -> list[ProductCard]:
+class RelatedCards(list):
+    """The cards of "You may also like", and what the page showing them depends on: the
+    product's collections and diet tags (a product joining one may come first) and how many
+    cards came from a shared collection (when they fill the strip, a shared tag cannot)."""
+
+    collections: tuple[int, ...] = ()
+    diet_tags: tuple[int, ...] = ()
+    from_shared_collection: int = 0
+
+
+def _ids(joined: str | None) -> tuple[int, ...]:
+    return tuple(sorted({int(part) for part in (joined or "").split(",") if part.strip()}))
+
+
+def related_cards(product_id: int, limit: int = 4) -> RelatedCards:
     """"You may also like": up to `limit` certified, in-stock products sharing a hand-picked
     collection with the product (first) or one of its diet tags, newest first; never the
     product itself. One statement."""
-    return [_to_card(r) for r in db.session.execute(_related_statement(), {"related_to": product_id, "related_limit": limit})]
+    rows = db.session.execute(_related_statement(_dialect()), {"related_to": product_id, "related_limit": limit})
+    cards = RelatedCards()
+    for row in rows:
+        values = row._asdict()
+        cards.collections = _ids(values.pop("kin_collections"))
+        cards.diet_tags = _ids(values.pop("kin_diet_tags"))
+        cards.from_shared_collection += values.pop("kin_preference") == 0
+        cards.append(_card_from(values))
+    return cards
+
+
+def _joined_ids(column, dialect: str):
+    """The ids as one "1,4,7" string (SQLite and PostgreSQL spell the aggregate differently)."""
+    if dialect == "postgresql":
+        return func.string_agg(cast(column, String), literal(","))
+    return func.group_concat(column, ",")
 
 
 @cache
-def _related_statement() -> Select:
+def _related_statement(dialect: str) -> Select:
     # Built once per process. Each kind of kinship is its own "newest matches" walk that stops
     # after `limit` hits (as _similar_card_statement does), rather than one ORDER BY that would
     # rank every product sharing a common tag such as "vegan" (half the catalog).
@@ -659,8 +693,23 @@ def _related_statement() -> Select:
     ]
     picks = union_all(*kin).subquery("picks")
     best = select(picks.c.id, func.min(picks.c.preference).label("preference")).group_by(picks.c.id).subquery("best")
+    kin_collections = (
+        select(_joined_ids(CollectionProduct.collection_id, dialect))
+        .where(CollectionProduct.product_id == this)
+        .scalar_subquery()
+    )
+    kin_diet_tags = (
+        select(_joined_ids(product_diet_tags.c.diet_tag_id, dialect))
+        .where(product_diet_tags.c.product_id == this)
+        .scalar_subquery()
+    )
     return (
-        select(*_card_columns())
+        select(
+            *_card_columns(),
+            best.c.preference.label("kin_preference"),
+            kin_collections.label("kin_collections"),
+            kin_diet_tags.label("kin_diet_tags"),
+        )
         .join(best, best.c.id == Product.id)
         .order_by(best.c.preference, Product.created_at.desc(), Product.id.desc())
         .limit(limit)
@@ -829,10 +878,7 @@ def _listing_page_tags(page: ListingPage, filters: ListingFilters, *args, **kwar
 
 
 def _facet_tags(filters: ListingFilters, collection: Collection | None = None) -> list[str]:
-    tags = _listing_tags(filters, None, collection)
-    if collection is None or collection.rule:
-        tags.append(STOCK_TAG)  # the "In stock (n)" count
-    return tags
+    return _listing_tags(filters, None, collection)
 
 
 def _facet_range_tags(facets: Facets, filters: ListingFilters, collection: Collection | None = None) -> list[str]:
@@ -871,9 +917,17 @@ def _product_tags(product, *args, **kwargs) -> list[str]:
     return [product_tag(product.id)] if product is not None else [ADDED_TAG]
 
 
-def _related_tags(cards, product_id: int, *args, **kwargs) -> list[str]:
-    # The kinship comes from the product's own collections and tags (its tag).
-    return [product_tag(product_id), *_card_tags(cards)]
+def _related_tags(cards: RelatedCards, product_id: int, limit: int = 4, *args, **kwargs) -> list[str]:
+    # The kinship comes from the product's own collections and tags (its tag). A product
+    # joining one of its collections may come first; one joining a diet tag only when the shared
+    # collections did not fill the strip. With no card, the sets are unknown: any join.
+    tags = [product_tag(product_id), *_card_tags(cards)]
+    if not cards:
+        return [*tags, ADDED_TAG]
+    tags += [joined_collection_tag(c) for c in cards.collections]
+    if cards.from_shared_collection < limit:
+        tags += [joined_diet_tag(t) for t in cards.diet_tags]
+    return tags
 
 
 list_products = declaring(_listing_tags, _listing_page_tags)(list_products)
@@ -881,7 +935,7 @@ listing_facets = declaring(_facet_tags, _facet_range_tags)(listing_facets)
 product_cards_by_slugs = declaring(_no_tags, _cards_by_slug_tags)(product_cards_by_slugs)
 newest_cards = declaring(_first_matches, _card_tags)(newest_cards)
 similar_certified_card = declaring(_first_matches, _optional_card_tags)(similar_certified_card)
-related_cards = declaring(_first_matches, _related_tags)(related_cards)
+related_cards = declaring(_no_tags, _related_tags)(related_cards)
 collection_strips = declaring(_first_matches)(collection_strips)  # their slugs become cards
 get_active_product = declaring(_no_tags, _product_tags)(get_active_product)
 get_collection = declaring(_no_tags)(get_collection)

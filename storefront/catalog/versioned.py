@@ -80,6 +80,22 @@ def _price_band_sql(column: str) -> str:
     )
 
 
+def joined_collection_tag(collection_id: int) -> str:
+    return f"+collection:{collection_id}"
+
+
+def joined_diet_tag(diet_tag_id: int) -> str:
+    return f"+diet:{diet_tag_id}"
+
+
+def _sets_of(product_id: str) -> str:
+    """The hand-picked collections and diet tags a product may have joined a subset of."""
+    return (
+        f"SELECT '+collection:' || collection_id AS t FROM collection_product WHERE product_id = {product_id} "
+        f"UNION ALL SELECT '+diet:' || diet_tag_id AS t FROM product_diet_tag WHERE product_id = {product_id}"
+    )
+
+
 def _collections_of(product_id: str) -> str:
     return f"SELECT 'collection:' || collection_id AS t FROM collection_product WHERE product_id = {product_id}"
 
@@ -114,6 +130,7 @@ RULES = {
         listing_steady_when=_PRODUCT_LISTED_SAME,
         members_sql=_collections_of("{row}.id"),
         members_steady_when=f"{_PRODUCT_LISTED_SAME} AND {_PRICE_SAME}",
+        joined_sql=_sets_of("{row}.id"),
         update_sql=(
             f"SELECT 'price:' || ({_price_band_sql('OLD.price_from')}) AS t "
             f"WHERE NOT ({_PRICE_SAME}) AND OLD.price_from IS NOT NULL "
@@ -131,6 +148,7 @@ RULES = {
         members_sql=_collections_of("{row}.product_id"),
         members_steady_when=f"OLD.product_id = NEW.product_id AND {_STOCK_SIDE_SAME}",
         update_sql=f"SELECT '{STOCK_TAG}' AS t WHERE NOT ({_STOCK_SIDE_SAME})",
+        joined_sql=_sets_of("{row}.product_id"),
     ),
     "product_image": TagRule(
         "SELECT 'product:' || {row}.product_id AS t",
@@ -144,17 +162,23 @@ RULES = {
         "SELECT 'product:' || {row}.product_id AS t",
         listing_tag=LISTING_TAG,
         members_sql=_collections_of("{row}.product_id"),
+        joined_sql=_sets_of("{row}.product_id"),
     ),
     "product_diet_tag": TagRule(
         "SELECT 'product:' || {row}.product_id AS t",
         steady_when="OLD.product_id = NEW.product_id AND OLD.diet_tag_id = NEW.diet_tag_id",
         listing_tag=LISTING_TAG,
         members_sql=_collections_of("{row}.product_id"),
+        joined_sql="SELECT '+diet:' || {row}.diet_tag_id AS t",
     ),
     "collection_product": TagRule(
         "SELECT 'product:' || {row}.product_id AS t UNION ALL SELECT 'collection:' || {row}.collection_id AS t",
         steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id",
         listing_tag=LISTING_TAG,
+        # The entry's copies of the product's sort keys follow the product (whose own write
+        # stamps what listings need): an UPDATE keeping the pair changes no set.
+        listing_steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id",
+        joined_sql="SELECT '+collection:' || {row}.collection_id AS t",
     ),
 }
 

@@ -4,7 +4,7 @@ All products, search and rule-based collections used to depend on every write to
 each sale of a low-stock item and each price edit re-rendered every one of them. Now a sale that
 leaves a product in stock re-renders only the listings showing its card; a price edit re-renders
 the listings whose price range, price filter or price sort it crosses; a stock crossing zero
-re-renders the listings counting "In stock". Behind the real Redis page and fragment caches
+re-renders the listings filtered to products in stock. Behind the real Redis page and fragment caches
 (database 8), with the writes made by raw SQL as checkout and psql make them.
 """
 
@@ -130,20 +130,20 @@ def test_a_price_sorted_listing_follows_prices_moving_before_its_last_card(serve
     assert html.index("Iron Capsules") < html.index("Vitamin D Capsules") < html.index("Zinc Capsules")
 
 
-def test_the_last_unit_selling_re_renders_the_listings_counting_in_stock(served, shelf):
+def test_the_last_unit_selling_re_renders_the_listings_filtered_in_stock(served, shelf):
+    in_stock = "/products?in_stock=1"
     client = served.test_client()
-    _warm(client, ZINC, "/collections/minerals", "/products/zinc-capsules")
+    _warm(client, ZINC, in_stock, "/collections/minerals", "/products/zinc-capsules")
+    assert "Magnesium Capsules" in _cache(client, in_stock)[1]
 
     _sell(shelf["magnesium"], 5)  # magnesium sells out
 
-    # The zinc search counts "In stock" over its own matches; which products those are is not
-    # known to the cache, so a stock crossing zero anywhere re-renders it. A hand-picked
-    # collection without magnesium, and zinc's own page, stay cached.
-    assert _cache(client, ZINC)[0] == "miss"
-    assert _cache(client, "/collections/minerals")[0] == "hit"
-    assert _cache(client, "/products/zinc-capsules")[0] == "hit"
-    state, html = _cache(client, "/products?in_stock=1")
+    state, html = _cache(client, in_stock)
+    assert state == "miss", "a listing of products in stock must drop the one sold out"
     assert "Magnesium Capsules" not in html and "Zinc Capsules" in html
+    # Listings without the filter count no stock: those not showing magnesium stay cached.
+    for url in (ZINC, "/collections/minerals", "/products/zinc-capsules"):
+        assert _cache(client, url)[0] == "hit", url
 
 
 def test_every_product_column_is_classed_as_listing_or_display():

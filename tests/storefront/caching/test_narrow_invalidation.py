@@ -183,13 +183,16 @@ def test_a_read_of_a_journal_table_nobody_declared_depends_on_every_journal_writ
 
 def test_you_may_also_like_follows_products_joining_and_leaving_it(app, served):
     """"You may also like" shows the first few matches of a query: a product coming back in
-    stock may join it (the "+" tag), one selling out leaves it (its own tag)."""
+    stock in one of its collections may join it ("+collection:<id>"), one selling out leaves it
+    (its own tag); one coming back elsewhere, sharing neither a collection nor a diet tag, cannot."""
     minerals = make_collection("minerals", title="Minerals")
+    teas = make_collection("teas", title="Teas")
     make_product("zinc-picolinate", title="Zinc Picolinate", stock=5, collection=minerals)
+    mint = make_product("mint-tea", title="Mint Tea", stock=0, certified=True, collection=teas)
     iron = make_product("iron-bisglycinate", title="Iron Bisglycinate", stock=0, certified=True, collection=minerals)
     selenium = make_product("selenium", title="Selenium Drops", stock=1, certified=True, collection=minerals)
     db.session.commit()
-    iron_variant, selenium_variant = iron.variants[0].id, selenium.variants[0].id
+    iron_variant, selenium_variant, mint_variant = iron.variants[0].id, selenium.variants[0].id, mint.variants[0].id
     client = served.test_client()
     url = "/products/zinc-picolinate"
     client.get(url)
@@ -197,6 +200,12 @@ def test_you_may_also_like_follows_products_joining_and_leaving_it(app, served):
     assert page.headers["X-Larder-Cache"] == "hit"
     assert "Selenium Drops" in page.get_data(as_text=True)
     assert "Iron Bisglycinate" not in page.get_data(as_text=True)
+
+    db.session.execute(text("UPDATE variant SET stock = 4 WHERE id = :v"), {"v": mint_variant})
+    db.session.commit()
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "hit", "mint tea shares nothing with zinc: it cannot join its strip"
+    assert "Mint Tea" not in page.get_data(as_text=True)
 
     db.session.execute(text("UPDATE variant SET stock = 4 WHERE id = :v"), {"v": iron_variant})
     db.session.commit()
