@@ -846,19 +846,22 @@ def collection_slugs_existing(slugs: Iterable[str]) -> set[str]:
 
 
 def _listing_tags(filters: ListingFilters, *args, **kwargs) -> list[str]:
-    # A hand-picked collection: its entries' products stamp its tag for any change to what the
-    # listing holds, its order or its counts. Everything else (all products, search, rule-based
-    # collections) depends on the "listings" tag, on "stock" when it filters by stock, and on
-    # the price bands its price filter can see.
-    collection = kwargs.get("collection", args[1] if len(args) > 1 else None)
-    if collection is not None and not collection.rule:
-        return [collection_tag(collection.id)]
-    tags = [LISTING_TAG]
+    # Which products the listing holds, their order and its counts: a hand-picked collection's
+    # entries and their products stamp its own tag; all products, search and rule-based
+    # collections depend on the "listings" tag. Both depend on "stock" when filtered to
+    # products in stock, and on the price bands their price filter can see.
+    manual = _manual_collection_id(*args, **kwargs)
+    tags = [LISTING_TAG if manual is None else collection_tag(manual)]
     if filters.in_stock:
         tags.append(STOCK_TAG)
     if filters.price_min is not None or filters.price_max is not None:
-        tags.extend(price_band_tags(filters.price_min, filters.price_max))
+        tags.extend(price_band_tags(filters.price_min, filters.price_max, manual))
     return tags
+
+
+def _manual_collection_id(per_page=None, collection: Collection | None = None, *args, **kwargs) -> int | None:
+    """The hand-picked collection a listing read is of (None: all products, search, a rule)."""
+    return collection.id if collection is not None and not collection.rule else None
 
 
 def _listing_page_tags(page: ListingPage, filters: ListingFilters, *args, **kwargs) -> list[str]:
@@ -866,14 +869,12 @@ def _listing_page_tags(page: ListingPage, filters: ListingFilters, *args, **kwar
     # a price-sorted page also sees every price up to (or from) its last card's, since a price
     # moving across that line moves products in or out of the page.
     tags = _card_tags(page.cards)
-    collection = kwargs.get("collection", args[1] if len(args) > 1 else None)
-    manual = collection is not None and not collection.rule
-    if page.cards and not manual:
-        last = page.cards[-1].price
+    if page.cards:
+        last, manual = page.cards[-1].price, _manual_collection_id(*args, **kwargs)
         if filters.sort == "price":
-            tags.extend(price_band_tags(None, last))
+            tags.extend(price_band_tags(None, last, manual))
         elif filters.sort == "price-desc":
-            tags.extend(price_band_tags(last, None))
+            tags.extend(price_band_tags(last, None, manual))
     return tags
 
 
@@ -883,9 +884,10 @@ def _facet_tags(filters: ListingFilters, collection: Collection | None = None) -
 
 def _facet_range_tags(facets: Facets, filters: ListingFilters, collection: Collection | None = None) -> list[str]:
     # The price range shown (lowest, highest) changes when a price crosses either end.
-    if (collection is not None and not collection.rule) or facets.price_low is None or facets.price_high is None:
+    if facets.price_low is None or facets.price_high is None:
         return []
-    return [*price_band_tags(None, facets.price_low), *price_band_tags(facets.price_high, None)]
+    manual = _manual_collection_id(None, collection)
+    return [*price_band_tags(None, facets.price_low, manual), *price_band_tags(facets.price_high, None, manual)]
 
 
 def _no_tags(*args, **kwargs) -> tuple[str, ...]:

@@ -7,9 +7,11 @@ the tags of the hand-picked collections listing it ("collection:<id>"), plus the
 product join a set it was not in, "+" (pages showing the first few matches of a query: the
 newest products, "you may also like", a CTA's collection strip or a missing CTA product).
 Listings of a whole set (all products, search, rule-based collections) depend on "listings",
-stamped only by writes that can change a set's members, order or counts, on "stock" (a stock
-crossing zero) and "price:<band>" (a price moving in or out of a band they can see) when their
-counts, filters or sort read them, and on the tags of the cards they show: a sale that leaves a
+stamped only by writes that can change a set's members, order or counts (a hand-picked
+collection's page on its own "collection:<id>" instead), on "stock" (a stock crossing zero)
+when filtered to products in stock, on "price:<band>" (a price moving in or out of a band they
+can see; "price@<collection>:<band>" for a hand-picked collection's members) when their price
+range, filter or sort read them, and on the tags of the cards they show: a sale that leaves a
 product in stock or a price edit within a listing's range re-renders the pages showing that
 product only. The read API (storefront/catalog/queries.py)
 declares the same tags for what it returns. Collections, diet tags and everything else still
@@ -46,12 +48,13 @@ TABLES = (
 
 LISTING_TAG = "listings"  # the sets a listing shows changed: members, order or counts
 STOCK_TAG = "stock"  # a variant's stock crossed zero: "In stock" counts and filters
-# Prices in bands of $5 (minor units), the last open-ended: a price change stamps the bands of
-# its old and new price, and a listing depends on the bands its price range, sort or filter
-# can see (price_bands_* below), so a price edit in the middle of a listing's range leaves it
-# cached.
-PRICE_BAND_WIDTH = 500
-PRICE_BAND_LAST = 40
+# Prices in bands, narrow where prices are dense ($1 up to $20, $5 up to $100, $25 up to $500,
+# then one open band; minor units): a price change stamps the bands of its old and new price,
+# and a listing depends on the bands its price range, sort or filter can see (price_band_tags),
+# so a price edit in the middle of a listing's range leaves it cached.
+PRICE_BAND_STEPS = ((2000, 100), (10000, 500), (50000, 2500))  # (up to, width)
+PRICE_BAND_LAST = sum((upto - start) // width for (start, (upto, width)) in zip(
+    (0, *(upto for upto, _ in PRICE_BAND_STEPS)), PRICE_BAND_STEPS, strict=False))
 
 
 def product_tag(product_id: int) -> str:
@@ -63,21 +66,32 @@ def collection_tag(collection_id: int) -> str:
 
 
 def price_band(price: int) -> int:
-    return min(max(price, 0) // PRICE_BAND_WIDTH, PRICE_BAND_LAST)
+    start, first = 0, 0
+    for upto, width in PRICE_BAND_STEPS:
+        if price < upto:
+            return first + max(price - start, 0) // width
+        first += (upto - start) // width
+        start = upto
+    return PRICE_BAND_LAST
 
 
-def price_band_tags(low: int | None, high: int | None) -> list[str]:
-    """The band tags of prices from `low` to `high` (None: open on that side)."""
+def price_band_tags(low: int | None, high: int | None, collection_id: int | None = None) -> list[str]:
+    """The band tags of prices from `low` to `high` (None: open on that side), of every product
+    or of a hand-picked collection's ("price@<collection>:<band>")."""
     first = 0 if low is None else price_band(low)
     last = PRICE_BAND_LAST if high is None else price_band(high)
-    return [f"price:{band}" for band in range(first, last + 1)]
+    prefix = "price:" if collection_id is None else f"price@{collection_id}:"
+    return [f"{prefix}{band}" for band in range(first, last + 1)]
 
 
 def _price_band_sql(column: str) -> str:
-    return (
-        f"CASE WHEN {column} >= {PRICE_BAND_WIDTH * PRICE_BAND_LAST} THEN {PRICE_BAND_LAST} "
-        f"WHEN {column} < 0 THEN 0 ELSE {column} / {PRICE_BAND_WIDTH} END"
-    )
+    """price_band in SQL (integer division on both databases)."""
+    cases, start, first = [f"WHEN {column} < 0 THEN 0"], 0, 0
+    for upto, width in PRICE_BAND_STEPS:
+        cases.append(f"WHEN {column} < {upto} THEN {first} + ({column} - {start}) / {width}")
+        first += (upto - start) // width
+        start = upto
+    return f"CASE {' '.join(cases)} ELSE {PRICE_BAND_LAST} END"
 
 
 def joined_collection_tag(collection_id: int) -> str:
@@ -129,13 +143,14 @@ RULES = {
         listing_tag=LISTING_TAG,
         listing_steady_when=_PRODUCT_LISTED_SAME,
         members_sql=_collections_of("{row}.id"),
-        members_steady_when=f"{_PRODUCT_LISTED_SAME} AND {_PRICE_SAME}",
+        members_steady_when=_PRODUCT_LISTED_SAME,
         joined_sql=_sets_of("{row}.id"),
-        update_sql=(
-            f"SELECT 'price:' || ({_price_band_sql('OLD.price_from')}) AS t "
-            f"WHERE NOT ({_PRICE_SAME}) AND OLD.price_from IS NOT NULL "
-            f"UNION ALL SELECT 'price:' || ({_price_band_sql('NEW.price_from')}) AS t "
-            f"WHERE NOT ({_PRICE_SAME}) AND NEW.price_from IS NOT NULL"
+        update_sql=" UNION ALL ".join(
+            f"SELECT 'price:' || ({_price_band_sql(f'{row}.price_from')}) AS t "
+            f"WHERE NOT ({_PRICE_SAME}) AND {row}.price_from IS NOT NULL "
+            f"UNION ALL SELECT 'price@' || collection_id || ':' || ({_price_band_sql(f'{row}.price_from')}) AS t "
+            f"FROM collection_product WHERE product_id = {row}.id AND NOT ({_PRICE_SAME}) AND {row}.price_from IS NOT NULL"
+            for row in ("OLD", "NEW")
         ),
     ),
     # A variant's price reaches listings through product.price_from (kept by triggers), whose
@@ -146,7 +161,7 @@ RULES = {
         listing_tag=LISTING_TAG,
         listing_steady_when="OLD.product_id = NEW.product_id",
         members_sql=_collections_of("{row}.product_id"),
-        members_steady_when=f"OLD.product_id = NEW.product_id AND {_STOCK_SIDE_SAME}",
+        members_steady_when="OLD.product_id = NEW.product_id",
         update_sql=f"SELECT '{STOCK_TAG}' AS t WHERE NOT ({_STOCK_SIDE_SAME})",
         joined_sql=_sets_of("{row}.product_id"),
     ),
@@ -172,12 +187,15 @@ RULES = {
         joined_sql="SELECT '+diet:' || {row}.diet_tag_id AS t",
     ),
     "collection_product": TagRule(
-        "SELECT 'product:' || {row}.product_id AS t UNION ALL SELECT 'collection:' || {row}.collection_id AS t",
+        "SELECT 'product:' || {row}.product_id AS t",
         steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id",
         listing_tag=LISTING_TAG,
         # The entry's copies of the product's sort keys follow the product (whose own write
         # stamps what listings need): an UPDATE keeping the pair changes no set.
         listing_steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id",
+        members_sql="SELECT 'collection:' || {row}.collection_id AS t",
+        members_steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id "
+        "AND OLD.position IS NOT DISTINCT FROM NEW.position",
         joined_sql="SELECT '+collection:' || {row}.collection_id AS t",
     ),
 }

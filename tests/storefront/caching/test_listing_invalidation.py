@@ -116,6 +116,20 @@ def test_a_price_crossing_a_listings_lowest_price_re_renders_it(served, shelf):
     assert 'placeholder="2"' in html and "$2.99" in html
 
 
+def test_a_hand_picked_collection_sees_only_its_own_members_prices(served, shelf):
+    minerals = "/collections/minerals"  # zinc $12.99 and iron $4.99
+    client = served.test_client()
+    _warm(client, minerals)
+
+    _set_price(shelf["oil"], 199)  # not a mineral: below their range, yet no mineral's price moved
+    assert _cache(client, minerals)[0] == "hit"
+
+    _set_price(shelf["iron"], 299)  # the cheapest mineral
+    state, html = _cache(client, minerals)
+    assert state == "miss"
+    assert 'placeholder="2"' in html and "$2.99" in html
+
+
 def test_a_price_sorted_listing_follows_prices_moving_before_its_last_card(served, shelf):
     client = served.test_client()
     cheapest = "/search?q=capsules&sort=price"
