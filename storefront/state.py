@@ -39,6 +39,8 @@ class LarderState:
     versioned_tables: dict[str, VersionedTable] = field(default_factory=dict)
     page_state_sources: dict[str, str] = field(default_factory=dict)
     time_markers: dict[str, str] = field(default_factory=dict)
+    # caching: parts of stored pages rendered again on every response (storefront.caching.late)
+    late_parts: dict[str, Any] = field(default_factory=dict)
     # caching: built on first use
     version_engine: Engine | None = None
     page_state_statement: TextClause | None = None

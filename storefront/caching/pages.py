@@ -26,6 +26,7 @@ from functools import wraps
 from flask import Flask, Response, current_app, g, make_response, request, session
 from flask.globals import request_ctx
 
+from storefront.caching import late
 from storefront.caching.holes import fill_holes, holes, init_holes
 from storefront.caching.store import PageCache, redis_url_unless_off
 from storefront.caching.tags import collecting, stale, stamped_since
@@ -73,8 +74,10 @@ def _visitor_fingerprint() -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def page_etag(key: str, seq: int) -> str:
-    return hashlib.sha256(f"{key}|{seq}|{_visitor_fingerprint()}".encode()).hexdigest()[:32]
+def page_etag(key: str, seq: int, parts: str = "") -> str:
+    """The page as the visitor has it: its key, the sequence it was made at, what its late
+    parts show (storefront.caching.late) and the visitor's session."""
+    return hashlib.sha256(f"{key}|{seq}|{parts}|{_visitor_fingerprint()}".encode()).hexdigest()[:32]
 
 
 def fresh_entry(entry, state: PageState) -> bool:
@@ -179,21 +182,28 @@ def conditional_page(view=None, *, on_cached=None):
             if current_app.config.get("PAGE_CACHE_EXPLAIN"):
                 why_stale = _why_stale(entry)
             entry = None
+        parts: list = []
+        if entry is not None and entry.get("late"):
+            parts = late.render_stored(entry["late"])
+            if parts is None:  # a part no longer fits the page built around it
+                why_stale, entry, parts = "late-part-shape", None, []
         # The sequence the visitor's copy was made at: the stored page's, else (about to be
-        # rendered, or no Redis) the current one.
+        # rendered, or no Redis) the current one; and what its late parts show.
         seq = int(entry["seq"]) if entry is not None else state.seq
-        etag = page_etag(key, seq)
+        etag = page_etag(key, seq, late.digest(parts))
+        # (With no stored copy the parts are not known yet: this ETag has none, and a copy
+        # rendered with late parts can only match it again once stored.)
         if _not_modified(state, etag):
             cached(kwargs)
             return _mark(Response(status=304), state, etag)
 
         if entry is not None:
-            response = Response(fill_holes(entry["body"]), status=200)
+            response = Response(fill_holes(late.fill(entry["body"], parts)), status=200)
             for name, value in entry["headers"].items():
                 response.headers[name] = value
             response.headers["X-Larder-Cache"] = "hit"
             cached(kwargs)
-            return _mark(response, state, page_etag(key, seq))
+            return _mark(response, state, etag)
 
         with collecting() as collector:
             if cache.enabled:
@@ -211,20 +221,24 @@ def conditional_page(view=None, *, on_cached=None):
             if response.status_code != 200 or response.direct_passthrough:
                 # Nothing stored; a page that is not stored cannot keep its holes.
                 if not response.direct_passthrough:
-                    response.set_data(fill_holes(response.get_data(as_text=True)))
+                    response.set_data(fill_holes(late.fill(response.get_data(as_text=True), late.rendered_parts())))
                 return response
             body = response.get_data(as_text=True)
+            parts = late.rendered_parts()
             if not request_ctx.flashes and "_flashes" not in session:
                 headers = {h: response.headers[h] for h in STORED_HEADERS if h in response.headers}
                 entry = {"body": body, "headers": headers, "seq": state.seq, "tags": sorted(collector.tags)}
+                if parts:
+                    entry["late"] = late.to_entry(parts)
                 cache.set(key, entry)
                 response.headers["X-Larder-Cache"] = "miss"
                 if why_stale is not None:
                     response.headers["X-Larder-Stale"] = why_stale
-            response.set_data(fill_holes(body))
+            response.set_data(fill_holes(late.fill(body, parts)))
         if response.status_code != 200:
             return response
-        return _mark(response, state, page_etag(key, seq))  # the render may have set the session
+        # The render may have set the session.
+        return _mark(response, state, page_etag(key, seq, late.digest(parts)))
 
     return wrapper
 

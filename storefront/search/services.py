@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, replace
 
 from blog.queries import ArticleListPage, list_public_articles
 from storefront.caching.fragments import cached_fragment
+from storefront.caching.late import late_reads
 from storefront.caching.version import page_state
 from storefront.catalog.card_cache import cards_by_slugs
 from storefront.catalog.facet_cache import facets_for
@@ -97,7 +98,11 @@ def products_for(filters: ListingFilters, per_page: int, total: int) -> ListingP
 def _run(filters: ListingFilters, article_page: int, per_page: int) -> SearchResults:
     facets = _filtered_facets(filters)
     products = products_for(filters, per_page, facets.total)
-    return SearchResults(filters, facets, products, articles_for(filters.q, article_page))
+    # The article group is a late part of the stored page (views.py): its reads are not the
+    # page's dependencies. Its count is (the part's shape): the page is built around it.
+    with late_reads():
+        articles = articles_for(filters.q, article_page)
+    return SearchResults(filters, facets, products, articles)
 
 
 def _has_filters(filters: ListingFilters) -> bool:

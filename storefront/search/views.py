@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request, url_for
 
 from storefront.caching.fragments import cached_fragment
+from storefront.caching.late import register_late_part
 from storefront.caching.pages import conditional_page
 from storefront.catalog.chips import filter_chips
 from storefront.catalog.forms import parse_listing_args
 from storefront.catalog.queries import SORTS
 from storefront.catalog.search import search_terms
 from storefront.search import bp
-from storefront.search.services import Suggestions, fallback, search_site, suggest
+from storefront.search.articles import ArticleResults
+from storefront.search.services import Suggestions, articles_for, fallback, search_site, suggest
 
 MAX_ARTICLE_PAGE = 200
 MIN_SUGGEST_LETTERS = 2
@@ -20,6 +22,16 @@ MIN_SUGGEST_LETTERS = 2
 def _article_page() -> int:
     raw = request.args.get("apage", "1")
     return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_ARTICLE_PAGE else 1
+
+
+def _article_hits(results: ArticleResults | None, q: str, page: int) -> tuple[str, int]:
+    """The article group of a search page, a late part of the stored page; its shape is the
+    count (the page's jump links and its spelling choice read it)."""
+    articles = results if results is not None else articles_for(q, page)
+    return render_template("search/_article_hits.html", articles=articles, q=q), articles.total
+
+
+bp.record_once(lambda state: register_late_part(state.app, "search-articles", _article_hits))
 
 
 @bp.get("/search")

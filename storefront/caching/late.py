@@ -1,0 +1,120 @@
+"""Late parts: a part of a stored page rendered again each time the page is served.
+
+A page whose parts change at different paces would otherwise follow the fastest: the search
+page's product group (facets over thousands of matches, the costly part) changes with the
+catalog, its article group with every article saved, and a staff member saving an article
+every few seconds would empty every stored search. So the article group is a *late part*: the
+stored page holds a placeholder and the part's arguments; each response renders the part again
+from its own (fragment-cached, tag-checked) data and puts it in. Like an edge-side include.
+
+A part has a *shape*: the facts the rest of the page was built on (the search page's article
+count: the jump links and the "did you mean" choice read it). When the part's shape is no longer
+the stored one, the stored page is not used: the whole page is rendered again.
+
+The part's reads are kept out of the page's dependency tags (the page does not go stale with
+them); the ETag covers the parts' HTML, so a 304 never answers for an old part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, g
+from markupsafe import Markup
+
+from storefront.caching.tags import collecting
+from storefront.state import larder_state
+
+# name -> render(value, **args) -> (html, shape); `value` is the part's data when the page
+# being rendered has it already (None: the renderer reads it).
+Renderer = Callable[..., tuple[str, Any]]
+
+
+@dataclass(frozen=True)
+class LatePart:
+    """A part of a page: which renderer, its arguments (JSON) and the shape the page relied on."""
+
+    name: str
+    args: dict
+    shape: Any
+
+    def placeholder(self) -> str:
+        digest = hashlib.sha256(json.dumps([self.name, self.args], sort_keys=True).encode()).hexdigest()[:16]
+        return f"{larder_state().page_holes[0][:-2]}_late_{digest}__"
+
+
+def register_late_part(app: Flask, name: str, render: Renderer) -> None:
+    """`render(value, **args)` returns the part's HTML and its shape (JSON-serialisable)."""
+    larder_state(app).late_parts[name] = render
+    app.jinja_env.globals.setdefault("late_part", late_part)
+
+
+def storing() -> bool:
+    """Whether the page being rendered is meant for the shared page cache (placeholders)."""
+    return bool(g.get("larder_punch_holes"))
+
+
+@contextmanager
+def late_reads() -> Iterator[None]:
+    """Reads for a late part: their tags stay off the stored page (which does not show them)."""
+    if not storing():
+        yield
+        return
+    with collecting():
+        yield
+
+
+def late_part(name: str, args: dict, value: Any = None) -> Markup:
+    """The part, rendered now; in a page being stored, its placeholder (remembered for the
+    entry and for this response). `value`: the part's data, when the page has read it."""
+    with late_reads():
+        html, shape = larder_state().late_parts[name](value, **args)
+    if not storing():
+        return Markup(html)
+    part = LatePart(name, args, shape)
+    g.setdefault("larder_late_parts", []).append((part, html))
+    return Markup(part.placeholder())
+
+
+def rendered_parts() -> list[tuple[LatePart, str]]:
+    """The late parts of the page just rendered, with their HTML."""
+    return list(g.get("larder_late_parts", []))
+
+
+def to_entry(parts: list[tuple[LatePart, str]]) -> list[dict]:
+    return [{"name": p.name, "args": p.args, "shape": p.shape} for p, _ in parts]
+
+
+def fill(body: str, parts: list[tuple[LatePart, str]]) -> str:
+    for part, html in parts:
+        body = body.replace(part.placeholder(), html)
+    return body
+
+
+def render_stored(stored: list[dict]) -> list[tuple[LatePart, str]] | None:
+    """The stored page's parts rendered for this response; None when one's shape changed
+    (the page must be rendered whole) or an entry is of an older shape."""
+    renderers = larder_state().late_parts
+    rendered = []
+    try:
+        for item in stored:
+            part = LatePart(item["name"], item["args"], item["shape"])
+            html, shape = renderers[part.name](None, **part.args)
+            if json.loads(json.dumps(shape)) != part.shape:
+                return None
+            rendered.append((part, html))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return rendered
+
+
+def digest(parts: list[tuple[LatePart, str]]) -> str:
+    """For the ETag: what the parts show."""
+    if not parts:
+        return ""
+    return hashlib.sha256("".join(html for _, html in parts).encode()).hexdigest()[:16]

@@ -1,0 +1,90 @@
+"""A search page's article group is a late part: saving an article keeps the stored page (issue 20).
+
+Behind the real Redis page cache (database 5): the stored search page is served again after an
+article it shows is edited, with the article group rendered anew (the new title, a new ETag); an
+edit that changes how many articles match renders the whole page again (its jump links count
+them); a product edit still re-renders the page through the product group's own tags.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from storefront.extensions import db
+from tests.blog.helpers import make_article
+from tests.factories import make_product
+from tests.fixtures.page_cache import deployed_app
+
+REDIS_URL = "redis://127.0.0.1:6379/5"
+SEARCH = "/search?q=magnesium"
+
+
+@pytest.fixture
+def served(app):
+    with deployed_app(app, REDIS_URL) as deployed:
+        yield deployed
+
+
+@pytest.fixture
+def shelf():
+    make_product("magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=5)
+    sleep = make_article("sleep-guide", "Magnesium before bed.", title="Magnesium and Sleep", days_ago=3)
+    cramps = make_article("cramp-notes", "Magnesium for cramps.", title="Magnesium for Cramps", days_ago=2)
+    db.session.commit()
+    return {"sleep": sleep.id, "cramps": cramps.id}
+
+
+def _get(client, url: str = SEARCH, **headers):
+    page = client.get(url, headers=headers)
+    assert page.status_code in (200, 304), url
+    return page
+
+
+def test_an_article_edit_keeps_the_stored_search_page_and_shows_the_new_title(served, shelf):
+    client = served.test_client()
+    _get(client)
+    stored = _get(client)
+    assert stored.headers["X-Larder-Cache"] == "hit"
+    assert "Magnesium and Sleep" in stored.get_data(as_text=True)
+    assert "Articles (2)" in stored.get_data(as_text=True)
+
+    db.session.execute(text("UPDATE article SET title = 'Magnesium and Better Sleep' WHERE id = :id"),
+                       {"id": shelf["sleep"]})
+    db.session.commit()
+
+    page = _get(client)
+    html = page.get_data(as_text=True)
+    assert page.headers["X-Larder-Cache"] == "hit", "the product group did not change: the page stays stored"
+    assert "Magnesium and Better Sleep" in html and "Magnesium and Sleep<" not in html
+    assert html.count("Articles (2)") == 1
+    assert _get(client, If_None_Match=stored.headers["ETag"]).status_code == 200, "the old copy shows the old title"
+    assert _get(client, If_None_Match=page.headers["ETag"]).status_code == 304
+
+
+def test_an_edit_changing_how_many_articles_match_renders_the_page_again(served, shelf):
+    client = served.test_client()
+    _get(client)
+    assert _get(client).headers["X-Larder-Cache"] == "hit"
+
+    make_article("iron-notes", "Magnesium and iron together.", title="Iron and Magnesium", days_ago=1)
+    db.session.commit()
+
+    page = _get(client)
+    html = page.get_data(as_text=True)
+    assert page.headers["X-Larder-Cache"] == "miss", "the jump links count the articles: the page is built again"
+    assert "Articles (3)" in html and "Iron and Magnesium" in html
+    assert _get(client).headers["X-Larder-Cache"] == "hit"
+
+
+def test_a_product_edit_still_renders_the_search_page_again(served, shelf):
+    client = served.test_client()
+    _get(client)
+    assert _get(client).headers["X-Larder-Cache"] == "hit"
+
+    db.session.execute(text("UPDATE variant SET price = 2599"))
+    db.session.commit()
+
+    page = _get(client)
+    assert page.headers["X-Larder-Cache"] == "miss"
+    assert "$25.99" in page.get_data(as_text=True)
