@@ -112,6 +112,26 @@ def apply_search(stmt: Select, query: str, dialect: str) -> tuple[Select, list[S
     return stmt, [SortKey(fts.c.tier), SortKey(fts.c.rank, False)]  # bm25: lower is better
 
 
+def any_word_clause(words: list[str], dialect: str):
+    """Products whose search index (title, brand, tags, summary, description, ingredients) holds
+    a word starting with one of `words`: found through the index, so a scoring of the matches
+    that reads their text runs over them only, not over the whole catalog."""
+    clean = [re.sub(r"[^\w]", "", w) for w in words]
+    clean = [w for w in clean if w]
+    if not clean:
+        return literal_column("1") == 0
+    if dialect == "postgresql":
+        return literal_column(PG_VECTOR_COLUMN).op("@@")(
+            _pg_tsquery("any_word_q", " | ".join(f"{w}:*" for w in clean))
+        )
+    hits = (
+        select(literal_column("rowid"))
+        .select_from(text("product_fts"))
+        .where(text("product_fts MATCH :any_word_q").bindparams(any_word_q=" OR ".join(f'"{w}"*' for w in clean)))
+    )
+    return Product.id.in_(hits)
+
+
 def product_suggestions(terms: list[str], limit: int) -> list[tuple[str, str]]:
     """(slug, title) of the best few products on sale for a query being typed, in one query."""
     if not terms:
