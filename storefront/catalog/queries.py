@@ -685,11 +685,17 @@ def _related_statement(dialect: str) -> Select:
         their_tag.c.diet_tag_id == my_tag.c.diet_tag_id,
         their_tag.c.product_id == Product.id,
     )
+    # Each walk only when the product has that kind of kin at all: an uncorrelated test the
+    # database runs once (a one-time filter). Without it, a product with no diet tag walked all
+    # 100,000 products looking for a shared one (150 ms, one product page in eight).
+    any_collection = exists().where(aliased(CollectionProduct).product_id == this)
+    any_tag = exists().where(product_diet_tags.alias().c.product_id == this)
     kin = [
         select(part.c.id, literal(preference).label("preference"))
-        for preference, part in enumerate(
-            (newest.where(same_collection).subquery("same_collection"), newest.where(shared_tag).subquery("shared_tag"))
-        )
+        for preference, part in enumerate((
+            newest.where(any_collection, same_collection).subquery("same_collection"),
+            newest.where(any_tag, shared_tag).subquery("shared_tag"),
+        ))
     ]
     picks = union_all(*kin).subquery("picks")
     best = select(picks.c.id, func.min(picks.c.preference).label("preference")).group_by(picks.c.id).subquery("best")
