@@ -47,14 +47,24 @@ TABLES = (
 
 
 LISTING_TAG = "listings"  # the sets a listing shows changed: members, order or counts
-STOCK_TAG = "stock"  # a variant's stock crossed zero: "In stock" counts and filters
+STOCK_TAG = "stock"  # a variant's stock crossed zero: listings filtered to products in stock
 # Prices in bands, narrow where prices are dense ($1 up to $20, $5 up to $100, $25 up to $500,
 # then one open band; minor units): a price change stamps the bands of its old and new price,
 # and a listing depends on the bands its price range, sort or filter can see (price_band_tags),
 # so a price edit in the middle of a listing's range leaves it cached.
 PRICE_BAND_STEPS = ((2000, 100), (10000, 500), (50000, 2500))  # (up to, width)
-PRICE_BAND_LAST = sum((upto - start) // width for (start, (upto, width)) in zip(
-    (0, *(upto for upto, _ in PRICE_BAND_STEPS)), PRICE_BAND_STEPS, strict=False))
+
+
+def _band_steps():
+    """(start, up to, width, its first band) of each step of PRICE_BAND_STEPS."""
+    start, first = 0, 0
+    for upto, width in PRICE_BAND_STEPS:
+        yield start, upto, width, first
+        first += (upto - start) // width
+        start = upto
+
+
+PRICE_BAND_LAST = sum((upto - start) // width for start, upto, width, _ in _band_steps())  # the open band
 
 
 def product_tag(product_id: int) -> str:
@@ -66,12 +76,9 @@ def collection_tag(collection_id: int) -> str:
 
 
 def price_band(price: int) -> int:
-    start, first = 0, 0
-    for upto, width in PRICE_BAND_STEPS:
+    for start, upto, width, first in _band_steps():
         if price < upto:
             return first + max(price - start, 0) // width
-        first += (upto - start) // width
-        start = upto
     return PRICE_BAND_LAST
 
 
@@ -86,11 +93,9 @@ def price_band_tags(low: int | None, high: int | None, collection_id: int | None
 
 def _price_band_sql(column: str) -> str:
     """price_band in SQL (integer division on both databases)."""
-    cases, start, first = [f"WHEN {column} < 0 THEN 0"], 0, 0
-    for upto, width in PRICE_BAND_STEPS:
-        cases.append(f"WHEN {column} < {upto} THEN {first} + ({column} - {start}) / {width}")
-        first += (upto - start) // width
-        start = upto
+    cases = [f"WHEN {column} < 0 THEN 0"]
+    cases += [f"WHEN {column} < {upto} THEN {first} + ({column} - {start}) / {width}"
+              for start, upto, width, first in _band_steps()]
     return f"CASE {' '.join(cases)} ELSE {PRICE_BAND_LAST} END"
 
 

@@ -169,3 +169,12 @@ def test_every_product_column_is_classed_as_listing_or_display():
     listing, display = set(PRODUCT_LISTING_COLUMNS), set(PRODUCT_DISPLAY_COLUMNS)
     assert not listing & display
     assert listing | display | {"price_from"} == set(Product.__table__.columns.keys())
+
+
+@pytest.mark.parametrize("price", [0, 99, 100, 1999, 2000, 2499, 2500, 9999, 10000, 49999, 50000, 10**7])
+def test_the_triggers_put_a_price_in_the_band_listings_ask_for(app, price):
+    """The band the database stamps for a price is the one a listing computes for it."""
+    from storefront.catalog.versioned import _price_band_sql, price_band
+
+    stamped = db.session.execute(text(f"SELECT {_price_band_sql('CAST(:price AS INTEGER)')}"), {"price": price}).scalar()
+    assert stamped == price_band(price)
