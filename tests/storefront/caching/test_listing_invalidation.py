@@ -15,15 +15,11 @@ from sqlalchemy import text
 
 from storefront.extensions import db
 from tests.factories import make_collection, make_product
-from tests.fixtures.page_cache import deployed_app
+from tests.fixtures.page_cache import served_fixture
 
 REDIS_URL = "redis://127.0.0.1:6379/8"
 
-
-@pytest.fixture
-def served(app):
-    with deployed_app(app, REDIS_URL) as deployed:
-        yield deployed
+served = served_fixture(REDIS_URL)
 
 
 @pytest.fixture

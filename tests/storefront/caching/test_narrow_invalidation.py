@@ -22,7 +22,7 @@ from storefront.extensions import db
 from storefront.site_settings import save_site_settings
 from tests.blog.helpers import make_article, make_author
 from tests.factories import make_collection, make_product
-from tests.fixtures.page_cache import deployed_app
+from tests.fixtures.page_cache import served_fixture
 
 REDIS_URL = "redis://127.0.0.1:6379/10"
 SOLD_OUT = 'stock-out">Sold out'
@@ -41,11 +41,7 @@ NOT_SHOWING_A = {
     "b_article": "/blog/zinc-notes",
 }
 
-
-@pytest.fixture
-def served(app):
-    with deployed_app(app, REDIS_URL) as deployed:
-        yield deployed
+served = served_fixture(REDIS_URL)
 
 
 @pytest.fixture
