@@ -56,6 +56,17 @@ def test_escape_closes_the_suggestions_and_enter_still_searches(phone_page, demo
     assert phone.locator("#search-articles").get_by_role("link", name=re.compile("Magnesium for Back Pain")).is_visible()
 
 
+def test_on_a_desktop_the_suggestions_show_only_while_there_are_some(page, demo_store):
+    page.goto("/products")
+    box = page.get_by_role("combobox", name="Search products and articles")
+    listbox = page.locator("#" + box.get_attribute("aria-controls"))
+    assert listbox.is_hidden(), "an empty suggestions box shows under the header search"
+    box.press_sequentially("magn", delay=40)
+    listbox.wait_for(state="visible")
+    box.press("Escape")
+    assert listbox.is_hidden()
+
+
 @pytest.mark.parametrize("url", ["/search?q=magnesium", "/search?q=magnesum", "/search?q=zzzzqqq", "/search"])
 def test_search_pages_have_no_serious_accessibility_problems(phone_page, demo_store, accessible, url):
     phone_page.goto(url)
