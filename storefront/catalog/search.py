@@ -116,8 +116,9 @@ def any_word_clause(words: list[str], dialect: str):
     """Products whose search index (title, brand, tags, summary, description, ingredients) holds
     a word starting with one of `words`: found through the index, so a scoring of the matches
     that reads their text runs over them only, not over the whole catalog."""
-    clean = [re.sub(r"[^\w]", "", w) for w in words]
-    clean = [w for w in clean if w]
+    # Split as the index splits ("low-fodmap" is "low" and "fodmap"), so every product a
+    # word's text matches is among the hits.
+    clean = list(dict.fromkeys(_WORD.findall(" ".join(words).lower())))
     if not clean:
         return literal_column("1") == 0
     if dialect == "postgresql":

@@ -187,6 +187,15 @@ def test_suggestions_take_one_query(app, product, count_queries):
     assert len(found) == 6
 
 
+def test_a_hyphenated_word_of_the_article_still_finds_its_product(app):
+    """The search index finds the candidates: a word it splits ("low-fodmap") must find them too."""
+    from storefront.admin.articles import suggested_products
+
+    make_product("granola-bites", title="Low-FODMAP Granola Bites")
+    found = suggested_products("Breakfast", "low-fodmap breakfasts " * 10)
+    assert [s.slug for s in found] == ["granola-bites"]
+
+
 def test_drafts_can_be_deleted_but_published_articles_cannot(as_editor, product):
     as_editor.post("/admin/articles/new", data=_form(action="publish"))
     article = _article()
