@@ -32,8 +32,13 @@ def fill_holes(body: str) -> str:
     )
 
 
+def punching_holes() -> bool:
+    """Whether the page being rendered is for the shared page cache (the decorator sets it)."""
+    return bool(g.get("larder_punch_holes"))
+
+
 def _cart_count_hole() -> dict:
-    if g.get("larder_punch_holes"):
+    if punching_holes():
         return {"cart_count": holes()[1]}
     return {}
 

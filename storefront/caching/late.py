@@ -27,6 +27,7 @@ from typing import Any
 from flask import Flask, g
 from markupsafe import Markup
 
+from storefront.caching.holes import punching_holes
 from storefront.caching.tags import collecting
 from storefront.state import larder_state
 
@@ -54,15 +55,10 @@ def register_late_part(app: Flask, name: str, render: Renderer) -> None:
     app.jinja_env.globals.setdefault("late_part", late_part)
 
 
-def storing() -> bool:
-    """Whether the page being rendered is meant for the shared page cache (placeholders)."""
-    return bool(g.get("larder_punch_holes"))
-
-
 @contextmanager
 def late_reads() -> Iterator[None]:
     """Reads for a late part: their tags stay off the stored page (which does not show them)."""
-    if not storing():
+    if not punching_holes():
         yield
         return
     with collecting():
@@ -74,7 +70,7 @@ def late_part(name: str, args: dict, value: Any = None) -> Markup:
     entry and for this response). `value`: the part's data, when the page has read it."""
     with late_reads():
         html, shape = larder_state().late_parts[name](value, **args)
-    if not storing():
+    if not punching_holes():
         return Markup(html)
     part = LatePart(name, args, shape)
     g.setdefault("larder_late_parts", []).append((part, html))

@@ -133,6 +133,21 @@ PRODUCT_DISPLAY_COLUMNS = (
 _PRODUCT_LISTED_SAME = " AND ".join(f"OLD.{c} IS NOT DISTINCT FROM NEW.{c}" for c in PRODUCT_LISTING_COLUMNS)
 _PRICE_SAME = "OLD.price_from IS NOT DISTINCT FROM NEW.price_from"
 _STOCK_SIDE_SAME = "(OLD.stock > 0) = (NEW.stock > 0)"
+_SAME_PRODUCT = "OLD.product_id = NEW.product_id"
+_SAME_ENTRY = "OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id"
+_PRODUCT_OF_ROW = "SELECT 'product:' || {row}.product_id AS t"
+
+
+def _price_bands_of(row: str) -> str:
+    """The price bands (of every product, of each collection holding it) of the `row` version
+    of a product whose price_from moved."""
+    band = _price_band_sql(f"{row}.price_from")
+    moved = f"NOT ({_PRICE_SAME}) AND {row}.price_from IS NOT NULL"
+    return (
+        f"SELECT 'price:' || ({band}) AS t WHERE {moved} "
+        f"UNION ALL SELECT 'price@' || collection_id || ':' || ({band}) AS t "
+        f"FROM collection_product WHERE product_id = {row}.id AND {moved}"
+    )
 
 
 # What can make a product join a set it was not in (the sets: on sale, in stock, certified,
@@ -150,57 +165,51 @@ RULES = {
         members_sql=_collections_of("{row}.id"),
         members_steady_when=_PRODUCT_LISTED_SAME,
         joined_sql=_sets_of("{row}.id"),
-        update_sql=" UNION ALL ".join(
-            f"SELECT 'price:' || ({_price_band_sql(f'{row}.price_from')}) AS t "
-            f"WHERE NOT ({_PRICE_SAME}) AND {row}.price_from IS NOT NULL "
-            f"UNION ALL SELECT 'price@' || collection_id || ':' || ({_price_band_sql(f'{row}.price_from')}) AS t "
-            f"FROM collection_product WHERE product_id = {row}.id AND NOT ({_PRICE_SAME}) AND {row}.price_from IS NOT NULL"
-            for row in ("OLD", "NEW")
-        ),
+        update_sql=" UNION ALL ".join(_price_bands_of(row) for row in ("OLD", "NEW")),
     ),
     # A variant's price reaches listings through product.price_from (kept by triggers), whose
-    # UPDATE stamps the price bands; its stock through "In stock" (STOCK_TAG when it crosses 0).
+    # UPDATE stamps the price bands; its stock through the "in stock" filter (STOCK_TAG when it
+    # crosses 0).
     "variant": TagRule(
-        "SELECT 'product:' || {row}.product_id AS t",
-        steady_when="OLD.product_id = NEW.product_id AND NOT (OLD.stock <= 0 AND NEW.stock > 0)",
+        _PRODUCT_OF_ROW,
+        steady_when=f"{_SAME_PRODUCT} AND NOT (OLD.stock <= 0 AND NEW.stock > 0)",
         listing_tag=LISTING_TAG,
-        listing_steady_when="OLD.product_id = NEW.product_id",
+        listing_steady_when=_SAME_PRODUCT,
         members_sql=_collections_of("{row}.product_id"),
-        members_steady_when="OLD.product_id = NEW.product_id",
+        members_steady_when=_SAME_PRODUCT,
         update_sql=f"SELECT '{STOCK_TAG}' AS t WHERE NOT ({_STOCK_SIDE_SAME})",
         joined_sql=_sets_of("{row}.product_id"),
     ),
     "product_image": TagRule(
-        "SELECT 'product:' || {row}.product_id AS t",
-        steady_when="OLD.product_id = NEW.product_id",
+        _PRODUCT_OF_ROW,
+        steady_when=_SAME_PRODUCT,
         listing_tag=LISTING_TAG,
-        listing_steady_when="OLD.product_id = NEW.product_id",
+        listing_steady_when=_SAME_PRODUCT,
         members_sql=_collections_of("{row}.product_id"),
-        members_steady_when="OLD.product_id = NEW.product_id",
+        members_steady_when=_SAME_PRODUCT,
     ),
     "certification": TagRule(
-        "SELECT 'product:' || {row}.product_id AS t",
+        _PRODUCT_OF_ROW,
         listing_tag=LISTING_TAG,
         members_sql=_collections_of("{row}.product_id"),
         joined_sql=_sets_of("{row}.product_id"),
     ),
     "product_diet_tag": TagRule(
-        "SELECT 'product:' || {row}.product_id AS t",
-        steady_when="OLD.product_id = NEW.product_id AND OLD.diet_tag_id = NEW.diet_tag_id",
+        _PRODUCT_OF_ROW,
+        steady_when=f"{_SAME_PRODUCT} AND OLD.diet_tag_id = NEW.diet_tag_id",
         listing_tag=LISTING_TAG,
         members_sql=_collections_of("{row}.product_id"),
         joined_sql="SELECT '+diet:' || {row}.diet_tag_id AS t",
     ),
     "collection_product": TagRule(
-        "SELECT 'product:' || {row}.product_id AS t",
-        steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id",
+        _PRODUCT_OF_ROW,
+        steady_when=_SAME_ENTRY,
         listing_tag=LISTING_TAG,
         # The entry's copies of the product's sort keys follow the product (whose own write
         # stamps what listings need): an UPDATE keeping the pair changes no set.
-        listing_steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id",
+        listing_steady_when=_SAME_ENTRY,
         members_sql="SELECT 'collection:' || {row}.collection_id AS t",
-        members_steady_when="OLD.collection_id = NEW.collection_id AND OLD.product_id = NEW.product_id "
-        "AND OLD.position IS NOT DISTINCT FROM NEW.position",
+        members_steady_when=f"{_SAME_ENTRY} AND OLD.position IS NOT DISTINCT FROM NEW.position",
         joined_sql="SELECT '+collection:' || {row}.collection_id AS t",
     ),
 }
