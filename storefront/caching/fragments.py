@@ -73,6 +73,14 @@ def cached_fragment(
     return value
 
 
+def store_fragment(name: str, parts: Any, value: Any, tags: list[str]) -> None:
+    """Store a fragment computed as a by-product of another read in this request (its data after
+    `dump`, the tags it depends on): the next `cached_fragment(name, parts, ...)` reads it."""
+    store = fragment_store()
+    if store.enabled and has_request_context():
+        store.set(fragment_key(name, parts), {"value": value, "seq": page_state().seq, "tags": sorted(set(tags))})
+
+
 def fragment_store() -> PageCache:
     """The Redis store for fragments (`.enabled` is False without Redis)."""
     return larder_state().fragment_cache

@@ -10,10 +10,12 @@ def init_app(app) -> None:
     from storefront.catalog.allergens import ALLERGENS, allergens_in, describe_mask, free_from
     from storefront.catalog.images import sized_path
     from storefront.catalog.nutrition import describe_nutrition
+    from storefront.catalog.price_range import init_price_range
     from storefront.catalog.responsive import GALLERY_SIZES, image_srcset
     from storefront.catalog.versioned import register_catalog_tables
 
     register_catalog_tables(app)
+    init_price_range(app)
     app.jinja_env.globals["image_srcset"] = image_srcset
     app.jinja_env.globals["gallery_sizes"] = GALLERY_SIZES
     app.jinja_env.filters["sized_path"] = sized_path

@@ -153,12 +153,21 @@ class FreeFromFacet:
     selected: bool
 
 
+class PriceRange(NamedTuple):
+    """The lowest and highest price_from of a listing's matches (None when nothing matches)."""
+
+    low: int | None
+    high: int | None
+
+
 @dataclass(frozen=True)
 class Facets:
     total: int
     certified: int
     # No "in stock" count: the box filters without one. A count over the matches would change
     # whenever any product sells out or comes back, re-rendering every listing (issue 20).
+    # Computed with the counts, shown only through the price-range fragment (facet_cache.py):
+    # a stored Facets keeps its counts' tags, not its range's.
     price_low: int | None
     price_high: int | None
     tags: list[TagFacet]
@@ -561,6 +570,19 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     )
 
 
+def listing_price_range(filters: ListingFilters, collection: Collection | None = None) -> PriceRange:
+    """The lowest and highest price among a listing's matches (the price fields' placeholders):
+    the facets compute it too; this reads it alone when only the range went stale."""
+    stmt = _filtered(filters, collection, today())
+    if filters.q:
+        stmt, _ = apply_search(stmt, filters.q, _dialect())
+    matching = stmt.add_columns(Product.price_from.label("price_from")).subquery("matching")
+    low, high = db.session.execute(
+        select(func.min(matching.c.price_from), func.max(matching.c.price_from)).select_from(matching)
+    ).one()
+    return PriceRange(low, high)
+
+
 def product_cards_by_slugs(slugs: Sequence[str]) -> dict[str, ProductCard]:
     """Cards for every slug that exists (any status), in one query; missing slugs are absent."""
     wanted = list(dict.fromkeys(s for s in slugs if s))
@@ -888,12 +910,14 @@ def _facet_tags(filters: ListingFilters, collection: Collection | None = None) -
     return _listing_tags(filters, None, collection)
 
 
-def _facet_range_tags(facets: Facets, filters: ListingFilters, collection: Collection | None = None) -> list[str]:
-    # The price range shown (lowest, highest) changes when a price crosses either end.
-    if facets.price_low is None or facets.price_high is None:
+def price_range_tags(found: PriceRange, filters: ListingFilters, collection: Collection | None = None) -> list[str]:
+    # The price range shown (lowest, highest) changes when a price crosses either end. Band tags
+    # are the whole catalog's: a range's ends go stale far more often than its counts, so the
+    # range is read apart from the facets (a late part of the stored page, storefront/catalog/price_range.py).
+    if found.low is None or found.high is None:
         return []
     manual = _manual_collection_id(None, collection)
-    return [*price_band_tags(None, facets.price_low, manual), *price_band_tags(facets.price_high, None, manual)]
+    return [*price_band_tags(None, found.low, manual), *price_band_tags(found.high, None, manual)]
 
 
 def _no_tags(*args, **kwargs) -> tuple[str, ...]:
@@ -939,7 +963,10 @@ def _related_tags(cards: RelatedCards, product_id: int, limit: int = 4, *args, *
 
 
 list_products = declaring(_listing_tags, _listing_page_tags)(list_products)
-listing_facets = declaring(_facet_tags, _facet_range_tags)(listing_facets)
+# The facets' own price range is not declared: it is shown only through listing_price_range's
+# fragment, whose tags follow the range's ends (storefront/catalog/facet_cache.py).
+listing_facets = declaring(_facet_tags)(listing_facets)
+listing_price_range = declaring(_facet_tags, price_range_tags)(listing_price_range)
 product_cards_by_slugs = declaring(_no_tags, _cards_by_slug_tags)(product_cards_by_slugs)
 newest_cards = declaring(_first_matches, _card_tags)(newest_cards)
 similar_certified_card = declaring(_first_matches, _optional_card_tags)(similar_certified_card)

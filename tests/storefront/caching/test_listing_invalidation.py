@@ -93,23 +93,40 @@ def test_a_price_edit_inside_a_listings_range_leaves_it_cached(served, shelf):
         assert "$25.50" in html, f"{url} shows a stale price"
 
 
-def test_a_price_crossing_a_listings_lowest_price_re_renders_it(served, shelf):
+def test_a_price_crossing_a_listings_lowest_price_updates_its_range_and_keeps_the_page(served, shelf):
     client = served.test_client()
     _warm(client, CAPSULES)
     assert 'id="price-min" type="number" name="price_min" min="0" step="1" inputmode="numeric" value="" placeholder="4"' in (
         _cache(client, CAPSULES)[1]
     )
 
-    _set_price(shelf["oil"], 199)  # the oil at $1.99: below every capsule; the range cannot tell
+    _set_price(shelf["oil"], 199)  # the oil at $1.99: below every capsule, yet still no capsule
 
     state, html = _cache(client, CAPSULES)
-    assert state == "miss", "a price below the listing's lowest may have joined it: it must be rendered again"
-    assert 'placeholder="4"' in html  # the oil is still no capsule
+    assert state == "hit", "no capsule's price moved: the stored search serves, its price fields read again"
+    assert 'placeholder="4"' in html
 
     _set_price(shelf["iron"], 299)  # the cheapest capsule itself: $4.99 -> $2.99
     state, html = _cache(client, CAPSULES)
-    assert state == "miss"
+    assert state == "miss", "the iron capsule's card is on the page"
     assert 'placeholder="2"' in html and "$2.99" in html
+
+
+def test_a_price_beyond_a_listings_range_off_its_page_shows_in_its_price_fields(served, shelf):
+    served.config["PRODUCTS_PER_PAGE"] = 2
+    client = served.test_client()
+    _warm(client, CAPSULES)
+    state, html = _cache(client, CAPSULES)
+    assert 'name="price_max" min="0" step="1" inputmode="numeric" value="" placeholder="40"' in html
+    off_page = next(name for name, title in (("zinc", "Zinc"), ("magnesium", "Magnesium"), ("iron", "Iron"))
+                    if f"{title} Capsules" not in html)
+
+    _set_price(shelf[off_page], 5999)  # now the dearest capsule, on page 2
+
+    state, html = _cache(client, CAPSULES)
+    assert state == "hit", "no card on page 1 changed and the set is the same"
+    assert 'placeholder="60"' in html, "the price fields show a stale highest price"
+    assert client.get(CAPSULES, headers={"If-None-Match": '"stale"'}).status_code == 200
 
 
 def test_a_hand_picked_collection_sees_only_its_own_members_prices(served, shelf):
