@@ -63,6 +63,7 @@ from storefront.catalog.versioned import (
     joined_collection_tag,
     joined_diet_tag,
     price_band_tags,
+    price_range_end_tags,
     product_tag,
 )
 from storefront.clock import today
@@ -911,13 +912,13 @@ def _facet_tags(filters: ListingFilters, collection: Collection | None = None) -
 
 
 def price_range_tags(found: PriceRange, filters: ListingFilters, collection: Collection | None = None) -> list[str]:
-    # The price range shown (lowest, highest) changes when a price crosses either end. Band tags
-    # are the whole catalog's: a range's ends go stale far more often than its counts, so the
-    # range is read apart from the facets (a late part of the stored page, storefront/catalog/price_range.py).
+    # The price range shown (lowest, highest) changes when a price moves in an end's band or
+    # crosses into a band beyond it. Band tags are the whole catalog's: a range's ends go stale
+    # more often than its counts, so the range is read apart from the facets (a late part of
+    # the stored page, storefront/catalog/price_range.py).
     if found.low is None or found.high is None:
         return []
-    manual = _manual_collection_id(None, collection)
-    return [*price_band_tags(None, found.low, manual), *price_band_tags(found.high, None, manual)]
+    return price_range_end_tags(found.low, found.high, _manual_collection_id(None, collection))
 
 
 def _no_tags(*args, **kwargs) -> tuple[str, ...]:

@@ -91,6 +91,22 @@ def price_band_tags(low: int | None, high: int | None, collection_id: int | None
     return [f"{prefix}{band}" for band in range(first, last + 1)]
 
 
+def price_range_end_tags(low: int, high: int, collection_id: int | None = None) -> list[str]:
+    """What a listing's lowest and highest price depend on: any price change in the bands of
+    the two ends (a member moving within one, beyond the end or not), and a price crossing into
+    or out of a band beyond them ("edge:<band>": a member moving past an end into another band).
+    Prices moving within a band beyond the ends (most price edits, where prices are dense) leave
+    the range alone."""
+    first, last = price_band(low), price_band(high)
+    price = "price:" if collection_id is None else f"price@{collection_id}:"
+    edge = "edge:" if collection_id is None else f"edge@{collection_id}:"
+    return [
+        f"{price}{first}", f"{price}{last}",
+        *(f"{edge}{band}" for band in range(0, first)),
+        *(f"{edge}{band}" for band in range(last + 1, PRICE_BAND_LAST + 1)),
+    ]
+
+
 def _price_band_sql(column: str) -> str:
     """price_band in SQL (integer division on both databases)."""
     cases = [f"WHEN {column} < 0 THEN 0"]
@@ -140,13 +156,19 @@ _PRODUCT_OF_ROW = "SELECT 'product:' || {row}.product_id AS t"
 
 def _price_bands_of(row: str) -> str:
     """The price bands (of every product, of each collection holding it) of the `row` version
-    of a product whose price_from moved."""
+    of a product whose price_from moved; and, when it moved to another band, the same bands as
+    edge tags ("edge:<band>", "edge@<collection>:<band>")."""
     band = _price_band_sql(f"{row}.price_from")
     moved = f"NOT ({_PRICE_SAME}) AND {row}.price_from IS NOT NULL"
+    crossed = (f"{moved} AND ({_price_band_sql('OLD.price_from')}) IS DISTINCT FROM "
+               f"({_price_band_sql('NEW.price_from')})")
     return (
         f"SELECT 'price:' || ({band}) AS t WHERE {moved} "
         f"UNION ALL SELECT 'price@' || collection_id || ':' || ({band}) AS t "
-        f"FROM collection_product WHERE product_id = {row}.id AND {moved}"
+        f"FROM collection_product WHERE product_id = {row}.id AND {moved} "
+        f"UNION ALL SELECT 'edge:' || ({band}) AS t WHERE {crossed} "
+        f"UNION ALL SELECT 'edge@' || collection_id || ':' || ({band}) AS t "
+        f"FROM collection_product WHERE product_id = {row}.id AND {crossed}"
     )
 
 

@@ -191,3 +191,20 @@ def test_the_triggers_put_a_price_in_the_band_listings_ask_for(app, price):
 
     stamped = db.session.execute(text(f"SELECT {_price_band_sql('CAST(:price AS INTEGER)')}"), {"price": price}).scalar()
     assert stamped == price_band(price)
+
+
+def test_a_member_passing_the_highest_price_within_its_band_shows_in_the_price_fields(served, shelf):
+    # Both dearest capsules in the $35-$40 band: one passing the other crosses no band edge.
+    _set_price(shelf["magnesium"], 3600)
+    _set_price(shelf["vitamin"], 3799)
+    served.config["PRODUCTS_PER_PAGE"] = 2
+    cheapest = "/search?q=capsules&sort=price"  # page 1: iron and zinc
+    client = served.test_client()
+    _warm(client, cheapest)
+    assert 'placeholder="38"' in _cache(client, cheapest)[1]
+
+    _set_price(shelf["magnesium"], 3899)  # past the vitamin, inside the same band, on page 2
+
+    state, html = _cache(client, cheapest)
+    assert state == "hit", "page 1's cards and order did not change"
+    assert 'placeholder="39"' in html, "the price fields show a stale highest price"
