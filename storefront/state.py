@@ -33,7 +33,7 @@ class LarderState:
     # caching: the Redis stores (disabled without REDIS_URL) and the page holes' placeholders
     page_cache: PageCache | None = None
     fragment_cache: PageCache | None = None
-    page_holes: tuple[str, str] = ("", "")
+    page_holes: tuple[str, str, str] = ("", "", "")
     # caching: what each package registered (tables whose writes bump the version, rows read
     # with the version, moments when pages change with time alone)
     versioned_tables: dict[str, VersionedTable] = field(default_factory=dict)

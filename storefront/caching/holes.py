@@ -1,7 +1,7 @@
-"""Holes punched in a stored page: the visitor's CSRF token and cart count.
+"""Holes punched in a stored page: the visitor's CSRF token, cart count and account links.
 
-One stored copy of a page serves every anonymous visitor; these two parts differ per visitor,
-so the page is rendered with placeholders in their place and each response fills them in.
+One stored copy of a page serves every visitor, signed in or not; these three parts differ per
+visitor, so the page is rendered with placeholders in their place and each response fills them in.
 """
 
 from __future__ import annotations
@@ -9,27 +9,29 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Flask, g, session
+from flask import Flask, g, render_template, session
 
 from storefront.state import larder_state
 
 HOLE_PREFIX = "__larder_"  # holes are "__larder_<kind>_<secret>__"
+ACCOUNT_LINKS = "_account_links.html"
 
 
-def holes() -> tuple[str, str]:
-    """Placeholders for the CSRF token and cart count, derived from SECRET_KEY: the same on
-    every instance sharing Redis, and not guessable, so text a visitor can get onto a page
-    (a search query) cannot make it print their token somewhere of the attacker's choosing."""
+def holes() -> tuple[str, str, str]:
+    """Placeholders for the CSRF token, cart count and account links, derived from SECRET_KEY:
+    the same on every instance sharing Redis, and not guessable, so text a visitor can get onto
+    a page (a search query) cannot make it print their token somewhere of the attacker's choosing."""
     return larder_state().page_holes
 
 
 def fill_holes(body: str) -> str:
     from flask_wtf.csrf import generate_csrf
 
-    csrf_hole, cart_hole = holes()
-    return body.replace(csrf_hole, generate_csrf()).replace(
-        cart_hole, str(session.get("cart_count", 0))
-    )
+    csrf_hole, cart_hole, account_hole = holes()
+    body = body.replace(csrf_hole, generate_csrf()).replace(cart_hole, str(session.get("cart_count", 0)))
+    if account_hole in body:
+        body = body.replace(account_hole, render_template(ACCOUNT_LINKS))
+    return body
 
 
 def punching_holes() -> bool:
@@ -37,9 +39,10 @@ def punching_holes() -> bool:
     return bool(g.get("larder_punch_holes"))
 
 
-def _cart_count_hole() -> dict:
+def _visitor_holes() -> dict:
     if punching_holes():
-        return {"cart_count": holes()[1]}
+        _, cart_hole, account_hole = holes()
+        return {"cart_count": cart_hole, "account_links_hole": account_hole}
     return {}
 
 
@@ -47,5 +50,5 @@ def init_holes(app: Flask) -> None:
     secret = hmac.new(
         str(app.config.get("SECRET_KEY") or "").encode(), b"larder page holes", hashlib.sha256
     ).hexdigest()[:24]
-    larder_state(app).page_holes = (f"{HOLE_PREFIX}csrf_{secret}__", f"{HOLE_PREFIX}cart_{secret}__")
-    app.context_processor(_cart_count_hole)
+    larder_state(app).page_holes = tuple(f"{HOLE_PREFIX}{kind}_{secret}__" for kind in ("csrf", "cart", "account"))
+    app.context_processor(_visitor_holes)

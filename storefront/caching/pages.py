@@ -1,4 +1,4 @@
-"""Conditional GET and the Redis page store for anonymous public pages.
+"""Conditional GET and the Redis page store for public pages.
 
 A page's key = catalog version (storefront.caching.version) + today's UTC date (certificates
 are valid by the day) + time markers (e.g. the blog's "latest scheduled article now due": it
@@ -8,10 +8,11 @@ narrow table (a product, its stock) makes stale only the pages with one of its t
 adds that sequence and the visitor's session (CSRF token, cart count), because the page embeds
 both: a 304 is only ever an answer about *this* visitor's copy. Without Redis (no stored tags)
 the ETag holds the current sequence: any narrow write anywhere changes it.
-Logged-in visitors and pages with flashed messages are never cached or answered with 304.
+Pages with flashed messages are never cached or answered with 304. Signed-in visitors are served
+like everyone else: their ETag holds their session, their header's account links are a hole.
 
-The Redis store (only when REDIS_URL is set) keeps the rendered page with two holes punched
-in it (storefront.caching.holes) so one copy serves every anonymous visitor. Redis errors are
+The Redis store (only when REDIS_URL is set) keeps the rendered page with three holes punched
+in it (storefront.caching.holes) so one copy serves every visitor. Redis errors are
 logged and the page is rendered as if there were no cache.
 """
 
@@ -41,17 +42,18 @@ log = logging.getLogger(__name__)
 
 
 def shared_page_allowed() -> bool:
-    """Anonymous GET without flashed messages: the page is the same for every such visitor."""
+    """A GET without flashed messages: the page is the same for every visitor, signed in or not.
+
+    Public pages show nothing of the visitor but the three holes (CSRF token, cart count,
+    account links), filled in per response; a signed-in customer is served the stored copy too.
+    """
     if request.method not in ("GET", "HEAD"):
         return False
-    if "_user_id" in session or "_flashes" in session:
-        return False
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    return remember not in request.cookies
+    return "_flashes" not in session
 
 
 def page_key(state: PageState) -> str:
-    """Same for every anonymous visitor of this URL while the catalog is unchanged.
+    """Same for every visitor of this URL while the catalog is unchanged.
 
     Time enters only where pages depend on it: the date (a certificate is valid by the day)
     and the time markers (an article scheduled for 09:00 is live from 09:00). No clock
@@ -70,8 +72,20 @@ def _visitor_fingerprint() -> str:
     # session change gives a new ETag. Cookies other than the session (e.g. a cart token) too.
     session_cookie = current_app.config.get("SESSION_COOKIE_NAME", "session")
     other_cookies = sorted((k, v) for k, v in request.cookies.items() if k != session_cookie)
-    payload = json.dumps([dict(session), other_cookies], sort_keys=True, default=str)
+    links = _account_links_state()  # first: a revoked login leaves the session
+    payload = json.dumps([dict(session), other_cookies, links], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _account_links_state() -> list[bool]:
+    """What the header's account links show (a signed-in session whose login was revoked, or whose
+    account became staff, keeps its cookie but not its links). Loads the user only when the session
+    names one."""
+    if "_user_id" not in session:
+        return []
+    from flask_login import current_user
+
+    return [bool(current_user.is_authenticated), bool(getattr(current_user, "is_staff", False))]
 
 
 def page_etag(key: str, seq: int, parts: str = "") -> str:
@@ -153,7 +167,7 @@ def _mark(response: Response, state: PageState, etag: str) -> Response:
 
 
 def conditional_page(view=None, *, on_cached=None):
-    """Serve an anonymous public page with an ETag, 304 when unchanged, and via Redis if set.
+    """Serve a public page with an ETag, 304 when unchanged, and via Redis if set.
 
     `on_cached(**view_kwargs)` runs when the view itself did not (a 304 or a Redis hit), e.g.
     to count an article view; its failures are logged, never shown.

@@ -64,7 +64,8 @@ from tests.storefront.caching.test_pages import FakeRedis
 NOT_ON_PUBLIC_PAGES = {
     "catalog_version": "the version row itself, written by the triggers",
     "cache_tag": "the dependency tags' change sequences, written by the triggers",
-    "user_account": "accounts: shown only to their signed-in owner, whose pages are never cached",
+    "user_account": "accounts: shown only to their signed-in owner; a public page shows only the header's "
+                    "account links, a hole filled per response",
     "outbox_job": "background work for workers; staff see it in the admin only",
     "stock_alert": "back-in-stock subscriptions: mailed to their owner, counted for staff; no public page shows them",
     "article_approval": "medical sign-off records, shown to staff; what readers see of one is on article",
