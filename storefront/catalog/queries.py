@@ -515,7 +515,9 @@ def list_products(
 def listing_facets(filters: ListingFilters, collection: Collection | None = None) -> Facets:
     """Counts a shopper sees beside each facet: products matching the other choices plus it.
 
-    Two queries: one for the diet tags, one for the certified / price / free-from figures.
+    One statement: the matches are found once (a CTE read twice, which PostgreSQL and SQLite
+    compute once), then counted per diet tag and aggregated for the certified / price /
+    free-from figures; one row per diet tag, each carrying those figures.
     """
     day = today()
     stmt = _filtered(filters, collection, day)
@@ -523,7 +525,7 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
         stmt, _ = apply_search(stmt, filters.q, _dialect())
     matching = stmt.add_columns(
         Product.price_from.label("price_from"), Product.allergen_mask.label("allergen_mask")
-    ).subquery("matching")
+    ).cte("matching")
     # Counted from the matching products' side, so a narrow listing probes the tag links of
     # its few products instead of scanning every product's tags.
     counts = (
@@ -536,37 +538,44 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     tag_counts = (
         select(DietTag.slug, DietTag.name, func.coalesce(counts.c.n, 0).label("n"))
         .outerjoin(counts, counts.c.diet_tag_id == DietTag.id)
-        .order_by(DietTag.name)
+        .subquery("tag_counts")
     )
-    tags = [
-        TagFacet(r.slug, r.name, int(r.n), r.slug in filters.tags)
-        for r in db.session.execute(tag_counts)
-    ]
     # Aggregated straight over the matches (no second pass over the product table).
     certified = certified_clause(day, matching.c.id)
     # "Free from X": the matches (already free of the chosen ones) that do not contain X either.
     free = [
         func.coalesce(func.sum(case((matching.c.allergen_mask.bitwise_and(a.flag) == 0, 1), else_=0)), 0)
-        for a in ALLERGENS
+        .label(f"free_{i}")
+        for i, a in enumerate(ALLERGENS)
     ]
-    stats = db.session.execute(
+    stats = (
         select(
-            func.count(matching.c.id),
-            func.coalesce(func.sum(case((certified, 1), else_=0)), 0),
-            func.min(matching.c.price_from),
-            func.max(matching.c.price_from),
+            func.count(matching.c.id).label("total"),
+            func.coalesce(func.sum(case((certified, 1), else_=0)), 0).label("certified"),
+            func.min(matching.c.price_from).label("price_low"),
+            func.max(matching.c.price_from).label("price_high"),
             *free,
-        ).select_from(matching)
-    ).one()
+        )
+        .select_from(matching)
+        .subquery("stats")
+    )
+    # The figures drive the join, so they come back even when the store has no diet tag.
+    rows = db.session.execute(
+        select(stats, tag_counts.c.slug, tag_counts.c.name, tag_counts.c.n)
+        .select_from(stats)
+        .outerjoin(tag_counts, true())
+        .order_by(tag_counts.c.name)
+    ).all()
+    figures = rows[0]
     return Facets(
-        total=int(stats[0]),
-        certified=int(stats[1]),
-        price_low=stats[2],
-        price_high=stats[3],
-        tags=tags,
+        total=int(figures.total),
+        certified=int(figures.certified),
+        price_low=figures.price_low,
+        price_high=figures.price_high,
+        tags=[TagFacet(r.slug, r.name, int(r.n), r.slug in filters.tags) for r in rows if r.slug is not None],
         free_from=[
-            FreeFromFacet(a.slug, a.free_from, int(n), a.slug in filters.free_from)
-            for a, n in zip(ALLERGENS, stats[4:], strict=True)
+            FreeFromFacet(a.slug, a.free_from, int(figures._mapping[f"free_{i}"]), a.slug in filters.free_from)
+            for i, a in enumerate(ALLERGENS)
         ],
     )
 
