@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Flask, g, render_template, session
+from flask import Flask, current_app, g, session
 
 from storefront.state import larder_state
 
@@ -30,8 +30,17 @@ def fill_holes(body: str) -> str:
     csrf_hole, cart_hole, account_hole = holes()
     body = body.replace(csrf_hole, generate_csrf()).replace(cart_hole, str(session.get("cart_count", 0)))
     if account_hole in body:
-        body = body.replace(account_hole, render_template(ACCOUNT_LINKS))
+        body = body.replace(account_hole, _account_links())
     return body
+
+
+def _account_links() -> str:
+    """The header's account links for this visitor. Rendered on every stored page served, so
+    with what they read only (a full render_template would run every context processor)."""
+    from flask_login import current_user
+
+    template = current_app.jinja_env.get_template(ACCOUNT_LINKS)
+    return template.render(current_user=current_user, url_map_endpoints=current_app.view_functions)
 
 
 def punching_holes() -> bool:
