@@ -69,8 +69,13 @@ def cached_fragment(
     with collecting() as collector:
         value = compute()
     depend_on(*collector.tags)
-    store.set(key, {"value": dump(value), "seq": state.seq, "tags": sorted(collector.tags)})
+    store.set(key, _entry(dump(value), state.seq, collector.tags))
     return value
+
+
+def _entry(data: Any, seq: int, tags) -> dict:
+    """A stored fragment: its data, the change sequence read before computing it, its tags."""
+    return {"value": data, "seq": seq, "tags": sorted(set(tags))}
 
 
 def store_fragment(name: str, parts: Any, value: Any, tags: list[str]) -> None:
@@ -78,7 +83,7 @@ def store_fragment(name: str, parts: Any, value: Any, tags: list[str]) -> None:
     `dump`, the tags it depends on): the next `cached_fragment(name, parts, ...)` reads it."""
     store = fragment_store()
     if store.enabled and has_request_context():
-        store.set(fragment_key(name, parts), {"value": value, "seq": page_state().seq, "tags": sorted(set(tags))})
+        store.set(fragment_key(name, parts), _entry(value, page_state().seq, tags))
 
 
 def fragment_store() -> PageCache:

@@ -10,6 +10,7 @@ range.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Flask, render_template
@@ -24,16 +25,10 @@ PART = "price-range"
 
 
 def _args(filters: ListingFilters, collection: Collection | None) -> dict[str, Any]:
-    return {
-        "collection": collection.id if collection is not None else None,
-        "q": filters.q,
-        "certified": filters.certified,
-        "in_stock": filters.in_stock,
-        "tags": list(filters.tags),
-        "free_from": list(filters.free_from),
-        "price_min": filters.price_min,
-        "price_max": filters.price_max,
-    }
+    # Every filter but the sort and page (the range is the same for all of them), so a filter
+    # added to ListingFilters reaches the stored part's range too.
+    fields = {k: v for k, v in asdict(filters).items() if k not in ("sort", "page")}
+    return {"collection": collection.id if collection is not None else None, **fields}
 
 
 def _render(facets: Facets | None, collection: int | None = None, **fields) -> tuple[str, None]:

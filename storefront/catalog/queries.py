@@ -377,6 +377,15 @@ def _filtered(filters: ListingFilters, collection: Collection | None, day: date)
 ENTRY_SORTS = ("price", "price-desc", "newest", "name")
 
 
+def _matches(filters: ListingFilters, collection: Collection | None, day: date) -> tuple[Select, list[SortKey]]:
+    """The listing's matching products (ids) and, for a search, its relevance sort keys: what the
+    page of cards, the facets and the price range all count from."""
+    stmt = _filtered(filters, collection, day)
+    if filters.q:
+        return apply_search(stmt, filters.q, _dialect())
+    return stmt, []
+
+
 def _collection_entries(filters: ListingFilters, collection: Collection, day: date):
     """A manual collection's members matching every filter, walked on the collection's own
     sort indexes: (statement, its product id column, the sort keys)."""
@@ -459,10 +468,7 @@ def list_products(
     counts the matches. The total also picks the plan (see _materialize_matches).
     """
     day = today()
-    stmt = _filtered(filters, collection, day)
-    rank: list[SortKey] = []
-    if filters.q:
-        stmt, rank = apply_search(stmt, filters.q, _dialect())
+    stmt, rank = _matches(filters, collection, day)
     if total is None:
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     if total == 0:
@@ -520,9 +526,7 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     free-from figures; one row per diet tag, each carrying those figures.
     """
     day = today()
-    stmt = _filtered(filters, collection, day)
-    if filters.q:
-        stmt, _ = apply_search(stmt, filters.q, _dialect())
+    stmt, _ = _matches(filters, collection, day)
     matching = stmt.add_columns(
         Product.price_from.label("price_from"), Product.allergen_mask.label("allergen_mask")
     ).cte("matching")
@@ -583,9 +587,7 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
 def listing_price_range(filters: ListingFilters, collection: Collection | None = None) -> PriceRange:
     """The lowest and highest price among a listing's matches (the price fields' placeholders):
     the facets compute it too; this reads it alone when only the range went stale."""
-    stmt = _filtered(filters, collection, today())
-    if filters.q:
-        stmt, _ = apply_search(stmt, filters.q, _dialect())
+    stmt, _ = _matches(filters, collection, today())
     matching = stmt.add_columns(Product.price_from.label("price_from")).subquery("matching")
     low, high = db.session.execute(
         select(func.min(matching.c.price_from), func.max(matching.c.price_from)).select_from(matching)

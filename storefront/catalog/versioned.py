@@ -87,8 +87,14 @@ def price_band_tags(low: int | None, high: int | None, collection_id: int | None
     or of a hand-picked collection's ("price@<collection>:<band>")."""
     first = 0 if low is None else price_band(low)
     last = PRICE_BAND_LAST if high is None else price_band(high)
-    prefix = "price:" if collection_id is None else f"price@{collection_id}:"
+    prefix = _band_prefix("price", collection_id)
     return [f"{prefix}{band}" for band in range(first, last + 1)]
+
+
+def _band_prefix(family: str, collection_id: int | None) -> str:
+    """"price:" / "edge:" for every product, "price@<id>:" / "edge@<id>:" for a hand-picked
+    collection's members (the triggers stamp both, _price_bands_of)."""
+    return f"{family}:" if collection_id is None else f"{family}@{collection_id}:"
 
 
 def price_range_end_tags(low: int, high: int, collection_id: int | None = None) -> list[str]:
@@ -98,8 +104,7 @@ def price_range_end_tags(low: int, high: int, collection_id: int | None = None) 
     Prices moving within a band beyond the ends (most price edits, where prices are dense) leave
     the range alone."""
     first, last = price_band(low), price_band(high)
-    price = "price:" if collection_id is None else f"price@{collection_id}:"
-    edge = "edge:" if collection_id is None else f"edge@{collection_id}:"
+    price, edge = _band_prefix("price", collection_id), _band_prefix("edge", collection_id)
     return [
         f"{price}{first}", f"{price}{last}",
         *(f"{edge}{band}" for band in range(0, first)),
