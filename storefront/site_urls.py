@@ -9,9 +9,9 @@ with or without a request. `url_for(..., _external=True)` is not used anywhere (
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from flask import current_app
+from flask import current_app, g, request
 from werkzeug.routing import MapAdapter
 
 from storefront.state import larder_state
@@ -59,3 +59,19 @@ def local_path(raw: object) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return raw
+
+
+# A fragment rendered once for many pages (a remembered product tile) is rendered with a
+# placeholder here instead of the page, and filled with the real one on every use.
+THIS_PAGE_PLACEHOLDER = "larder_this_page"
+
+
+def this_page() -> str:
+    """This page's path and query, without `ref` (a return to the page is not another click on
+    the article's card that sent the shopper: the tracker counts a product visit with a ref as one).
+    Inside a fragment rendered for many pages, its placeholder."""
+    placeholder = g.get(THIS_PAGE_PLACEHOLDER)
+    if placeholder:
+        return placeholder
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "ref"])
+    return f"{request.path}{'?' + query if query else ''}"

@@ -45,6 +45,8 @@ class LarderState:
     version_engine: Engine | None = None
     page_state_statement: TextClause | None = None
     page_state_driver_sql: str | None = None
+    # storefront.catalog.card_html: product tiles remembered by content (TileMemo)
+    tiles: Any = None
     # storefront.hooks: what other packages add to storefront pages and commands
     product_extras: list[Any] = field(default_factory=list)
     sitemap_sources: list[Any] = field(default_factory=list)
@@ -61,6 +63,8 @@ class RequestState:
     page_state: PageState | None = None
     site_settings: SiteSettings | None = None
     site_settings_saved: bool = False  # saved in this request: read them again, not the page state
+    # storefront.catalog.card_html: this page's CSRF token and way back, filled into remembered tiles
+    tile_filling: tuple[str, str] | None = None
 
 
 def larder_state(app: Flask | None = None) -> LarderState:

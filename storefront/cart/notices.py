@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, get_flashed_messages, request, session
 from flask.globals import request_ctx
+
+from storefront.site_urls import this_page
 
 ANCHOR_RE = re.compile(r"^[a-z][a-z0-9-]{0,79}$")
 ADDED, REFUSED = "cart-added@", "cart-error@"
@@ -35,10 +37,8 @@ def anchor_of(next_url: str | None) -> str | None:
 
 def return_to(anchor: str) -> str:
     """The `next` an add form on this page carries: this page (its query too, for a listing's
-    filters and page) and the card. Not `ref`: coming back is not another click on the article's
-    card (the tracker counts a product visit with a ref as one), and the form carries it anyway."""
-    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "ref"])
-    return f"{request.path}{'?' + query if query else ''}#{anchor}"
+    filters and page, not `ref`: the form carries it anyway) and the card."""
+    return f"{this_page()}#{anchor}"
 
 
 def flash_notice(text: str, ok: bool, anchor: str) -> None:
@@ -72,7 +72,9 @@ def _take_notices() -> dict:
     messages = get_flashed_messages(with_categories=True)  # loads them for this request
     request_ctx.flashes = [(c, m) for c, m in messages if not _is_notice(c)]
     g.larder_cart_notices = [
-        CartNotice(str(m), c.startswith(ADDED), c.split("@", 1)[1]) for c, m in messages if _is_notice(c)
+        CartNotice(str(m), c.startswith(ADDED), c.split("@", 1)[1])
+        for c, m in messages
+        if _is_notice(c)
     ]
     return {}
 

@@ -8,6 +8,7 @@ def init_app(app) -> None:
     log reads its nutrition facts."""
     from storefront import audit
     from storefront.catalog.allergens import ALLERGENS, allergens_in, describe_mask, free_from
+    from storefront.catalog.card_html import init_tiles
     from storefront.catalog.images import sized_path
     from storefront.catalog.nutrition import describe_nutrition
     from storefront.catalog.price_range import init_price_range
@@ -16,6 +17,7 @@ def init_app(app) -> None:
 
     register_catalog_tables(app)
     init_price_range(app)
+    init_tiles(app)
     app.jinja_env.globals["image_srcset"] = image_srcset
     app.jinja_env.globals["gallery_sizes"] = GALLERY_SIZES
     app.jinja_env.filters["sized_path"] = sized_path
