@@ -63,6 +63,19 @@ def init_app(app) -> None:
     register_blog_tables(app)
     register_time_marker(app, "blog", DUE_ARTICLES_SQL)
     register_sitemap_source(app, _sitemap_entries)
+    app.jinja_env.globals["cta_live_card"] = _cta_live_card
+
+
+def _cta_live_card(card, ref: str | None, anchor: str, lite: bool):
+    """A CTA's live product card (blog/_cta.html `live_card_markup`), remembered by its content
+    like the shop's tiles (storefront.catalog.card_html): an article shows the same cards to
+    every reader, with their own CSRF token and way back filled in."""
+    from flask import current_app
+
+    from storefront.catalog.card_html import remembered_macro
+
+    context = {"lite": bool(lite), "store_name": current_app.config["STORE_NAME"]}
+    return remembered_macro("blog/_cta.html", "live_card_markup", card, ref, anchor, context=context)
 
 
 from blog import feeds, views  # noqa: E402, F401

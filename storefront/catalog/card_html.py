@@ -38,23 +38,40 @@ class TileMemo:
         token = secrets.token_hex(8)
         self.csrf_hole = f"__larder_tile_csrf_{token}__"
         self.next_hole = f"/__larder_tile_next_{token}__"
-        self._module = None
+        self._modules: dict[tuple, object] = {}
 
     @property
     def enabled(self) -> bool:
         return not self.app.jinja_env.auto_reload
 
-    def macros(self):
-        if self._module is None:
-            template = self.app.jinja_env.get_template(MACROS)
-            self._module = template.make_module({"url_map_endpoints": self.app.view_functions})
-        return self._module
+    def macros(self, template: str, context: tuple[tuple[str, Hashable], ...] = ()):
+        """The template's macros, as a module made once with `context` (the names its macros
+        read from the page, such as `lite`)."""
+        module = self._modules.get((template, context))
+        if module is None:
+            variables = {"url_map_endpoints": self.app.view_functions, **dict(context)}
+            module = self._modules[(template, context)] = self.app.jinja_env.get_template(
+                template
+            ).make_module(variables)
+        return module
 
-    def render(self, name: str, key: Hashable, *args, **kwargs) -> Markup:
-        macro = getattr(self.macros(), name)
+    def render(
+        self, template: str, name: str, args: tuple, kwargs: dict, context: dict | None = None
+    ) -> Markup:
+        """`template`'s macro `name` called with `args` and `kwargs` (hashable: they are the key)."""
+        frozen_context = tuple(sorted((context or {}).items()))
+        macro = getattr(self.macros(template, frozen_context), name)
         if not self.enabled or g.get("larder_cart_notices"):
             return macro(*args, **kwargs)
-        key = (name, key, request.script_root, request.host)
+        key = (
+            template,
+            name,
+            args,
+            tuple(sorted(kwargs.items())),
+            frozen_context,
+            request.script_root,
+            request.host,
+        )
         html = self.tiles.get(key)
         if html is None:
             html = self._render_with_holes(macro, args, kwargs)
@@ -89,17 +106,19 @@ class TileMemo:
         return html.replace(self.csrf_hole, csrf).replace(self.next_hole, page)
 
 
-def _memo() -> TileMemo:
-    return larder_state().tiles
+def remembered_macro(
+    template: str, name: str, *args, context: dict | None = None, **kwargs
+) -> Markup:
+    """A tile macro's HTML, remembered by its arguments: for macros whose output depends on
+    nothing else (their arguments, `context`, the app) but the CSRF token and this page's URL."""
+    return larder_state().tiles.render(template, name, args, kwargs, context)
 
 
 def product_card(
     card: ProductCard, ref: str | None = None, heading: str = "h3", eager: bool = False
 ) -> Markup:
     """The product tile (macros/catalog.html `product_card_markup`), remembered by content."""
-    return _memo().render(
-        "product_card_markup", (card, ref, heading, eager), card, ref, heading=heading, eager=eager
-    )
+    return remembered_macro(MACROS, "product_card_markup", card, ref, heading=heading, eager=eager)
 
 
 def init_tiles(app: Flask) -> None:
