@@ -82,17 +82,15 @@ def test_each_visitor_gets_their_own_token_and_it_works(app, magnesium):
     assert tokens[0] != tokens[1]
 
 
+def _post_add(visitor, tile: str, magnesium):
+    """The tile's own add form, posted as a browser without JavaScript would."""
+    fields = {"csrf_token": _token(tile), "variant_id": magnesium.variants[0].id, "quantity": 1, "next": _next(tile)}
+    return visitor.post("/cart/add", data=fields)
+
+
 def _add_from_the_listing(visitor, magnesium) -> str:
     tile = _tile(visitor.get("/products").get_data(as_text=True), "magnesium-glycinate")
-    added = visitor.post(
-        "/cart/add",
-        data={
-            "csrf_token": _token(tile),
-            "variant_id": magnesium.variants[0].id,
-            "quantity": 1,
-            "next": _next(tile),
-        },
-    )
+    added = _post_add(visitor, tile, magnesium)
     assert added.status_code in (302, 303)
     assert added.headers["Location"].endswith("/products#add-magnesium-glycinate")
     assert "data-cart-count>1<" in visitor.get("/cart").get_data(as_text=True)
@@ -125,15 +123,7 @@ def test_the_shopper_who_just_added_sees_the_notice_at_the_tile_and_others_do_no
 ):
     client.get("/products")  # the tile is remembered without a notice
     tile = _tile(client.get("/products").get_data(as_text=True), "magnesium-glycinate")
-    client.post(
-        "/cart/add",
-        data={
-            "csrf_token": _token(tile),
-            "variant_id": magnesium.variants[0].id,
-            "quantity": 1,
-            "next": _next(tile),
-        },
-    )
+    _post_add(client, tile, magnesium)
 
     noticed = _tile(client.get("/products").get_data(as_text=True), "magnesium-glycinate")
     later = _tile(client.get("/products").get_data(as_text=True), "magnesium-glycinate")
