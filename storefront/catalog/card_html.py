@@ -45,14 +45,15 @@ class TileMemo:
         return not self.app.jinja_env.auto_reload
 
     def macros(self, template: str, context: tuple[tuple[str, Hashable], ...] = ()):
-        """The template's macros, as a module made once with `context` (the names its macros
-        read from the page, such as `lite`)."""
-        module = self._modules.get((template, context))
+        """The template's macros, as a module made with `context` (the names its macros read from
+        the page, such as `lite`): once, unless templates may change (then on every call, or an
+        edited template would never show)."""
+        module = self._modules.get((template, context)) if self.enabled else None
         if module is None:
             variables = {"url_map_endpoints": self.app.view_functions, **dict(context)}
-            module = self._modules[(template, context)] = self.app.jinja_env.get_template(
-                template
-            ).make_module(variables)
+            module = self.app.jinja_env.get_template(template).make_module(variables)
+            if self.enabled:
+                self._modules[(template, context)] = module
         return module
 
     def render(
@@ -84,7 +85,7 @@ class TileMemo:
         had_token = "csrf_token" in g
         saved_token = g.get("csrf_token")
         g.csrf_token = self.csrf_hole  # generate_csrf() returns g.csrf_token when set
-        g.setdefault(THIS_PAGE_PLACEHOLDER, self.next_hole)
+        setattr(g, THIS_PAGE_PLACEHOLDER, self.next_hole)
         try:
             return str(macro(*args, **kwargs))
         finally:

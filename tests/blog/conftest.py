@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.blog.helpers import make_author
+from tests.fixtures.tiles import tile_renders  # noqa: F401
 
 
 @pytest.fixture
