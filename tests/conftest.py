@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from storefront import create_app
 from storefront.extensions import db, limiter
@@ -53,6 +54,29 @@ def app(tmp_path_factory):
             version_engine.dispose()
 
 
+# PostgreSQL: every table's rows deleted in one round trip, then the id sequences set back to 1
+# (as TRUNCATE ... RESTART IDENTITY would). TRUNCATE of the 41 tables took ~95 ms a test (new
+# files for every table), this ~2 ms: over 3,000 tests, about five minutes of CI. The app's
+# triggers (cache tags, stock alerts, price-from) and the foreign keys' are off for the wipe
+# (session_replication_role, superuser only), so the order of the deletes does not matter and no
+# trigger writes a row behind them.
+_PG_RESET_SEQUENCES = (
+    "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), 1, false)"
+    " FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+)
+
+
+def _wipe_postgres(conn, tables: list[str]) -> None:
+    deletes = "; ".join(f'DELETE FROM "{t}"' for t in tables)
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql(
+                f"SET LOCAL session_replication_role = replica; {deletes}; {_PG_RESET_SEQUENCES}"
+            )
+    except DBAPIError:  # not a superuser: the slow way
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+
+
 def _wipe(app) -> None:
     """Delete every row; cheap compared with re-creating the schema for each test."""
     with app.app_context():
@@ -60,7 +84,7 @@ def _wipe(app) -> None:
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                _wipe_postgres(conn, tables)
             else:
                 for table in tables:
                     conn.execute(text(f'DELETE FROM "{table}"'))
