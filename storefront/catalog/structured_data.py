@@ -17,6 +17,13 @@ from storefront.templating import image_url
 def product_json_ld(product: Product, extra: dict | None = None) -> Markup:
     """The Product's JSON-LD; `extra` adds properties other rooms give through the product-page
     hook (the reviews room's aggregateRating and review), so the catalog never imports them."""
+    base, fodmap = product_json_ld_parts(product)
+    return json_ld_script(base, extra, fodmap)
+
+
+def product_json_ld_parts(product: Product) -> tuple[dict, dict]:
+    """The product's own JSON-LD properties (JSON data), and its FODMAP ones for today: what
+    the product page keeps with its HTML (storefront.catalog.product_page)."""
     from flask import current_app
 
     currency = current_app.config["STORE_CURRENCY"]
@@ -33,7 +40,7 @@ def product_json_ld(product: Product, extra: dict | None = None) -> Markup:
         }
         for v in product.variants
     ]
-    data = {
+    base = {
         "@context": "https://schema.org",
         "@type": "Product",
         "name": product.title,
@@ -43,8 +50,12 @@ def product_json_ld(product: Product, extra: dict | None = None) -> Markup:
         "image": [image_url(i.path, external=True) for i in product.images],
         "offers": offers,
     }
-    data.update(extra or {})
-    data.update(fodmap_json_ld(product, today()))
+    return base, fodmap_json_ld(product, today())
+
+
+def json_ld_script(base: dict, extra: dict | None, fodmap: dict) -> Markup:
+    """The script's JSON: the product's properties, then the other rooms', then FODMAP data."""
+    data = {**base, **(extra or {}), **fodmap}
     return to_script_json({k: v for k, v in data.items() if v not in (None, [], "")})
 
 

@@ -6,7 +6,6 @@ from flask import abort, current_app, render_template, request
 
 from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
-from storefront.catalog.availability import certificate_on, product_problem
 from storefront.catalog.card_cache import (
     featured_tiles_cached,
     list_products_cached,
@@ -16,13 +15,8 @@ from storefront.catalog.card_cache import (
 from storefront.catalog.chips import filter_chips
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
-from storefront.catalog.queries import (
-    SORTS,
-    get_active_product,
-    get_collection,
-)
-from storefront.catalog.structured_data import product_json_ld
-from storefront.clock import today
+from storefront.catalog.product_page import product_body
+from storefront.catalog.queries import SORTS, get_collection
 from storefront.hooks import product_page_extras
 from storefront.media import media_store
 
@@ -79,18 +73,17 @@ def collection(slug: str):
 @bp.get("/products/<slug:slug>")
 @conditional_page
 def product(slug: str):
-    found = get_active_product(slug)
-    if found is None:
+    body = product_body(slug)
+    if body is None:
         abort(404)
-    extras = product_page_extras(found)
+    extras = product_page_extras(body.product)
     return render_template(
         "catalog/product.html",
-        product=found,
-        certification=certificate_on(found.certifications, today()),
-        sellable=product_problem(found) is None,
-        json_ld=product_json_ld(found, extras.get("json_ld")),
+        body=body.pieces,
+        product=body.product,
+        json_ld=body.json_ld(extras.get("json_ld")),
         extras=extras,
-        related=related_cards_cached(found.id),
+        related=related_cards_cached(body.product.id),
     )
 
 
