@@ -11,6 +11,9 @@ from typing import Any
 
 from storefront.state import larder_state
 
+# A provider gets the product page's ProductSummary (storefront.catalog.product_page: id, slug,
+# title, review_count, rating_average), not the ORM row: the page's own HTML is kept per product
+# version, so on most requests the row is not loaded at all.
 ProductExtra = Callable[[Any], dict[str, Any]]
 SitemapSource = Callable[[], list[tuple[str, Any]]]
 
