@@ -5,31 +5,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-from datetime import datetime
 from pathlib import Path
 
 from flask import abort, make_response, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from blog import bp
-from blog.cards import fill_ctas
-from blog.models import Article
+from blog.article_page import ArticlePieces, article_pieces
 from blog.queries import (
-    ArticleSummary,
     count_public_articles,
-    get_public_article,
     get_tag,
     list_public_articles,
-    related_articles,
 )
-from blog.rendering import reading_minutes, split_on_ctas
-from blog.structured_data import article_json_ld
 from blog.view_counter import count_view
 from storefront.caching.fragments import cached_fragment, fragment_store
 from storefront.caching.pages import conditional_page
 from storefront.caching.version import page_state
 from storefront.extensions import db
-from storefront.site_urls import absolute_url_for
 
 # The lite view's only styling, inline so the page is one request; allowed by its CSP hash.
 LITE_CSS = (Path(__file__).with_name("lite.css")).read_text(encoding="utf-8")
@@ -45,14 +37,7 @@ def _page_number() -> int:
     return int(raw)
 
 
-def _public_or_404(slug: str) -> Article:
-    article = get_public_article(slug)
-    if article is None:
-        abort(404)
-    return article
-
-
-def _count_view(article: Article) -> None:
+def _count_view(article: ArticlePieces) -> None:
     # Attribution is a nicety: a failed counter write must never cost the reader the page.
     # Buffered in Redis when it is set (no SQL); else, or if Redis fails, one upsert.
     try:
@@ -60,31 +45,6 @@ def _count_view(article: Article) -> None:
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("could not count a view of article %s", article.slug, exc_info=True)
-
-
-def toc_tree(headings: list[dict]) -> list[dict]:
-    """Level-2 headings with their level-3 children, for a nested table of contents."""
-    tree: list[dict] = []
-    for heading in headings:
-        item = {"text": heading["text"], "anchor": heading["anchor"], "children": []}
-        if heading["level"] > 2 and tree:
-            tree[-1]["children"].append(item)
-        else:
-            tree.append(item)
-    return tree
-
-
-def _body_context(article: Article) -> dict:
-    return {
-        "article": article,
-        "parts": split_on_ctas(article.body_html),
-        "ctas": fill_ctas(article.cta_blocks or []),
-        "ref": f"article:{article.slug}",
-        "minutes": reading_minutes(article.word_count),
-        "toc_tree": toc_tree(article.headings or []),
-        "canonical": article.canonical_url
-        or absolute_url_for("blog.article", slug=article.slug),
-    }
 
 
 def _lite_policy() -> str:
@@ -125,20 +85,6 @@ def _journal_total(tag) -> int | None:
     return cached_fragment("journal-total", parts, lambda: count_public_articles(tag), dump=int, load=int)
 
 
-def _related(article: Article) -> list[ArticleSummary]:
-    """related_articles, kept in the fragment cache per catalog version and due-time marker (an
-    article's tags, another article published or unpublished: all bump the version). Read on
-    every render of the article and its lite view; without Redis, the query as before."""
-    return cached_fragment(
-        "related-articles",
-        {"article": article.id, "due": page_state().markers},
-        lambda: related_articles(article),
-        dump=lambda rows: [[r.slug, r.title, r.dek, r.published_at.isoformat() if r.published_at else None]
-                           for r in rows],
-        load=lambda rows: [ArticleSummary(s, t, d, datetime.fromisoformat(p) if p else None) for s, t, d, p in rows],
-    )
-
-
 @bp.get("/")
 @conditional_page
 def index():
@@ -165,27 +111,21 @@ def tag(slug: str):
 @bp.get("/<slug:slug>")
 @conditional_page(on_cached=_count_cached_view)
 def article(slug: str):
-    found = _public_or_404(slug)
-    context = _body_context(found)
-    body = render_template(
-        "blog/article.html",
-        related=_related(found),
-        json_ld=article_json_ld(found, context["canonical"]),
-        **context,
-    )
+    found = article_pieces(slug, lite=False)
+    if found is None:
+        abort(404)
+    page = render_template("blog/article.html", body=found.pieces)
     _count_view(found)
-    return body
+    return page
 
 
 @bp.get("/<slug:slug>/lite")
 @conditional_page(on_cached=_count_cached_view)
 def lite(slug: str):
-    found = _public_or_404(slug)
-    response = make_response(
-        render_template(
-            "blog/lite.html", lite_css=LITE_CSS, lite=True, related=_related(found), **_body_context(found)
-        )
-    )
+    found = article_pieces(slug, lite=True, lite_css=LITE_CSS)
+    if found is None:
+        abort(404)
+    response = make_response(found.pieces["document"])
     _count_view(found)
     # The one page meant to be embedded elsewhere: the security layer honours the marker
     # (no X-Frame-Options); _lite_policy_header lets any site frame it and allows exactly

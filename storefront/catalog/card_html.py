@@ -82,18 +82,19 @@ class TileMemo:
         return Markup(self._fill(html))
 
     def _render_with_holes(self, macro, args, kwargs) -> str:
-        had_token = "csrf_token" in g
-        saved_token = g.get("csrf_token")
+        # Put back what was there: a tile rendered inside a page's own pieces
+        # (storefront.caching.pieces) must leave that page's holes in place for what follows it.
+        saved = {name: g.get(name) for name in ("csrf_token", THIS_PAGE_PLACEHOLDER) if name in g}
         g.csrf_token = self.csrf_hole  # generate_csrf() returns g.csrf_token when set
         setattr(g, THIS_PAGE_PLACEHOLDER, self.next_hole)
         try:
             return str(macro(*args, **kwargs))
         finally:
-            g.pop(THIS_PAGE_PLACEHOLDER, None)
-            if had_token:
-                g.csrf_token = saved_token
-            else:
-                g.pop("csrf_token", None)
+            for name in ("csrf_token", THIS_PAGE_PLACEHOLDER):
+                if name in saved:
+                    setattr(g, name, saved[name])
+                else:
+                    g.pop(name, None)
 
     def _fill(self, html: str) -> str:
         # What fills the holes is the same for every tile of the page: worked out once.

@@ -1,0 +1,79 @@
+"""A page's own HTML in pieces, rendered once per content version for every visitor (issue 20).
+
+The product page and the article (and its lite view) show the same HTML to every visitor of
+every URL of theirs (`?ref=`, campaign tags, review sorts), but for a few values of the request:
+the CSRF token, the way back a form carries (`next`, this page) and what the page passes on (an
+article's `ref`). Their templates' blocks are rendered with placeholders ("holes") for those,
+kept in the fragment cache (storefront.caching.fragments: under the catalog version and day, with
+the dependency tags their reads declared, so never stale) and filled on every use.
+
+Holes are random per rendering and kept with the pieces, so no text on a page can fake one. A
+visitor with a flashed message (a notice printed at a form) gets pieces rendered for them alone.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from flask import current_app, g, session
+from markupsafe import Markup, escape
+
+from storefront.site_urls import THIS_PAGE_PLACEHOLDER, this_page
+from storefront.state import request_state
+
+CSRF, NEXT = "csrf", "next"  # the holes every piece may have
+
+
+def for_this_visitor_only() -> bool:
+    """A flashed message waits: a notice may be printed in the pieces, which must not be kept."""
+    return "_flashes" in session
+
+
+def new_holes(*extra: str) -> dict[str, str]:
+    """Placeholders for the CSRF token, this page, and `extra` values of the page's own."""
+    token = secrets.token_hex(8)
+    return {name: f"larder-{name}-hole-{token}" for name in (CSRF, NEXT, *extra)}
+
+
+def render_blocks(template_name: str, context: dict, holes: dict[str, str] | None) -> dict[str, str]:
+    """Every block of `template_name` rendered alone with `context` (plus the app's context
+    processors'), the CSRF token and this page as `holes` when given. The template's blocks
+    must import their own macros: its top level is not run."""
+    template = current_app.jinja_env.get_template(template_name)
+    current_app.update_template_context(context)
+    saved = {name: g.get(name) for name in ("csrf_token", THIS_PAGE_PLACEHOLDER) if name in g}
+    state = request_state()
+    saved_filling, state.tile_filling = state.tile_filling, None  # tiles inside fill from these holes
+    if holes:
+        g.csrf_token = holes[CSRF]  # generate_csrf() returns g.csrf_token when set
+        setattr(g, THIS_PAGE_PLACEHOLDER, holes[NEXT])
+    try:
+        rendered = template.new_context(context)
+        return {name: "".join(block(rendered)) for name, block in template.blocks.items()}
+    finally:
+        state.tile_filling = saved_filling
+        for name in ("csrf_token", THIS_PAGE_PLACEHOLDER):
+            if name in saved:
+                setattr(g, name, saved[name])
+            else:
+                g.pop(name, None)
+
+
+def filled(pieces: dict[str, str], holes: dict[str, str], values: dict[str, str] | None = None) -> dict[str, Markup]:
+    """The pieces as Markup with this request's CSRF token, this page and `values` (name ->
+    text, escaped here) in their holes."""
+    if holes:
+        from flask_wtf.csrf import generate_csrf
+
+        texts = {CSRF: generate_csrf(), NEXT: this_page(), **(values or {})}
+        replacements = [(holes[name], str(escape(text))) for name, text in texts.items() if name in holes]
+        pieces = {name: _replace(html, replacements) for name, html in pieces.items()}
+    return {name: Markup(html) for name, html in pieces.items()}
+
+
+def _replace(html: str, replacements: Iterable[tuple[str, str]]) -> str:
+    for hole, value in replacements:
+        if hole in html:
+            html = html.replace(hole, value)
+    return html
