@@ -26,7 +26,7 @@ from storefront.caching.registry import TagRule, register_versioned_table
 
 # Public pages show a variant's stock as "Sold out", "Only N left" (under 10) and a quantity
 # field whose maximum is the stock capped at 99 (templates/macros/catalog.html,
-# catalog/product.html), and a card's total is only compared with 0 and 10. So a stock change
+# catalog/_product_body.html), and a card's total is only compared with 0 and 10. So a stock change
 # between two values of at least this cap changes nothing any page shows: it must not empty the
 # page cache, or every sale of a well-stocked product would make every page render again.
 VISIBLE_STOCK_CAP = 99
