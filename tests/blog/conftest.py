@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.blog.helpers import make_author
+from tests.fixtures.pieces import magnesium_product, zinc_product  # noqa: F401
 from tests.fixtures.tiles import tile_renders  # noqa: F401
 
 

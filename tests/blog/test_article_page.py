@@ -12,24 +12,14 @@ from sqlalchemy import text
 
 from storefront.extensions import db
 from tests.blog.helpers import make_article
-from tests.factories import make_discount, make_product
+from tests.factories import make_discount
 
 ARTICLE = "/blog/magnesium-for-back-pain"
 ARTICLE_READ = re.compile(r"FROM article\b.*\bWHERE article\.slug", re.S)
 
 
 @pytest.fixture
-def magnesium(fragment_store):
-    return make_product("magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=20)
-
-
-@pytest.fixture
-def zinc(fragment_store):
-    return make_product("zinc-picolinate", title="Zinc Picolinate", price=1299, stock=5)
-
-
-@pytest.fixture
-def article(magnesium):
+def article(magnesium_product):
     make_discount("WELCOME10")
     return make_article(
         "magnesium-for-back-pain",
@@ -67,15 +57,15 @@ def test_every_url_of_the_article_reads_it_once_and_every_form_keeps_its_way_bac
 
 
 def test_a_cta_product_sold_out_by_raw_sql_shows_at_once_and_another_product_keeps_it(
-    client, article, magnesium, zinc, count_queries
+    client, article, magnesium_product, zinc_product, count_queries
 ):
     _get(client, ARTICLE, count_queries)
-    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id = :id"), {"id": zinc.id})
+    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id = :id"), {"id": zinc_product.id})
     db.session.commit()
     _, reads = _get(client, ARTICLE, count_queries)
     assert reads == 0  # zinc is not in the article
 
-    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id = :id"), {"id": magnesium.id})
+    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id = :id"), {"id": magnesium_product.id})
     db.session.commit()
     page, reads = _get(client, ARTICLE, count_queries)
     assert reads == 1
@@ -115,10 +105,10 @@ def test_every_view_is_counted_when_the_article_is_kept(client, app, article, co
     assert sum(v.views for v in db.session.scalars(db.select(ArticleView))) == 3
 
 
-def test_a_notice_for_one_reader_is_never_kept_for_the_next(client, app, article, magnesium, count_queries):
+def test_a_notice_for_one_reader_is_never_kept_for_the_next(client, app, article, magnesium_product, count_queries):
     _get(client, ARTICLE, count_queries)
     added = client.post("/cart/add", data={
-        "variant_id": magnesium.variants[0].id, "quantity": 1, "next": f"{ARTICLE}#cta-1",
+        "variant_id": magnesium_product.variants[0].id, "quantity": 1, "next": f"{ARTICLE}#cta-1",
         "ref": "article:magnesium-for-back-pain",
     })
     mine = client.get(added.headers["Location"]).get_data(as_text=True)

@@ -8,7 +8,6 @@ import re
 from datetime import date, timedelta
 from html import unescape
 
-import pytest
 from sqlalchemy import text
 
 from storefront.extensions import db
@@ -17,16 +16,6 @@ from tests.fixtures.page_cache import deployed_app
 
 REDIS_URL = "redis://127.0.0.1:6379/1"  # this module's own: deployed_app empties it
 PRODUCT_READ = re.compile(r"FROM product\b.*\bWHERE product\.slug", re.S)
-
-
-@pytest.fixture
-def magnesium(fragment_store):
-    return make_product("magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=20)
-
-
-@pytest.fixture
-def zinc(fragment_store):
-    return make_product("zinc-picolinate", title="Zinc Picolinate", price=1299, stock=5)
 
 
 def _product_reads(counter) -> int:
@@ -47,7 +36,7 @@ def _get(client, url: str, count_queries) -> tuple[str, int]:
     return response.get_data(as_text=True), _product_reads(counter)
 
 
-def test_every_url_of_a_product_reads_it_once_and_gets_its_own_ref_and_way_back(client, magnesium, count_queries):
+def test_every_url_of_a_product_reads_it_once_and_gets_its_own_ref_and_way_back(client, magnesium_product, count_queries):
     first, reads_first = _get(client, "/products/magnesium-glycinate?ref=magnesium-for-back-pain", count_queries)
     other, reads_other = _get(client, "/products/magnesium-glycinate?ref=sleep-guide&utm_source=news", count_queries)
 
@@ -60,13 +49,13 @@ def test_every_url_of_a_product_reads_it_once_and_gets_its_own_ref_and_way_back(
     assert "$19.99" in other
 
 
-def test_without_a_ref_the_buy_box_has_no_ref_field(client, magnesium, count_queries):
+def test_without_a_ref_the_buy_box_has_no_ref_field(client, magnesium_product, count_queries):
     _get(client, "/products/magnesium-glycinate?ref=magnesium-for-back-pain", count_queries)
     page, _ = _get(client, "/products/magnesium-glycinate", count_queries)
     assert _field(page, "buy", "ref") is None
 
 
-def test_a_hostile_ref_is_escaped_and_cut_like_the_form_cuts_it(client, magnesium, count_queries):
+def test_a_hostile_ref_is_escaped_and_cut_like_the_form_cuts_it(client, magnesium_product, count_queries):
     _get(client, "/products/magnesium-glycinate?ref=harmless", count_queries)
     hostile = '"><script>alert(1)</script>' + "x" * 200
     page, reads = _get(client, f"/products/magnesium-glycinate?ref={hostile}", count_queries)
@@ -76,11 +65,11 @@ def test_a_hostile_ref_is_escaped_and_cut_like_the_form_cuts_it(client, magnesiu
     assert _field(page, "buy", "ref") == hostile[:120]
 
 
-def test_the_last_unit_sold_shows_sold_out_and_the_notify_form_at_once(client, magnesium, zinc, count_queries):
+def test_the_last_unit_sold_shows_sold_out_and_the_notify_form_at_once(client, magnesium_product, zinc_product, count_queries):
     _get(client, "/products/magnesium-glycinate", count_queries)
     _get(client, "/products/zinc-picolinate?ref=zinc-guide", count_queries)
 
-    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id = :id"), {"id": magnesium.id})
+    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id = :id"), {"id": magnesium_product.id})
     db.session.commit()
 
     page, reads = _get(client, "/products/magnesium-glycinate", count_queries)
@@ -88,12 +77,12 @@ def test_the_last_unit_sold_shows_sold_out_and_the_notify_form_at_once(client, m
     assert "Sold out" in page and 'id="notify"' in page
     assert "Add to cart" not in page
     _, zinc_reads = _get(client, "/products/zinc-picolinate?ref=another", count_queries)
-    assert zinc_reads == 0  # another product's sale leaves zinc's HTML as it was
+    assert zinc_reads == 0  # another product's sale leaves zinc_product's HTML as it was
 
 
-def test_a_price_edited_by_raw_sql_shows_at_once(client, magnesium, count_queries):
+def test_a_price_edited_by_raw_sql_shows_at_once(client, magnesium_product, count_queries):
     _get(client, "/products/magnesium-glycinate", count_queries)
-    db.session.execute(text("UPDATE variant SET price = 2450 WHERE product_id = :id"), {"id": magnesium.id})
+    db.session.execute(text("UPDATE variant SET price = 2450 WHERE product_id = :id"), {"id": magnesium_product.id})
     db.session.commit()
 
     page, reads = _get(client, "/products/magnesium-glycinate", count_queries)
@@ -102,12 +91,12 @@ def test_a_price_edited_by_raw_sql_shows_at_once(client, magnesium, count_querie
     assert '"price": "24.50"' in page  # the JSON-LD offer too
 
 
-def test_a_certificate_that_lapses_overnight_is_not_shown_the_next_day(client, magnesium, count_queries, monkeypatch):
+def test_a_certificate_that_lapses_overnight_is_not_shown_the_next_day(client, magnesium_product, count_queries, monkeypatch):
     from storefront.catalog.models import Certification
 
     today = date.today()
     db.session.add(Certification(
-        product_id=magnesium.id, body="Monash University", valid_from=today - timedelta(days=30), valid_until=today,
+        product_id=magnesium_product.id, body="Monash University", valid_from=today - timedelta(days=30), valid_until=today,
     ))
     db.session.commit()
     page, _ = _get(client, "/products/magnesium-glycinate", count_queries)
@@ -122,12 +111,12 @@ def test_a_certificate_that_lapses_overnight_is_not_shown_the_next_day(client, m
     assert "does not currently hold a valid Low FODMAP certification" in page
 
 
-def test_a_notice_for_one_visitor_is_never_kept_for_the_next(client, app, magnesium, count_queries):
-    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id = :id"), {"id": magnesium.id})
+def test_a_notice_for_one_visitor_is_never_kept_for_the_next(client, app, magnesium_product, count_queries):
+    db.session.execute(text("UPDATE variant SET stock = 0 WHERE product_id = :id"), {"id": magnesium_product.id})
     db.session.commit()
     _get(client, "/products/magnesium-glycinate", count_queries)
     response = client.post("/alerts/subscribe", data={
-        "variant_id": magnesium.variants[0].id, "email": "reader@example.com", "next": "/products/magnesium-glycinate#notify",
+        "variant_id": magnesium_product.variants[0].id, "email": "reader@example.com", "next": "/products/magnesium-glycinate#notify",
     })
     assert response.status_code == 303
 
