@@ -14,7 +14,8 @@ visitor with a flashed message (a notice printed at a form) gets pieces rendered
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 
 from flask import current_app, g, session
 from markupsafe import Markup, escape
@@ -23,6 +24,7 @@ from storefront.site_urls import THIS_PAGE_PLACEHOLDER, this_page
 from storefront.state import request_state
 
 CSRF, NEXT = "csrf", "next"  # the holes every piece may have
+_HOLE_NAMES = ("csrf_token", THIS_PAGE_PLACEHOLDER)  # what `punched` sets on g
 
 
 def for_this_visitor_only() -> bool:
@@ -42,18 +44,28 @@ def render_blocks(template_name: str, context: dict, holes: dict[str, str] | Non
     must import their own macros: its top level is not run."""
     template = current_app.jinja_env.get_template(template_name)
     current_app.update_template_context(context)
-    saved = {name: g.get(name) for name in ("csrf_token", THIS_PAGE_PLACEHOLDER) if name in g}
     state = request_state()
     saved_filling, state.tile_filling = state.tile_filling, None  # tiles inside fill from these holes
-    if holes:
-        g.csrf_token = holes[CSRF]  # generate_csrf() returns g.csrf_token when set
-        setattr(g, THIS_PAGE_PLACEHOLDER, holes[NEXT])
     try:
-        rendered = template.new_context(context)
-        return {name: "".join(block(rendered)) for name, block in template.blocks.items()}
+        with punched(holes[CSRF], holes[NEXT]) if holes else nullcontext():
+            rendered = template.new_context(context)
+            return {name: "".join(block(rendered)) for name, block in template.blocks.items()}
     finally:
         state.tile_filling = saved_filling
-        for name in ("csrf_token", THIS_PAGE_PLACEHOLDER):
+
+
+@contextmanager
+def punched(csrf_hole: str, next_hole: str) -> Iterator[None]:
+    """Inside, `csrf_token()` prints `csrf_hole` and this page is `next_hole`; after, whatever
+    was there before is put back (a tile rendered inside a page's pieces leaves the page's holes
+    in place for what follows it)."""
+    saved = {name: g.get(name) for name in _HOLE_NAMES if name in g}
+    g.csrf_token = csrf_hole  # generate_csrf() returns g.csrf_token when set
+    setattr(g, THIS_PAGE_PLACEHOLDER, next_hole)
+    try:
+        yield
+    finally:
+        for name in _HOLE_NAMES:
             if name in saved:
                 setattr(g, name, saved[name])
             else:

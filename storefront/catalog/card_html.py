@@ -21,8 +21,9 @@ from collections.abc import Hashable
 from flask import Flask, g, request
 from markupsafe import Markup, escape
 
+from storefront.caching.pieces import punched
 from storefront.catalog.queries import ProductCard
-from storefront.site_urls import THIS_PAGE_PLACEHOLDER, this_page
+from storefront.site_urls import this_page
 from storefront.state import larder_state, request_state
 
 MACROS = "macros/catalog.html"
@@ -82,19 +83,8 @@ class TileMemo:
         return Markup(self._fill(html))
 
     def _render_with_holes(self, macro, args, kwargs) -> str:
-        # Put back what was there: a tile rendered inside a page's own pieces
-        # (storefront.caching.pieces) must leave that page's holes in place for what follows it.
-        saved = {name: g.get(name) for name in ("csrf_token", THIS_PAGE_PLACEHOLDER) if name in g}
-        g.csrf_token = self.csrf_hole  # generate_csrf() returns g.csrf_token when set
-        setattr(g, THIS_PAGE_PLACEHOLDER, self.next_hole)
-        try:
+        with punched(self.csrf_hole, self.next_hole):
             return str(macro(*args, **kwargs))
-        finally:
-            for name in ("csrf_token", THIS_PAGE_PLACEHOLDER):
-                if name in saved:
-                    setattr(g, name, saved[name])
-                else:
-                    g.pop(name, None)
 
     def _fill(self, html: str) -> str:
         # What fills the holes is the same for every tile of the page: worked out once.
