@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from storefront import create_app
 from storefront.extensions import db, limiter
 from storefront.state import larder_state
+from tests.fixtures.redis_server import redis_url
 
 pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.staff"]
 
@@ -188,12 +189,12 @@ def count_queries():
     return counting_queries
 
 
-FRAGMENT_REDIS_URL = "redis://127.0.0.1:6379/12"
+FRAGMENT_REDIS_URL = redis_url(12)
 
 
 @pytest.fixture
 def fragment_store(app):
-    """The fragment cache on the real Redis (127.0.0.1:6379, database 12), emptied around the
+    """The fragment cache on the real Redis (tests/fixtures/redis_server.py, database 12), emptied around the
     test; yields the Redis client so a test can look at what was stored."""
     import redis
 

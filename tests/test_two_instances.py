@@ -4,7 +4,7 @@ the other, rate limits are counted across both, an image uploaded through one is
 other from the bucket (with the sizes a worker made), and a paid order sends one confirmation
 although two workers listen.
 
-Needs PostgreSQL (TEST_DATABASE_URL) and Redis (127.0.0.1:6379 or TEST_REDIS_URL); skipped on
+Needs PostgreSQL (TEST_DATABASE_URL) and Redis (127.0.0.1:6379 or TEST_REDIS_SERVER); skipped on
 SQLite, because a file database is not something two machines can share.
 """
 
@@ -35,6 +35,7 @@ from tests.fixtures.processes import (
     wait_until,
     worker_command,
 )
+from tests.fixtures.redis_server import redis_url
 
 try:
     import requests
@@ -42,7 +43,7 @@ except ImportError:  # checked per test below: a failure where PostgreSQL tests 
     requests = None
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = redis_url(13)
 STAFF_EMAIL, STAFF_PASSWORD = "staff@example.com", "two instances, one store"
 
 pytestmark = pytest.mark.skipif(

@@ -14,8 +14,9 @@ from storefront.caching.store import PageCache
 from storefront.clock import now
 from storefront.state import larder_state
 from tests.blog.helpers import make_article
+from tests.fixtures.redis_server import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_URL = redis_url(11)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Article views are buffered in Redis and reach article_view only when flushed: exactly once,
 never lost, and straight to the database when Redis is missing.
 
-Uses the real Redis on 127.0.0.1:6379, database 14 (emptied around each test), with the app set
+Uses the real Redis (tests/fixtures/redis_server.py), database 14 (emptied around each test), with the app set
 up as deployed: REDIS_URL set and the page cache on.
 """
 
@@ -25,8 +25,9 @@ from storefront.extensions import db
 from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_user
+from tests.fixtures.redis_server import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = redis_url(14)
 
 
 def _use_redis(app, url: str):

@@ -17,8 +17,9 @@ from storefront.extensions import db
 from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_collection, make_product
+from tests.fixtures.redis_server import TEST_REDIS_SERVER, redis_url
 
-PAGE_REDIS_URL = "redis://127.0.0.1:6379/13"
+PAGE_REDIS_URL = redis_url(13)
 FOREIGN = "evil.example"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +33,7 @@ def real_page_cache(app):
     try:
         client.flushdb()
     except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+        pytest.skip(f"Redis is not running on {TEST_REDIS_SERVER}")
     original = larder_state(app).page_cache
     larder_state(app).page_cache = PageCache(PAGE_REDIS_URL, ttl=60)
     yield client

@@ -15,8 +15,9 @@ from storefront.extensions import db
 from tests.blog.helpers import make_article
 from tests.factories import make_product
 from tests.fixtures.page_cache import served_fixture
+from tests.fixtures.redis_server import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = redis_url(5)
 SEARCH = "/search?q=magnesium"
 
 served = served_fixture(REDIS_URL)

@@ -16,8 +16,9 @@ from sqlalchemy import text
 from storefront.extensions import db
 from tests.factories import make_collection, make_product
 from tests.fixtures.page_cache import served_fixture
+from tests.fixtures.redis_server import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/8"
+REDIS_URL = redis_url(8)
 
 served = served_fixture(REDIS_URL)
 

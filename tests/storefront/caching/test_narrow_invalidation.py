@@ -23,8 +23,9 @@ from storefront.site_settings import save_site_settings
 from tests.blog.helpers import make_article, make_author
 from tests.factories import make_collection, make_product
 from tests.fixtures.page_cache import served_fixture
+from tests.fixtures.redis_server import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/10"
+REDIS_URL = redis_url(10)
 SOLD_OUT = 'stock-out">Sold out'
 
 # Pages showing product A (its card or its page), and pages that do not.

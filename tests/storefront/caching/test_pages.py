@@ -17,6 +17,7 @@ from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_collection, make_product, make_user
 from tests.fixtures.page_cache import deployed_app
+from tests.fixtures.redis_server import redis_url
 
 
 @pytest.fixture
@@ -293,7 +294,7 @@ def test_page_state_read_survives_a_dropped_database_connection(app, client, pro
 
 # ---------------------------------------------------------------- the real Redis page cache
 
-PAGE_CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
+PAGE_CACHE_REDIS_URL = redis_url(15)
 
 
 class _TokenFields(HTMLParser):

@@ -15,8 +15,9 @@ import pytest
 from storefront.extensions import db
 from tests.factories import make_product, make_user
 from tests.fixtures.page_cache import served_fixture
+from tests.fixtures.redis_server import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/4"
+REDIS_URL = redis_url(4)
 PAGE = "/products/magnesium-glycinate"
 
 served = served_fixture(REDIS_URL)

@@ -15,6 +15,7 @@ from storefront.extensions import db
 from tests.blog.helpers import make_article
 from tests.factories import make_collection, make_product
 from tests.fixtures.page_cache import deployed_app
+from tests.fixtures.redis_server import redis_url
 
 JSON = {"Accept": "application/json"}
 ARTICLE = "/blog/magnesium-for-back-pain"
@@ -268,7 +269,7 @@ def test_other_flashes_still_show_at_the_top(client, article):
 
 # ---------------------------------------------------------------- the real Redis page cache
 
-CACHE_REDIS_URL = "redis://127.0.0.1:6379/9"  # not the database other test modules empty
+CACHE_REDIS_URL = redis_url(9)  # not the database other test modules empty
 
 
 @pytest.fixture

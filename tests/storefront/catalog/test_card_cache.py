@@ -1,7 +1,7 @@
 """Product cards and related articles come from the fragment cache (issue 20), and are never
 stale: a price edit or a sell-out made by raw SQL, or another article published, shows at once.
 
-Uses the real Redis on 127.0.0.1:6379, database 12 (the fragment_store fixture).
+Uses the real Redis (tests/fixtures/redis_server.py), database 12 (the fragment_store fixture).
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from storefront.extensions import db
 from storefront.state import larder_state
 from tests.factories import make_collection, make_product
 from tests.fixtures.page_cache import deployed_app
+from tests.fixtures.redis_server import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/3"  # this module's own: deployed_app empties it
+REDIS_URL = redis_url(3)  # this module's own: deployed_app empties it
 TILE = ("product_card_markup", "magnesium-glycinate")
 
 

@@ -1,7 +1,7 @@
 """Facet counts come from Redis for every sort and page of one set of filters, and are never
 stale: a stock change, a price change or a new day computes them again.
 
-Uses the real Redis on 127.0.0.1:6379, database 12 (emptied around each test).
+Uses the real Redis (tests/fixtures/redis_server.py), database 12 (emptied around each test).
 """
 
 from __future__ import annotations

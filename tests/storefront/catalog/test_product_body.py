@@ -13,8 +13,9 @@ from sqlalchemy import text
 from storefront.extensions import db
 from tests.factories import make_product
 from tests.fixtures.page_cache import deployed_app
+from tests.fixtures.redis_server import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/1"  # this module's own: deployed_app empties it
+REDIS_URL = redis_url(1)  # this module's own: deployed_app empties it
 PRODUCT_READ = re.compile(r"FROM product\b.*\bWHERE product\.slug", re.S)
 
 
