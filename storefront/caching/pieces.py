@@ -7,12 +7,16 @@ article's `ref`). Their templates' blocks are rendered with placeholders ("holes
 kept in the fragment cache (storefront.caching.fragments: under the catalog version and day, with
 the dependency tags their reads declared, so never stale) and filled on every use.
 
-Holes are random per rendering and kept with the pieces, so no text on a page can fake one. A
-visitor with a flashed message (a notice printed at a form) gets pieces rendered for them alone.
+A link to this page with some arguments changed (`url_with`, the reviews' "More reviews") is a
+hole too: it carries the request's other arguments (`ref`, campaign tags), so each request fills
+it with its own. Holes are random per rendering and kept with the pieces, so no text on a page can
+fake one. A visitor with a flashed message (a notice printed at a form) gets pieces rendered for
+them alone.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -22,8 +26,10 @@ from markupsafe import Markup, escape
 
 from storefront.site_urls import THIS_PAGE_PLACEHOLDER, this_page
 from storefront.state import request_state
+from storefront.templating import url_with
 
 CSRF, NEXT = "csrf", "next"  # the holes every piece may have
+URL_WITH = "url-with "  # a hole named URL_WITH + the JSON of url_with's arguments
 _HOLE_NAMES = ("csrf_token", THIS_PAGE_PLACEHOLDER)  # what `punched` sets on g
 
 
@@ -48,6 +54,8 @@ def render_blocks(template_name: str, context: dict, holes: dict[str, str] | Non
     saved_filling, state.tile_filling = state.tile_filling, None  # tiles inside fill from these holes
     try:
         with punched(holes[CSRF], holes[NEXT]) if holes else nullcontext():
+            if holes:
+                context = {**context, "url_with": _UrlWithHoles(holes)}
             rendered = template.new_context(context)
             return {name: "".join(block(rendered)) for name, block in template.blocks.items()}
     finally:
@@ -79,9 +87,23 @@ def filled(pieces: dict[str, str], holes: dict[str, str], values: dict[str, str]
         from flask_wtf.csrf import generate_csrf
 
         texts = {CSRF: generate_csrf(), NEXT: this_page(), **(values or {})}
+        texts.update((name, url_with(**json.loads(name[len(URL_WITH):]))) for name in holes if name.startswith(URL_WITH))
         replacements = [(holes[name], str(escape(text))) for name, text in texts.items() if name in holes]
         pieces = {name: _replace(html, replacements) for name, html in pieces.items()}
     return {name: Markup(html) for name, html in pieces.items()}
+
+
+class _UrlWithHoles:
+    """`url_with` for a template rendered with holes: each distinct call is a hole (added to
+    `holes`, so it is kept with the pieces), filled per request by the real `url_with`."""
+
+    def __init__(self, holes: dict[str, str]) -> None:
+        self.holes = holes
+        self.token = holes[CSRF].rsplit("-", 1)[-1]
+
+    def __call__(self, **changes) -> str:
+        name = URL_WITH + json.dumps(changes, sort_keys=True)
+        return self.holes.setdefault(name, f"larder-url-hole-{len(self.holes)}-{self.token}")
 
 
 def _replace(html: str, replacements: Iterable[tuple[str, str]]) -> str:

@@ -1,21 +1,26 @@
 """A product page's own HTML, rendered once per product version, not once per request (issue 20).
 
 A rendered product page spent most of its time loading the product through the ORM (its
-variants, images, certificates and diet tags: four statements and their objects) and rendering
-the gallery, the buy box, the certificate and the details: the same HTML for every visitor of
-every URL of that product (`?ref=` from each article, review sorts, campaign tags). So those
-parts (catalog/_product_body.html, block by block) are kept in the fragment cache
-(storefront.caching.fragments) with the dependency tags their reads declared: a write to the
-product, its variants, stock, images or certificates stamps its tag and the next request renders
-them again; the day is in the key (a certificate lapses by the day), the catalog version too
-(site settings, diet tags). A stale price or stock is never served.
+variants, images, certificates and diet tags: four statements and their objects), reading its
+reviews, "Featured in" and "You may also like", and rendering them: the same HTML for every
+visitor of every URL of that product (`?ref=` from each article, campaign tags). So the page's
+own HTML (catalog/_product_body.html, block by block) is kept in the fragment cache
+(storefront.caching.fragments) with the dependency tags its reads declared: a write to the
+product, its variants, stock, images or certificates (an approved review rewrites the product's
+review count) stamps its tag and the next request renders it again; the day is in the key (a
+certificate lapses by the day), the catalog version too (site settings, diet tags), and the
+due-time markers (a scheduled article joining "Featured in"). A stale price or stock is never
+served. A helpful vote does not change the product: other visitors see the count as of the last
+render, as with the page cache (storefront/reviews/aggregate.py); the voter, with a flashed
+thank-you, gets the page rendered for them.
 
-What differs per request stays out or is a hole: the CSRF token, the way back (`next`) and the
-article `ref` are holes, filled on every use with this request's values; reviews (their sort and
-page), "Featured in" and "You may also like" are rendered by product.html around the pieces. A
-visitor with a flashed message (a notice printed at the form) gets every piece rendered for
-them alone. Without Redis every request renders the pieces, as before. The mechanics (blocks,
-holes) are storefront.caching.pieces.
+What differs per request is a hole or in the key: the CSRF token, the way back (`next`), the
+article `ref` and links to this page with other arguments are holes, filled on every use with
+this request's values; what the product-page providers' extras depend on (the reviews' sort and
+page, storefront.hooks) is in the key. A visitor with a flashed message gets every piece
+rendered for them alone. Without Redis every request renders the pieces, as before. The
+mechanics (blocks, holes) are storefront.caching.pieces; product.html places the pieces in the
+header and footer rendered per request.
 """
 
 from __future__ import annotations
@@ -27,10 +32,13 @@ from markupsafe import Markup
 
 from storefront.caching.fragments import cached_fragment
 from storefront.caching.pieces import filled, for_this_visitor_only, new_holes, render_blocks
+from storefront.caching.version import page_state
 from storefront.catalog.availability import certificate_on, product_problem
+from storefront.catalog.card_cache import related_cards_cached
 from storefront.catalog.queries import get_active_product
 from storefront.catalog.structured_data import json_ld_script, product_json_ld_parts
 from storefront.clock import today
+from storefront.hooks import product_page_extras, product_page_variant
 
 BODY_TEMPLATE = "catalog/_product_body.html"
 BUY_REF_MAX, NOTIFY_REF_MAX = 120, 160  # what the buy box's and the notify form's `ref` keep
@@ -51,15 +59,10 @@ class ProductSummary:
 
 @dataclass(frozen=True)
 class ProductBody:
-    """The pieces (holes filled) and the product's JSON-LD parts."""
+    """The product and its page's pieces, holes filled."""
 
     product: ProductSummary
     pieces: dict[str, Markup]
-    json_ld_base: dict
-    json_ld_fodmap: dict
-
-    def json_ld(self, extra: dict | None) -> Markup:
-        return json_ld_script(self.json_ld_base, extra, self.json_ld_fodmap)
 
 
 class _NoSuchProduct(Exception):
@@ -73,17 +76,15 @@ def product_body(slug: str) -> ProductBody | None:
         if for_this_visitor_only():
             stored = _render(slug, ref, holes=None)
         else:
-            parts = [slug, ref is not None, request.host, request.script_root]
+            parts = [slug, ref is not None, request.host, request.script_root, page_state().markers,
+                     product_page_variant()]
             stored = cached_fragment(
-                "product-body", parts, lambda: _render(slug, ref, new_holes(BUY_REF, NOTIFY_REF)), dict, dict
+                "product-page", parts, lambda: _render(slug, ref, new_holes(BUY_REF, NOTIFY_REF)), dict, dict
             )
     except _NoSuchProduct:
         return None
-    base, fodmap = stored["json_ld"]
     values = {BUY_REF: (ref or "")[:BUY_REF_MAX], NOTIFY_REF: (ref or "")[:NOTIFY_REF_MAX]}
-    return ProductBody(
-        ProductSummary(**stored["product"]), filled(stored["pieces"], stored["holes"], values), base, fodmap
-    )
+    return ProductBody(ProductSummary(**stored["product"]), filled(stored["pieces"], stored["holes"], values))
 
 
 def _render(slug: str, ref: str | None, holes: dict[str, str] | None) -> dict:
@@ -92,18 +93,21 @@ def _render(slug: str, ref: str | None, holes: dict[str, str] | None) -> dict:
     product = get_active_product(slug)
     if product is None:
         raise _NoSuchProduct(slug)
+    summary = ProductSummary(product.id, product.slug, product.title, product.review_count, product.rating_average)
+    extras = product_page_extras(summary)
+    base, fodmap = product_json_ld_parts(product)
     context = {
         "product": product,
         "certification": certificate_on(product.certifications, today()),
         "sellable": product_problem(product) is None,
         "buy_ref": (holes[BUY_REF] if holes else ref[:BUY_REF_MAX]) if ref else None,
         "notify_ref": (holes[NOTIFY_REF] if holes else ref) if ref else None,
+        "extras": extras,
+        "json_ld": json_ld_script(base, extras.get("json_ld"), fodmap),
+        "related": related_cards_cached(product.id),
     }
-    base, fodmap = product_json_ld_parts(product)
-    summary = ProductSummary(product.id, product.slug, product.title, product.review_count, product.rating_average)
     return {
         "product": asdict(summary),
         "pieces": render_blocks(BODY_TEMPLATE, context, holes),
-        "json_ld": [base, fodmap],
         "holes": holes or {},
     }

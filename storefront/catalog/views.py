@@ -10,14 +10,12 @@ from storefront.catalog.card_cache import (
     featured_tiles_cached,
     list_products_cached,
     newest_cards_cached,
-    related_cards_cached,
 )
 from storefront.catalog.chips import filter_chips
 from storefront.catalog.facet_cache import facets_for
 from storefront.catalog.forms import parse_listing_args
 from storefront.catalog.product_page import product_body
 from storefront.catalog.queries import SORTS, get_collection
-from storefront.hooks import product_page_extras
 from storefront.media import media_store
 
 
@@ -76,15 +74,7 @@ def product(slug: str):
     body = product_body(slug)
     if body is None:
         abort(404)
-    extras = product_page_extras(body.product)
-    return render_template(
-        "catalog/product.html",
-        body=body.pieces,
-        product=body.product,
-        json_ld=body.json_ld(extras.get("json_ld")),
-        extras=extras,
-        related=related_cards_cached(body.product.id),
-    )
+    return render_template("catalog/product.html", body=body.pieces, product=body.product)
 
 
 @bp.get("/uploads/<path:filename>")

@@ -22,12 +22,20 @@ def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 1
 
 
+def _sort_and_page() -> tuple[str, int]:
+    """The reviews' sort and page this request asks for, normalised (one of SORTS; 1 to MAX_PAGE)."""
+    from storefront.reviews.queries import DEFAULT_SORT, MAX_PAGE, SORTS
+
+    sort = request.args.get("reviews", "")
+    return (sort if sort in SORTS else DEFAULT_SORT), min(_page_number(request.args.get("reviews_page")), MAX_PAGE)
+
+
 def _product_reviews(product) -> dict:
     """The product page's reviews block: one query, whatever the number of reviews."""
     from storefront.reviews.queries import SORTS, approved_reviews
     from storefront.reviews.structured_data import reviews_json_ld
 
-    page = approved_reviews(product, request.args.get("reviews", ""), _page_number(request.args.get("reviews_page")))
+    page = approved_reviews(product, *_sort_and_page())
     return {"reviews": page, "review_sorts": SORTS, "json_ld": reviews_json_ld(product, page.reviews)}
 
 
@@ -36,7 +44,8 @@ def init_app(app) -> None:
     from storefront.orders.hooks import on_order_fulfilled
     from storefront.reviews.services import record_review_request
 
-    register_product_extra(app, _product_reviews)
+    # The page's pieces are kept per sort and page asked for (storefront.hooks).
+    register_product_extra(app, _product_reviews, varies_with=lambda: list(_sort_and_page()))
     on_order_fulfilled(app, record_review_request)
 
 

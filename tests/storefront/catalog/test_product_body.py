@@ -1,6 +1,7 @@
 """A product page's own HTML kept per product version (storefront.catalog.product_page): read
 once for every URL of the product, each visitor's token, way back and article ref filled in,
-and never stale after a sale, a price edit made by raw SQL, or the next day."""
+and never stale after a sale, a price edit made by raw SQL, an approved review, or the next day.
+Its reviews are kept with it, one copy per sort and page asked for."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from storefront.extensions import db
 from tests.factories import make_product
 from tests.fixtures.page_cache import deployed_app
 from tests.fixtures.redis_server import redis_url
+from tests.storefront.reviews.helpers import add_review
 
 REDIS_URL = redis_url(1)  # this module's own: deployed_app empties it
 PRODUCT_READ = re.compile(r"FROM product\b.*\bWHERE product\.slug", re.S)
@@ -153,3 +155,65 @@ def test_as_deployed_two_visitors_get_their_own_token_and_both_adds_work(app, fr
             assert "Magnesium" in visitor.get("/cart").get_data(as_text=True)
             tokens.append(token)
     assert tokens[0] != tokens[1]
+
+
+# ---------------------------------------------------------------- reviews, kept with the page
+
+def _review_titles(page: str) -> list[str]:
+    return re.findall(r'class="review-title">.*?out of 5: ([^<]+)</h3>', page)
+
+
+def _review_reads(counter) -> int:
+    return sum(1 for statement in counter.statements if re.search(r"\bFROM review\b", statement))
+
+
+def test_reviews_are_kept_with_the_page_and_an_approval_shows_at_once(client, magnesium_product, count_queries):
+    add_review(magnesium_product, title="Calm nights", days_ago=2)
+    waiting = add_review(magnesium_product, title="Easy on the gut", status="pending")
+    client.get("/products/magnesium-glycinate?ref=magnesium-for-back-pain")
+
+    with count_queries() as counter:
+        page = client.get("/products/magnesium-glycinate?ref=sleep-guide").get_data(as_text=True)
+    assert (_product_reads(counter), _review_reads(counter)) == (0, 0)
+    assert _review_titles(page) == ["Calm nights"]
+    assert "1 review" in page
+
+    db.session.execute(text("UPDATE review SET status = 'approved' WHERE id = :id"), {"id": waiting.id})
+    db.session.commit()
+    page, reads = _get(client, "/products/magnesium-glycinate", count_queries)
+    assert reads == 1
+    assert _review_titles(page) == ["Easy on the gut", "Calm nights"]
+    assert '"reviewCount": 2' in page  # the JSON-LD's rating too
+
+
+def test_each_sort_of_the_reviews_is_its_own_copy(client, magnesium_product, count_queries):
+    add_review(magnesium_product, title="Older but helpful", helpful=5, days_ago=9)
+    add_review(magnesium_product, title="Newest", days_ago=1)
+
+    newest, _ = _get(client, "/products/magnesium-glycinate", count_queries)
+    helpful, _ = _get(client, "/products/magnesium-glycinate?reviews=helpful", count_queries)
+    again, reads = _get(client, "/products/magnesium-glycinate?reviews=nonsense", count_queries)
+
+    assert _review_titles(newest) == ["Newest", "Older but helpful"]
+    assert _review_titles(helpful) == ["Older but helpful", "Newest"]
+    assert '<option value="helpful" selected>' in helpful
+    assert _review_titles(again) == _review_titles(newest) and reads == 0  # a made-up sort is the default's copy
+
+
+def test_the_next_reviews_link_carries_each_visitors_own_arguments(client, magnesium_product, count_queries):
+    for number in range(11):
+        add_review(magnesium_product, title=f"Review {number}", days_ago=number)
+
+    first, _ = _get(client, "/products/magnesium-glycinate?ref=sleep-guide", count_queries)
+    other, reads = _get(client, "/products/magnesium-glycinate?ref=gut-guide&utm_source=news", count_queries)
+
+    def more_reviews(page: str) -> str:
+        return unescape(re.search(r'<a rel="next" href="([^"]+)">More reviews', page).group(1))
+
+    assert reads == 0
+    assert more_reviews(first) == "/products/magnesium-glycinate?ref=sleep-guide&reviews_page=2#reviews"
+    assert more_reviews(other) == "/products/magnesium-glycinate?ref=gut-guide&utm_source=news&reviews_page=2#reviews"
+    second, _ = _get(client, more_reviews(other), count_queries)
+    assert _review_titles(second) == ["Review 10"]
+    assert _field(second, "buy", "ref") == "gut-guide"
+    assert "larder-" not in first + other + second
