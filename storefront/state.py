@@ -65,6 +65,9 @@ class RequestState:
     site_settings_saved: bool = False  # saved in this request: read them again, not the page state
     # storefront.catalog.card_html: this page's CSRF token and way back, filled into remembered tiles
     tile_filling: tuple[str, str] | None = None
+    # storefront.caching.pieces: while a page's pieces are rendered for every visitor, what turns
+    # links to this page (`url_with`) and late parts into holes; None otherwise
+    piece_holes: Any = None
 
 
 def larder_state(app: Flask | None = None) -> LarderState:

@@ -14,6 +14,7 @@ from storefront.media import media_store
 from storefront.money import currency_symbol, format_money, major_units
 from storefront.site_settings import get_site_settings
 from storefront.site_urls import absolute_url_for
+from storefront.state import request_state
 from storefront.text import markdown_to_safe_html
 
 
@@ -39,6 +40,9 @@ def human_date(value: date | datetime | None, style: str = "long") -> str:
 
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (None removes them)."""
+    recorder = request_state().piece_holes
+    if recorder is not None:  # in pieces kept for every visitor: a hole, filled per request
+        return recorder.url_with(changes)
     args = request.args.to_dict(flat=False)
     for key, value in changes.items():
         if value is None:

@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from storefront.caching.holes import punching_holes
 from storefront.caching.tags import collecting
-from storefront.state import larder_state
+from storefront.state import larder_state, request_state
 
 # name -> render(value, **args) -> (html, shape); `value` is the part's data when the page
 # being rendered has it already (None: the renderer reads it).
@@ -67,7 +67,11 @@ def late_reads() -> Iterator[None]:
 
 def late_part(name: str, args: dict, value: Any = None) -> Markup:
     """The part, rendered now; in a page being stored, its placeholder (remembered for the
-    entry and for this response). `value`: the part's data, when the page has read it."""
+    entry and for this response). `value`: the part's data, when the page has read it. In a
+    page's pieces kept for every visitor (storefront.caching.pieces), a hole filled per use."""
+    recorder = request_state().piece_holes
+    if recorder is not None:
+        return recorder.late_part(name, args)
     with late_reads():
         html, shape = larder_state().late_parts[name](value, **args)
     if not punching_holes():

@@ -7,9 +7,11 @@ article's `ref`). Their templates' blocks are rendered with placeholders ("holes
 kept in the fragment cache (storefront.caching.fragments: under the catalog version and day, with
 the dependency tags their reads declared, so never stale) and filled on every use.
 
-A link to this page with some arguments changed (`url_with`, the reviews' "More reviews") is a
-hole too: it carries the request's other arguments (`ref`, campaign tags), so each request fills
-it with its own. Holes are random per rendering and kept with the pieces, so no text on a page can
+A link to this page with some arguments changed (`url_with`: the reviews' "More reviews", a
+listing's pages and filter chips) is a hole too: it carries the request's other arguments (`ref`,
+campaign tags), so each request fills it with its own. So is a late part (storefront.caching.late:
+a listing's price fields), rendered on every use from its own data, as in a stored page; only late
+parts whose shape is constant belong in pieces (nothing else in the pieces reads them). Holes are random per rendering and kept with the pieces, so no text on a page can
 fake one. A visitor with a flashed message (a notice printed at a form) gets pieces rendered for
 them alone.
 """
@@ -29,7 +31,7 @@ from storefront.state import request_state
 from storefront.templating import url_with
 
 CSRF, NEXT = "csrf", "next"  # the holes every piece may have
-URL_WITH = "url-with "  # a hole named URL_WITH + the JSON of url_with's arguments
+URL_WITH, LATE = "url-with ", "late "  # holes named this + the JSON of the call's arguments
 _HOLE_NAMES = ("csrf_token", THIS_PAGE_PLACEHOLDER)  # what `punched` sets on g
 
 
@@ -44,22 +46,41 @@ def new_holes(*extra: str) -> dict[str, str]:
     return {name: f"larder-{name}-hole-{token}" for name in (CSRF, NEXT, *extra)}
 
 
-def render_blocks(template_name: str, context: dict, holes: dict[str, str] | None) -> dict[str, str]:
-    """Every block of `template_name` rendered alone with `context` (plus the app's context
-    processors'), the CSRF token and this page as `holes` when given. The template's blocks
-    must import their own macros: its top level is not run."""
+def render_blocks(
+    template_name: str, context: dict, holes: dict[str, str] | None, names: Iterable[str] | None = None
+) -> dict[str, str]:
+    """Every block of `template_name` (or those in `names`) rendered alone with `context` (plus
+    the app's context processors'), the CSRF token, this page, links to it and late parts as
+    `holes` when given (those made while rendering are added to it). The template's blocks must
+    import their own macros: its top level is not run, nor a parent template's blocks."""
+    names = set(names) if names is not None else None
     template = current_app.jinja_env.get_template(template_name)
     current_app.update_template_context(context)
     state = request_state()
     saved_filling, state.tile_filling = state.tile_filling, None  # tiles inside fill from these holes
     try:
-        with punched(holes[CSRF], holes[NEXT]) if holes else nullcontext():
-            if holes:
-                context = {**context, "url_with": _UrlWithHoles(holes)}
+        with recording(holes), punched(holes[CSRF], holes[NEXT]) if holes else nullcontext():
             rendered = template.new_context(context)
-            return {name: "".join(block(rendered)) for name, block in template.blocks.items()}
+            return {
+                name: "".join(block(rendered))
+                for name, block in template.blocks.items()
+                if names is None or name in names
+            }
     finally:
         state.tile_filling = saved_filling
+
+
+@contextmanager
+def recording(holes: dict[str, str] | None) -> Iterator[None]:
+    """Inside, with `holes`, `url_with` and `late_part` make holes (added to `holes`) instead of
+    links and parts: for what is computed for the pieces before they are rendered (a listing's
+    filter chips); render_blocks records too."""
+    state = request_state()
+    saved, state.piece_holes = state.piece_holes, (_Recorder(holes) if holes else None)
+    try:
+        yield
+    finally:
+        state.piece_holes = saved
 
 
 @contextmanager
@@ -86,24 +107,43 @@ def filled(pieces: dict[str, str], holes: dict[str, str], values: dict[str, str]
     if holes:
         from flask_wtf.csrf import generate_csrf
 
-        texts = {CSRF: generate_csrf(), NEXT: this_page(), **(values or {})}
-        texts.update((name, url_with(**json.loads(name[len(URL_WITH):]))) for name in holes if name.startswith(URL_WITH))
+        texts = {CSRF: generate_csrf(), NEXT: this_page(), **(values or {}), **_calls(holes)}
         replacements = [(holes[name], str(escape(text))) for name, text in texts.items() if name in holes]
         pieces = {name: _replace(html, replacements) for name, html in pieces.items()}
     return {name: Markup(html) for name, html in pieces.items()}
 
 
-class _UrlWithHoles:
-    """`url_with` for a template rendered with holes: each distinct call is a hole (added to
-    `holes`, so it is kept with the pieces), filled per request by the real `url_with`."""
+def _calls(holes: dict[str, str]) -> dict[str, str]:
+    """This request's links and late parts for the holes made by `_Recorder` (a late part comes
+    as Markup: `filled` leaves it unescaped)."""
+    from storefront.caching.late import late_part
+
+    texts = {}
+    for name in holes:
+        if name.startswith(URL_WITH):
+            texts[name] = url_with(**json.loads(name[len(URL_WITH):]))
+        elif name.startswith(LATE):
+            part, args = json.loads(name[len(LATE):])
+            texts[name] = late_part(part, args)
+    return texts
+
+
+class _Recorder:
+    """While pieces are rendered with holes, `url_with` and `late_part` ask this for a hole per
+    distinct call (added to `holes`, so it is kept with the pieces)."""
 
     def __init__(self, holes: dict[str, str]) -> None:
         self.holes = holes
         self.token = holes[CSRF].rsplit("-", 1)[-1]
 
-    def __call__(self, **changes) -> str:
-        name = URL_WITH + json.dumps(changes, sort_keys=True)
-        return self.holes.setdefault(name, f"larder-url-hole-{len(self.holes)}-{self.token}")
+    def url_with(self, changes: dict) -> str:
+        return self._hole(URL_WITH + json.dumps(changes, sort_keys=True))
+
+    def late_part(self, name: str, args: dict) -> Markup:
+        return Markup(self._hole(LATE + json.dumps([name, args], sort_keys=True)))
+
+    def _hole(self, name: str) -> str:
+        return self.holes.setdefault(name, f"larder-call-hole-{len(self.holes)}-{self.token}")
 
 
 def _replace(html: str, replacements: Iterable[tuple[str, str]]) -> str:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, FieldList, FormField, IntegerField, SearchField, StringField
+from wtforms import FieldList, FormField, IntegerField, StringField
 from wtforms import Form as WtfForm
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
@@ -26,21 +26,11 @@ from storefront.catalog.nutrition import (
 )
 from storefront.catalog.queries import SORTS, ListingFilters
 from storefront.catalog.search import MAX_QUERY_LENGTH
-from storefront.forms import FlaskForm
 from storefront.money import to_minor
 from storefront.slugs import SLUG_RE
 
 MAX_PAGE = 10_000
 MAX_PRICE = 10**7  # in major units; anything above is not a real shopper's filter
-
-
-class ListingFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET form: it changes nothing
-
-    q = SearchField("Search", validators=[Optional(), Length(max=MAX_QUERY_LENGTH)])
-    certified = BooleanField("Low FODMAP Certified only")
-    in_stock = BooleanField("In stock only")
 
 
 def _price(raw: str | None, currency: str) -> int | None:
@@ -66,14 +56,12 @@ def _page(raw: str | None) -> int:
     return page if 1 <= page <= MAX_PAGE else 1
 
 
-def parse_listing_args(
-    args: MultiDict, currency: str, searching: bool = False
-) -> tuple[ListingFilterForm, ListingFilters]:
-    """Filters from the query string; malformed values are dropped, not fatal.
+def parse_listing_args(args: MultiDict, currency: str, searching: bool = False) -> ListingFilters:
+    """Filters from the query string; malformed values are dropped, not fatal (a GET form that
+    changes nothing: a made-up value shows the listing without that filter, never an error).
 
     Tags are checked for shape here and for existence by the view, against the facet list.
     """
-    form = ListingFilterForm(formdata=args)
     q = (args.get("q") or "").strip()[:MAX_QUERY_LENGTH]
     tags = [t for t in dict.fromkeys(args.getlist("tag")) if SLUG_RE.match(t)][:20]
     chosen = set(args.getlist("free_from"))
@@ -99,8 +87,7 @@ def parse_listing_args(
         and filters.price_min > filters.price_max
     ):
         filters.price_min, filters.price_max = filters.price_max, filters.price_min
-    form.q.data = q
-    return form, filters
+    return filters
 
 
 # ---------------------------------------------------------------- staff: nutrition facts

@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template
 
 from storefront.caching.pages import conditional_page
 from storefront.catalog import bp
-from storefront.catalog.card_cache import (
-    featured_tiles_cached,
-    list_products_cached,
-    newest_cards_cached,
-)
-from storefront.catalog.chips import filter_chips
-from storefront.catalog.facet_cache import facets_for
-from storefront.catalog.forms import parse_listing_args
+from storefront.catalog.card_cache import featured_tiles_cached, newest_cards_cached
+from storefront.catalog.listing_page import listing_pieces
 from storefront.catalog.product_page import product_body
-from storefront.catalog.queries import SORTS, get_collection
 from storefront.media import media_store
 
 
-def _listing(template: str, collection=None, searching: bool = False, **context):
-    currency = current_app.config["STORE_CURRENCY"]
-    form, filters = parse_listing_args(request.args, currency, searching=searching)
-    facets = facets_for(filters, collection)
-    known = {t.slug for t in facets.tags}
-    if any(tag not in known for tag in filters.tags):
-        filters.tags = [t for t in filters.tags if t in known]
-        facets = facets_for(filters, collection)
-    page = list_products_cached(
-        filters, current_app.config["PRODUCTS_PER_PAGE"], collection, total=facets.total
-    )
-    return render_template(
-        template,
-        form=form,
-        filters=filters,
-        facets=facets,
-        chips=filter_chips(filters, facets),
-        listing=page,
-        sorts=SORTS,
-        collection=collection,
-        **context,
-    )
+def _listing(collection_slug: str | None = None, title: str = ""):
+    body = listing_pieces(collection_slug, title)
+    if body is None:
+        abort(404)
+    return render_template("catalog/listing_page.html", body=body)
 
 
 @bp.get("/")
@@ -56,16 +32,13 @@ def home():
 @bp.get("/products")
 @conditional_page
 def all_products():
-    return _listing("catalog/listing.html", title="All products")
+    return _listing(title="All products")
 
 
 @bp.get("/collections/<slug:slug>")
 @conditional_page
 def collection(slug: str):
-    found = get_collection(slug)
-    if found is None:
-        abort(404)
-    return _listing("catalog/listing.html", collection=found, title=found.title)
+    return _listing(slug)
 
 
 @bp.get("/products/<slug:slug>")

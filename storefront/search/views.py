@@ -38,14 +38,13 @@ bp.record_once(lambda state: register_late_part(state.app, "search-articles", _a
 @conditional_page
 def results():
     currency = current_app.config["STORE_CURRENCY"]
-    form, filters = parse_listing_args(request.args, currency, searching=True)
+    filters = parse_listing_args(request.args, currency, searching=True)
     if not search_terms(filters.q):
         return render_template("search/results.html", filters=filters, results=None, fallback=fallback(),
                                title="Search")
     found = search_site(filters, _article_page(), current_app.config["PRODUCTS_PER_PAGE"])
     return render_template(
         "search/results.html",
-        form=form,
         filters=found.filters,
         results=found,
         facets=found.facets,
