@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from markupsafe import Markup
 
 from storefront.caching.holes import punching_holes
@@ -47,6 +47,13 @@ class LatePart:
     def placeholder(self) -> str:
         digest = hashlib.sha256(json.dumps([self.name, self.args], sort_keys=True).encode()).hexdigest()[:16]
         return f"{larder_state().page_holes[0][:-2]}_late_{digest}__"
+
+
+def render_part(template_name: str, **context: Any) -> str:
+    """A late part's template rendered with `context` and the app's template globals only: it is
+    rendered on every response served, and the context processors (site settings, visitor
+    holes...) are the page's business, not the part's."""
+    return current_app.jinja_env.get_template(template_name).render(context)
 
 
 def register_late_part(app: Flask, name: str, render: Renderer) -> None:

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask
 from markupsafe import Markup
 
-from storefront.caching.late import late_part, register_late_part
+from storefront.caching.late import late_part, register_late_part, render_part
 from storefront.catalog.facet_cache import price_range_for
 from storefront.catalog.models import Collection
 from storefront.catalog.queries import Facets, ListingFilters
@@ -34,7 +34,7 @@ def _args(filters: ListingFilters, collection: Collection | None) -> dict[str, A
 def _render(facets: Facets | None, collection: int | None = None, **fields) -> tuple[str, None]:
     filters = ListingFilters(**fields)
     found = price_range_for(filters, collection, facets)
-    return render_template("catalog/_price_range.html", filters=filters, price_range=found), None
+    return render_part("catalog/_price_range.html", filters=filters, price_range=found), None
 
 
 def price_range_fields(filters: ListingFilters, collection: Collection | None, facets: Facets) -> Markup:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, render_template, request, url_for
 
 from storefront.caching.fragments import cached_fragment
-from storefront.caching.late import register_late_part
+from storefront.caching.late import register_late_part, render_part
 from storefront.caching.pages import conditional_page
 from storefront.catalog.chips import filter_chips
 from storefront.catalog.forms import parse_listing_args
@@ -28,7 +28,7 @@ def _article_hits(results: ArticleResults | None, q: str, page: int) -> tuple[st
     """The article group of a search page, a late part of the stored page; its shape is the
     count (the page's jump links and its spelling choice read it)."""
     articles = results if results is not None else articles_for(q, page)
-    return render_template("search/_article_hits.html", articles=articles, q=q), articles.total
+    return render_part("search/_article_hits.html", articles=articles, q=q), articles.total
 
 
 bp.record_once(lambda state: register_late_part(state.app, "search-articles", _article_hits))

@@ -17,8 +17,8 @@ PRODUCT_READ = re.compile(r"\bFROM product\b")
 
 
 @pytest.fixture
-def shelf(app, fragment_store):
-    app.config["PRODUCTS_PER_PAGE"] = 2
+def shelf(app, fragment_store, monkeypatch):
+    monkeypatch.setitem(app.config, "PRODUCTS_PER_PAGE", 2)
     make_tag("vegan", "Vegan")
     shelf = make_collection("supplements", title="Supplements")
     for slug, price in (("magnesium", 1999), ("zinc", 1299), ("iron", 999)):
