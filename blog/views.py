@@ -12,21 +12,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from blog import bp
 from blog.article_page import ArticlePieces, article_pieces
-from blog.queries import (
-    count_public_articles,
-    get_tag,
-    list_public_articles,
-)
+from blog.journal_page import journal_pieces
 from blog.view_counter import count_view
-from storefront.caching.fragments import cached_fragment, fragment_store
 from storefront.caching.pages import conditional_page
-from storefront.caching.version import page_state
 from storefront.extensions import db
 
 # The lite view's only styling, inline so the page is one request; allowed by its CSP hash.
 LITE_CSS = (Path(__file__).with_name("lite.css")).read_text(encoding="utf-8")
 LITE_CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(LITE_CSS.encode()).digest()).decode()
-PER_PAGE = 10
 log = logging.getLogger(__name__)
 
 
@@ -75,37 +68,23 @@ def _lite_policy_header(response):
     return response
 
 
-def _journal_total(tag) -> int | None:
-    """The number of public articles (of a tag), kept per catalog version and due-time marker:
-    counting all of them on every page would be the journal's one cost that grows with its size.
-    None when there is no fragment cache (the page query then counts as it reads)."""
-    if not fragment_store().enabled:
-        return None
-    parts = {"tag": tag.id if tag is not None else None, "due": page_state().markers}
-    return cached_fragment("journal-total", parts, lambda: count_public_articles(tag), dump=int, load=int)
-
-
 @bp.get("/")
 @conditional_page
 def index():
-    page = _page_number()
-    listing = list_public_articles(page, PER_PAGE, total=_journal_total(None))
-    if page > listing.pages:
-        abort(404)
-    return render_template("blog/index.html", listing=listing, tag=None)
+    return _journal(None)
 
 
 @bp.get("/tag/<slug:slug>")
 @conditional_page
 def tag(slug: str):
-    found = get_tag(slug)
-    if found is None:
+    return _journal(slug)
+
+
+def _journal(tag_slug: str | None):
+    body = journal_pieces(tag_slug, _page_number())
+    if body is None:
         abort(404)
-    page = _page_number()
-    listing = list_public_articles(page, PER_PAGE, tag=found, total=_journal_total(found))
-    if page > listing.pages:
-        abort(404)
-    return render_template("blog/index.html", listing=listing, tag=found)
+    return render_template("blog/index_page.html", body=body)
 
 
 @bp.get("/<slug:slug>")
