@@ -11,9 +11,10 @@ A link to this page with some arguments changed (`url_with`: the reviews' "More 
 listing's pages and filter chips) is a hole too: it carries the request's other arguments (`ref`,
 campaign tags), so each request fills it with its own. So is a late part (storefront.caching.late:
 a listing's price fields), rendered on every use from its own data, as in a stored page; only late
-parts whose shape is constant belong in pieces (nothing else in the pieces reads them). Holes are random per rendering and kept with the pieces, so no text on a page can
-fake one. A visitor with a flashed message (a notice printed at a form) gets pieces rendered for
-them alone.
+parts whose shape is constant belong in pieces (nothing else in the pieces reads them).
+
+Holes are random per rendering and kept with the pieces, so no text on a page can fake one. A
+visitor with a flashed message (a notice printed at a form) gets pieces rendered for them alone.
 """
 
 from __future__ import annotations
