@@ -62,7 +62,7 @@ def listing_pieces(collection_slug: str | None, title: str) -> dict[str, Markup]
     return filled(stored["pieces"], stored["holes"])
 
 
-def listing_context(filters: ListingFilters, collection, searching: bool = False) -> dict:
+def _listing_context(filters: ListingFilters, collection) -> dict:
     """What catalog/listing.html shows for `filters` (tags no longer on offer dropped)."""
     facets = facets_for(filters, collection)
     known = {t.slug for t in facets.tags}
@@ -87,5 +87,5 @@ def _render(filters: ListingFilters, collection_slug: str | None, title: str, ho
         if collection is None:
             raise _NoSuchCollection(collection_slug)
     with recording(holes):  # the filter chips' links too
-        context = {**listing_context(filters, collection), "title": title}
+        context = {**_listing_context(filters, collection), "title": title}
     return {"pieces": render_blocks(LISTING_TEMPLATE, context, holes, BLOCKS), "holes": holes or {}}
