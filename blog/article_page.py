@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import request
 from markupsafe import Markup
 
 from blog.cards import fill_ctas
@@ -25,7 +24,7 @@ from blog.queries import ArticleSummary, get_public_article, related_articles
 from blog.rendering import reading_minutes, split_on_ctas
 from blog.structured_data import article_json_ld
 from storefront.caching.fragments import cached_fragment
-from storefront.caching.pieces import filled, for_this_visitor_only, new_holes, render_blocks
+from storefront.caching.pieces import NothingToKeep, kept_pieces, render_blocks
 from storefront.caching.version import page_state
 from storefront.site_urls import absolute_url_for
 
@@ -79,34 +78,27 @@ def related(article: Article) -> list[ArticleSummary]:
     )
 
 
-class _NoSuchArticle(Exception):
-    """No public article has this slug: nothing to keep."""
-
-
 def article_pieces(slug: str, lite: bool, lite_css: str = "") -> ArticlePieces | None:
     """The article's (or its lite view's) pieces for this request; None when no public article
     has `slug`."""
-    try:
-        if for_this_visitor_only():
-            stored = _render(slug, lite, lite_css, holes=None)
-        else:
-            parts = [slug, lite, request.host, request.script_root, page_state().markers]
-            stored = cached_fragment(
-                "article-body", parts, lambda: _render(slug, lite, lite_css, new_holes()), dict, dict
-            )
-    except _NoSuchArticle:
+    kept = kept_pieces(
+        "article-body",
+        [slug, lite, page_state().markers],
+        lambda holes: _render(slug, lite, lite_css, holes),
+    )
+    if kept is None:
         return None
-    return ArticlePieces(stored["id"], stored["slug"], filled(stored["pieces"], stored["holes"]))
+    return ArticlePieces(kept.data["id"], kept.data["slug"], kept.pieces)
 
 
 def _render(slug: str, lite: bool, lite_css: str, holes: dict[str, str] | None) -> dict:
     article = get_public_article(slug)
     if article is None:
-        raise _NoSuchArticle(slug)
+        raise NothingToKeep(slug)
     context = {"related": related(article), **body_context(article)}
     if lite:
         context.update(lite=True, lite_css=lite_css)
     else:
         context["json_ld"] = article_json_ld(article, context["canonical"])
     pieces = render_blocks(LITE_TEMPLATE if lite else ARTICLE_TEMPLATE, context, holes)
-    return {"id": article.id, "slug": article.slug, "pieces": pieces, "holes": holes or {}}
+    return {"id": article.id, "slug": article.slug, "pieces": pieces}

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from blog.queries import count_public_articles, get_tag, list_public_articles
 from storefront.caching.fragments import cached_fragment, fragment_store
-from storefront.caching.pieces import filled, for_this_visitor_only, new_holes, render_blocks
+from storefront.caching.pieces import NothingToKeep, kept_pieces, render_blocks
 from storefront.caching.version import page_state
 
 INDEX_TEMPLATE = "blog/index.html"
@@ -25,22 +25,15 @@ BLOCKS = ("title", "meta_description", "head_meta", "content")  # base.html's, f
 PER_PAGE = 10
 
 
-class _NoSuchPage(Exception):
-    """No tag has this slug, or the page is past the last one: a 404, nothing kept."""
-
-
 def journal_pieces(tag_slug: str | None, page: int) -> dict[str, Markup] | None:
     """Page `page` of the journal (or of one tag's articles) in pieces for this request, or None
     when there is no such tag or page."""
-    try:
-        if for_this_visitor_only():
-            stored = _render(tag_slug, page, holes=None)
-        else:
-            parts = [request.endpoint, tag_slug, page, page_state().markers, request.host, request.script_root]
-            stored = cached_fragment("journal-page", parts, lambda: _render(tag_slug, page, new_holes()), dict, dict)
-    except _NoSuchPage:
-        return None
-    return filled(stored["pieces"], stored["holes"])
+    kept = kept_pieces(
+        "journal-page",
+        [request.endpoint, tag_slug, page, page_state().markers],
+        lambda holes: _render(tag_slug, page, holes),
+    )
+    return kept.pieces if kept is not None else None
 
 
 def _render(tag_slug: str | None, page: int, holes: dict[str, str] | None) -> dict:
@@ -48,12 +41,12 @@ def _render(tag_slug: str | None, page: int, holes: dict[str, str] | None) -> di
     if tag_slug is not None:
         tag = get_tag(tag_slug)
         if tag is None:
-            raise _NoSuchPage(tag_slug)
+            raise NothingToKeep(tag_slug)
     listing = list_public_articles(page, PER_PAGE, tag=tag, total=_journal_total(tag))
     if page > listing.pages:
-        raise _NoSuchPage(page)
+        raise NothingToKeep(page)
     context = {"listing": listing, "tag": tag}
-    return {"pieces": render_blocks(INDEX_TEMPLATE, context, holes, BLOCKS), "holes": holes or {}}
+    return {"pieces": render_blocks(INDEX_TEMPLATE, context, holes, BLOCKS)}
 
 
 def _journal_total(tag) -> int | None:

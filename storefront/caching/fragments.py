@@ -45,18 +45,19 @@ def cached_fragment(
     compute: Callable[[], T],
     dump: Callable[[T], Any],
     load: Callable[[Any], T],
+    refresh: bool = False,
 ) -> T:
     """The fragment from Redis when stored under this version and day, else computed and stored.
 
     `parts` identifies the fragment within `name` (JSON-serialisable); `dump` / `load` turn the
-    value into JSON data and back.
+    value into JSON data and back. `refresh`: compute and store it whatever is stored.
     """
     store = fragment_store()
     if not store.enabled or not has_request_context():
         return compute()
     key = fragment_key(name, parts)
     state = page_state()
-    stored = store.get(key)
+    stored = None if refresh else store.get(key)
     if stored is not None:
         try:
             seq, tags = int(stored["seq"]), list(stored["tags"])

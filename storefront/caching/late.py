@@ -64,8 +64,9 @@ def register_late_part(app: Flask, name: str, render: Renderer) -> None:
 
 @contextmanager
 def late_reads() -> Iterator[None]:
-    """Reads for a late part: their tags stay off the stored page (which does not show them)."""
-    if not punching_holes():
+    """Reads for a late part: their tags stay off the stored page, and off kept pieces
+    (storefront.caching.pieces), which do not show them."""
+    if not punching_holes() and request_state().piece_holes is None:
         yield
         return
     with collecting():
@@ -78,12 +79,40 @@ def late_part(name: str, args: dict, value: Any = None) -> Markup:
     page's pieces kept for every visitor (storefront.caching.pieces), a hole filled per use."""
     recorder = request_state().piece_holes
     if recorder is not None:
-        return recorder.late_part(name, args)
+        return recorder.late_part(name, args, part_shape(name, args, value))
     with late_reads():
         html, shape = larder_state().late_parts[name](value, **args)
+    return _placed(LatePart(name, args, shape), html)
+
+
+def part_shape(name: str, args: dict, value: Any = None) -> Any:
+    """The part's shape now, as JSON data (its HTML is not kept: rendered with no pieces being
+    recorded, so its links are not holes)."""
+    state = request_state()
+    saved, state.piece_holes = state.piece_holes, None
+    try:
+        with collecting():  # the part's reads are not the pieces' dependencies
+            _, shape = larder_state().late_parts[name](value, **args)
+    finally:
+        state.piece_holes = saved
+    return json.loads(json.dumps(shape))
+
+
+def late_part_if_shaped(name: str, args: dict, shape: Any) -> Markup | None:
+    """The part as `late_part` gives it, or None when its shape is no longer `shape`: what was
+    built around it is out of date."""
+    with late_reads():
+        html, now = larder_state().late_parts[name](None, **args)
+    if json.loads(json.dumps(now)) != shape:
+        return None
+    return _placed(LatePart(name, args, now), html)
+
+
+def _placed(part: LatePart, html: str) -> Markup:
+    """The part's HTML; in a page being stored, its placeholder (remembered for the entry and
+    for this response)."""
     if not punching_holes():
         return Markup(html)
-    part = LatePart(name, args, shape)
     g.setdefault("larder_late_parts", []).append((part, html))
     return Markup(part.placeholder())
 

@@ -11,7 +11,11 @@ A link to this page with some arguments changed (`url_with`: the reviews' "More 
 listing's pages and filter chips) is a hole too: it carries the request's other arguments (`ref`,
 campaign tags), so each request fills it with its own. So is a late part (storefront.caching.late:
 a listing's price fields), rendered on every use from its own data, as in a stored page; only late
-parts whose shape is constant belong in pieces (nothing else in the pieces reads them).
+part's shape (what the rest of the pieces were built on: the search page's article count) is kept
+with its hole, and pieces whose parts changed shape are rendered again.
+
+`kept_pieces` is the whole round: the key, the keeping, a visitor rendered for alone, the holes
+filled; each page module gives it the key's parts and how to render.
 
 Holes are random per rendering and kept with the pieces, so no text on a page can fake one. A
 visitor with a flashed message (a notice printed at a form) gets pieces rendered for them alone.
@@ -21,10 +25,12 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from typing import Any
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from markupsafe import Markup, escape
 
 from storefront.site_urls import THIS_PAGE_PLACEHOLDER, this_page
@@ -34,6 +40,63 @@ from storefront.templating import url_with
 CSRF, NEXT = "csrf", "next"  # the holes every piece may have
 URL_WITH, LATE = "url-with ", "late "  # holes named this + the JSON of the call's arguments
 _HOLE_NAMES = ("csrf_token", THIS_PAGE_PLACEHOLDER)  # what `punched` sets on g
+
+
+class NothingToKeep(Exception):
+    """Raised by a page's render function when there is no such page (a 404): nothing is kept."""
+
+
+class _ShapeChanged(Exception):
+    """A late part in kept pieces no longer has the shape they were built around."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A page's pieces for this request, holes filled, and the rest of what its render kept."""
+
+    pieces: dict[str, Markup]
+    data: dict[str, Any]
+
+
+def kept_pieces(
+    name: str,
+    parts: list,
+    render: Callable[[dict[str, str] | None], dict[str, Any]],
+    extra_holes: Iterable[str] = (),
+    values: Callable[[], dict[str, str]] | None = None,
+) -> Kept | None:
+    """The pieces named `name` for `parts` (the request's host and script root added), kept in
+    the fragment cache; None when `render` raises NothingToKeep.
+
+    `render(holes)` returns `{"pieces": render_blocks(...), **anything JSON}`: with holes (the
+    CSRF token's, this page's and `extra_holes`) for every visitor, with None for this visitor
+    alone (a flashed message). `values()` gives this request's text for the extra holes."""
+    from storefront.caching.fragments import cached_fragment
+
+    key = [*parts, request.host, request.script_root]
+
+    def for_everyone() -> dict:
+        holes = new_holes(*extra_holes)
+        return {**render(holes), "holes": holes}
+
+    try:
+        if for_this_visitor_only():
+            stored = {**render(None), "holes": {}}
+        else:
+            stored = cached_fragment(name, key, for_everyone, dict, dict)
+        extra = values() if values else None
+        try:
+            pieces = filled(stored["pieces"], stored["holes"], extra)
+        except _ShapeChanged:
+            stored = cached_fragment(name, key, for_everyone, dict, dict, refresh=True)
+            try:
+                pieces = filled(stored["pieces"], stored["holes"], extra)
+            except _ShapeChanged:  # changed again since: this visitor's own, with no holes
+                stored = {**render(None), "holes": {}}
+                pieces = filled(stored["pieces"], {}, extra)
+    except NothingToKeep:
+        return None
+    return Kept(pieces, {k: v for k, v in stored.items() if k not in ("pieces", "holes")})
 
 
 def for_this_visitor_only() -> bool:
@@ -104,7 +167,8 @@ def punched(csrf_hole: str, next_hole: str) -> Iterator[None]:
 
 def filled(pieces: dict[str, str], holes: dict[str, str], values: dict[str, str] | None = None) -> dict[str, Markup]:
     """The pieces as Markup with this request's CSRF token, this page and `values` (name ->
-    text, escaped here) in their holes."""
+    text, escaped here) in their holes. Raises _ShapeChanged when a late part's shape moved
+    (the pieces were built around the old one)."""
     if holes:
         from flask_wtf.csrf import generate_csrf
 
@@ -117,15 +181,18 @@ def filled(pieces: dict[str, str], holes: dict[str, str], values: dict[str, str]
 def _calls(holes: dict[str, str]) -> dict[str, str]:
     """This request's links and late parts for the holes made by `_Recorder` (a late part comes
     as Markup: `filled` leaves it unescaped)."""
-    from storefront.caching.late import late_part
+    from storefront.caching.late import late_part_if_shaped
 
     texts = {}
     for name in holes:
         if name.startswith(URL_WITH):
             texts[name] = url_with(**json.loads(name[len(URL_WITH):]))
         elif name.startswith(LATE):
-            part, args = json.loads(name[len(LATE):])
-            texts[name] = late_part(part, args)
+            part, args, shape = json.loads(name[len(LATE):])
+            html = late_part_if_shaped(part, args, shape)
+            if html is None:
+                raise _ShapeChanged(part)
+            texts[name] = html
     return texts
 
 
@@ -140,8 +207,8 @@ class _Recorder:
     def url_with(self, changes: dict) -> str:
         return self._hole(URL_WITH + json.dumps(changes, sort_keys=True))
 
-    def late_part(self, name: str, args: dict) -> Markup:
-        return Markup(self._hole(LATE + json.dumps([name, args], sort_keys=True)))
+    def late_part(self, name: str, args: dict, shape: Any) -> Markup:
+        return Markup(self._hole(LATE + json.dumps([name, args, shape], sort_keys=True)))
 
     def _hole(self, name: str) -> str:
         return self.holes.setdefault(name, f"larder-call-hole-{len(self.holes)}-{self.token}")

@@ -23,14 +23,7 @@ from dataclasses import asdict
 from flask import current_app, request
 from markupsafe import Markup
 
-from storefront.caching.fragments import cached_fragment
-from storefront.caching.pieces import (
-    filled,
-    for_this_visitor_only,
-    new_holes,
-    recording,
-    render_blocks,
-)
+from storefront.caching.pieces import NothingToKeep, kept_pieces, recording, render_blocks
 from storefront.catalog.card_cache import list_products_cached
 from storefront.catalog.chips import filter_chips
 from storefront.catalog.facet_cache import facets_for
@@ -41,25 +34,16 @@ LISTING_TEMPLATE = "catalog/listing.html"
 BLOCKS = ("title", "meta_description", "head_meta", "content")  # base.html's, filled by the listing
 
 
-class _NoSuchCollection(Exception):
-    """No collection has this slug: nothing to keep."""
-
-
 def listing_pieces(collection_slug: str | None, title: str) -> dict[str, Markup] | None:
     """The listing's pieces for this request (a collection's, or every product's without a
     slug), or None when no collection has `collection_slug`."""
     filters = parse_listing_args(request.args, current_app.config["STORE_CURRENCY"])
-    try:
-        if for_this_visitor_only():
-            stored = _render(filters, collection_slug, title, holes=None)
-        else:
-            parts = [request.endpoint, request.path, asdict(filters), title, request.host, request.script_root]
-            stored = cached_fragment(
-                "listing-page", parts, lambda: _render(filters, collection_slug, title, new_holes()), dict, dict
-            )
-    except _NoSuchCollection:
-        return None
-    return filled(stored["pieces"], stored["holes"])
+    kept = kept_pieces(
+        "listing-page",
+        [request.endpoint, request.path, asdict(filters), title],
+        lambda holes: _render(filters, collection_slug, title, holes),
+    )
+    return kept.pieces if kept is not None else None
 
 
 def _listing_context(filters: ListingFilters, collection) -> dict:
@@ -85,7 +69,7 @@ def _render(filters: ListingFilters, collection_slug: str | None, title: str, ho
     if collection_slug is not None:
         collection = get_collection(collection_slug)
         if collection is None:
-            raise _NoSuchCollection(collection_slug)
+            raise NothingToKeep(collection_slug)
     with recording(holes):  # the filter chips' links too
         context = {**_listing_context(filters, collection), "title": title}
-    return {"pieces": render_blocks(LISTING_TEMPLATE, context, holes, BLOCKS), "holes": holes or {}}
+    return {"pieces": render_blocks(LISTING_TEMPLATE, context, holes, BLOCKS)}

@@ -30,8 +30,7 @@ from dataclasses import asdict, dataclass
 from flask import request
 from markupsafe import Markup
 
-from storefront.caching.fragments import cached_fragment
-from storefront.caching.pieces import filled, for_this_visitor_only, new_holes, render_blocks
+from storefront.caching.pieces import NothingToKeep, kept_pieces, render_blocks
 from storefront.caching.version import page_state
 from storefront.catalog.availability import certificate_on, product_problem
 from storefront.catalog.card_cache import related_cards_cached
@@ -65,26 +64,19 @@ class ProductBody:
     pieces: dict[str, Markup]
 
 
-class _NoSuchProduct(Exception):
-    """No product on sale has this slug: nothing to keep."""
-
-
 def product_body(slug: str) -> ProductBody | None:
     """The product page's own pieces for this request, or None when no product on sale has `slug`."""
     ref = request.args.get("ref") or None
-    try:
-        if for_this_visitor_only():
-            stored = _render(slug, ref, holes=None)
-        else:
-            parts = [slug, ref is not None, request.host, request.script_root, page_state().markers,
-                     product_page_variant()]
-            stored = cached_fragment(
-                "product-page", parts, lambda: _render(slug, ref, new_holes(BUY_REF, NOTIFY_REF)), dict, dict
-            )
-    except _NoSuchProduct:
+    kept = kept_pieces(
+        "product-page",
+        [slug, ref is not None, page_state().markers, product_page_variant()],
+        lambda holes: _render(slug, ref, holes),
+        extra_holes=(BUY_REF, NOTIFY_REF),
+        values=lambda: {BUY_REF: (ref or "")[:BUY_REF_MAX], NOTIFY_REF: (ref or "")[:NOTIFY_REF_MAX]},
+    )
+    if kept is None:
         return None
-    values = {BUY_REF: (ref or "")[:BUY_REF_MAX], NOTIFY_REF: (ref or "")[:NOTIFY_REF_MAX]}
-    return ProductBody(ProductSummary(**stored["product"]), filled(stored["pieces"], stored["holes"], values))
+    return ProductBody(ProductSummary(**kept.data["product"]), kept.pieces)
 
 
 def _render(slug: str, ref: str | None, holes: dict[str, str] | None) -> dict:
@@ -92,7 +84,7 @@ def _render(slug: str, ref: str | None, holes: dict[str, str] | None) -> dict:
     without, for this request alone."""
     product = get_active_product(slug)
     if product is None:
-        raise _NoSuchProduct(slug)
+        raise NothingToKeep(slug)
     summary = ProductSummary(product.id, product.slug, product.title, product.review_count, product.rating_average)
     extras = product_page_extras(summary)
     base, fodmap = product_json_ld_parts(product)
@@ -106,8 +98,4 @@ def _render(slug: str, ref: str | None, holes: dict[str, str] | None) -> dict:
         "json_ld": json_ld_script(base, extras.get("json_ld"), fodmap),
         "related": related_cards_cached(product.id),
     }
-    return {
-        "product": asdict(summary),
-        "pieces": render_blocks(BODY_TEMPLATE, context, holes),
-        "holes": holes or {},
-    }
+    return {"product": asdict(summary), "pieces": render_blocks(BODY_TEMPLATE, context, holes)}
