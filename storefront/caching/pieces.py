@@ -70,8 +70,8 @@ def kept_pieces(
 
     `render(holes)` returns `{"pieces": render_blocks(...), **anything JSON}`: with holes (the
     CSRF token's, this page's and `extra_holes`) for every visitor, with None for this visitor
-    alone (a flashed message). `values()` gives this request's text for the extra holes."""
-    from storefront.caching.fragments import cached_fragment
+    alone (a flashed message, or no fragment cache). `values()` gives this request's text for the extra holes."""
+    from storefront.caching.fragments import cached_fragment, fragment_store
 
     key = [*parts, request.host, request.script_root]
 
@@ -80,7 +80,7 @@ def kept_pieces(
         return {**render(holes), "holes": holes}
 
     try:
-        if for_this_visitor_only():
+        if for_this_visitor_only() or not fragment_store().enabled:  # nothing would be kept
             stored = {**render(None), "holes": {}}
         else:
             stored = cached_fragment(name, key, for_everyone, dict, dict)

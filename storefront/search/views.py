@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import jsonify, render_template, request, url_for
 
 from storefront.caching.fragments import cached_fragment
 from storefront.caching.late import register_late_part, render_part
 from storefront.caching.pages import conditional_page
-from storefront.catalog.chips import filter_chips
-from storefront.catalog.forms import parse_listing_args
-from storefront.catalog.queries import SORTS
 from storefront.catalog.search import search_terms
 from storefront.search import bp
 from storefront.search.articles import ArticleResults
-from storefront.search.services import Suggestions, articles_for, fallback, search_site, suggest
+from storefront.search.search_page import search_pieces
+from storefront.search.services import Suggestions, articles_for, suggest
 
-MAX_ARTICLE_PAGE = 200
 MIN_SUGGEST_LETTERS = 2
-
-
-def _article_page() -> int:
-    raw = request.args.get("apage", "1")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_ARTICLE_PAGE else 1
 
 
 def _article_hits(results: ArticleResults | None, q: str, page: int) -> tuple[str, int]:
@@ -37,24 +29,7 @@ bp.record_once(lambda state: register_late_part(state.app, "search-articles", _a
 @bp.get("/search")
 @conditional_page
 def results():
-    currency = current_app.config["STORE_CURRENCY"]
-    filters = parse_listing_args(request.args, currency, searching=True)
-    if not search_terms(filters.q):
-        return render_template("search/results.html", filters=filters, results=None, fallback=fallback(),
-                               title="Search")
-    found = search_site(filters, _article_page(), current_app.config["PRODUCTS_PER_PAGE"])
-    return render_template(
-        "search/results.html",
-        filters=found.filters,
-        results=found,
-        facets=found.facets,
-        chips=filter_chips(found.filters, found.facets),
-        listing=found.products,
-        sorts=SORTS,
-        collection=None,
-        fallback=None if found.found else fallback(),
-        title="Search",
-    )
+    return render_template("search/results_page.html", body=search_pieces())
 
 
 @bp.get("/search/suggest")

@@ -1,0 +1,104 @@
+"""The search page's own HTML kept per query and filters (storefront.search.search_page): every
+URL with that query reads no product once kept, each visitor's links keep their own arguments, a
+sale shows at once, and the article group (a late part) follows article edits, the page around it
+rendered again when the number of articles found moves."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy import text
+
+from blog.services import ArticleDraft, save_article
+from storefront.extensions import db
+from tests.blog.helpers import make_article, make_author
+from tests.factories import make_product
+
+PRODUCT_READ = re.compile(r"\bFROM product\b")
+
+
+@pytest.fixture
+def shelf(app, fragment_store, monkeypatch):
+    monkeypatch.setitem(app.config, "PRODUCTS_PER_PAGE", 2)
+    for slug, price in (("magnesium-glycinate", 1999), ("magnesium-citrate", 1299), ("magnesium-oil", 999)):
+        make_product(slug, title=slug.replace("-", " ").title(), price=price, stock=5)
+    author = make_author().slug
+    make_article("magnesium-basics", "Why magnesium matters.", title="Magnesium basics", author=author)
+    make_article("sleep-notes", "Wind down early.", title="Sleep notes", author=author)
+
+
+def _get(client, url: str, count_queries) -> tuple[str, int]:
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True), sum(1 for s in counter.statements if PRODUCT_READ.search(s))
+
+
+def _jump_counts(page: str) -> list[str]:
+    return re.findall(r'<a href="#search-(?:products|articles)">(\w+ \(\d+\))</a>', page)
+
+
+def test_every_url_with_the_same_query_reads_the_catalog_once(client, shelf, count_queries):
+    first, reads_first = _get(client, "/search?q=magnesium&utm_source=news", count_queries)
+    db.session.remove()
+    other, reads_other = _get(client, "/search?utm_campaign=spring&q=magnesium", count_queries)
+
+    assert reads_first > 0 and reads_other == 0
+    assert _jump_counts(other) == ["Products (3)", "Articles (1)"]
+    assert "Magnesium basics" in other
+    next_links = [unescape(h) for h in re.findall(r'<a rel="next" href="([^"]+)"', other)]
+    assert next_links == ["/search?utm_campaign=spring&q=magnesium&page=2"]
+    assert "larder-" not in first + other  # no hole left unfilled
+    assert len(set(re.findall(r'name="csrf_token" value="([^"]+)"', other))) == 1
+
+
+def test_the_last_unit_sold_shows_at_once(client, shelf, count_queries):
+    oil = db.session.execute(text("SELECT id FROM product WHERE slug = 'magnesium-oil'")).scalar_one()
+    _get(client, "/search?q=magnesium&sort=price", count_queries)
+
+    db.session.execute(text("UPDATE variant SET stock = 0, price = 899 WHERE product_id = :id"), {"id": oil})
+    db.session.commit()
+    page, reads = _get(client, "/search?q=magnesium&sort=price", count_queries)
+    assert reads > 0
+    tile = page[page.index("Magnesium Oil") - 2000 : page.index("Magnesium Oil") + 2000]
+    assert "$8.99" in tile and "Sold out" in tile
+    assert "$9.99" not in page
+
+
+def test_an_article_edit_shows_and_a_new_count_renders_the_page_again(client, shelf, count_queries):
+    _get(client, "/search?q=magnesium", count_queries)
+    basics = db.session.execute(text("SELECT id FROM article WHERE slug = 'magnesium-basics'")).scalar_one()
+
+    # The same number of articles found: the article group is new, the kept pieces stay.
+    db.session.execute(text("UPDATE article SET title = 'Magnesium, the basics' WHERE id = :id"), {"id": basics})
+    db.session.commit()
+    page, reads = _get(client, "/search?q=magnesium", count_queries)
+    assert "Magnesium, the basics" in page and reads == 0
+    assert _jump_counts(page) == ["Products (3)", "Articles (1)"]
+
+    # One more article found: the jump links and headings were built on the old count.
+    sleep = db.session.execute(text("SELECT id FROM article WHERE slug = 'sleep-notes'")).scalar_one()
+    save_article(db.session.get_one(_article_model(), sleep), ArticleDraft(
+        source="Magnesium before bed.", title="Sleep notes", slug="sleep-notes", author="",
+    ))
+    page, _ = _get(client, "/search?q=magnesium", count_queries)
+    assert _jump_counts(page) == ["Products (3)", "Articles (2)"]
+    assert '<span class="count">(2)</span>' in page
+    assert "Sleep notes" in page
+
+
+def _article_model():
+    from blog.models import Article
+
+    return Article
+
+
+def test_the_empty_search_page_is_kept_too(client, shelf, count_queries):
+    first, _ = _get(client, "/search?utm_source=news", count_queries)
+    with count_queries() as counter:
+        again = client.get("/search").get_data(as_text=True)
+    assert "<h1>Search</h1>" in again and "Featured products" in again
+    assert again.count("product-card") == first.count("product-card")
+    assert not [s for s in counter.statements if PRODUCT_READ.search(s)]
