@@ -41,6 +41,7 @@ class LarderState:
     time_markers: dict[str, str] = field(default_factory=dict)
     # caching: parts of stored pages rendered again on every response (storefront.caching.late)
     late_parts: dict[str, Any] = field(default_factory=dict)
+    late_parts_per_url: set[str] = field(default_factory=set)  # late parts whose links keep the URL's arguments
     # caching: built on first use
     version_engine: Engine | None = None
     page_state_statement: TextClause | None = None

@@ -13,6 +13,11 @@ the stored one, the stored page is not used: the whole page is rendered again.
 
 The part's reads are kept out of the page's dependency tags (the page does not go stale with
 them); the ETag covers the parts' HTML, so a 304 never answers for an old part.
+
+A part rendered from its own data (a stored page, kept pieces) is itself kept in the fragment
+cache, its HTML and shape, with the tags of what it read: serving it is one Redis read, not its
+data's read and a template's rendering. A part whose links keep the visitor's arguments
+(`url_with`) is kept per URL arguments.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 from storefront.caching.holes import punching_holes
@@ -56,9 +61,12 @@ def render_part(template_name: str, **context: Any) -> str:
     return current_app.jinja_env.get_template(template_name).render(context)
 
 
-def register_late_part(app: Flask, name: str, render: Renderer) -> None:
-    """`render(value, **args)` returns the part's HTML and its shape (JSON-serialisable)."""
+def register_late_part(app: Flask, name: str, render: Renderer, links_keep_arguments: bool = False) -> None:
+    """`render(value, **args)` returns the part's HTML and its shape (JSON-serialisable);
+    `links_keep_arguments`: its links carry the request's arguments (`url_with`)."""
     larder_state(app).late_parts[name] = render
+    if links_keep_arguments:
+        larder_state(app).late_parts_per_url.add(name)
     app.jinja_env.globals.setdefault("late_part", late_part)
 
 
@@ -81,8 +89,25 @@ def late_part(name: str, args: dict, value: Any = None) -> Markup:
     if recorder is not None:
         return recorder.late_part(name, args, part_shape(name, args, value))
     with late_reads():
-        html, shape = larder_state().late_parts[name](value, **args)
+        html, shape = _rendered(name, args, value)
     return _placed(LatePart(name, args, shape), html)
+
+
+def _rendered(name: str, args: dict, value: Any = None) -> tuple[str, Any]:
+    """The part's HTML and shape: from `value` when given, else from the fragment cache (rendered
+    from the part's own reads when not kept there, or stale)."""
+    from storefront.caching.fragments import cached_fragment, fragment_store
+    from storefront.caching.version import page_state
+
+    state = larder_state()
+    render = state.late_parts[name]
+    if value is not None or not fragment_store().enabled:
+        return render(value, **args)
+    url = [request.path, sorted(request.args.items(multi=True))] if name in state.late_parts_per_url else None
+    # The due-time markers: a scheduled article going live changes the search's article group.
+    key = [name, args, url, request.script_root, page_state().markers]
+    html, shape = cached_fragment("late-part", key, lambda: render(None, **args), dump=list, load=tuple)
+    return html, shape
 
 
 def part_shape(name: str, args: dict, value: Any = None) -> Any:
@@ -102,7 +127,7 @@ def late_part_if_shaped(name: str, args: dict, shape: Any) -> Markup | None:
     """The part as `late_part` gives it, or None when its shape is no longer `shape`: what was
     built around it is out of date."""
     with late_reads():
-        html, now = larder_state().late_parts[name](None, **args)
+        html, now = _rendered(name, args)
     if json.loads(json.dumps(now)) != shape:
         return None
     return _placed(LatePart(name, args, now), html)
@@ -140,7 +165,9 @@ def render_stored(stored: list[dict]) -> list[tuple[LatePart, str]] | None:
     try:
         for item in stored:
             part = LatePart(item["name"], item["args"], item["shape"])
-            html, shape = renderers[part.name](None, **part.args)
+            if part.name not in renderers:
+                return None
+            html, shape = _rendered(part.name, part.args)
             if json.loads(json.dumps(shape)) != part.shape:
                 return None
             rendered.append((part, html))

@@ -23,7 +23,9 @@ def _article_hits(results: ArticleResults | None, q: str, page: int) -> tuple[st
     return render_part("search/_article_hits.html", articles=articles, q=q), articles.total
 
 
-bp.record_once(lambda state: register_late_part(state.app, "search-articles", _article_hits))
+bp.record_once(
+    lambda state: register_late_part(state.app, "search-articles", _article_hits, links_keep_arguments=True)
+)
 
 
 @bp.get("/search")

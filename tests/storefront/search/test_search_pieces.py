@@ -6,12 +6,15 @@ rendered again when the number of articles found moves."""
 from __future__ import annotations
 
 import re
+import time
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from sqlalchemy import text
 
-from blog.services import ArticleDraft, save_article
+from blog.services import ArticleDraft, publish_article, save_article
+from storefront.clock import now
 from storefront.extensions import db
 from tests.blog.helpers import make_article, make_author
 from tests.factories import make_product
@@ -102,3 +105,29 @@ def test_the_empty_search_page_is_kept_too(client, shelf, count_queries):
     assert "<h1>Search</h1>" in again and "Featured products" in again
     assert again.count("product-card") == first.count("product-card")
     assert not [s for s in counter.statements if PRODUCT_READ.search(s)]
+
+
+def test_more_articles_links_keep_each_visitors_own_arguments(client, shelf, count_queries):
+    author = make_author("writer").slug
+    for n in range(5):
+        make_article(f"magnesium-note-{n}", "Magnesium, again.", title=f"Magnesium note {n}", author=author)
+    first, _ = _get(client, "/search?q=magnesium&utm_source=a", count_queries)
+    other, _ = _get(client, "/search?q=magnesium&utm_source=b", count_queries)
+    again, _ = _get(client, "/search?q=magnesium&utm_source=a", count_queries)
+
+    more = r'<a href="([^"]+)#search-articles">More articles</a>'
+    assert [unescape(h) for h in re.findall(more, first)] == ["/search?q=magnesium&utm_source=a&apage=2"]
+    assert [unescape(h) for h in re.findall(more, other)] == ["/search?q=magnesium&utm_source=b&apage=2"]
+    assert re.findall(more, again) == re.findall(more, first)
+
+
+def test_a_scheduled_article_joins_the_article_group_when_due(client, shelf, count_queries):
+    article = save_article(None, ArticleDraft(source="Magnesium soon.", title="Magnesium soon",
+                                              slug="magnesium-soon")).article
+    publish_article(article, at=now() + timedelta(seconds=1.5))
+    before, _ = _get(client, "/search?q=magnesium", count_queries)
+    assert "Magnesium soon" not in before and _jump_counts(before)[1] == "Articles (1)"
+
+    time.sleep(1.6)
+    due, _ = _get(client, "/search?q=magnesium", count_queries)
+    assert "Magnesium soon" in due and _jump_counts(due)[1] == "Articles (2)"
