@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from blog.models import Article
 from blog.services import ArticleDraft, publish_article, save_article
@@ -185,6 +185,33 @@ def test_suggestions_take_one_query(app, product, count_queries):
         found = suggested_products("Magnesium", "magnesium for cramps and sleep " * 10)
     assert c.count == 1
     assert len(found) == 6
+
+
+def test_kept_suggestions_skip_the_search_and_show_todays_facts(app, product, fragment_store, count_queries):
+    """With Redis, which products are kept per set of words: a second view reads only them (no
+    search over the catalog), and a renamed product or a certificate that lapsed shows at once."""
+    from storefront.admin.articles import suggested_products
+
+    make_product("magnesium-citrate", title="Magnesium Citrate")
+    body = "magnesium for cramps and sleep " * 10
+    with app.test_request_context():
+        first = suggested_products("Magnesium", body)
+    assert [s.slug for s in first] == ["magnesium-glycinate", "magnesium-citrate"] and first[0].certified
+    with app.test_request_context(), count_queries() as c:
+        again = suggested_products("Magnesium", body)
+    product_reads = [s for s in c.statements if "FROM product" in s]
+    assert len(product_reads) == 1 and "@@" not in product_reads[0] and "MATCH" not in product_reads[0]
+    assert again == first
+
+    day = today()
+    db.session.execute(text("UPDATE product SET title = 'Magnesium Glycinate Night' WHERE id = :id"), {"id": product.id})
+    db.session.execute(text("UPDATE certification SET valid_until = :d WHERE product_id = :id"),
+                       {"d": day - timedelta(days=1), "id": product.id})
+    db.session.commit()
+    with app.test_request_context():
+        changed = {s.slug: s for s in suggested_products("Magnesium", body)}
+    assert changed["magnesium-glycinate"].title == "Magnesium Glycinate Night"
+    assert changed["magnesium-glycinate"].certificate_note == f"certificate expired on {(day - timedelta(days=1)).isoformat()}"
 
 
 def test_a_hyphenated_word_of_the_article_still_finds_its_product(app):
