@@ -41,6 +41,7 @@ from blog.services import (
 from storefront import audit
 from storefront.admin.models import ArticleRevision
 from storefront.caching.fragments import cached_fragment
+from storefront.caching.tags import ADDED_TAG, declared_reads
 from storefront.catalog.availability import certified_clause
 from storefront.catalog.models import Certification, Product, ProductStatus
 from storefront.catalog.search import any_word_clause
@@ -311,9 +312,10 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
     Finding them reads every product sharing a word with the article (a third of a 100,000
     product catalog for a recipe article: most of a second), the same for every view and save
     of an editor whose words did not change. So which products (their slugs) are kept in the
-    fragment cache per set of words, for the catalog version and day; each view then reads
-    only those few products again, so their titles, status and certificates are today's. A
-    product added since may wait for the next version or the cache's expiry to be suggested.
+    fragment cache per set of words, for the catalog version and day, until a product joins the
+    catalog; each view then reads only those few products again, so their titles, status and
+    certificates are today's. A product whose text changed since may wait for the cache's
+    expiry to be ranked again.
     """
     words = article_keywords(f"{title} {title} {source}")
     if not words:
@@ -322,32 +324,41 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
     found: dict[str, list[Suggestion]] = {}
 
     def rank() -> list[str]:
-        found["now"] = _suggestions(words, exclude, limit, any_word_clause(words, db.session.get_bind().dialect.name))
+        # Kept until a product joins the catalog (or the version, the day or the cache's time
+        # runs out): the facts shown are read again on every view anyway.
+        with declared_reads(ADDED_TAG):
+            found["now"] = _suggestions(words, exclude, limit, any_word_clause(words, db.session.get_bind().dialect.name))
         return [s.slug for s in found["now"]]
 
     slugs = cached_fragment(
-        "article-suggestions", {"words": words, "exclude": exclude, "limit": limit}, rank, dump=list, load=list
+        "article-suggestions", {"words": sorted(words), "exclude": exclude, "limit": limit}, rank, dump=list, load=list
     )
     if "now" in found or not slugs:
         return found.get("now", [])
-    return _suggestions(words, exclude, limit, Product.slug.in_(slugs))
+    return _kept_suggestions(words, slugs)
 
 
-def _suggestions(words: list[str], exclude: list[str], limit: int, among) -> list[Suggestion]:
-    """The best `limit` active products `among` those the clause admits (the search index's
-    hits, or products already found), scored on the article's `words`."""
-    score = literal(0)
-    matches = []
-    for word in words:
-        pattern = f"%{word}%"
-        title_hit = func.lower(Product.title).like(pattern)
-        tag_hit = func.lower(Product.search_keywords).like(pattern)
-        ingredient_hit = func.lower(Product.ingredients).like(pattern)
-        score = score + case((title_hit, 3), else_=0) + case((tag_hit, 2), else_=0) + case((ingredient_hit, 1), else_=0)
-        matches += [title_hit, tag_hit, ingredient_hit]
-    score = score.label("score")
+def _kept_suggestions(words: list[str], slugs: list[str]) -> list[Suggestion]:
+    """The products found before, as they are now (one small query; scored here as the search
+    scores them): still active, with today's title and certificate."""
     day = today()
-    certified = certified_clause(day).label("certified")
+    rows = db.session.execute(
+        select(
+            Product.slug, Product.title, Product.search_keywords, Product.ingredients,
+            certified_clause(day).label("certified"), *_certificate_dates(day),
+        ).where(Product.slug.in_(slugs), Product.status == ProductStatus.ACTIVE)
+    )
+    found = []
+    for slug, title, keywords, ingredients, certified, expired, starts in rows:
+        texts = [(title or "").lower(), (keywords or "").lower(), (ingredients or "").lower()]
+        score = sum(weight for word in words for text, weight in zip(texts, (3, 2, 1), strict=True) if word in text)
+        if score:
+            found.append(Suggestion(slug, title, score, bool(certified), expired, starts))
+    return sorted(found, key=lambda s: (not s.certified, -s.score, s.title))
+
+
+def _certificate_dates(day: date):
+    """For a product not certified today: its last certificate's end, and a coming one's start."""
     expired_on = (
         select(func.max(Certification.valid_until))
         .where(Certification.product_id == Product.id, Certification.valid_until < day)
@@ -360,6 +371,25 @@ def _suggestions(words: list[str], exclude: list[str], limit: int, among) -> lis
         .scalar_subquery()
         .label("valid_from")
     )
+    return expired_on, valid_from
+
+
+def _suggestions(words: list[str], exclude: list[str], limit: int, among) -> list[Suggestion]:
+    """The best `limit` active products `among` those the clause admits (the search index's
+    hits), scored on the article's `words`."""
+    score = literal(0)
+    matches = []
+    for word in words:
+        pattern = f"%{word}%"
+        title_hit = func.lower(Product.title).like(pattern)
+        tag_hit = func.lower(Product.search_keywords).like(pattern)
+        ingredient_hit = func.lower(Product.ingredients).like(pattern)
+        score = score + case((title_hit, 3), else_=0) + case((tag_hit, 2), else_=0) + case((ingredient_hit, 1), else_=0)
+        matches += [title_hit, tag_hit, ingredient_hit]
+    score = score.label("score")
+    day = today()
+    certified = certified_clause(day).label("certified")
+    expired_on, valid_from = _certificate_dates(day)
     stmt = (
         select(Product.slug, Product.title, score, certified, expired_on, valid_from)
         # The search index finds the products sharing a word (1,700 of 100,000 for the
