@@ -12,8 +12,7 @@ from sqlalchemy import text
 
 from storefront.extensions import db
 from tests.factories import make_collection, make_product, make_tag
-
-PRODUCT_READ = re.compile(r"\bFROM product\b")
+from tests.fixtures.pieces import fetch, sell_last_unit_by_sql, tile_of
 
 
 @pytest.fixture
@@ -26,20 +25,13 @@ def shelf(app, fragment_store, monkeypatch):
     return shelf
 
 
-def _get(client, url: str, count_queries) -> tuple[str, int]:
-    with count_queries() as counter:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response.get_data(as_text=True), sum(1 for s in counter.statements if PRODUCT_READ.search(s))
-
-
 def _links(page: str, pattern: str) -> list[str]:
     return [unescape(href) for href in re.findall(pattern, page)]
 
 
 def test_every_url_with_the_same_filters_reads_the_catalog_once(client, shelf, count_queries):
-    first, reads_first = _get(client, "/collections/supplements?tag=vegan&utm_source=news", count_queries)
-    other, reads_other = _get(client, "/collections/supplements?utm_campaign=spring&tag=vegan&tag=vegan", count_queries)
+    first, reads_first = fetch(client, "/collections/supplements?tag=vegan&utm_source=news", count_queries)
+    other, reads_other = fetch(client, "/collections/supplements?utm_campaign=spring&tag=vegan&tag=vegan", count_queries)
 
     assert reads_first > 0 and reads_other == 0
     assert '<p class="result-count" role="status">3 products</p>' in other
@@ -54,24 +46,22 @@ def test_every_url_with_the_same_filters_reads_the_catalog_once(client, shelf, c
 
 def test_the_price_fields_follow_a_price_edit_the_listing_does_not_show(client, shelf, count_queries):
     elsewhere = make_product("caviar", title="Caviar", price=9999, stock=5, tags=["vegan"])
-    page, _ = _get(client, "/products?tag=vegan", count_queries)
+    page, _ = fetch(client, "/products?tag=vegan", count_queries)
     assert 'name="price_max" min="0" step="1" inputmode="numeric" value="" placeholder="100"' in page
 
     db.session.execute(text("UPDATE variant SET price = 4999 WHERE product_id = :id"), {"id": elsewhere.id})
     db.session.commit()
-    page, _ = _get(client, "/products?tag=vegan", count_queries)
+    page, _ = fetch(client, "/products?tag=vegan", count_queries)
     assert 'placeholder="50"' in page and 'placeholder="100"' not in page
 
 
 def test_the_last_unit_sold_and_a_raw_sql_price_edit_show_at_once(client, shelf, count_queries):
-    magnesium = db.session.execute(text("SELECT id FROM product WHERE slug = 'magnesium'")).scalar_one()
-    _get(client, "/collections/supplements?sort=price", count_queries)
+    fetch(client, "/collections/supplements?sort=price", count_queries)
 
-    db.session.execute(text("UPDATE variant SET stock = 0, price = 899 WHERE product_id = :id"), {"id": magnesium})
-    db.session.commit()
-    page, reads = _get(client, "/collections/supplements?sort=price", count_queries)
+    sell_last_unit_by_sql("magnesium", 899)
+    page, reads = fetch(client, "/collections/supplements?sort=price", count_queries)
     assert reads > 0
-    tile = page[page.index("Magnesium") - 2000 : page.index("Magnesium") + 2000]
+    tile = tile_of(page, "Magnesium")
     assert "$8.99" in tile and "Sold out" in tile
     assert "$19.99" not in page
 

@@ -11,15 +11,19 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from blog.models import Article
 from blog.services import ArticleDraft, publish_article, save_article
 from storefront.clock import now
 from storefront.extensions import db
 from tests.blog.helpers import make_article, make_author
 from tests.factories import make_product
-
-PRODUCT_READ = re.compile(r"\bFROM product\b")
+from tests.fixtures.pieces import (
+    fetch,
+    sell_last_unit_by_sql,
+    tile_of,
+)
 
 
 @pytest.fixture
@@ -32,21 +36,14 @@ def shelf(app, fragment_store, monkeypatch):
     make_article("sleep-notes", "Wind down early.", title="Sleep notes", author=author)
 
 
-def _get(client, url: str, count_queries) -> tuple[str, int]:
-    with count_queries() as counter:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response.get_data(as_text=True), sum(1 for s in counter.statements if PRODUCT_READ.search(s))
-
-
 def _jump_counts(page: str) -> list[str]:
     return re.findall(r'<a href="#search-(?:products|articles)">(\w+ \(\d+\))</a>', page)
 
 
 def test_every_url_with_the_same_query_reads_the_catalog_once(client, shelf, count_queries):
-    first, reads_first = _get(client, "/search?q=magnesium&utm_source=news", count_queries)
+    first, reads_first = fetch(client, "/search?q=magnesium&utm_source=news", count_queries)
     db.session.remove()
-    other, reads_other = _get(client, "/search?utm_campaign=spring&q=magnesium", count_queries)
+    other, reads_other = fetch(client, "/search?utm_campaign=spring&q=magnesium", count_queries)
 
     assert reads_first > 0 and reads_other == 0
     assert _jump_counts(other) == ["Products (3)", "Articles (1)"]
@@ -58,62 +55,53 @@ def test_every_url_with_the_same_query_reads_the_catalog_once(client, shelf, cou
 
 
 def test_the_last_unit_sold_shows_at_once(client, shelf, count_queries):
-    oil = db.session.execute(text("SELECT id FROM product WHERE slug = 'magnesium-oil'")).scalar_one()
-    _get(client, "/search?q=magnesium&sort=price", count_queries)
+    fetch(client, "/search?q=magnesium&sort=price", count_queries)
 
-    db.session.execute(text("UPDATE variant SET stock = 0, price = 899 WHERE product_id = :id"), {"id": oil})
-    db.session.commit()
-    page, reads = _get(client, "/search?q=magnesium&sort=price", count_queries)
+    sell_last_unit_by_sql("magnesium-oil", 899)
+    page, reads = fetch(client, "/search?q=magnesium&sort=price", count_queries)
     assert reads > 0
-    tile = page[page.index("Magnesium Oil") - 2000 : page.index("Magnesium Oil") + 2000]
+    tile = tile_of(page, "Magnesium Oil")
     assert "$8.99" in tile and "Sold out" in tile
     assert "$9.99" not in page
 
 
 def test_an_article_edit_shows_and_a_new_count_renders_the_page_again(client, shelf, count_queries):
-    _get(client, "/search?q=magnesium", count_queries)
+    fetch(client, "/search?q=magnesium", count_queries)
     basics = db.session.execute(text("SELECT id FROM article WHERE slug = 'magnesium-basics'")).scalar_one()
 
     # The same number of articles found: the article group is new, the kept pieces stay.
     db.session.execute(text("UPDATE article SET title = 'Magnesium, the basics' WHERE id = :id"), {"id": basics})
     db.session.commit()
-    page, reads = _get(client, "/search?q=magnesium", count_queries)
+    page, reads = fetch(client, "/search?q=magnesium", count_queries)
     assert "Magnesium, the basics" in page and reads == 0
     assert _jump_counts(page) == ["Products (3)", "Articles (1)"]
 
     # One more article found: the jump links and headings were built on the old count.
-    sleep = db.session.execute(text("SELECT id FROM article WHERE slug = 'sleep-notes'")).scalar_one()
-    save_article(db.session.get_one(_article_model(), sleep), ArticleDraft(
+    sleep = db.session.execute(select(Article).where(Article.slug == "sleep-notes")).scalar_one()
+    save_article(sleep, ArticleDraft(
         source="Magnesium before bed.", title="Sleep notes", slug="sleep-notes", author="",
     ))
-    page, _ = _get(client, "/search?q=magnesium", count_queries)
+    page, _ = fetch(client, "/search?q=magnesium", count_queries)
     assert _jump_counts(page) == ["Products (3)", "Articles (2)"]
     assert '<span class="count">(2)</span>' in page
     assert "Sleep notes" in page
 
 
-def _article_model():
-    from blog.models import Article
-
-    return Article
-
-
 def test_the_empty_search_page_is_kept_too(client, shelf, count_queries):
-    first, _ = _get(client, "/search?utm_source=news", count_queries)
-    with count_queries() as counter:
-        again = client.get("/search").get_data(as_text=True)
+    first, _ = fetch(client, "/search?utm_source=news", count_queries)
+    again, reads = fetch(client, "/search", count_queries)
     assert "<h1>Search</h1>" in again and "Featured products" in again
     assert again.count("product-card") == first.count("product-card")
-    assert not [s for s in counter.statements if PRODUCT_READ.search(s)]
+    assert reads == 0
 
 
 def test_more_articles_links_keep_each_visitors_own_arguments(client, shelf, count_queries):
     author = make_author("writer").slug
     for n in range(5):
         make_article(f"magnesium-note-{n}", "Magnesium, again.", title=f"Magnesium note {n}", author=author)
-    first, _ = _get(client, "/search?q=magnesium&utm_source=a", count_queries)
-    other, _ = _get(client, "/search?q=magnesium&utm_source=b", count_queries)
-    again, _ = _get(client, "/search?q=magnesium&utm_source=a", count_queries)
+    first, _ = fetch(client, "/search?q=magnesium&utm_source=a", count_queries)
+    other, _ = fetch(client, "/search?q=magnesium&utm_source=b", count_queries)
+    again, _ = fetch(client, "/search?q=magnesium&utm_source=a", count_queries)
 
     more = r'<a href="([^"]+)#search-articles">More articles</a>'
     assert [unescape(h) for h in re.findall(more, first)] == ["/search?q=magnesium&utm_source=a&apage=2"]
@@ -125,9 +113,9 @@ def test_a_scheduled_article_joins_the_article_group_when_due(client, shelf, cou
     article = save_article(None, ArticleDraft(source="Magnesium soon.", title="Magnesium soon",
                                               slug="magnesium-soon")).article
     publish_article(article, at=now() + timedelta(seconds=1.5))
-    before, _ = _get(client, "/search?q=magnesium", count_queries)
+    before, _ = fetch(client, "/search?q=magnesium", count_queries)
     assert "Magnesium soon" not in before and _jump_counts(before)[1] == "Articles (1)"
 
     time.sleep(1.6)
-    due, _ = _get(client, "/search?q=magnesium", count_queries)
+    due, _ = fetch(client, "/search?q=magnesium", count_queries)
     assert "Magnesium soon" in due and _jump_counts(due)[1] == "Articles (2)"
