@@ -32,8 +32,10 @@ from typing import Any
 from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
+from storefront.caching.fragments import cached_fragment, fragment_store
 from storefront.caching.holes import punching_holes
 from storefront.caching.tags import collecting
+from storefront.caching.version import page_state
 from storefront.state import larder_state, request_state
 
 # name -> render(value, **args) -> (html, shape); `value` is the part's data when the page
@@ -96,9 +98,6 @@ def late_part(name: str, args: dict, value: Any = None) -> Markup:
 def _rendered(name: str, args: dict, value: Any = None) -> tuple[str, Any]:
     """The part's HTML and shape: from `value` when given, else from the fragment cache (rendered
     from the part's own reads when not kept there, or stale)."""
-    from storefront.caching.fragments import cached_fragment, fragment_store
-    from storefront.caching.version import page_state
-
     state = larder_state()
     render = state.late_parts[name]
     if value is not None or not fragment_store().enabled:
@@ -106,8 +105,7 @@ def _rendered(name: str, args: dict, value: Any = None) -> tuple[str, Any]:
     url = [request.path, sorted(request.args.items(multi=True))] if name in state.late_parts_per_url else None
     # The due-time markers: a scheduled article going live changes the search's article group.
     key = [name, args, url, request.script_root, page_state().markers]
-    html, shape = cached_fragment("late-part", key, lambda: render(None, **args), dump=list, load=tuple)
-    return html, shape
+    return cached_fragment("late-part", key, lambda: render(None, **args), dump=list, load=tuple)
 
 
 def part_shape(name: str, args: dict, value: Any = None) -> Any:
@@ -120,17 +118,26 @@ def part_shape(name: str, args: dict, value: Any = None) -> Any:
             _, shape = larder_state().late_parts[name](value, **args)
     finally:
         state.piece_holes = saved
-    return json.loads(json.dumps(shape))
+    return _as_json(shape)
 
 
 def late_part_if_shaped(name: str, args: dict, shape: Any) -> Markup | None:
     """The part as `late_part` gives it, or None when its shape is no longer `shape`: what was
     built around it is out of date."""
     with late_reads():
-        html, now = _rendered(name, args)
-    if json.loads(json.dumps(now)) != shape:
-        return None
-    return _placed(LatePart(name, args, now), html)
+        html = _html_if_shaped(name, args, shape)
+    return None if html is None else _placed(LatePart(name, args, shape), html)
+
+
+def _html_if_shaped(name: str, args: dict, shape: Any) -> str | None:
+    """The part's HTML now, or None when its shape is no longer `shape` (as JSON data)."""
+    html, now = _rendered(name, args)
+    return html if _as_json(now) == shape else None
+
+
+def _as_json(value: Any) -> Any:
+    """`value` as it reads back from JSON (tuples as lists...), to compare with a stored shape."""
+    return json.loads(json.dumps(value))
 
 
 def _placed(part: LatePart, html: str) -> Markup:
@@ -160,15 +167,12 @@ def fill(body: str, parts: list[tuple[LatePart, str]]) -> str:
 def render_stored(stored: list[dict]) -> list[tuple[LatePart, str]] | None:
     """The stored page's parts rendered for this response; None when one's shape changed
     (the page must be rendered whole) or an entry is of an older shape."""
-    renderers = larder_state().late_parts
     rendered = []
     try:
         for item in stored:
             part = LatePart(item["name"], item["args"], item["shape"])
-            if part.name not in renderers:
-                return None
-            html, shape = _rendered(part.name, part.args)
-            if json.loads(json.dumps(shape)) != part.shape:
+            html = _html_if_shaped(part.name, part.args, part.shape)
+            if html is None:
                 return None
             rendered.append((part, html))
     except (KeyError, TypeError, ValueError):

@@ -33,6 +33,8 @@ from typing import Any
 from flask import current_app, g, request, session
 from markupsafe import Markup, escape
 
+from storefront.caching.fragments import cached_fragment, fragment_store
+from storefront.caching.late import late_part_if_shaped
 from storefront.site_urls import THIS_PAGE_PLACEHOLDER, this_page
 from storefront.state import request_state
 from storefront.templating import url_with
@@ -71,32 +73,29 @@ def kept_pieces(
     `render(holes)` returns `{"pieces": render_blocks(...), **anything JSON}`: with holes (the
     CSRF token's, this page's and `extra_holes`) for every visitor, with None for this visitor
     alone (a flashed message, or no fragment cache). `values()` gives this request's text for the extra holes."""
-    from storefront.caching.fragments import cached_fragment, fragment_store
-
     key = [*parts, request.host, request.script_root]
+    extra = values() if values else None
 
     def for_everyone() -> dict:
         holes = new_holes(*extra_holes)
         return {**render(holes), "holes": holes}
 
+    def kept(stored: dict) -> Kept:
+        pieces = filled(stored["pieces"], stored["holes"], extra)
+        return Kept(pieces, {k: v for k, v in stored.items() if k not in ("pieces", "holes")})
+
     try:
-        if for_this_visitor_only() or not fragment_store().enabled:  # nothing would be kept
-            stored = {**render(None), "holes": {}}
-        else:
-            stored = cached_fragment(name, key, for_everyone, dict, dict)
-        extra = values() if values else None
-        try:
-            pieces = filled(stored["pieces"], stored["holes"], extra)
-        except _ShapeChanged:
-            stored = cached_fragment(name, key, for_everyone, dict, dict, refresh=True)
-            try:
-                pieces = filled(stored["pieces"], stored["holes"], extra)
-            except _ShapeChanged:  # changed again since: this visitor's own, with no holes
-                stored = {**render(None), "holes": {}}
-                pieces = filled(stored["pieces"], {}, extra)
+        if not for_this_visitor_only() and fragment_store().enabled:
+            # Once as kept; if a late part changed shape since, once rendered again and kept.
+            for refresh in (False, True):
+                try:
+                    return kept(cached_fragment(name, key, for_everyone, dict, dict, refresh=refresh))
+                except _ShapeChanged:
+                    continue
+        # Nothing would be kept, or a part changed shape again since: this visitor's own, no holes.
+        return kept({**render(None), "holes": {}})
     except NothingToKeep:
         return None
-    return Kept(pieces, {k: v for k, v in stored.items() if k not in ("pieces", "holes")})
 
 
 def for_this_visitor_only() -> bool:
@@ -181,8 +180,6 @@ def filled(pieces: dict[str, str], holes: dict[str, str], values: dict[str, str]
 def _calls(holes: dict[str, str]) -> dict[str, str]:
     """This request's links and late parts for the holes made by `_Recorder` (a late part comes
     as Markup: `filled` leaves it unescaped)."""
-    from storefront.caching.late import late_part_if_shaped
-
     texts = {}
     for name in holes:
         if name.startswith(URL_WITH):
