@@ -338,20 +338,29 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
     return _kept_suggestions(words, slugs)
 
 
+# A word of the article found in a product's title scores 3, in its tags and brand 2, in its
+# ingredients 1 (the same in SQL, `_suggestions`, and for kept products, `_kept_suggestions`).
+_SCORED_TEXT = ((Product.title, 3), (Product.search_keywords, 2), (Product.ingredients, 1))
+
+
 def _kept_suggestions(words: list[str], slugs: list[str]) -> list[Suggestion]:
     """The products found before, as they are now (one small query; scored here as the search
     scores them): still active, with today's title and certificate."""
     day = today()
     rows = db.session.execute(
         select(
-            Product.slug, Product.title, Product.search_keywords, Product.ingredients,
-            certified_clause(day).label("certified"), *_certificate_dates(day),
+            Product.slug, Product.title, certified_clause(day).label("certified"), *_certificate_dates(day),
+            *(column for column, _ in _SCORED_TEXT),
         ).where(Product.slug.in_(slugs), Product.status == ProductStatus.ACTIVE)
     )
     found = []
-    for slug, title, keywords, ingredients, certified, expired, starts in rows:
-        texts = [(title or "").lower(), (keywords or "").lower(), (ingredients or "").lower()]
-        score = sum(weight for word in words for text, weight in zip(texts, (3, 2, 1), strict=True) if word in text)
+    for slug, title, certified, expired, starts, *texts in rows:
+        score = sum(
+            weight
+            for word in words
+            for text, (_, weight) in zip(texts, _SCORED_TEXT, strict=True)
+            if word in (text or "").lower()
+        )
         if score:
             found.append(Suggestion(slug, title, score, bool(certified), expired, starts))
     return sorted(found, key=lambda s: (not s.certified, -s.score, s.title))
@@ -380,12 +389,10 @@ def _suggestions(words: list[str], exclude: list[str], limit: int, among) -> lis
     score = literal(0)
     matches = []
     for word in words:
-        pattern = f"%{word}%"
-        title_hit = func.lower(Product.title).like(pattern)
-        tag_hit = func.lower(Product.search_keywords).like(pattern)
-        ingredient_hit = func.lower(Product.ingredients).like(pattern)
-        score = score + case((title_hit, 3), else_=0) + case((tag_hit, 2), else_=0) + case((ingredient_hit, 1), else_=0)
-        matches += [title_hit, tag_hit, ingredient_hit]
+        for column, weight in _SCORED_TEXT:
+            hit = func.lower(column).like(f"%{word}%")
+            score = score + case((hit, weight), else_=0)
+            matches.append(hit)
     score = score.label("score")
     day = today()
     certified = certified_clause(day).label("certified")
