@@ -41,8 +41,10 @@ def test_admin_builds_a_product_and_sells_it_in_an_article(admin, page, accessib
 
     # A product with its first variant.
     page.get_by_role("navigation", name="Staff area").get_by_role("link", name="Products").click()
+    page.wait_for_url(re.compile(r"/admin/products$"))
     accessible(page)
     page.get_by_role("link", name="New product").click()
+    page.wait_for_url(re.compile(r"/admin/products/new$"))
     accessible(page)
     page.get_by_label("Title", exact=True).fill("Calm Ginger Chews")
     page.get_by_label("Brand").fill("Larder Labs")
@@ -70,6 +72,7 @@ def test_admin_builds_a_product_and_sells_it_in_an_article(admin, page, accessib
     # An article linking it through the picker.
     page.get_by_role("navigation", name="Staff area").get_by_role("link", name="Articles").click()
     page.get_by_role("link", name="New article").click()
+    page.wait_for_url(re.compile(r"/admin/articles/new$"))
     accessible(page)
     page.get_by_label("Title", exact=True).fill("Ginger for travel days")
     body = page.get_by_label("Body (Markdown)")

@@ -129,5 +129,6 @@ def test_cart_and_checkout_on_a_phone(phone_page, live_server, accessible):
     accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "cart scrolls sideways"
     page.get_by_role("link", name="Check out").click()
+    page.wait_for_url(re.compile(r"/checkout$"))
     accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "checkout scrolls sideways"
