@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from storefront.mail import outbox, text_part
 
@@ -33,7 +34,7 @@ def test_register_sign_out_and_sign_in(page, live_server, accessible):
     page.goto("/account/register")
     accessible(page)
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Please enter your email.").is_visible()
+    expect(page.get_by_text("Please enter your email.")).to_be_visible()
     accessible(page)
 
     register(page, "e2e-reader@example.com", accessible=accessible)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_product, make_user
 
@@ -77,4 +78,4 @@ def test_admin_changes_a_price_stock_and_nutrition_and_reads_the_history(app, pa
     assert page.locator(".audit-entry").count() == 2
     page.get_by_label("Who (email)").fill("nobody@")
     page.get_by_role("button", name="Filter").click()
-    assert page.get_by_role("heading", name="No changes recorded").is_visible()
+    expect(page.get_by_role("heading", name="No changes recorded")).to_be_visible()

@@ -78,7 +78,7 @@ def test_checkout_errors_are_announced_and_accessible(page, live_server, accessi
     expect(page.locator("[data-cart-notification]")).to_contain_text("Added 1 × Lactase Drops to your cart.")
     page.goto("/checkout")
     page.get_by_role("button", name="Continue to payment").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     # Said twice on purpose: in the summary at the top (a link to the field) and by the field.
     assert page.get_by_role("alert").get_by_role("link", name="Email: Please enter your email address.").is_visible()
     assert page.get_by_text("Please enter your email address.", exact=True).is_visible()

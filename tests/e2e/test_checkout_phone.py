@@ -71,7 +71,7 @@ def test_cart_and_checkout_with_errors_on_a_desktop(page, live_server):
     page.get_by_label("City").fill("Melbourne")
     page.get_by_label("ZIP / postcode").fill("3000")
     page.get_by_role("button", name="Continue to payment").click()
-    assert page.get_by_text("Postcodes in Canada look like").first.is_visible()
+    expect(page.get_by_text("Postcodes in Canada look like").first).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     page.screenshot(path="/tmp/checkout-errors-1280.png", full_page=True)
 
