@@ -35,3 +35,22 @@ def test_image_urls_are_the_static_and_media_urls_whether_remembered_or_not(app)
         assert image_url("img/placeholder.svg") == image_url("img/placeholder.svg")  # from the cache
         assert image_url(None) == url_for("static", filename="img/placeholder.svg")
         assert image_url("img/placeholder.svg", external=True).startswith("http")
+
+
+def test_links_with_changed_arguments_are_remembered_per_request_url_host_and_mount(app):
+    from storefront.templating import url_with
+
+    def link(path: str, base_url: str = "http://127.0.0.1", **changes) -> str:
+        with app.test_request_context(path, base_url=base_url):
+            app.preprocess_request()
+            return url_with(**changes)
+
+    assert link("/products?tag=vegan&ref=mail", page=2) == "/products?tag=vegan&ref=mail&page=2"
+    assert link("/products?tag=vegan&ref=mail", page=2) == "/products?tag=vegan&ref=mail&page=2"  # remembered
+    # Each visitor's own arguments, page and mount point, never another's.
+    assert link("/products?tag=vegan&ref=ads", page=2) == "/products?tag=vegan&ref=ads&page=2"
+    assert link("/collections/snacks?tag=vegan", page=2) == "/collections/snacks?tag=vegan&page=2"
+    assert link("/products?tag=vegan&ref=mail", page=3) == "/products?tag=vegan&ref=mail&page=3"
+    assert link("/products?tag=vegan&tag=nut-free", tag=["nut-free"]) == "/products?tag=nut-free"
+    assert link("/products?tag=vegan", "http://127.0.0.1/shop", page=2) == "/shop/products?tag=vegan&page=2"
+    assert len(app.extensions["larder_urls_with"]) == 6
