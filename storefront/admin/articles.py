@@ -44,7 +44,7 @@ from storefront.caching.fragments import cached_fragment
 from storefront.caching.tags import ADDED_TAG, declared_reads
 from storefront.catalog.availability import certified_clause
 from storefront.catalog.models import Certification, Product, ProductStatus
-from storefront.catalog.search import any_word_clause
+from storefront.catalog.search import any_word_clause, telling_words
 from storefront.clock import as_utc, now, today
 from storefront.extensions import db
 
@@ -309,9 +309,9 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
     Products certified today come first; the others come after, each with the reason it is
     not (an expired or not-yet-valid certificate), so an article never calls them certified.
 
-    Finding them reads every product sharing a word with the article (a third of a 100,000
-    product catalog for a recipe article: most of a second), the same for every view and save
-    of an editor whose words did not change. So which products (their slugs) are kept in the
+    Finding them through the words few products hold (`_best_suggestions`) still took a tenth
+    to a fifth of a second at 100,000 products, the same for every view and save of an editor
+    whose words did not change. So which products (their slugs) are kept in the
     fragment cache per set of words, for the catalog version and day, until a product joins the
     catalog; each view then reads only those few products again, so their titles, status and
     certificates are today's. A product whose text changed since may wait for the cache's
@@ -327,7 +327,7 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
         # Kept until a product joins the catalog (or the version, the day or the cache's time
         # runs out): the facts shown are read again on every view anyway.
         with declared_reads(ADDED_TAG):
-            found["now"] = _suggestions(words, exclude, limit, any_word_clause(words, db.session.get_bind().dialect.name))
+            found["now"] = _best_suggestions(words, exclude, limit)
         return [s.slug for s in found["now"]]
 
     slugs = cached_fragment(
@@ -338,9 +338,24 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
     return _kept_suggestions(words, slugs)
 
 
+def _best_suggestions(words: list[str], exclude: list[str], limit: int) -> list[Suggestion]:
+    """The search over every product sharing a word read 100,000 of 100,000 products for an
+    article that says "low FODMAP" (1-2.6 s at 100k products). So the products sharing one
+    of the article's telling words (those few products hold) are scored first, on all its
+    words; when they fill the list with products named for one of its words, that is the
+    answer (10-50 ms). Otherwise every product sharing any word is scored, as before."""
+    dialect = db.session.get_bind().dialect.name
+    telling = telling_words(words, dialect)
+    found = _suggestions(words, exclude, limit, any_word_clause(telling, dialect))
+    if len(telling) == len(words) or (len(found) == limit and all(s.score >= _TITLE_WEIGHT for s in found)):
+        return found
+    return _suggestions(words, exclude, limit, any_word_clause(words, dialect))
+
+
 # A word of the article found in a product's title scores 3, in its tags and brand 2, in its
 # ingredients 1 (the same in SQL, `_suggestions`, and for kept products, `_kept_suggestions`).
-_SCORED_TEXT = ((Product.title, 3), (Product.search_keywords, 2), (Product.ingredients, 1))
+_TITLE_WEIGHT = 3
+_SCORED_TEXT = ((Product.title, _TITLE_WEIGHT), (Product.search_keywords, 2), (Product.ingredients, 1))
 
 
 def _kept_suggestions(words: list[str], slugs: list[str]) -> list[Suggestion]:

@@ -133,6 +133,50 @@ def any_word_clause(words: list[str], dialect: str):
     return Product.id.in_(hits)
 
 
+# A word in more than this share of the catalog's products says little about which of them an
+# article is about, and finding them all costs most (issue 20: "fodmap", "low", "protein").
+COMMON_WORD_SHARE = 0.05
+# ...but only once that share is this many products: a small catalog keeps every word.
+COMMON_WORD_PRODUCTS = 1_000
+
+_PG_WORD_SHARES = text(
+    """
+    WITH stats AS (
+      SELECT e.elem, e.freq
+      FROM pg_stats AS s
+      CROSS JOIN LATERAL unnest(CAST(CAST(s.most_common_elems AS text) AS text[]),
+                                s.most_common_elem_freqs) AS e(elem, freq)
+      WHERE s.schemaname = current_schema() AND s.tablename = 'product'
+        AND s.attname = 'search_vector' AND e.elem IS NOT NULL
+    )
+    SELECT w.word,
+           LEAST(1.0, COALESCE(SUM(stats.freq), 0)),
+           (SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = to_regclass('product'))
+    FROM unnest(CAST(:words AS text[])) AS w(word)
+    CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('english', w.word))) AS lexeme(prefix)
+    LEFT JOIN stats ON stats.elem LIKE lexeme.prefix || '%'
+    GROUP BY w.word
+    """
+)
+
+
+def telling_words(words: list[str], dialect: str, keep_at_least: int = 3) -> list[str]:
+    """`words` without those most of the catalog's products hold (as `any_word_clause` finds
+    them: stemmed, as prefixes), estimated from PostgreSQL's statistics of the search index
+    (ANALYZE's most common lexemes and their shares: one catalog read, no product read). When
+    every word is that common, the `keep_at_least` least common stay. SQLite (development) and
+    a catalog never analysed keep every word."""
+    if dialect != "postgresql" or not words:
+        return list(words)
+    shares = {}
+    for word, share, products in db.session.execute(_PG_WORD_SHARES, {"words": list(words)}):
+        shares[word] = float(share) if float(share) * float(products or 0) >= COMMON_WORD_PRODUCTS else 0.0
+    telling = [w for w in words if shares.get(w, 0.0) <= COMMON_WORD_SHARE]
+    if telling:
+        return telling
+    return sorted(words, key=lambda w: shares.get(w, 0.0))[:keep_at_least]
+
+
 def product_suggestions(terms: list[str], limit: int) -> list[tuple[str, str]]:
     """(slug, title) of the best few products on sale for a query being typed, in one query."""
     if not terms:
