@@ -2,8 +2,8 @@
 
 Behind the real Redis page cache (database 5): the stored search page is served again after an
 article it shows is edited, with the article group rendered anew (the new title, a new ETag); an
-edit that changes how many articles match renders the whole page again (its jump links count
-them); a product edit still re-renders the page through the product group's own tags.
+edit that changes how many articles match (a new one, or one edited out of the results) renders
+the whole page again (its jump links count them); a product edit still re-renders the page through the product group's own tags.
 """
 
 from __future__ import annotations
@@ -85,3 +85,21 @@ def test_a_product_edit_still_renders_the_search_page_again(served, shelf):
     page = _get(client)
     assert page.headers["X-Larder-Cache"] == "miss"
     assert "$25.99" in page.get_data(as_text=True)
+
+
+def test_an_edit_taking_an_article_out_of_the_results_renders_the_page_again(served, shelf):
+    """An article edit keeps the stored page only while the article group keeps the shape the
+    page was built around: its heading and jump links count the articles found."""
+    client = served.test_client()
+    _get(client)
+    assert _get(client).headers["X-Larder-Cache"] == "hit"
+
+    db.session.execute(text("UPDATE article SET title = 'Iron for Cramps', body_source = 'Iron for cramps.', "
+                            "body_html = '<p>Iron for cramps.</p>' WHERE id = :id"), {"id": shelf["cramps"]})
+    db.session.commit()
+
+    page = _get(client)
+    html = page.get_data(as_text=True)
+    assert page.headers["X-Larder-Cache"] == "miss", "one article fewer: the page is built again"
+    assert "Articles (1)" in html and "Articles (2)" not in html and "Iron for Cramps" not in html
+    assert _get(client).headers["X-Larder-Cache"] == "hit"
