@@ -240,6 +240,19 @@ def _article_tags(article: Article | None, *args, **kwargs) -> list[str]:
     return tags
 
 
+def _listed_tags(listing: ArticleListPage, *args, **kwargs) -> list[str]:
+    # A teaser shows its article's row and its author's name; an article joining or leaving
+    # the list (or moving in it: its date) stamps "journal+".
+    tags = [article_tag(a.id) for a in listing.articles]
+    tags += [author_tag(a.author_id) for a in listing.articles if a.author_id is not None]
+    return tags
+
+
+def _tag_tags(tag: Tag | None, *args, **kwargs) -> list[str]:
+    # No such tag yet: any write to the journal may create it.
+    return [topic_tag(tag.id)] if tag is not None else [JOURNAL_TAG]
+
+
 def _summary_tags(summaries: list[ArticleSummary], *args, **kwargs) -> list[str]:
     return [article_tag(s.id) for s in summaries if s.id is not None]
 
@@ -249,9 +262,11 @@ def _featuring(product_id: int, *args, **kwargs) -> tuple[str, ...]:
 
 
 get_public_article = declaring(_no_tags, _article_tags)(get_public_article)
-get_tag = declaring(_journal)(get_tag)
-count_public_articles = declaring(_journal)(count_public_articles)
-list_public_articles = declaring(_journal)(list_public_articles)
+# The journal's pages follow the articles they list and the ones joining them, not every save
+# (issue 20: the staff's every save rendered the journal's index again).
+get_tag = declaring(_no_tags, _tag_tags)(get_tag)
+count_public_articles = declaring(_first_matches)(count_public_articles)
+list_public_articles = declaring(_first_matches, _listed_tags)(list_public_articles)
 related_articles = declaring(_first_matches, _summary_tags)(related_articles)
 articles_featuring = declaring(_featuring, _summary_tags)(articles_featuring)
 public_article_dates = declaring(_journal)(public_article_dates)

@@ -6,12 +6,12 @@ The tags, and who declares them (blog/queries.py, the journal's read API):
 
 | tag | stamped by | declared by |
 |---|---|---|
-| `article:<id>` | any write to the article, its topic links | its page and lite view; "related articles" and "Featured in" showing it |
-| `author:<id>` | any write to the author | the pages of the articles written or reviewed by them |
-| `topic:<id>` | any write to the blog tag | the pages of the articles carrying it |
+| `article:<id>` | any write to the article, its topic links | its page and lite view; "related articles", "Featured in" and a journal page listing it |
+| `author:<id>` | any write to the author | the pages of the articles written or reviewed by them; a journal page listing one |
+| `topic:<id>` | any write to the blog tag | the pages of the articles carrying it; its tag page |
 | `featured:<product id>` | any write to an article linking the product (by id or slug), any link to it | the product page's "Featured in" list |
-| `journal` | every write to any of these tables | the journal index, tag pages, the feed, the sitemap's articles, a read nobody declared |
-| `journal+` | a write that may make an article join a list (new, deleted, status or date, topics) | "related articles" (the first few matches of a query) |
+| `journal` | every write to any of these tables | the feed, the sitemap's articles, a tag page of no tag yet, a read nobody declared |
+| `journal+` | a write that may make an article join a list (new, deleted, status or date, topics) | "related articles" (the first few matches of a query), the journal's index and tag pages and their counts |
 
 An article going live with time alone (scheduled) changes no row: the page-state time marker
 (blog.DUE_ARTICLES_SQL) is in every page key.

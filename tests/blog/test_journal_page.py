@@ -66,6 +66,27 @@ def test_an_article_published_or_retitled_by_raw_sql_shows_at_once(client, journ
     assert _titles(page) == ["Fresh news", "Guide zero, revised"]
 
 
+def test_an_edit_to_an_article_on_another_page_leaves_this_page_kept(client, journal, count_queries):
+    """A page follows the articles it lists and those joining it, not every save in the journal."""
+    _get(client, "/blog/", count_queries)
+    _get(client, "/blog/?page=2", count_queries)
+
+    db.session.execute(text("UPDATE article SET title = 'Guide two, revised' WHERE slug = 'guide-2'"))
+    db.session.commit()
+    first, reads_first = _get(client, "/blog/", count_queries)
+    second, reads_second = _get(client, "/blog/?page=2", count_queries)
+    assert reads_first == 0 and _titles(first) == ["Guide 0", "Guide 1"]
+    assert reads_second > 0 and _titles(second) == ["Guide two, revised"]
+
+    # Moved to the top by its date: it joins page 1, which is rendered again.
+    db.session.execute(text("UPDATE article SET published_at = published_at + interval '60 hours' WHERE slug = 'guide-2'")
+                       if db.engine.dialect.name == "postgresql" else
+                       text("UPDATE article SET published_at = datetime(published_at, '+60 hours') WHERE slug = 'guide-2'"))
+    db.session.commit()
+    first, _ = _get(client, "/blog/", count_queries)
+    assert _titles(first) == ["Guide two, revised", "Guide 0"]
+
+
 def test_a_page_past_the_last_and_an_unknown_tag_are_404s_and_nothing_is_kept(client, journal, fragment_store):
     client.get("/blog/")
     kept = set(fragment_store.scan_iter("larder:fragment:*"))

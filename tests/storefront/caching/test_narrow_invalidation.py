@@ -236,6 +236,7 @@ NOT_SHOWING_X = {
     "home": "/",
     "y": "/blog/sleep-notes",
     "y_lite": "/blog/sleep-notes/lite",
+    "y_topic": "/blog/tag/sleep",
 }
 
 
