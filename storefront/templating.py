@@ -47,24 +47,29 @@ def url_with(**changes) -> str:
     # built 6-10 of these per request, ~80 µs each in werkzeug's URL building, a fifth of a
     # listing's time). The link depends on nothing else: the endpoint, the path's values and
     # the query string are the request's, and where it is mounted and the host asked for.
+    key = (
+        request.script_root,
+        request.host,
+        request.endpoint,
+        request.query_string,
+        *sorted((request.view_args or {}).items()),
+        None,  # the changes follow
+        *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in changes.items()),
+    )
+    return _remembered(current_app.extensions["larder_urls_with"], key, lambda: _url_with(changes))
+
+
+def _remembered(cache: dict, key: tuple, build) -> str:
+    """`cache[key]`, built once; `build()` alone when the key holds an unhashable value (a list
+    or dict). The cache is emptied when full: what it holds is rebuilt on demand."""
     try:
-        key = (
-            request.script_root,
-            request.host,
-            request.endpoint,
-            request.query_string,
-            *sorted((request.view_args or {}).items()),
-            None,  # the changes follow
-            *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in changes.items()),
-        )
-        urls = current_app.extensions["larder_urls_with"]
-        found = urls.get(key)
-    except (TypeError, KeyError):  # an unhashable value, or an app without the cache
-        return _url_with(changes)
+        found = cache.get(key)
+    except TypeError:
+        return build()
     if found is None:
-        if len(urls) >= URL_CACHE_SIZE:
-            urls.clear()
-        found = urls[key] = _url_with(changes)
+        if len(cache) >= URL_CACHE_SIZE:
+            cache.clear()
+        found = cache[key] = build()
     return found
 
 
@@ -120,16 +125,8 @@ def cached_url_for(cache: dict):
     def url_for_cached(endpoint: str, **values) -> str:
         if endpoint[:1] == "." or not has_request_context() or any(k[:1] == "_" for k in values):
             return url_for(endpoint, **values)
-        try:
-            key = (request.script_root, request.host, endpoint, *sorted(values.items()))
-            found = cache.get(key)
-        except TypeError:  # a list or dict among the values
-            return url_for(endpoint, **values)
-        if found is None:
-            if len(cache) >= URL_CACHE_SIZE:
-                cache.clear()
-            found = cache[key] = url_for(endpoint, **values)
-        return found
+        key = (request.script_root, request.host, endpoint, *sorted(values.items()))  # keys differ: values never compared
+        return _remembered(cache, key, lambda: url_for(endpoint, **values))
 
     return url_for_cached
 
