@@ -57,6 +57,7 @@ def register_database_url(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from storefront.extensions import csrf, db, limiter, login_manager, migrate
+    from storefront.transactions import init_transactions
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -65,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
     limiter.init_app(app)
+    init_transactions(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from storefront.sqlite import enable_sqlite_pragmas
 

@@ -69,6 +69,7 @@ from storefront.catalog.versioned import (
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
+from storefront.transactions import generic_plan
 
 SORTS = {
     "featured": "Featured",
@@ -678,7 +679,10 @@ def related_cards(product_id: int, limit: int = 4) -> RelatedCards:
     """"You may also like": up to `limit` certified, in-stock products sharing a hand-picked
     collection with the product (first) or one of its diet tags, newest first; never the
     product itself. One statement."""
-    rows = db.session.execute(_related_statement(_dialect()), {"related_to": product_id, "related_limit": limit})
+    # Planning this statement took three times as long as running it (2 ms against 0.7 at 100,000
+    # products); its plan (walk the newest products, stop at `limit`) is the same for every product.
+    with generic_plan():
+        rows = db.session.execute(_related_statement(_dialect()), {"related_to": product_id, "related_limit": limit}).all()
     cards = RelatedCards()
     for row in rows:
         values = row._asdict()
