@@ -1,7 +1,8 @@
 """Product cards from the fragment cache, keyed by catalog version and day (issue 20).
 
 A card row is one statement with correlated sub-selects (price, stock, badge, image,
-collection): cheap to run, but PostgreSQL plans it again on every call (1-3 ms), and an article,
+collection): cheap to run, but PostgreSQL plans it on each call unless it settles on a generic
+plan (1-3 ms; storefront.transactions keeps statements prepared across requests), and an article,
 its lite view, a product page and the home page each read one set of cards that changes only
 when the catalog does. Stored like the facet counts (storefront.caching.fragments): under the
 catalog version, which every visible change to a product, its variants, stock, images,
