@@ -82,6 +82,14 @@ def test_a_request_that_wrote_or_left_changes_rolls_them_back(app, probe, path):
     assert _stored_tags(app) == []
 
 
+def test_a_read_after_a_write_on_the_same_connection_commits(app, probe):
+    client, endings = probe
+    client.get("/write-raw-then-refuse")
+    client.get("/read")
+    assert endings[-1] == "commit"
+    assert _stored_tags(app) == []
+
+
 def test_a_request_that_raised_rolls_back(app, probe):
     client, endings = probe
     with pytest.raises(RuntimeError):
