@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 
 from storefront.extensions import db
 
+PLAN_SETTING = "SET LOCAL plan_cache_mode"  # how generic_plan's two statements begin
 WROTE = "larder_wrote"  # in the DBAPI connection's info: this transaction sent a write
 _READ_START = re.compile(r"\s*(?:SELECT|WITH|SHOW)\b|\s*SET\s+LOCAL\b", re.IGNORECASE)
 _CHANGES_DATA = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE|NOTIFY|NEXTVAL|SETVAL|PG_NOTIFY)\b", re.IGNORECASE)
@@ -82,6 +83,6 @@ def generic_plan() -> Iterator[None]:
     if db.session.get_bind().dialect.name != "postgresql":
         yield
         return
-    db.session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+    db.session.execute(text(f"{PLAN_SETTING} = force_generic_plan"))
     yield  # a failure inside aborts the transaction, and its rollback undoes the SET LOCAL
-    db.session.execute(text("SET LOCAL plan_cache_mode = DEFAULT"))
+    db.session.execute(text(f"{PLAN_SETTING} = DEFAULT"))

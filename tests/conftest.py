@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from storefront import create_app
 from storefront.extensions import db, limiter
 from storefront.state import larder_state
+from storefront.transactions import PLAN_SETTING
 from tests.fixtures.redis_server import redis_url
 
 pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.staff"]
@@ -167,9 +168,6 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
-
-
-PLAN_SETTING = "SET LOCAL plan_cache_mode"
 
 
 @contextmanager
