@@ -26,7 +26,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.profile import build_app
+from bench.profile import StatementClock, build_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH_TERMS = ("magnesium", "tea", "protein", "vegan", "ginger", "oat", "bar", "sleep", "gut", "fibre",
@@ -82,51 +82,29 @@ def _batches(items, size: int):
         yield batch
 
 
-class _SqlClock:
-    """Statements and their milliseconds, from cursor execute to fetched."""
-
-    def __init__(self, engine) -> None:
-        from sqlalchemy import event
-
-        self.statements = 0
-        self.seconds = 0.0
-        self._started: list[float] = []
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
-
-    def _before(self, *_args) -> None:
-        self._started.append(time.perf_counter())
-
-    def _after(self, *_args) -> None:
-        self.statements += 1
-        self.seconds += time.perf_counter() - self._started.pop()
-
-
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def measure(app, urls: dict[str, list[str]]) -> list[dict]:
-    from sqlalchemy.engine import Engine
-
-    clock = _SqlClock(Engine)  # every engine: the page-state read has one of its own
     client = app.test_client(use_cookies=False)
     client.get("/", base_url="http://127.0.0.1")  # the app's own first request (imports, templates)
     rows = []
     for kind, paths in urls.items():
-        times, statements, sql_seconds = [], clock.statements, clock.seconds
-        for path in paths:
-            started = time.perf_counter()
-            response = client.get(path, base_url="http://127.0.0.1")
-            times.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                sys.exit(f"{path} answered {response.status_code}: not a page to measure")
+        times = []
+        with StatementClock() as clock:
+            for path in paths:
+                started = time.perf_counter()
+                response = client.get(path, base_url="http://127.0.0.1")
+                times.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    sys.exit(f"{path} answered {response.status_code}: not a page to measure")
         rows.append({
             "kind": kind, "visits": len(paths),
             "p50": statistics.median(times), "p90": _percentile(times, 0.9), "p99": _percentile(times, 0.99),
-            "statements": (clock.statements - statements) / len(paths),
-            "sql_ms": (clock.seconds - sql_seconds) * 1000 / len(paths),
+            "statements": clock.count / len(paths),
+            "sql_ms": clock.total_seconds() * 1000 / len(paths),
         })
         print(f"  {kind}: p50 {rows[-1]['p50']:.1f} ms over {len(paths)} first visits", file=sys.stderr)
     return rows

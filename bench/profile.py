@@ -80,29 +80,50 @@ def profile_page(app, path: str, requests: int, top: int, sort: str) -> str:
             f"SQL, ms per request (statement, from cursor execute to fetched):\n{sql}\n\n{body}\n")
 
 
+class StatementClock:
+    """While open, the wall time of every SQL statement on every engine (cursor execute to
+    fetched; the page-state read has an engine of its own), per statement text, and how many ran."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.count = 0
+        self._started: list[float] = []
+
+    def __enter__(self) -> StatementClock:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        event.listen(Engine, "before_cursor_execute", self._before)
+        event.listen(Engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        event.remove(Engine, "before_cursor_execute", self._before)
+        event.remove(Engine, "after_cursor_execute", self._after)
+
+    def _before(self, *_args) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, conn, cursor, statement, *_args) -> None:
+        self.count += 1
+        self.seconds[statement] = self.seconds.get(statement, 0.0) + time.perf_counter() - self._started.pop()
+
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
+
+
 def sql_times(app, client, path: str, requests: int) -> str:
     """Wall time of each statement of the page (execute + fetch), averaged over `requests`."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    totals: dict[str, float] = {}
-    started: list[float] = []
-
-    def before(conn, cursor, statement, *args):
-        started.append(time.perf_counter())
-
-    def after(conn, cursor, statement, *args):
-        key = " ".join(statement.split())[:110]
-        totals[key] = totals.get(key, 0.0) + time.perf_counter() - started.pop()
-
-    event.listen(Engine, "before_cursor_execute", before)
-    event.listen(Engine, "after_cursor_execute", after)
-    try:
+    with StatementClock() as clock:
         for _ in range(requests):
             client.get(path, base_url="http://127.0.0.1")
-    finally:
-        event.remove(Engine, "before_cursor_execute", before)
-        event.remove(Engine, "after_cursor_execute", after)
+    totals: dict[str, float] = {}
+    for statement, seconds in clock.seconds.items():
+        key = " ".join(statement.split())[:110]
+        totals[key] = totals.get(key, 0.0) + seconds
     rows = sorted(totals.items(), key=lambda kv: -kv[1])
     return "\n".join(f"  {t / requests * 1000:6.2f}  {k}" for k, t in rows)
 
