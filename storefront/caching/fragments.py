@@ -87,6 +87,16 @@ def store_fragment(name: str, parts: Any, value: Any, tags: list[str]) -> None:
         store.set(fragment_key(name, parts), _entry(value, page_state().seq, tags))
 
 
+def stored_fragment(name: str, parts: Any) -> Any:
+    """The fragment's data as stored, fresh or not (None when none is): a hint for how to compute
+    something else, never a value to show."""
+    store = fragment_store()
+    if not store.enabled or not has_request_context():
+        return None
+    stored = store.get(fragment_key(name, parts))
+    return stored.get("value") if isinstance(stored, dict) else None
+
+
 def fragment_store() -> PageCache:
     """The Redis store for fragments (`.enabled` is False without Redis)."""
     return larder_state().fragment_cache

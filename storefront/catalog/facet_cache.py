@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from storefront.caching.fragments import cached_fragment, fragment_store, store_fragment
+from storefront.caching.fragments import (
+    cached_fragment,
+    fragment_store,
+    store_fragment,
+    stored_fragment,
+)
 from storefront.caching.tags import collecting, depend_on
 from storefront.catalog.models import Collection
 from storefront.catalog.queries import (
@@ -51,7 +56,7 @@ def facets_for(filters: ListingFilters, collection: Collection | None = None) ->
         with collecting() as collector:
             facets = listing_facets(filters, collection)
         depend_on(*collector.tags)
-        found = PriceRange(facets.price_low, facets.price_high)
+        found = PriceRange.shown(facets.price_low, facets.price_high)
         # The same statement gave the range: keep it for the price fields, with its own tags.
         store_fragment(PRICE_RANGE, parts, list(found),
                        [*collector.tags, *price_range_tags(found, filters, collection)])
@@ -67,12 +72,23 @@ def price_range_for(filters: ListingFilters, collection_id: int | None, facets: 
     a fragment store, every read is).
     """
     if not fragment_store().enabled and facets is not None:
-        return PriceRange(facets.price_low, facets.price_high)
+        return PriceRange.shown(facets.price_low, facets.price_high)
+    parts = facet_parts(filters, collection_id)
 
     def compute() -> PriceRange:
         collection = db.session.get(Collection, collection_id) if collection_id is not None else None
-        return listing_price_range(filters, collection)
+        return listing_price_range(filters, collection, matches=_match_count(facets, parts))
 
-    return cached_fragment(
-        PRICE_RANGE, facet_parts(filters, collection_id), compute, dump=list, load=lambda data: PriceRange(*data)
-    )
+    return cached_fragment(PRICE_RANGE, parts, compute, dump=list, load=lambda data: PriceRange(*data))
+
+
+def _match_count(facets: Facets | None, parts: dict[str, Any]) -> int | None:
+    """How many products the listing matches, from its facets (this request's, else the stored
+    ones, even stale: the count only chooses how the range is read)."""
+    if facets is not None:
+        return facets.total
+    stored = stored_fragment(FACETS, parts)
+    try:
+        return int(stored["total"])
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -58,12 +58,15 @@ from storefront.catalog.models import (
 from storefront.catalog.search import SortKey, apply_search
 from storefront.catalog.versioned import (
     LISTING_TAG,
+    PRICE_BAND_LAST,
     STOCK_TAG,
     collection_tag,
     joined_collection_tag,
     joined_diet_tag,
+    price_band,
     price_band_tags,
     price_range_end_tags,
+    price_range_shown,
     product_tag,
 )
 from storefront.clock import today
@@ -156,10 +159,23 @@ class FreeFromFacet:
 
 
 class PriceRange(NamedTuple):
-    """The lowest and highest price_from of a listing's matches (None when nothing matches)."""
+    """The lowest and highest price_from of a listing's matches as its price fields show them
+    (rounded out to their price bands: `shown`), None when nothing matches."""
 
     low: int | None
     high: int | None
+
+    @classmethod
+    def shown(cls, low: int | None, high: int | None) -> PriceRange:
+        return cls(*price_range_shown(low, high))
+
+    @property
+    def upto(self) -> int | None:
+        """The high end for the "Max" field: its band's end ($50 for $45-$49.99), a price in the
+        open band as it is."""
+        if self.high is None or price_band(self.high) == PRICE_BAND_LAST:
+            return self.high
+        return self.high + 1
 
 
 @dataclass(frozen=True)
@@ -585,15 +601,31 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     )
 
 
-def listing_price_range(filters: ListingFilters, collection: Collection | None = None) -> PriceRange:
+# Up to this many matches, the price range reads every match (found through the search or filter
+# indexes) once; beyond it, it walks the price index from each end to the first match, which
+# takes a few rows when matches are that common. PostgreSQL walks whenever it can, guessing the
+# matches' share from statistics that know little of a prefix search: at 100,000 products a
+# search matching one product walked the whole index (90-120 ms for "peanut", 1 ms read whole),
+# one matching 16,000 took 52 ms (26 ms read whole), one matching 97,000 1 ms (55 ms read whole).
+PRICE_RANGE_WALK_FROM = 20_000
+
+
+def listing_price_range(
+    filters: ListingFilters, collection: Collection | None = None, matches: int | None = None
+) -> PriceRange:
     """The lowest and highest price among a listing's matches (the price fields' placeholders):
-    the facets compute it too; this reads it alone when only the range went stale."""
+    the facets compute it too; this reads it alone when only the range went stale. `matches`:
+    how many products the listing matches, if known (even from a stale count: it only chooses
+    how to read)."""
     stmt, _ = _matches(filters, collection, today())
-    matching = stmt.add_columns(Product.price_from.label("price_from")).subquery("matching")
+    price = Product.price_from
+    if matches is None or matches < PRICE_RANGE_WALK_FROM:
+        price = price + 0  # an expression the price index cannot serve: read the matches once
+    matching = stmt.add_columns(price.label("price_from")).subquery("matching")
     low, high = db.session.execute(
         select(func.min(matching.c.price_from), func.max(matching.c.price_from)).select_from(matching)
     ).one()
-    return PriceRange(low, high)
+    return PriceRange.shown(low, high)
 
 
 def product_cards_by_slugs(slugs: Sequence[str]) -> dict[str, ProductCard]:
@@ -922,11 +954,13 @@ def _listing_page_tags(page: ListingPage, filters: ListingFilters, *args, **kwar
     return tags
 
 
-def _facet_tags(filters: ListingFilters, collection: Collection | None = None) -> list[str]:
+def _facet_tags(filters: ListingFilters, collection: Collection | None = None, **_) -> list[str]:
     return _listing_tags(filters, None, collection)
 
 
-def price_range_tags(found: PriceRange, filters: ListingFilters, collection: Collection | None = None) -> list[str]:
+def price_range_tags(
+    found: PriceRange, filters: ListingFilters, collection: Collection | None = None, **_
+) -> list[str]:
     # The price range shown (lowest, highest) changes when a price moves in an end's band or
     # crosses into a band beyond it. Band tags are the whole catalog's: a range's ends go stale
     # more often than its counts, so the range is read apart from the facets (a late part of

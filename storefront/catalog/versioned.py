@@ -97,19 +97,43 @@ def _band_prefix(family: str, collection_id: int | None) -> str:
     return f"{family}:" if collection_id is None else f"{family}@{collection_id}:"
 
 
+def _band_start(band: int) -> int:
+    for start, upto, width, first in _band_steps():
+        if band < first + (upto - start) // width:
+            return start + (band - first) * width
+    return PRICE_BAND_STEPS[-1][0]  # the open band
+
+
+def price_range_shown(low: int | None, high: int | None) -> tuple[int | None, int | None]:
+    """A listing's lowest and highest price as its price fields show them: the low end rounded
+    down to its band's start, the high end up to its band's last cent (the open band's, above
+    $500, as they are). The fields show whole units anyway ($1 bands up to $20), and a price
+    moving within an end's band then changes nothing shown: a staff member's price edits and the
+    crowd's sales no longer re-read the range of every listing whose end shares a band with them
+    (the reads of a search with thousands of matches: 20-80 ms of a stored page's serving)."""
+    if low is None or high is None:
+        return low, high
+    first, last = price_band(low), price_band(high)
+    shown_low = low if first == PRICE_BAND_LAST else _band_start(first)
+    shown_high = high if last == PRICE_BAND_LAST else _band_start(last + 1) - 1
+    return shown_low, shown_high
+
+
 def price_range_end_tags(low: int, high: int, collection_id: int | None = None) -> list[str]:
-    """What a listing's lowest and highest price depend on: any price change in the bands of
-    the two ends (a member moving within one, beyond the end or not), and a price crossing into
-    or out of a band beyond them ("edge:<band>": a member moving past an end into another band).
-    Prices moving within a band beyond the ends (most price edits, where prices are dense) leave
-    the range alone."""
+    """What a listing's range as shown (price_range_shown: its ends' bands) depends on: a member
+    moving into or out of an end's band or a band beyond it ("edge:<band>", stamped for the old
+    and the new band of a price that changed band); and, for an end in the open band (shown as
+    it is), any price change there. Prices moving within a band (most price edits, where prices
+    are dense) leave the range alone."""
     first, last = price_band(low), price_band(high)
     price, edge = _band_prefix("price", collection_id), _band_prefix("edge", collection_id)
-    return [
-        f"{price}{first}", f"{price}{last}",
-        *(f"{edge}{band}" for band in range(0, first)),
-        *(f"{edge}{band}" for band in range(last + 1, PRICE_BAND_LAST + 1)),
+    tags = [
+        *(f"{edge}{band}" for band in range(0, first + 1)),
+        *(f"{edge}{band}" for band in range(last, PRICE_BAND_LAST + 1)),
     ]
+    if last == PRICE_BAND_LAST:
+        tags.append(f"{price}{PRICE_BAND_LAST}")
+    return tags
 
 
 def _price_band_sql(column: str) -> str:

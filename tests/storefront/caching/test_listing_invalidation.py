@@ -194,18 +194,36 @@ def test_the_triggers_put_a_price_in_the_band_listings_ask_for(app, price):
     assert stamped == price_band(price)
 
 
-def test_a_member_passing_the_highest_price_within_its_band_shows_in_the_price_fields(served, shelf):
-    # Both dearest capsules in the $35-$40 band: one passing the other crosses no band edge.
+def test_a_price_moving_within_an_end_band_leaves_the_price_fields_unread(served, shelf, count_queries):
+    # Both dearest capsules in the $35-$40 band: the fields show that band's end, $40.
     _set_price(shelf["magnesium"], 3600)
     _set_price(shelf["vitamin"], 3799)
     served.config["PRODUCTS_PER_PAGE"] = 2
     cheapest = "/search?q=capsules&sort=price"  # page 1: iron and zinc
     client = served.test_client()
     _warm(client, cheapest)
-    assert 'placeholder="38"' in _cache(client, cheapest)[1]
+    assert 'name="price_max" min="0" step="1" inputmode="numeric" value="" placeholder="40"' in _cache(client, cheapest)[1]
 
     _set_price(shelf["magnesium"], 3899)  # past the vitamin, inside the same band, on page 2
 
+    with count_queries() as counter:
+        state, html = _cache(client, cheapest)
+    assert state == "hit", "page 1's cards and order did not change"
+    assert 'placeholder="40"' in html
+    assert not [s for s in counter.statements if "price_from" in s], "the range was read again, yet shows the same"
+
+    _set_price(shelf["magnesium"], 3400)  # both leave the band: the dearest is now in $30-$35
+    _set_price(shelf["vitamin"], 3000)
+
     state, html = _cache(client, cheapest)
     assert state == "hit", "page 1's cards and order did not change"
-    assert 'placeholder="39"' in html, "the price fields show a stale highest price"
+    assert 'placeholder="35"' in html, "the price fields show a stale highest price"
+
+
+def test_the_price_fields_round_a_range_out_to_its_bands(app):
+    from storefront.catalog.queries import PriceRange
+
+    assert PriceRange.shown(499, 3999) == (400, 3999)  # $1 bands up to $20, $5 bands up to $100
+    assert PriceRange.shown(2050, 2050) == (2000, 2499)
+    assert PriceRange.shown(60000, 70001) == (60000, 70001)  # the open band, above $500: as they are
+    assert PriceRange.shown(None, None) == (None, None)

@@ -94,3 +94,14 @@ def test_without_redis_nothing_is_stored(client, teas):
     redis.Redis.from_url(FRAGMENT_REDIS_URL).flushdb()
     assert client.get("/collections/teas").status_code == 200
     assert redis.Redis.from_url(FRAGMENT_REDIS_URL).keys(FRAGMENT_PREFIX + "*") == []
+
+
+@pytest.mark.parametrize("matches", [None, 1, 10**6])
+def test_the_price_range_is_the_same_whichever_way_it_is_read(app, teas, matches):
+    """`matches` (the facets' count, stored or not) only chooses how the range is read: every
+    match once, or the price index walked from each end."""
+    from storefront.catalog.queries import ListingFilters, PriceRange, listing_price_range
+
+    found = listing_price_range(ListingFilters(), teas, matches=matches)
+    assert found == PriceRange.shown(1000, 1500) == (1000, 1599)  # the sold-out tea: $15.00
+    assert listing_price_range(ListingFilters(q="nothing-matches-this"), None, matches=matches) == (None, None)

@@ -184,8 +184,9 @@ def test_featured_follows_the_collections_own_order(catalog):
 
 @pytest.mark.parametrize(
     ("currency", "typed", "symbol", "low", "high"),
-    # Prices 900..4500 minor units: $9..$45, but ¥900..¥4500 (yen have no cents).
-    [("USD", "20", "$", "9", "45"), ("JPY", "2000", "¥", "900", "4500")],
+    # Prices 900..4500 minor units: $9..$45, but ¥900..¥4500 (yen have no cents); the highest is
+    # shown as its price band's end (4500 is in the band from 4500 up to 5000 minor units).
+    [("USD", "20", "$", "9", "50"), ("JPY", "2000", "¥", "900", "5000")],
 )
 def test_price_filter_fields_use_the_store_currency(app, client, catalog, monkeypatch, currency, typed, symbol,
                                                     low, high):
