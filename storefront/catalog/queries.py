@@ -9,7 +9,7 @@ read API: `blog` imports this module (and availability.py), never the catalog's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
@@ -387,7 +387,24 @@ def _filtered(filters: ListingFilters, collection: Collection | None, day: date)
     stmt = select(Product.id).where(on_sale_clause())
     if collection is not None:
         stmt = stmt.where(collection_clause(collection, day))
+        filters = _beyond_rule(filters, collection)
     return stmt.where(*_filter_clauses(filters, day, Product.id, Product.price_from))
+
+
+def _beyond_rule(filters: ListingFilters, collection: Collection) -> ListingFilters:
+    """The filters a rule-based collection does not already apply: "certified only" on the
+    certified collection (the shoppers' most common choice there) is the same clause, and
+    PostgreSQL would check every match's certificates twice."""
+    rule = collection.rule or ""
+    if rule == "certified" and filters.certified:
+        return replace(filters, certified=False)
+    if rule.startswith("tag:") and rule.removeprefix("tag:") in filters.tags:
+        return replace(filters, tags=[t for t in filters.tags if t != rule.removeprefix("tag:")])
+    return filters
+
+
+def _all_certified(filters: ListingFilters, collection: Collection | None) -> bool:
+    return filters.certified or (collection is not None and collection.rule == "certified")
 
 
 # Sorts a manual collection's entries carry keys for (storefront/catalog/collection_sort_keys.py).
@@ -561,8 +578,9 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
         .outerjoin(counts, counts.c.diet_tag_id == DietTag.id)
         .subquery("tag_counts")
     )
-    # Aggregated straight over the matches (no second pass over the product table).
-    certified = certified_clause(day, matching.c.id)
+    # Aggregated straight over the matches (no second pass over the product table); when every
+    # match is certified already, counted without reading their certificates again.
+    certified = true() if _all_certified(filters, collection) else certified_clause(day, matching.c.id)
     # "Free from X": the matches (already free of the chosen ones) that do not contain X either.
     free = [
         func.coalesce(func.sum(case((matching.c.allergen_mask.bitwise_and(a.flag) == 0, 1), else_=0)), 0)

@@ -142,6 +142,32 @@ def test_rule_collections(app):
     assert slugs(list_products(ListingFilters(), 24, keto)) == ["plain"]
 
 
+@pytest.mark.parametrize(
+    ("rule", "asked", "reads"),
+    # How often the facets' statement reads certificates (the rule; its count is the total) or
+    # diet-tag links (the rule, any other tag asked, the tag counts).
+    [("certified", {"certified": True}, 1), ("tag:vegan", {"tags": ["vegan"]}, 2),
+     ("tag:vegan", {"tags": ["vegan", "gluten-free"]}, 3)],
+)
+def test_a_filter_a_collections_rule_applies_already_changes_nothing_and_is_checked_once(
+    app, catalog, count_queries, rule, asked, reads
+):
+    collection = make_collection("ruled", rule=rule)
+    everything, filtered = ListingFilters(), ListingFilters(**asked)
+    both = ListingFilters(tags=[t for t in asked.get("tags", []) if t != "vegan"])
+    assert slugs(list_products(filtered, 24, collection)) == slugs(list_products(both, 24, collection))
+    with count_queries() as counter:
+        facets = listing_facets(filtered, collection)
+    unruled = listing_facets(both, collection)
+    assert (facets.total, facets.certified) == (unruled.total, unruled.certified)
+    assert {t.slug: t.count for t in facets.tags} == {t.slug: t.count for t in unruled.tags}
+    if rule == "certified":
+        assert facets.certified == facets.total == len(list_products(everything, 24, collection).cards)
+    (statement,) = counter.statements
+    asked_about = "FROM certification" if rule == "certified" else "FROM product_diet_tag"
+    assert statement.count(asked_about) == reads, "the rule's question is asked twice"
+
+
 @pytest.mark.parametrize("sort", ["featured", "price", "price-desc", "name", "newest"])
 @pytest.mark.parametrize(
     "filters",
