@@ -137,6 +137,9 @@ def csrf_of(html: str) -> str | None:
 # ---------------------------------------------------------------- pages
 
 
+SUGGESTIONS_SRC = re.compile(r'data-suggestions-src="([^"]+)"')
+
+
 def page(user, kind: str, path: str, count_cache: bool = True) -> str | None:
     """GET a page; 200 is a success; the X-Larder-Cache header counted per kind."""
     with user.client.get(path, name=kind, catch_response=True) as response:
@@ -348,6 +351,11 @@ class Staff(FastHttpUser):
 
     def _round_trip(self, path: str, field: str, change, kind: str) -> None:
         html = page(self, f"Admin: {kind} form", path, count_cache=False)
+        # What admin.js does next: the article editor's suggestions, when the page came without
+        # them (not ranked yet), fetched apart while the editor is in use.
+        later = SUGGESTIONS_SRC.search(html or "")
+        if later:
+            page(self, f"Admin: {kind} suggestions (fetched by the page)", later.group(1), count_cache=False)
         form = form_with(html or "", field)
         if form is None:
             return

@@ -41,6 +41,28 @@
   });
   showInsertButtons(editor);
 
+  // Suggestions not ranked when the page was made: fetched now, while the page is in use. The
+  // panel's link (the editor with them ranked) stays for when the fetch fails.
+  var pendingSuggestions = editor.querySelector("[data-suggestions-src]");
+  if (pendingSuggestions) {
+    var suggestionsStatus = pendingSuggestions.querySelector("[data-suggestions-status]");
+    var withoutScripts = suggestionsStatus ? suggestionsStatus.innerHTML : "";
+    if (suggestionsStatus) { suggestionsStatus.textContent = "Finding products that share words with this article…"; }
+    fetch(pendingSuggestions.getAttribute("data-suggestions-src"), {
+      credentials: "same-origin", headers: { Accept: "text/html" }
+    })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;  // the server's own template, its text escaped
+        var panel = holder.querySelector("section");
+        if (!panel) { return Promise.reject("empty"); }
+        pendingSuggestions.replaceWith(panel);
+        showInsertButtons(panel);
+      })
+      .catch(function () { if (suggestionsStatus) { suggestionsStatus.innerHTML = withoutScripts; } });
+  }
+
   function renderResults(results, query) {
     pickerResults.textContent = "";
     if (!results.length) {

@@ -57,21 +57,39 @@ def cached_fragment(
         return compute()
     key = fragment_key(name, parts)
     state = page_state()
-    stored = None if refresh else store.get(key)
-    if stored is not None:
-        try:
-            seq, tags = int(stored["seq"]), list(stored["tags"])
-            if seq >= state.seq or not stale(tags, seq):
-                value = load(stored["value"])
-                depend_on(*tags)
-                return value
-        except (KeyError, TypeError, ValueError):
-            pass  # an entry of an older shape: compute it again
+    if not refresh:
+        kept = _fresh(store.get(key), load)
+        if kept is not None:
+            return kept[0]
     with collecting() as collector:
         value = compute()
     depend_on(*collector.tags)
     store.set(key, _entry(dump(value), state.seq, collector.tags))
     return value
+
+
+def kept_fragment(name: str, parts: Any, load: Callable[[Any], T]) -> tuple[T] | None:
+    """The fragment as `cached_fragment` would give it when it is stored and fresh, as a 1-tuple;
+    None when it would have to be computed (or there is no store)."""
+    store = fragment_store()
+    if not store.enabled or not has_request_context():
+        return None
+    return _fresh(store.get(fragment_key(name, parts)), load)
+
+
+def _fresh(stored: Any, load: Callable[[Any], T]) -> tuple[T] | None:
+    """A stored entry's value (the page then depends on its tags) unless a tag was stamped since."""
+    if stored is None:
+        return None
+    try:
+        seq, tags = int(stored["seq"]), list(stored["tags"])
+        if seq >= page_state().seq or not stale(tags, seq):
+            value = load(stored["value"])
+            depend_on(*tags)
+            return (value,)
+    except (KeyError, TypeError, ValueError):
+        pass  # an entry of an older shape: compute it again
+    return None
 
 
 def _entry(data: Any, seq: int, tags) -> dict:

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.factories import make_user
 
@@ -197,5 +198,44 @@ def test_editor_previews_and_picks_products_without_javascript(browser, live_ser
         page.get_by_role("button", name="Save draft").click()
         page.wait_for_url(re.compile(r"/admin/articles/\d+$"))
         assert page.locator(".flash", has_text="Saved.").is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["with-scripts", "without-scripts"])
+def test_suggestions_not_ranked_yet_arrive_after_the_editor(browser, live_server, app, fragment_store, accessible,
+                                                             scripts):
+    """With Redis, the editor of an article whose suggestions were never ranked comes at once; the
+    page fetches its panel (and its Insert buttons work), or, without scripts, a link asks for them."""
+    from blog.services import ArticleDraft, save_article
+    from tests.factories import make_product
+
+    make_product("calm-ginger-chews", title="Calm Ginger Chews", price=650)
+    article = save_article(None, ArticleDraft(source="Ginger on travel days.", title="Ginger for travel", dek="d"),
+                           allow_unknown_products=True).article
+    editor = make_user("editor@example.com", role="editor", password=PASSWORD)
+    context = browser.new_context(base_url=live_server, java_script_enabled=scripts)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto("/account/login")
+        page.get_by_label("Email").fill(editor.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        fragment_store.flushdb()
+        page.goto(f"/admin/articles/{article.id}")
+        panel = page.locator("section.suggestions")
+        if scripts:
+            expect(panel.locator(".picker-code", has_text="[[product:calm-ginger-chews]]")).to_be_visible()
+            accessible(page)
+            panel.get_by_role("button", name="Insert Calm Ginger Chews").click()
+            assert "[[product:calm-ginger-chews]]" in page.get_by_label("Body (Markdown)").input_value()
+        else:
+            assert panel.locator(".picker-code").count() == 0
+            panel.get_by_role("link", name="Show products that share words with this article").click()
+            page.wait_for_url(re.compile(r"\?suggest=1"))
+            expect(panel.locator(".picker-code", has_text="[[product:calm-ginger-chews]]")).to_be_visible()
+            assert page.get_by_label("Body (Markdown)").input_value() == "Ginger on travel days."
     finally:
         context.close()

@@ -23,6 +23,7 @@ from storefront.admin.access import EDITORS, staff_required
 from storefront.admin.article_forms import BLANK_REFERENCE_ROWS, ArticleForm
 from storefront.admin.articles import (
     editor_review_status,
+    kept_suggested_products,
     publish_as,
     restore_revision,
     review_due_articles,
@@ -117,7 +118,9 @@ def _editor(article: Article | None):
             context["preview"] = preview_article(form.body.data or "", article.slug)
         elif article is None:
             _fill_references(form, [])
-        return _render_editor(form, article, context)
+        # The page comes at once; suggestions not ranked yet are fetched apart (admin.js), or
+        # ranked here when asked for (the panel's link, without scripts).
+        return _render_editor(form, article, context, rank_now="suggest" in request.args)
     action = request.form.get("action", "save")
     if action == "preview":
         context["preview"] = _preview_of_form(form, article)
@@ -182,15 +185,37 @@ def _publish(article: Article, form: ArticleForm) -> bool:
     return True
 
 
-def _render_editor(form: ArticleForm, article: Article | None, context: dict, status: int = 200):
-    linked = [link.product_slug for link in article.product_links] if article is not None else []
-    context["suggestions"] = suggested_products(form.title.data or "", form.body.data or "", exclude=linked)
+def _render_editor(
+    form: ArticleForm, article: Article | None, context: dict, status: int = 200, rank_now: bool = True
+):
+    text = (form.title.data or "", form.body.data or "")
+    linked = _linked_slugs(article)
+    if rank_now or article is None:
+        context["suggestions"] = suggested_products(*text, exclude=linked)
+    else:
+        context["suggestions"] = kept_suggested_products(*text, exclude=linked)
     context["review"] = editor_review_status(article) if article is not None else None
     context["preview_references"] = form.reference_values()
     return render_template(
         "admin/articles/edit.html", form=form, article=article, confirm=ConfirmForm(),
         revision_count=len(revisions_of(article)) if article is not None else 0, **context,
     ), status
+
+
+def _linked_slugs(article: Article | None) -> list[str]:
+    return [link.product_slug for link in article.product_links] if article is not None else []
+
+
+@bp.get("/articles/<int:article_id>/suggestions")
+@staff_required(*EDITORS)
+def article_suggestions(article_id: int):
+    """The editor's "Suggested products" panel for the text the editor opens with (the version
+    waiting for review, else the article's), alone: the editor page fetches it when the
+    suggestions were not ranked yet (admin.js)."""
+    article = get_article_or_404(article_id)
+    target = review_target(article)
+    found = suggested_products(target.title or "", target.body or "", exclude=_linked_slugs(article))
+    return render_template("admin/articles/_suggestions.html", suggestions=found, article=article, alone=True)
 
 
 def _publish_moment(form: ArticleForm) -> datetime | None:

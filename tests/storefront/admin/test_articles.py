@@ -177,6 +177,63 @@ def test_suggestions_mark_products_whose_certificate_is_not_valid_today(as_edito
     assert f"certificate valid only from {starts}" in by_slug["magnesium-malate"]
 
 
+def _saved_article_about_magnesium(as_editor) -> Article:
+    response = as_editor.post("/admin/articles/new", data=_form(body="Why magnesium glycinate at night?"))
+    assert response.status_code == 302
+    return _article()
+
+
+def _panel(page: str) -> str:
+    return page.split('id="suggest-heading"')[1].split("</section>")[0]
+
+
+def test_the_editor_comes_at_once_and_its_suggestions_apart(as_editor, product, fragment_store, count_queries):
+    """With Redis, an editor whose suggestions were never ranked is not held up ranking the
+    catalog (0.1-0.4 s at 100,000 products): its panel links them, and admin.js fetches them.
+    Once ranked they are kept, and the next view shows them in the page."""
+    article = _saved_article_about_magnesium(as_editor)
+    fragment_store.flushdb()
+    with count_queries() as counter:
+        page = as_editor.get(f"/admin/articles/{article.id}").get_data(as_text=True)
+    assert not [s for s in counter.statements if "@@" in s or "MATCH" in s], "the catalog was searched"
+    assert "[[product:magnesium-glycinate]]" not in _panel(page)
+    assert f'data-suggestions-src="/admin/articles/{article.id}/suggestions"' in page
+    assert f'href="/admin/articles/{article.id}?suggest=1#suggest-heading"' in _panel(page)
+
+    alone = as_editor.get(f"/admin/articles/{article.id}/suggestions")
+    assert alone.status_code == 200
+    assert "[[product:magnesium-glycinate]]" in _panel(alone.get_data(as_text=True))
+
+    page = as_editor.get(f"/admin/articles/{article.id}").get_data(as_text=True)
+    assert "[[product:magnesium-glycinate]]" in _panel(page)
+    assert "data-suggestions-src" not in page
+
+
+def test_without_scripts_the_panels_link_ranks_the_suggestions(as_editor, product, fragment_store):
+    article = _saved_article_about_magnesium(as_editor)
+    fragment_store.flushdb()
+    page = as_editor.get(f"/admin/articles/{article.id}?suggest=1").get_data(as_text=True)
+    assert "[[product:magnesium-glycinate]]" in _panel(page)
+    assert "Why magnesium glycinate at night?" in page  # the editor itself, not a panel alone
+
+
+def test_the_panel_alone_says_when_no_product_shares_a_word(as_editor, product):
+    response = as_editor.post("/admin/articles/new", data=_form(title="Sleep", body="Quiet evenings help."))
+    assert response.status_code == 302
+    panel = _panel(as_editor.get(f"/admin/articles/{_article('sleep').id}/suggestions").get_data(as_text=True))
+    assert "No product shares words with this article." in panel
+
+
+def test_the_suggestions_panel_is_for_editors(client, auth, customer_user, product):
+    article = save_article(None, ArticleDraft(source="Magnesium glycinate.", title="Magnesium", dek="d"),
+                           allow_unknown_products=True).article
+    url = f"/admin/articles/{article.id}/suggestions"
+    assert client.get(url).status_code in (302, 401)
+    auth.login(customer_user)
+    assert client.get(url).status_code in (302, 403, 404)
+    assert client.get("/admin/articles/999999/suggestions").status_code in (302, 403, 404)
+
+
 def test_suggestions_take_one_query(app, product, count_queries):
     from storefront.admin.articles import suggested_products
 
