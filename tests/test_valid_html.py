@@ -40,6 +40,9 @@ NOT_HTML = {
     "static", "catalog.upload", "seo.robots", "seo.sitemap", "blog.feed", "health.healthz",
     "admin.catalog_export", "seo.favicon", "admin.orders_export", "search.suggestions",
     "admin.discount_by_code",  # a redirect to the code's page (admin.discount_detail)
+    # A panel of the article editor, fetched by the page (admin.js): its markup is checked in the
+    # editor page it is part of ("article edit").
+    "admin.article_suggestions",
 }
 
 
