@@ -12,6 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.factories import make_user
+from tests.fixtures.browser import signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -167,19 +168,17 @@ def test_every_staff_page_is_accessible(runner, app, page, accessible):
         accessible(page)
 
 
+def _editor_signed_in(browser, live_server, scripts: bool):
+    editor = make_user("editor@example.com", role="editor", password=PASSWORD)
+    return signed_in(browser, live_server, editor.email, PASSWORD, java_script_enabled=scripts)
+
+
 def test_editor_previews_and_picks_products_without_javascript(browser, live_server, app):
     from tests.factories import make_product
 
     make_product("calm-ginger-chews", title="Calm Ginger Chews", price=650)
-    editor = make_user("editor@example.com", role="editor", password=PASSWORD)
-    context = browser.new_context(base_url=live_server, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = _editor_signed_in(browser, live_server, scripts=False)
     try:
-        page.goto("/account/login")
-        page.get_by_label("Email").fill(editor.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
         page.goto("/admin/articles/new")
         page.get_by_label("Title", exact=True).fill("Ginger notes")
         page.get_by_label("Body (Markdown)").fill("Draft about ginger.")
@@ -213,16 +212,8 @@ def test_suggestions_not_ranked_yet_arrive_after_the_editor(browser, live_server
     make_product("calm-ginger-chews", title="Calm Ginger Chews", price=650)
     article = save_article(None, ArticleDraft(source="Ginger on travel days.", title="Ginger for travel", dek="d"),
                            allow_unknown_products=True).article
-    editor = make_user("editor@example.com", role="editor", password=PASSWORD)
-    context = browser.new_context(base_url=live_server, java_script_enabled=scripts)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = _editor_signed_in(browser, live_server, scripts=scripts)
     try:
-        page.goto("/account/login")
-        page.get_by_label("Email").fill(editor.email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
         fragment_store.flushdb()
         page.goto(f"/admin/articles/{article.id}")
         panel = page.locator("section.suggestions")

@@ -15,6 +15,7 @@ import pytest
 
 from tests.blog.helpers import make_author
 from tests.factories import make_product, make_user
+from tests.fixtures.browser import signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -46,16 +47,8 @@ def people(app):
             "reviewer": make_user("medic@example.com", role="reviewer", password=PASSWORD)}
 
 
-def _session(browser, live_server, user, width=1280, height=800, **options):
-    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": height}, **options)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    return context, page
+def _session(browser, live_server, user, **options):
+    return signed_in(browser, live_server, user.email, PASSWORD, **options)
 
 
 def _shots_dir(tmp_path) -> Path:
