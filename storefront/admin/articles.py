@@ -317,7 +317,7 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
     certificates are today's. A product whose text changed since may wait for the cache's
     expiry to be ranked again.
     """
-    words = article_keywords(f"{title} {title} {source}")
+    words = _article_words(title, source)
     if not words:
         return []
     exclude = sorted(exclude)
@@ -345,17 +345,22 @@ def kept_suggested_products(
     fragment store nothing is kept, and they are ranked now."""
     if not fragment_store().enabled:
         return suggested_products(title, source, exclude, limit)  # nothing is kept: rank now
-    words = article_keywords(f"{title} {title} {source}")
+    words = _article_words(title, source)
     if not words:
         return []
-    kept = kept_fragment("article-suggestions", _suggestion_parts(words, sorted(exclude), limit), load=list)
+    kept = kept_fragment("article-suggestions", _suggestion_parts(words, exclude, limit), load=list)
     if kept is None:
         return None
     return _kept_suggestions(words, kept[0]) if kept[0] else []
 
 
+def _article_words(title: str, source: str) -> list[str]:
+    return article_keywords(f"{title} {title} {source}")  # the title counts twice
+
+
 def _suggestion_parts(words: list[str], exclude: list[str], limit: int) -> dict:
-    return {"words": sorted(words), "exclude": exclude, "limit": limit}
+    """The kept ranking's key: the same for the same words and exclusions in any order."""
+    return {"words": sorted(words), "exclude": sorted(exclude), "limit": limit}
 
 
 def _best_suggestions(words: list[str], exclude: list[str], limit: int) -> list[Suggestion]:

@@ -71,10 +71,7 @@ def cached_fragment(
 def kept_fragment(name: str, parts: Any, load: Callable[[Any], T]) -> tuple[T] | None:
     """The fragment as `cached_fragment` would give it when it is stored and fresh, as a 1-tuple;
     None when it would have to be computed (or there is no store)."""
-    store = fragment_store()
-    if not store.enabled or not has_request_context():
-        return None
-    return _fresh(store.get(fragment_key(name, parts)), load)
+    return _fresh(_stored_entry(name, parts), load)
 
 
 def _fresh(stored: Any, load: Callable[[Any], T]) -> tuple[T] | None:
@@ -108,11 +105,16 @@ def store_fragment(name: str, parts: Any, value: Any, tags: list[str]) -> None:
 def stored_fragment(name: str, parts: Any) -> Any:
     """The fragment's data as stored, fresh or not (None when none is): a hint for how to compute
     something else, never a value to show."""
+    stored = _stored_entry(name, parts)
+    return stored.get("value") if isinstance(stored, dict) else None
+
+
+def _stored_entry(name: str, parts: Any) -> Any:
+    """The entry stored under this fragment's key, as read (None without a store or request)."""
     store = fragment_store()
     if not store.enabled or not has_request_context():
         return None
-    stored = store.get(fragment_key(name, parts))
-    return stored.get("value") if isinstance(stored, dict) else None
+    return store.get(fragment_key(name, parts))
 
 
 def fragment_store() -> PageCache:
