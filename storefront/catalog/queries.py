@@ -979,8 +979,9 @@ def _facet_tags(filters: ListingFilters, collection: Collection | None = None, *
 def price_range_tags(
     found: PriceRange, filters: ListingFilters, collection: Collection | None = None, **_
 ) -> list[str]:
-    # The price range shown (lowest, highest) changes when a price moves in an end's band or
-    # crosses into a band beyond it. Band tags are the whole catalog's: a range's ends go stale
+    # The price range shown (its ends rounded out to their bands) changes when a price moves into
+    # or out of an end's band or a band beyond it (price_range_end_tags), not when it moves within
+    # a band. Band tags are the whole catalog's: a range's ends go stale
     # more often than its counts, so the range is read apart from the facets (a late part of
     # the stored page, storefront/catalog/price_range.py).
     if found.low is None or found.high is None:
