@@ -131,7 +131,22 @@ def _num(value: str) -> float:
         return float("nan")
 
 
-def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, seconds, redis_hits, stale=None) -> str:
+def _page_ttl() -> int:
+    from storefront.config import DEFAULT_PAGE_CACHE_TTL
+
+    return int(os.environ.get("PAGE_CACHE_TTL") or DEFAULT_PAGE_CACHE_TTL)
+
+
+def _redis_size(client) -> str:
+    """What the cache costs in memory: its stored pages and fragments, and Redis's whole use."""
+    pages = sum(1 for _ in client.scan_iter("larder:page:*", count=1000))
+    fragments = sum(1 for _ in client.scan_iter("larder:fragment:*", count=1000))
+    used = client.info("memory")["used_memory"]
+    return f"{pages:,} pages and {fragments:,} fragments stored, {used / 2**20:,.0f} MiB used"
+
+
+def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, seconds, redis_hits, stale=None,
+           redis_size="") -> str:
     lines = [
         f"# Larder mixed-load benchmark, {started.strftime('%Y-%m-%d %H:%M UTC')}",
         "",
@@ -185,6 +200,7 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         " the cart, checkout, payment and admin pages never are (no header). Percentiles are Locust's (rounded to its buckets, ms).",
         f"Redis keyspace over the run (every Redis GET: pages, fragments, sessions of the rate limiter...): "
         f"{redis_hits}.",
+        f"Stored pages and fragments live {_page_ttl()} s at most (`PAGE_CACHE_TTL`); Redis at the end of the run: {redis_size}.",
         "",
         "## What happened to the store during the run",
         "",
@@ -290,6 +306,7 @@ def main(argv=None) -> int:
         result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
                         data_file, workdir / "cache.json", args.edit_seconds)
         after = client.info("stats")
+        redis_size = _redis_size(client)
         loads.append(("end of the run", os.getloadavg()[0]))
     finally:
         server.stop()
@@ -301,7 +318,7 @@ def main(argv=None) -> int:
     redis_hits = f"{hits:,} hits, {misses:,} misses ({hits / max(hits + misses, 1):.0%})"
     counts = json.loads((workdir / "cache.json").read_text()) if (workdir / "cache.json").exists() else {}
     report = render(args, started, seed_seconds, catalog, read_stats(workdir), counts.get("cache", {}),
-                    counts.get("outcomes", {}), loads, args.duration, redis_hits, counts.get("stale"))
+                    counts.get("outcomes", {}), loads, args.duration, redis_hits, counts.get("stale"), redis_size)
     if result.returncode not in (0, 1):  # Locust exits 1 when any request failed
         report += f"\nLocust exited {result.returncode}:\n\n```\n{result.stderr[-2000:]}\n```\n"
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,8 @@ import os
 from urllib.parse import urlsplit
 
 DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key"
+# A day: the page and fragment keys hold the date, so an entry is unreachable after midnight anyway.
+DEFAULT_PAGE_CACHE_TTL = 24 * 3600
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -99,7 +101,10 @@ class Config:
     REVIEW_REQUEST_DELAY_DAYS = _env_int("REVIEW_REQUEST_DELAY_DAYS", 7)  # after the order is fulfilled
     REVIEW_LINK_MAX_AGE_DAYS = _env_int("REVIEW_LINK_MAX_AGE_DAYS", 90)
     PAGE_CACHE = _env("LARDER_PAGE_CACHE", "on")  # the Redis page cache, when REDIS_URL is set
-    PAGE_CACHE_TTL = _env_int("PAGE_CACHE_TTL", 600)
+    # How long a stored page or fragment may live. Only memory bounds it: every entry is checked
+    # against its dependency tags on each read and keyed by catalog version and day, so it is
+    # never served stale however old. Give the cache's Redis a maxmemory with volatile-lru.
+    PAGE_CACHE_TTL = _env_int("PAGE_CACHE_TTL", DEFAULT_PAGE_CACHE_TTL)
     FRAGMENT_CACHE = _env("LARDER_FRAGMENT_CACHE", "on")  # facet counts in Redis, when REDIS_URL is set
     VIEW_FLUSH_INTERVAL = _env_int("VIEW_FLUSH_INTERVAL", 60)  # seconds between view-count flushes
     TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)  # ProxyFix behind a load balancer

@@ -49,6 +49,8 @@ from storefront.clock import as_utc, now, today
 from storefront.extensions import db
 
 SUGGEST_WORDS = 25
+# How long a ranking of suggested products is kept: its tags do not see a product's words change.
+SUGGESTIONS_KEPT_SECONDS = 600
 _WORD = re.compile(r"[a-z][a-z-]{3,}")
 _STOP = frozenset(
     """about above after again against also always among another because been before being below
@@ -314,8 +316,9 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
     whose words did not change. So which products (their slugs) are kept in the
     fragment cache per set of words, for the catalog version and day, until a product joins the
     catalog; each view then reads only those few products again, so their titles, status and
-    certificates are today's. A product whose text changed since may wait for the cache's
-    expiry to be ranked again.
+    certificates are today's. A product whose text changed since may wait up to
+    SUGGESTIONS_KEPT_SECONDS to be ranked again (pages and other fragments live longer: their
+    tags cover all they show).
     """
     words = _article_words(title, source)
     if not words:
@@ -330,7 +333,10 @@ def suggested_products(title: str, source: str, exclude: list[str] = (), limit: 
             found["now"] = _best_suggestions(words, exclude, limit)
         return [s.slug for s in found["now"]]
 
-    slugs = cached_fragment("article-suggestions", _suggestion_parts(words, exclude, limit), rank, dump=list, load=list)
+    slugs = cached_fragment(
+        "article-suggestions", _suggestion_parts(words, exclude, limit), rank, dump=list, load=list,
+        ttl=SUGGESTIONS_KEPT_SECONDS,
+    )
     if "now" in found or not slugs:
         return found.get("now", [])
     return _kept_suggestions(words, slugs)

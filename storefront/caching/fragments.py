@@ -26,6 +26,7 @@ from storefront.caching.store import PageCache, redis_url_unless_off
 from storefront.caching.tags import collecting, depend_on, stale
 from storefront.caching.version import page_state
 from storefront.clock import today
+from storefront.config import DEFAULT_PAGE_CACHE_TTL
 from storefront.state import larder_state
 
 T = TypeVar("T")
@@ -46,11 +47,14 @@ def cached_fragment(
     dump: Callable[[T], Any],
     load: Callable[[Any], T],
     refresh: bool = False,
+    ttl: int | None = None,
 ) -> T:
     """The fragment from Redis when stored under this version and day, else computed and stored.
 
     `parts` identifies the fragment within `name` (JSON-serialisable); `dump` / `load` turn the
-    value into JSON data and back. `refresh`: compute and store it whatever is stored.
+    value into JSON data and back. `refresh`: compute and store it whatever is stored. `ttl`:
+    seconds to keep it, for a fragment whose tags do not cover everything it depends on (the
+    store's lifetime, PAGE_CACHE_TTL, when None).
     """
     store = fragment_store()
     if not store.enabled or not has_request_context():
@@ -64,7 +68,7 @@ def cached_fragment(
     with collecting() as collector:
         value = compute()
     depend_on(*collector.tags)
-    store.set(key, _entry(dump(value), state.seq, collector.tags))
+    store.set(key, _entry(dump(value), state.seq, collector.tags), ttl)
     return value
 
 
@@ -124,5 +128,5 @@ def fragment_store() -> PageCache:
 
 def init_fragments(app: Flask) -> None:
     url = redis_url_unless_off(app, app.config.get("FRAGMENT_CACHE", "on"))
-    ttl = int(app.config.get("PAGE_CACHE_TTL", 600))
+    ttl = int(app.config.get("PAGE_CACHE_TTL", DEFAULT_PAGE_CACHE_TTL))
     larder_state(app).fragment_cache = PageCache(url, ttl, prefix=FRAGMENT_PREFIX)

@@ -33,6 +33,7 @@ from storefront.caching.store import PageCache, redis_url_unless_off
 from storefront.caching.tags import collecting, stale, stamped_since
 from storefront.caching.version import PageState, page_state
 from storefront.clock import now, today
+from storefront.config import DEFAULT_PAGE_CACHE_TTL
 from storefront.state import larder_state
 
 log = logging.getLogger(__name__)
@@ -270,7 +271,7 @@ def page_cache() -> PageCache:
 
 
 def init_pages(app: Flask) -> None:
-    app.config.setdefault("PAGE_CACHE_TTL", 600)
+    app.config.setdefault("PAGE_CACHE_TTL", DEFAULT_PAGE_CACHE_TTL)
     # PAGE_CACHE=off keeps Redis for rate limits but renders every page (the benchmark's
     # "no cache" pass); set from the environment as LARDER_PAGE_CACHE.
     url = redis_url_unless_off(app, app.config.get("PAGE_CACHE", "on"))

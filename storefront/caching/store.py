@@ -47,11 +47,12 @@ class PageCache(GuardedRedis):
         except ValueError:
             return None
 
-    def set(self, key: str, entry: Any) -> None:
+    def set(self, key: str, entry: Any, ttl: int | None = None) -> None:
+        """Store `entry` for `ttl` seconds (the store's own lifetime when None)."""
         if not self._available():
             return
         try:
-            self._redis().set(self.prefix + key, json.dumps(entry), ex=self.ttl)
+            self._redis().set(self.prefix + key, json.dumps(entry), ex=ttl or self.ttl)
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)
 

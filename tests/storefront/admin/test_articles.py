@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 
 from blog.models import Article
 from blog.services import ArticleDraft, publish_article, save_article
+from storefront.admin.articles import SUGGESTIONS_KEPT_SECONDS
 from storefront.admin.models import ArticleRevision
 from storefront.clock import now, today
 from storefront.extensions import db
@@ -207,6 +208,16 @@ def test_the_editor_comes_at_once_and_its_suggestions_apart(as_editor, product, 
     page = as_editor.get(f"/admin/articles/{article.id}").get_data(as_text=True)
     assert "[[product:magnesium-glycinate]]" in _panel(page)
     assert "data-suggestions-src" not in page
+
+
+def test_a_ranking_of_suggestions_is_kept_ten_minutes(as_editor, product, fragment_store):
+    """Its tags do not see a product's words change, so it is kept ten minutes, not the store's
+    lifetime (a minute in these tests, a day in production)."""
+    article = _saved_article_about_magnesium(as_editor)
+    fragment_store.flushdb()
+    assert as_editor.get(f"/admin/articles/{article.id}/suggestions").status_code == 200
+    (key,) = fragment_store.scan_iter("larder:fragment:*")
+    assert SUGGESTIONS_KEPT_SECONDS - 60 < fragment_store.ttl(key) <= SUGGESTIONS_KEPT_SECONDS == 600
 
 
 def test_without_scripts_the_panels_link_ranks_the_suggestions(as_editor, product, fragment_store):

@@ -407,3 +407,20 @@ def test_a_certificate_lapsing_overnight_is_not_answered_304(app, monkeypatch, s
     again = crawler.get("/products/lapsing", headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert again.status_code == 200
     assert "badge-certified" not in again.get_data(as_text=True)
+
+
+def test_stored_pages_and_fragments_live_a_day_not_ten_minutes(app, deployed):
+    """Their tags and keys keep them from ever being served stale, so only memory bounds their
+    life: a tail product visited once an hour is still a hit (PAGE_CACHE_TTL, a day by default)."""
+    import redis
+
+    make_product("magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=20,
+                 collection=make_collection("supplements"))
+    visitor = deployed.test_client()
+    for url in ("/products/magnesium-glycinate", "/collections/supplements"):
+        assert visitor.get(url).headers["X-Larder-Cache"] == "miss"
+    store = redis.Redis.from_url(PAGE_CACHE_REDIS_URL, socket_connect_timeout=1)
+    lives = {key: store.ttl(key) for key in store.scan_iter("larder:*")}
+    assert sum(key.startswith(b"larder:page:") for key in lives) == 2
+    assert any(key.startswith(b"larder:fragment:") for key in lives)
+    assert all(23 * 3600 < seconds <= 24 * 3600 for seconds in lives.values()), lives
