@@ -61,12 +61,7 @@ def prepare(env: dict, database_url: str) -> dict:
                 env, stdout=subprocess.DEVNULL)
     rng = random.Random(20)
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(
-            "UPDATE variant SET stock = 1 + variant.id %% 3 FROM (SELECT v.id FROM variant v JOIN product p"
-            " ON p.id = v.product_id WHERE p.status = 'active' ORDER BY v.id DESC LIMIT %s) AS low"
-            " WHERE variant.id = low.id",
-            (LOW_STOCK_VARIANTS,),
-        )
+        restock_low_stock(conn)
         fetch = lambda sql, *a: [tuple(r) if len(r) > 1 else r[0] for r in conn.execute(sql, a)]  # noqa: E731
         data = {
             "products": fetch("SELECT slug FROM product WHERE status = 'active' ORDER BY random() LIMIT 5000"),
@@ -92,6 +87,18 @@ def prepare(env: dict, database_url: str) -> dict:
     data["searches"] = SEARCHES + [w.lower() for w in rng.sample(_title_words(database_url), 30)]
     data.update(customers=CUSTOMERS, staff=STAFF, password=PASSWORD)
     return data
+
+
+def restock_low_stock(conn) -> None:
+    """The newest LOW_STOCK_VARIANTS active variants back to 1-3 units: the crowd sells their last
+    units. Done again after the warm-up, which may have sold them all (a delivery arriving): a
+    measured run must sell last units too, or fewer pages would be invalidated than in a store."""
+    conn.execute(
+        "UPDATE variant SET stock = 1 + variant.id %% 3 FROM (SELECT v.id FROM variant v JOIN product p"
+        " ON p.id = v.product_id WHERE p.status = 'active' ORDER BY v.id DESC LIMIT %s) AS low"
+        " WHERE variant.id = low.id",
+        (LOW_STOCK_VARIANTS,),
+    )
 
 
 def _has_table(conn, name: str) -> bool:
@@ -256,6 +263,7 @@ def main(argv=None) -> int:
     args, _ = parser.parse_known_args(argv)
     args.commit = _git_commit()
 
+    import psycopg
     import redis
 
     database_url = f"{args.pg}/{args.database}"
@@ -301,6 +309,9 @@ def main(argv=None) -> int:
             warm.mkdir()
             locust(server.base, args.users, args.spawn_rate, int(args.warmup + ramp), warm,
                    data_file, warm / "cache.json", args.edit_seconds)
+            with psycopg.connect(database_url, autocommit=True) as conn:
+                restock_low_stock(conn)
+            log(f"Restocked the {LOW_STOCK_VARIANTS} low-stock variants (1-3 units each) after the warm-up")
         before = client.info("stats")
         log(f"Locust: {args.users} users for {args.duration} s (+ ramp-up) on {server.base}")
         result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
