@@ -61,7 +61,7 @@ def prepare(env: dict, database_url: str) -> dict:
                 env, stdout=subprocess.DEVNULL)
     rng = random.Random(20)
     with psycopg.connect(database_url, autocommit=True) as conn:
-        restock_low_stock(conn)
+        set_low_stock(conn)
         fetch = lambda sql, *a: [tuple(r) if len(r) > 1 else r[0] for r in conn.execute(sql, a)]  # noqa: E731
         data = {
             "products": fetch("SELECT slug FROM product WHERE status = 'active' ORDER BY random() LIMIT 5000"),
@@ -71,7 +71,7 @@ def prepare(env: dict, database_url: str) -> dict:
             "low_stock": fetch(
                 "SELECT p.slug, v.id FROM variant v JOIN product p ON p.id = v.product_id"
                 " WHERE p.status = 'active' AND v.stock BETWEEN 1 AND 3 ORDER BY v.id DESC LIMIT %s",
-                LOW_STOCK_VARIANTS),
+                2 * LOW_STOCK_VARIANTS),
             "articles": fetch(
                 "SELECT slug FROM article WHERE status = 'published' AND published_at <= now()"
                 " ORDER BY random() LIMIT 3000"),
@@ -89,16 +89,23 @@ def prepare(env: dict, database_url: str) -> dict:
     return data
 
 
-def restock_low_stock(conn) -> None:
-    """The newest LOW_STOCK_VARIANTS active variants back to 1-3 units: the crowd sells their last
-    units. Done again after the warm-up, which may have sold them all (a delivery arriving): a
-    measured run must sell last units too, or fewer pages would be invalidated than in a store."""
+def set_low_stock(conn) -> None:
+    """The newest 2 x LOW_STOCK_VARIANTS active variants down to 1-3 units: the crowd sells their
+    last units, the warm-up one half (`warmup_data`), the measured run the other. A measured run
+    after a long warm-up then still sells last units, with no restock between (which would bring
+    sold-out products back in stock all at once, an event of its own)."""
     conn.execute(
         "UPDATE variant SET stock = 1 + variant.id %% 3 FROM (SELECT v.id FROM variant v JOIN product p"
         " ON p.id = v.product_id WHERE p.status = 'active' ORDER BY v.id DESC LIMIT %s) AS low"
         " WHERE variant.id = low.id",
-        (LOW_STOCK_VARIANTS,),
+        (2 * LOW_STOCK_VARIANTS,),
     )
+
+
+def split_low_stock(data: dict) -> tuple[dict, dict]:
+    """(the warm-up's crowd data, the measured run's): each sells its own low-stock variants."""
+    low = data["low_stock"]
+    return {**data, "low_stock": low[LOW_STOCK_VARIANTS:]}, {**data, "low_stock": low[:LOW_STOCK_VARIANTS]}
 
 
 def _has_table(conn, name: str) -> bool:
@@ -263,7 +270,6 @@ def main(argv=None) -> int:
     args, _ = parser.parse_known_args(argv)
     args.commit = _git_commit()
 
-    import psycopg
     import redis
 
     database_url = f"{args.pg}/{args.database}"
@@ -286,9 +292,11 @@ def main(argv=None) -> int:
         recreate_database(f"{args.pg}/postgres", args.database)
         seed_seconds = seed(env, args.products, args.articles)
         log(f"Seeded in {seed_seconds:.0f} s")
-    data = prepare(env, database_url)
+    warmup_data, data = split_low_stock(prepare(env, database_url))
     data_file = workdir / "data.json"
     data_file.write_text(json.dumps(data))
+    warmup_file = workdir / "warmup-data.json"
+    warmup_file.write_text(json.dumps(warmup_data))
     log(f"Crowd data: {len(data['products']):,} products, {len(data['articles']):,} articles, "
         f"{len(data['low_stock'])} low-stock variants")
     catalog = run([PYTHON, "-c", "import psycopg,sys; c=psycopg.connect(sys.argv[1]);"
@@ -308,10 +316,7 @@ def main(argv=None) -> int:
             warm = workdir / "warmup"
             warm.mkdir()
             locust(server.base, args.users, args.spawn_rate, int(args.warmup + ramp), warm,
-                   data_file, warm / "cache.json", args.edit_seconds)
-            with psycopg.connect(database_url, autocommit=True) as conn:
-                restock_low_stock(conn)
-            log(f"Restocked the {LOW_STOCK_VARIANTS} low-stock variants (1-3 units each) after the warm-up")
+                   warmup_file, warm / "cache.json", args.edit_seconds)
         before = client.info("stats")
         log(f"Locust: {args.users} users for {args.duration} s (+ ramp-up) on {server.base}")
         result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
