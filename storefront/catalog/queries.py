@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from sqlalchemy import (
     Date,
+    Integer,
     Select,
     String,
     and_,
@@ -668,11 +669,24 @@ def newest_cards(limit: int) -> list[ProductCard]:
 
 def similar_certified_card(exclude_slugs: Iterable[str], collection_slug: str | None) -> ProductCard | None:
     """An in-stock certified product to offer instead, preferring the same collection."""
+    return _similar_pick(exclude_slugs, collection_slug).card
+
+
+class _SimilarPick(NamedTuple):
+    card: ProductCard | None
+    from_collection: int | None  # the collection whose newest match it is (None: from anywhere)
+
+
+def _similar_pick(exclude_slugs: Iterable[str], collection_slug: str | None) -> _SimilarPick:
     params = {"exclude_slugs": list(exclude_slugs) or [""]}
     if collection_slug:
         params["collection_slug"] = collection_slug
     row = db.session.execute(_similar_card_statement(bool(collection_slug)), params).first()
-    return _to_card(row) if row else None
+    if row is None:
+        return _SimilarPick(None, None)
+    values = row._asdict()
+    from_collection = values.pop("kin_collection")
+    return _SimilarPick(_card_from(values), from_collection)
 
 
 @cache
@@ -699,12 +713,15 @@ def _similar_card_statement(same_collection_first: bool) -> Select:
             Collection.slug == bindparam("collection_slug"),
         )
         in_collection = newest.where(same).subquery("in_collection")
-        candidates.append(select(in_collection.c.id, literal(0).label("preference")))
+        collection_id = select(Collection.id).where(Collection.slug == bindparam("collection_slug")).scalar_subquery()
+        candidates.append(select(in_collection.c.id, literal(0).label("preference"),
+                                 collection_id.label("kin_collection")))
     anywhere = newest.subquery("anywhere")
-    candidates.append(select(anywhere.c.id, literal(1).label("preference")))
+    candidates.append(select(anywhere.c.id, literal(1).label("preference"),
+                             cast(null(), Integer).label("kin_collection")))
     picks = union_all(*candidates).subquery("picks")
     return (
-        select(*_card_columns())
+        select(*_card_columns(), picks.c.kin_collection)
         .join(picks, picks.c.id == Product.id)
         .order_by(picks.c.preference)
         .limit(1)
@@ -999,6 +1016,12 @@ def _first_matches(*args, **kwargs) -> tuple[str, ...]:
     return (ADDED_TAG,)
 
 
+def _strips_tags(slugs: Sequence[str], *args, **kwargs) -> tuple[str, ...]:
+    # The first few matches of each collection named; none named (an article without a
+    # collection CTA: most of them) reads nothing, and no product joining anything changes it.
+    return _first_matches() if slugs else ()
+
+
 def _card_tags(cards, *args, **kwargs) -> list[str]:
     return [product_tag(card.id) for card in cards]
 
@@ -1010,8 +1033,14 @@ def _cards_by_slug_tags(cards: dict, slugs: Sequence[str]) -> list[str]:
     return tags
 
 
-def _optional_card_tags(card, *args, **kwargs) -> list[str]:
-    return [product_tag(card.id)] if card is not None else []
+def _similar_pick_tags(pick: _SimilarPick, *args, **kwargs) -> list[str]:
+    # The newest match of one collection: only a product joining that collection's matches (back
+    # in stock, certified, added to it) can come first, and one leaving is the card shown (its
+    # own tag). A card from anywhere, or none, may give way to a product joining anything.
+    if pick.card is None:
+        return [ADDED_TAG]
+    joined = joined_collection_tag(pick.from_collection) if pick.from_collection is not None else ADDED_TAG
+    return [product_tag(pick.card.id), joined]
 
 
 def _product_tags(product, *args, **kwargs) -> list[str]:
@@ -1038,9 +1067,9 @@ listing_facets = declaring(_facet_tags)(listing_facets)
 listing_price_range = declaring(_facet_tags, price_range_tags)(listing_price_range)
 product_cards_by_slugs = declaring(_no_tags, _cards_by_slug_tags)(product_cards_by_slugs)
 newest_cards = declaring(_first_matches, _card_tags)(newest_cards)
-similar_certified_card = declaring(_first_matches, _optional_card_tags)(similar_certified_card)
+_similar_pick = declaring(_no_tags, _similar_pick_tags)(_similar_pick)
 related_cards = declaring(_no_tags, _related_tags)(related_cards)
-collection_strips = declaring(_first_matches)(collection_strips)  # their slugs become cards
+collection_strips = declaring(_strips_tags)(collection_strips)  # their slugs become cards
 get_active_product = declaring(_no_tags, _product_tags)(get_active_product)
 get_collection = declaring(_no_tags)(get_collection)
 featured_collections = declaring(_no_tags)(featured_collections)

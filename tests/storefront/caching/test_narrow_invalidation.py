@@ -217,6 +217,48 @@ def test_you_may_also_like_follows_products_joining_and_leaving_it(app, served):
     assert "Selenium Drops" not in page.get_data(as_text=True)
 
 
+def test_an_articles_alternative_to_a_sold_out_product_follows_only_its_collection(app, served):
+    """A CTA whose product sold out offers the newest certified product of the same collection
+    instead: a product coming back in stock there may take its place ("+collection:<id>"), and the
+    alternative selling out gives way (its own tag); one coming back in another collection cannot
+    change it, and the article stays a cache hit."""
+    minerals = make_collection("minerals", title="Minerals")
+    teas = make_collection("teas", title="Teas")
+    make_product("zinc-picolinate", title="Zinc Picolinate", stock=0, collection=minerals)
+    selenium = make_product("selenium", title="Selenium Drops", stock=3, certified=True, collection=minerals)
+    iron = make_product("iron-bisglycinate", title="Iron Bisglycinate", stock=0, certified=True, collection=minerals)
+    mint = make_product("mint-tea", title="Mint Tea", stock=0, certified=True, collection=teas)
+    make_article("zinc-notes", "Zinc.\n\n[[product:zinc-picolinate]]\n", title="Zinc Notes")
+    db.session.commit()
+    variants = {"selenium": selenium.variants[0].id, "iron": iron.variants[0].id, "mint": mint.variants[0].id}
+    client = served.test_client()
+    url = "/blog/zinc-notes"
+
+    def restock(name: str, units: int) -> None:
+        db.session.execute(text("UPDATE variant SET stock = :n WHERE id = :v"), {"n": units, "v": variants[name]})
+        db.session.commit()
+
+    client.get(url)
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "hit"
+    assert "Try Selenium Drops instead" in page.get_data(as_text=True)
+
+    restock("mint", 4)
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "hit", "mint tea is in another collection: it cannot be offered first"
+    assert "Try Selenium Drops instead" in page.get_data(as_text=True)
+
+    restock("iron", 4)
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "miss"
+    assert "Try Iron Bisglycinate instead" in page.get_data(as_text=True)
+
+    restock("iron", 0)
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "miss"
+    assert "Try Selenium Drops instead" in page.get_data(as_text=True)
+
+
 # ---------------------------------------------------------------- the journal
 
 # Pages showing article X (its page, lite view, the journal's lists, the product page whose
