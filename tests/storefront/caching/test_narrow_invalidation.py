@@ -178,43 +178,48 @@ def test_a_read_of_a_journal_table_nobody_declared_depends_on_every_journal_writ
 
 
 
+def _minerals_and_teas(zinc_stock: int, selenium_stock: int) -> dict[str, int]:
+    """Zinc, Selenium Drops and Iron Bisglycinate (sold out) in Minerals, Mint Tea (sold out) in
+    Teas; the last three certified and created in that order. Their variants' ids by name."""
+    minerals = make_collection("minerals", title="Minerals")
+    teas = make_collection("teas", title="Teas")
+    make_product("zinc-picolinate", title="Zinc Picolinate", stock=zinc_stock, collection=minerals)
+    products = {
+        "selenium": make_product("selenium", title="Selenium Drops", stock=selenium_stock, certified=True,
+                                 collection=minerals),
+        "iron": make_product("iron-bisglycinate", title="Iron Bisglycinate", stock=0, certified=True,
+                             collection=minerals),
+        "mint": make_product("mint-tea", title="Mint Tea", stock=0, certified=True, collection=teas),
+    }
+    db.session.commit()
+    return {name: product.variants[0].id for name, product in products.items()}
+
+
+def _follow_restocks(client, url: str, shows: str, steps) -> None:
+    """Store `url` (showing `shows`), then for each step set a variant's stock by raw SQL and check
+    the page: (variant id, units, "hit" or "miss", text, whether the page shows it, why)."""
+    client.get(url)
+    page = client.get(url)
+    assert page.headers["X-Larder-Cache"] == "hit"
+    assert shows in page.get_data(as_text=True)
+    for variant_id, units, cache, text_, shown, why in steps:
+        db.session.execute(text("UPDATE variant SET stock = :n WHERE id = :v"), {"n": units, "v": variant_id})
+        db.session.commit()
+        page = client.get(url)
+        assert page.headers["X-Larder-Cache"] == cache, why
+        assert (text_ in page.get_data(as_text=True)) is shown, why
+
+
 def test_you_may_also_like_follows_products_joining_and_leaving_it(app, served):
     """"You may also like" shows the first few matches of a query: a product coming back in
     stock in one of its collections may join it ("+collection:<id>"), one selling out leaves it
     (its own tag); one coming back elsewhere, sharing neither a collection nor a diet tag, cannot."""
-    minerals = make_collection("minerals", title="Minerals")
-    teas = make_collection("teas", title="Teas")
-    make_product("zinc-picolinate", title="Zinc Picolinate", stock=5, collection=minerals)
-    mint = make_product("mint-tea", title="Mint Tea", stock=0, certified=True, collection=teas)
-    iron = make_product("iron-bisglycinate", title="Iron Bisglycinate", stock=0, certified=True, collection=minerals)
-    selenium = make_product("selenium", title="Selenium Drops", stock=1, certified=True, collection=minerals)
-    db.session.commit()
-    iron_variant, selenium_variant, mint_variant = iron.variants[0].id, selenium.variants[0].id, mint.variants[0].id
-    client = served.test_client()
-    url = "/products/zinc-picolinate"
-    client.get(url)
-    page = client.get(url)
-    assert page.headers["X-Larder-Cache"] == "hit"
-    assert "Selenium Drops" in page.get_data(as_text=True)
-    assert "Iron Bisglycinate" not in page.get_data(as_text=True)
-
-    db.session.execute(text("UPDATE variant SET stock = 4 WHERE id = :v"), {"v": mint_variant})
-    db.session.commit()
-    page = client.get(url)
-    assert page.headers["X-Larder-Cache"] == "hit", "mint tea shares nothing with zinc: it cannot join its strip"
-    assert "Mint Tea" not in page.get_data(as_text=True)
-
-    db.session.execute(text("UPDATE variant SET stock = 4 WHERE id = :v"), {"v": iron_variant})
-    db.session.commit()
-    page = client.get(url)
-    assert page.headers["X-Larder-Cache"] == "miss"
-    assert "Iron Bisglycinate" in page.get_data(as_text=True)
-
-    db.session.execute(text("UPDATE variant SET stock = 0 WHERE id = :v"), {"v": selenium_variant})
-    db.session.commit()
-    page = client.get(url)
-    assert page.headers["X-Larder-Cache"] == "miss"
-    assert "Selenium Drops" not in page.get_data(as_text=True)
+    variants = _minerals_and_teas(zinc_stock=5, selenium_stock=1)
+    _follow_restocks(served.test_client(), "/products/zinc-picolinate", "Selenium Drops", [
+        (variants["mint"], 4, "hit", "Mint Tea", False, "mint tea shares nothing with zinc: it cannot join its strip"),
+        (variants["iron"], 4, "miss", "Iron Bisglycinate", True, "iron, back in stock in minerals, joins the strip"),
+        (variants["selenium"], 0, "miss", "Selenium Drops", False, "selenium, sold out, leaves it"),
+    ])
 
 
 def test_an_articles_alternative_to_a_sold_out_product_follows_only_its_collection(app, served):
@@ -222,41 +227,14 @@ def test_an_articles_alternative_to_a_sold_out_product_follows_only_its_collecti
     instead: a product coming back in stock there may take its place ("+collection:<id>"), and the
     alternative selling out gives way (its own tag); one coming back in another collection cannot
     change it, and the article stays a cache hit."""
-    minerals = make_collection("minerals", title="Minerals")
-    teas = make_collection("teas", title="Teas")
-    make_product("zinc-picolinate", title="Zinc Picolinate", stock=0, collection=minerals)
-    selenium = make_product("selenium", title="Selenium Drops", stock=3, certified=True, collection=minerals)
-    iron = make_product("iron-bisglycinate", title="Iron Bisglycinate", stock=0, certified=True, collection=minerals)
-    mint = make_product("mint-tea", title="Mint Tea", stock=0, certified=True, collection=teas)
+    variants = _minerals_and_teas(zinc_stock=0, selenium_stock=3)
     make_article("zinc-notes", "Zinc.\n\n[[product:zinc-picolinate]]\n", title="Zinc Notes")
-    db.session.commit()
-    variants = {"selenium": selenium.variants[0].id, "iron": iron.variants[0].id, "mint": mint.variants[0].id}
-    client = served.test_client()
-    url = "/blog/zinc-notes"
-
-    def restock(name: str, units: int) -> None:
-        db.session.execute(text("UPDATE variant SET stock = :n WHERE id = :v"), {"n": units, "v": variants[name]})
-        db.session.commit()
-
-    client.get(url)
-    page = client.get(url)
-    assert page.headers["X-Larder-Cache"] == "hit"
-    assert "Try Selenium Drops instead" in page.get_data(as_text=True)
-
-    restock("mint", 4)
-    page = client.get(url)
-    assert page.headers["X-Larder-Cache"] == "hit", "mint tea is in another collection: it cannot be offered first"
-    assert "Try Selenium Drops instead" in page.get_data(as_text=True)
-
-    restock("iron", 4)
-    page = client.get(url)
-    assert page.headers["X-Larder-Cache"] == "miss"
-    assert "Try Iron Bisglycinate instead" in page.get_data(as_text=True)
-
-    restock("iron", 0)
-    page = client.get(url)
-    assert page.headers["X-Larder-Cache"] == "miss"
-    assert "Try Selenium Drops instead" in page.get_data(as_text=True)
+    _follow_restocks(served.test_client(), "/blog/zinc-notes", "Try Selenium Drops instead", [
+        (variants["mint"], 4, "hit", "Try Selenium Drops instead", True,
+         "mint tea is in another collection: it cannot be offered first"),
+        (variants["iron"], 4, "miss", "Try Iron Bisglycinate instead", True, "iron, newer, back in minerals"),
+        (variants["iron"], 0, "miss", "Try Selenium Drops instead", True, "iron sold out again"),
+    ])
 
 
 # ---------------------------------------------------------------- the journal
