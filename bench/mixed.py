@@ -91,7 +91,7 @@ def prepare(env: dict, database_url: str) -> dict:
 
 def set_low_stock(conn) -> None:
     """The newest 2 x LOW_STOCK_VARIANTS active variants down to 1-3 units: the crowd sells their
-    last units, the warm-up one half (`warmup_data`), the measured run the other. A measured run
+    last units, the warm-up one half, the measured run the other (`split_low_stock`). A measured run
     after a long warm-up then still sells last units, with no restock between (which would bring
     sold-out products back in stock all at once, an event of its own)."""
     conn.execute(
@@ -146,15 +146,19 @@ def _num(value: str) -> float:
 
 
 def _page_ttl() -> int:
-    from storefront.config import DEFAULT_PAGE_CACHE_TTL
+    """The lifetime the server runs with: its config, read from the same environment."""
+    from storefront.config import Config
 
-    return int(os.environ.get("PAGE_CACHE_TTL") or DEFAULT_PAGE_CACHE_TTL)
+    return Config.PAGE_CACHE_TTL
 
 
 def _redis_size(client) -> str:
     """What the cache costs in memory: its stored pages and fragments, and Redis's whole use."""
-    pages = sum(1 for _ in client.scan_iter("larder:page:*", count=1000))
-    fragments = sum(1 for _ in client.scan_iter("larder:fragment:*", count=1000))
+    from storefront.caching.fragments import FRAGMENT_PREFIX
+    from storefront.caching.store import PAGE_CACHE_PREFIX
+
+    pages = sum(1 for _ in client.scan_iter(PAGE_CACHE_PREFIX + "*", count=1000))
+    fragments = sum(1 for _ in client.scan_iter(FRAGMENT_PREFIX + "*", count=1000))
     used = client.info("memory")["used_memory"]
     return f"{pages:,} pages and {fragments:,} fragments stored, {used / 2**20:,.0f} MiB used"
 

@@ -707,13 +707,9 @@ def _similar_card_statement(same_collection_first: bool) -> Select:
     )
     candidates = []
     if same_collection_first:
-        same = exists().where(
-            CollectionProduct.product_id == Product.id,
-            CollectionProduct.collection_id == Collection.id,
-            Collection.slug == bindparam("collection_slug"),
-        )
-        in_collection = newest.where(same).subquery("in_collection")
         collection_id = select(Collection.id).where(Collection.slug == bindparam("collection_slug")).scalar_subquery()
+        same = exists().where(CollectionProduct.product_id == Product.id, CollectionProduct.collection_id == collection_id)
+        in_collection = newest.where(same).subquery("in_collection")
         candidates.append(select(in_collection.c.id, literal(0).label("preference"),
                                  collection_id.label("kin_collection")))
     anywhere = newest.subquery("anywhere")

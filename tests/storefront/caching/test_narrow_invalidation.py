@@ -195,13 +195,14 @@ def _minerals_and_teas(zinc_stock: int, selenium_stock: int) -> dict[str, int]:
     return {name: product.variants[0].id for name, product in products.items()}
 
 
-def _follow_restocks(client, url: str, shows: str, steps) -> None:
-    """Store `url` (showing `shows`), then for each step set a variant's stock by raw SQL and check
-    the page: (variant id, units, "hit" or "miss", text, whether the page shows it, why)."""
+def _follow_restocks(client, url: str, shows: str, steps, hides: str | None = None) -> None:
+    """Store `url` (showing `shows`, not `hides`), then for each step set a variant's stock by raw
+    SQL and check the page: (variant id, units, "hit" or "miss", text, whether the page shows it, why)."""
     client.get(url)
     page = client.get(url)
     assert page.headers["X-Larder-Cache"] == "hit"
     assert shows in page.get_data(as_text=True)
+    assert hides is None or hides not in page.get_data(as_text=True)
     for variant_id, units, cache, text_, shown, why in steps:
         db.session.execute(text("UPDATE variant SET stock = :n WHERE id = :v"), {"n": units, "v": variant_id})
         db.session.commit()
@@ -219,7 +220,7 @@ def test_you_may_also_like_follows_products_joining_and_leaving_it(app, served):
         (variants["mint"], 4, "hit", "Mint Tea", False, "mint tea shares nothing with zinc: it cannot join its strip"),
         (variants["iron"], 4, "miss", "Iron Bisglycinate", True, "iron, back in stock in minerals, joins the strip"),
         (variants["selenium"], 0, "miss", "Selenium Drops", False, "selenium, sold out, leaves it"),
-    ])
+    ], hides="Iron Bisglycinate")
 
 
 def test_an_articles_alternative_to_a_sold_out_product_follows_only_its_collection(app, served):
