@@ -16,8 +16,8 @@ def _int(name: str, default: int) -> int:
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '0.0.0.0')}:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
-worker_class = "sync"
-threads = 1
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 20
 keepalive = _int("GUNICORN_KEEPALIVE", 5)

@@ -35,6 +35,13 @@ OUTCOMES: Counter = Counter()
 # by bench/mixed_app.py), or no stored copy under the page's key at all.
 STALE: dict[str, Counter] = defaultdict(Counter)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# Every request names its page kind to the server, whose access log then gives each kind's time
+# inside a worker (bench.mixed reads it): the rest of what Locust measures is waiting for one.
+KIND_HEADER = "X-Bench-Kind"
+
+
+def named(kind: str, **headers) -> dict:
+    return {KIND_HEADER: kind, **headers}
 # Popularity: a long tail, as in a real shop (Zipf, s = ZIPF_S): with 5,000 products the first 100
 # get about half the product views and every one of them is visited now and then.
 ZIPF_S = float(os.environ.get("LARDER_MIXED_ZIPF", "1.0"))
@@ -142,7 +149,7 @@ SUGGESTIONS_SRC = re.compile(r'data-suggestions-src="([^"]+)"')
 
 def page(user, kind: str, path: str, count_cache: bool = True) -> str | None:
     """GET a page; 200 is a success; the X-Larder-Cache header counted per kind."""
-    with user.client.get(path, name=kind, catch_response=True) as response:
+    with user.client.get(path, name=kind, catch_response=True, headers=named(kind)) as response:
         if response.status_code != 200:
             response.failure(f"HTTP {response.status_code}")
             return None
@@ -215,7 +222,7 @@ class Buying:
         with self.client.post(
             "/cart/add", name="Add to cart", catch_response=True,
             data={"csrf_token": token, "variant_id": str(variant_id), "quantity": "1", "next": f"/products/{slug}"},
-            headers={"Accept": "application/json"},
+            headers=named("Add to cart", Accept="application/json"),
         ) as response:
             if response.status_code == 200:
                 response.success()
@@ -241,14 +248,14 @@ class Buying:
         fields.setdefault("shipping_method", "standard")
         fields.pop("remind_me", None)
         with self.client.post("/checkout", name="Place order", data=fields, allow_redirects=False,
-                              catch_response=True) as response:
+                              catch_response=True, headers=named("Place order")) as response:
             location = response.headers.get("Location") or ""
             if response.status_code == 303 and "/checkout/demo/" in location:
                 response.success()
             elif response.status_code in (302, 303):  # back to the cart: sold out in the meantime
                 response.success()
                 OUTCOMES["checkout refused: stock"] += 1
-                self.client.get("/cart", name="Cart")
+                self.client.get("/cart", name="Cart", headers=named("Cart"))
                 return
             elif response.status_code in (200, 409, 422):  # the form again, with what to fix
                 response.success()
@@ -263,7 +270,7 @@ class Buying:
         if not token:
             return
         with self.client.post(path + "/pay", name="Pay (demo)", data={"csrf_token": token},
-                              allow_redirects=False, catch_response=True) as response:
+                              allow_redirects=False, catch_response=True, headers=named("Pay (demo)")) as response:
             if response.status_code in (302, 303):
                 response.success()
                 OUTCOMES["orders paid"] += 1
@@ -275,6 +282,7 @@ def login(user, email: str, password: str, kind: str) -> None:
     html = page(user, f"{kind}: sign-in form", "/account/login", count_cache=False)
     token = csrf_of(html or "")
     with user.client.post("/account/login", name=f"{kind}: sign in", allow_redirects=False, catch_response=True,
+                          headers=named(f"{kind}: sign in"),
                           data={"csrf_token": token or "", "email": email, "password": password}) as response:
         if response.status_code in (302, 303):
             response.success()
@@ -362,7 +370,7 @@ class Staff(FastHttpUser):
         fields = {k: v if len(v) > 1 else (v[0] if v else "") for k, v in form["fields"].items()}
         change(fields)
         with self.client.post(form["action"] or path, name=f"Admin: save {kind}", data=fields,
-                              allow_redirects=False, catch_response=True) as response:
+                              allow_redirects=False, catch_response=True, headers=named(f"Admin: save {kind}")) as response:
             if response.status_code in (302, 303):
                 response.success()
                 OUTCOMES[f"staff edits: {kind}"] += 1

@@ -27,6 +27,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import worker_time
 from bench.run import (
     BIN,
     PYTHON,
@@ -164,11 +165,11 @@ def _redis_size(client) -> str:
 
 
 def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, seconds, redis_hits, stale=None,
-           redis_size="") -> str:
+           redis_size="", worker_times=None) -> str:
     lines = [
         f"# Larder mixed-load benchmark, {started.strftime('%Y-%m-%d %H:%M UTC')}",
         "",
-        f"Catalog (products, articles): {catalog}. PostgreSQL, gunicorn {args.workers} sync workers, production config"
+        f"Catalog (products, articles): {catalog}. PostgreSQL, gunicorn {_workers(args)}, production config"
         " with the Redis page cache (+ demo gateway, plain-HTTP cookies, no rate limits: bench/mixed_app.py);"
         f" Locust {args.users} users (spawn {args.spawn_rate}/s, stats reset once all are running), {seconds} s measured"
         f" after a {args.warmup} s warm-up of the same crowd, product / article / search / collection / facet"
@@ -220,6 +221,10 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         f"{redis_hits}.",
         f"Stored pages and fragments live {_page_ttl()} s at most (`PAGE_CACHE_TTL`); Redis at the end of the run: {redis_size}.",
         "",
+    ]
+    locust_p99 = {row["Name"]: _num(row["99%"]) for row in stats}
+    lines += worker_time.section(worker_times or {}, locust_p99)
+    lines += [
         "## What happened to the store during the run",
         "",
     ]
@@ -239,6 +244,10 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
             lines.append(f"- {kind}: {reasons}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _workers(args) -> str:
+    return f"{args.workers} gthread workers of {args.threads} threads" if args.threads > 1 else f"{args.workers} sync workers"
 
 
 def _rate(part: int, whole: int) -> str:
@@ -265,6 +274,8 @@ def main(argv=None) -> int:
     parser.add_argument("--spawn-rate", type=float, default=20)
     parser.add_argument("--edit-seconds", type=float, default=3, help="the staff member's pace")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS") or 1),
+                        help="threads per worker (more than 1: gunicorn's gthread workers)")
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE", "larder_bench"))
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432"))
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
@@ -309,7 +320,9 @@ def main(argv=None) -> int:
 
     client = redis.Redis.from_url(args.redis, socket_connect_timeout=1)
     client.flushdb()
-    server_env = {**env, "REDIS_URL": args.redis, "LARDER_PAGE_CACHE": "on"}
+    access_log = workdir / "access.log"
+    server_env = {**env, "REDIS_URL": args.redis, "LARDER_PAGE_CACHE": "on", **worker_time.gunicorn_args(access_log),
+                  "GUNICORN_THREADS": str(args.threads)}
     server = Server("larder-mixed", "bench.mixed_app:app", server_env, args.workers, workdir)
     loads = [("start", os.getloadavg()[0])]
     try:
@@ -322,6 +335,7 @@ def main(argv=None) -> int:
             locust(server.base, args.users, args.spawn_rate, int(args.warmup + ramp), warm,
                    warmup_file, warm / "cache.json", args.edit_seconds)
         before = client.info("stats")
+        measured_from = access_log.stat().st_size if access_log.exists() else 0
         log(f"Locust: {args.users} users for {args.duration} s (+ ramp-up) on {server.base}")
         result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
                         data_file, workdir / "cache.json", args.edit_seconds)
@@ -338,7 +352,8 @@ def main(argv=None) -> int:
     redis_hits = f"{hits:,} hits, {misses:,} misses ({hits / max(hits + misses, 1):.0%})"
     counts = json.loads((workdir / "cache.json").read_text()) if (workdir / "cache.json").exists() else {}
     report = render(args, started, seed_seconds, catalog, read_stats(workdir), counts.get("cache", {}),
-                    counts.get("outcomes", {}), loads, args.duration, redis_hits, counts.get("stale"), redis_size)
+                    counts.get("outcomes", {}), loads, args.duration, redis_hits, counts.get("stale"), redis_size,
+                    worker_time.read(access_log, measured_from))
     if result.returncode not in (0, 1):  # Locust exits 1 when any request failed
         report += f"\nLocust exited {result.returncode}:\n\n```\n{result.stderr[-2000:]}\n```\n"
     RESULTS.mkdir(parents=True, exist_ok=True)

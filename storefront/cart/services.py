@@ -95,10 +95,15 @@ def parse_variant_id(raw: object) -> int:
 
 
 def _with_lines(stmt):
-    # A fixed number of queries however many lines the cart has.
+    """A fixed number of queries however many lines the cart has.
+
+    The lines are read alone and their variants by primary key: a statement that joins the small,
+    fast-changing cart_line table to variant lets PostgreSQL pick a merge join that walks the
+    whole variant index when cart_line's statistics are stale (40-50 ms at 100k products, on
+    every add to cart and checkout, against 0.3 ms once the table is analysed again)."""
     return stmt.options(
         selectinload(Cart.lines)
-        .joinedload(CartLine.variant, innerjoin=True)
+        .selectinload(CartLine.variant)
         .joinedload(Variant.product, innerjoin=True)
         .options(selectinload(Product.images), selectinload(Product.variants))
     )
