@@ -9,11 +9,10 @@ server logs it with the worker's time, so a report can tell a slow page from a q
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from pathlib import Path
 
 # gunicorn's access log atoms: the request header lower-cased, the request time in microseconds.
-LOG_FORMAT = "%({x-bench-kind}i)s\t%(D)s\t%(s)s"
+LOG_FORMAT = "%({x-bench-kind}i)s\t%(D)s\t%(s)s\t%(m)s %(U)s?%(q)s"
 
 
 def gunicorn_args(log_path: Path) -> dict:
@@ -21,18 +20,30 @@ def gunicorn_args(log_path: Path) -> dict:
     return {"GUNICORN_ACCESS_LOG": str(log_path), "GUNICORN_CMD_ARGS": f"--access-logformat '{LOG_FORMAT}'"}
 
 
-def read(log_path: Path, offset: int = 0) -> dict[str, list[float]]:
-    """Milliseconds per kind, from `offset` bytes on (the measured run, after the warm-up's lines)."""
-    times: dict[str, list[float]] = defaultdict(list)
+class Requests(dict):
+    """Milliseconds per kind (a dict of lists), and the slowest requests: (ms, kind, request line)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slowest: list[tuple[float, str, str]] = []
+
+
+def read(log_path: Path, offset: int = 0, keep_slowest: int = 15) -> Requests:
+    """The crowd's requests from `offset` bytes on (the measured run, after the warm-up's lines)."""
+    times = Requests()
+    every: list[tuple[float, str, str]] = []
     if not log_path.exists():
         return times
     with open(log_path, "rb") as f:
         f.seek(offset)
         for raw in f:
             parts = raw.decode("utf-8", "replace").rstrip("\n").split("\t")
-            if len(parts) != 3 or parts[0] in ("", "-") or not parts[1].isdigit():
+            if len(parts) != 4 or parts[0] in ("", "-") or not parts[1].isdigit():
                 continue  # not one of the crowd's requests (the bench's own health checks)
-            times[parts[0]].append(int(parts[1]) / 1000)
+            ms = int(parts[1]) / 1000
+            times.setdefault(parts[0], []).append(ms)
+            every.append((ms, parts[0], parts[3].removesuffix("?")))
+    times.slowest = sorted(every, reverse=True)[:keep_slowest]
     return times
 
 
@@ -42,7 +53,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def section(times: dict[str, list[float]], locust_p99: dict[str, float]) -> list[str]:
+def section(times: Requests, locust_p99: dict[str, float]) -> list[str]:
     """The report's table: per kind, the worker's p50/p95/p99/max beside Locust's p99."""
     if not times:
         return []
@@ -69,6 +80,8 @@ def section(times: dict[str, list[float]], locust_p99: dict[str, float]) -> list
         f"| **All** | {len(every):,} | {percentile(every, 0.5):.1f} | {percentile(every, 0.95):.1f} | "
         f"{percentile(every, 0.99):.1f} | {max(every):.1f} | {_ms(locust_p99.get('Aggregated'))} |"
     )
+    lines += ["", "The slowest requests inside a worker:", ""]
+    lines += [f"- {ms:.0f} ms, {kind}: `{request[:160]}`" for ms, kind, request in getattr(times, "slowest", [])]
     return [*lines, ""]
 
 

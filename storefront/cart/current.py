@@ -52,9 +52,12 @@ def current_cart(create: bool = False) -> Cart | None:
     return cart
 
 
-def remember_count(cart: Cart | None) -> None:
-    """Keep the header's cart count in the session, so pages show it without a query."""
-    session["cart_count"] = cart.quantity if cart is not None else 0
+def remember_count(cart: Cart | None, quantity: int | None = None) -> None:
+    """Keep the header's cart count in the session, so pages show it without a query
+    (`quantity`: the count, when the caller has it already)."""
+    if quantity is None:
+        quantity = cart.quantity if cart is not None else 0
+    session["cart_count"] = quantity
 
 
 def claim_guest_cart(user) -> None:

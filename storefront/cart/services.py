@@ -65,6 +65,7 @@ class CartChange:
     option_label: str = ""
     image_path: str | None = None
     added: int = 0  # how many this change put in (an add can be capped below what was asked)
+    cart_quantity: int | None = None  # the whole cart's count after an add (None: not counted)
 
 
 def clean_ref(ref: str | None) -> str | None:
@@ -180,8 +181,11 @@ def add_to_cart(cart: Cart, variant_id: int, quantity: int, ref: str | None = No
     ref = clean_ref(ref)
     if ref:
         cart.attribution = ref
+    # Counted now, from the lines in hand: after the commit, counting them for the header would
+    # read the cart, its lines, variants and images again (five statements on every add).
+    cart_quantity = cart.quantity
     _commit()
-    return replace(change, added=change.quantity - before)
+    return replace(change, added=change.quantity - before, cart_quantity=cart_quantity)
 
 
 def set_quantity(cart: Cart, variant_id: int, quantity: int) -> CartChange | None:

@@ -105,7 +105,7 @@ def add():
         change = add_to_cart(cart, variant_id, quantity, request.form.get("ref"))
     except CartError as error:
         return _refused(str(error), _status(error), back)
-    remember_count(cart)
+    remember_count(cart, change.cart_quantity)
     if change.added == 0:
         # The line already held all there is: nothing happened, and the shopper must be told so.
         return _refused(_cap_text(change) or "", 409, back)
