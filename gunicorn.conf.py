@@ -16,6 +16,9 @@ def _int(name: str, default: int) -> int:
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '0.0.0.0')}:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+# More than one thread: gthread workers, for a deployment that waits on a remote database more than
+# it computes. Measured on the bench's 2 CPUs (bench/README.md, twelfth round), 2 x 4 threads made
+# every request slower than 2 sync workers (one interpreter lock per worker), so sync stays the default.
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 30)
