@@ -35,13 +35,6 @@ OUTCOMES: Counter = Counter()
 # by bench/mixed_app.py), or no stored copy under the page's key at all.
 STALE: dict[str, Counter] = defaultdict(Counter)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-# Every request names its page kind to the server, whose access log then gives each kind's time
-# inside a worker (bench.mixed reads it): the rest of what Locust measures is waiting for one.
-KIND_HEADER = "X-Bench-Kind"
-
-
-def named(kind: str, **headers) -> dict:
-    return {KIND_HEADER: kind, **headers}
 # Popularity: a long tail, as in a real shop (Zipf, s = ZIPF_S): with 5,000 products the first 100
 # get about half the product views and every one of them is visited now and then.
 ZIPF_S = float(os.environ.get("LARDER_MIXED_ZIPF", "1.0"))
@@ -145,6 +138,15 @@ def csrf_of(html: str) -> str | None:
 
 
 SUGGESTIONS_SRC = re.compile(r'data-suggestions-src="([^"]+)"')
+
+
+# Every request names its page kind to the server, whose access log then gives each kind's time
+# inside a worker (bench.mixed reads it): the rest of what Locust measures is waiting for one.
+KIND_HEADER = "X-Bench-Kind"
+
+
+def named(kind: str, **headers) -> dict:
+    return {KIND_HEADER: kind, **headers}
 
 
 def page(user, kind: str, path: str, count_cache: bool = True) -> str | None:

@@ -223,7 +223,7 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         "",
     ]
     locust_p99 = {row["Name"]: _num(row["99%"]) for row in stats}
-    lines += worker_time.section(worker_times or {}, locust_p99)
+    lines += worker_time.section(worker_times, locust_p99)
     lines += [
         "## What happened to the store during the run",
         "",

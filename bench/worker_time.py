@@ -53,8 +53,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def section(times: Requests, locust_p99: dict[str, float]) -> list[str]:
-    """The report's table: per kind, the worker's p50/p95/p99/max beside Locust's p99."""
+def section(times: Requests | None, locust_p99: dict[str, float]) -> list[str]:
+    """The report's table: per kind, the worker's p50/p95/p99/max beside Locust's p99 (none
+    without an access log)."""
     if not times:
         return []
     lines = [
@@ -81,7 +82,7 @@ def section(times: Requests, locust_p99: dict[str, float]) -> list[str]:
         f"{percentile(every, 0.99):.1f} | {max(every):.1f} | {_ms(locust_p99.get('Aggregated'))} |"
     )
     lines += ["", "The slowest requests inside a worker:", ""]
-    lines += [f"- {ms:.0f} ms, {kind}: `{request[:160]}`" for ms, kind, request in getattr(times, "slowest", [])]
+    lines += [f"- {ms:.0f} ms, {kind}: `{request[:160]}`" for ms, kind, request in times.slowest]
     return [*lines, ""]
 
 
