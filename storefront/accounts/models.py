@@ -10,8 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from storefront.accounts.passwords import hash_password, verify_password
 from storefront.db_mixins import TimestampMixin
 from storefront.extensions import db
 
@@ -65,11 +65,18 @@ class User(UserMixin, TimestampMixin, db.Model):
         return email.strip().lower()
 
     def set_password(self, password: str) -> None:
-        """Hash with Werkzeug's scrypt; the plain password is never stored."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Hash with Argon2id (storefront.accounts.passwords); the plain password is never stored."""
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+    def store_password_anew(self, password: str) -> None:
+        """The same password hashed the way new ones are (after a sign-in proved it). It is no new
+        password, so the account's other sessions go on (setting the hash alone would end them)."""
+        token = self.session_token
+        self.set_password(password)
+        self.session_token = token
 
     def get_id(self) -> str:
         """Flask-Login's "alternative token": the loader accepts it only while the token is current."""

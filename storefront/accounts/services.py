@@ -16,14 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from storefront import audit
 from storefront.accounts import emails
 from storefront.accounts.models import Role, User
+from storefront.accounts.passwords import needs_rehash
 from storefront.accounts.verification import mark_verified
 from storefront.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE = 2 * 60 * 60  # seconds a reset link stays valid
 REGISTER_MAX_AGE = 24 * 60 * 60  # seconds a "finish creating your account" link stays valid
-# A scrypt hash of a random password: checking against it when no user matches keeps log-in
-# timing the same for known and unknown emails.
+# A hash of a random password: checking against it when no user matches keeps log-in timing the
+# same for known and unknown emails.
 _DUMMY_HASH = None
 
 
@@ -161,7 +162,14 @@ def authenticate(email: str, password: str) -> User | None:
             _DUMMY_HASH = probe.password_hash
         User(email="", password_hash=_DUMMY_HASH).check_password(password or "")
         return None
-    return user if user.check_password(password or "") else None
+    if not user.check_password(password or ""):
+        return None
+    if needs_rehash(user.password_hash):
+        # An older hash (Werkzeug's scrypt, or weaker Argon2 parameters) is replaced now, while
+        # the password is at hand: the only moment it can be.
+        user.store_password_anew(password)
+        db.session.commit()
+    return user
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:

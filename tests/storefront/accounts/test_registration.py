@@ -53,7 +53,7 @@ def test_the_mailed_link_creates_the_account_and_signs_in(app, client):
     assert "Welcome! Your account is ready." in response.get_data(as_text=True)
     user = db.session.scalar(select(User))
     assert (user.email, user.name, user.role) == ("ada@example.com", "Ada", "customer")
-    assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
 
 
 def test_known_and_unknown_addresses_get_the_same_answer(app, monkeypatch):
