@@ -48,10 +48,21 @@
     var suggestionsStatus = pendingSuggestions.querySelector("[data-suggestions-status]");
     var withoutScripts = suggestionsStatus ? suggestionsStatus.innerHTML : "";
     if (suggestionsStatus) { suggestionsStatus.textContent = "Finding products that share words with this article…"; }
-    fetch(pendingSuggestions.getAttribute("data-suggestions-src"), {
-      credentials: "same-origin", headers: { Accept: "text/html" }
-    })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+    // 202: a worker is ranking them (the article was just saved); ask again when it says.
+    var suggestionTries = 0;
+    var fetchSuggestions = function () {
+      suggestionTries += 1;
+      return fetch(pendingSuggestions.getAttribute("data-suggestions-src"), {
+        credentials: "same-origin", headers: { Accept: "text/html" }
+      }).then(function (r) {
+        if (r.status === 202 && suggestionTries < 40) {
+          var wait = (parseInt(r.headers.get("Retry-After"), 10) || 1) * 1000;
+          return new Promise(function (resolve) { setTimeout(resolve, wait); }).then(fetchSuggestions);
+        }
+        return r.status === 200 ? r.text() : Promise.reject(r.status);
+      });
+    };
+    fetchSuggestions()
       .then(function (html) {
         var holder = document.createElement("div");
         holder.innerHTML = html;  // the server's own template, its text escaped

@@ -34,6 +34,12 @@ from storefront.admin.articles import (
 from storefront.admin.forms import ConfirmForm
 from storefront.admin.models import ArticleRevision
 from storefront.admin.queries import article_page, author_options
+from storefront.admin.suggestion_ranking import (
+    RETRY_AFTER_SECONDS,
+    linked_slugs,
+    panel_suggestions,
+    rank_suggestions_later,
+)
 from storefront.catalog.admin_services import search_products_for_picker
 from storefront.clock import as_utc
 from storefront.extensions import db
@@ -203,7 +209,7 @@ def _render_editor(
 
 
 def _linked_slugs(article: Article | None) -> list[str]:
-    return [link.product_slug for link in article.product_links] if article is not None else []
+    return linked_slugs(article) if article is not None else []
 
 
 @bp.get("/articles/<int:article_id>/suggestions")
@@ -213,8 +219,10 @@ def article_suggestions(article_id: int):
     waiting for review, else the article's), alone: the editor page fetches it when the
     suggestions were not ranked yet (admin.js)."""
     article = get_article_or_404(article_id)
-    target = review_target(article)
-    found = suggested_products(target.title or "", target.body or "", exclude=_linked_slugs(article))
+    found = panel_suggestions(article)
+    if found is None:  # a worker is ranking them (saved a moment ago): come back, admin.js does
+        panel = render_template("admin/articles/_suggestions.html", ranking=True, article=article, alone=True)
+        return panel, 202, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return render_template("admin/articles/_suggestions.html", suggestions=found, article=article, alone=True)
 
 
@@ -245,7 +253,9 @@ def _draft(form: ArticleForm) -> ArticleDraft:
 
 
 def _save(article: Article | None, form: ArticleForm):
-    return save_article(article, _draft(form), allow_unknown_products=True)
+    result = save_article(article, _draft(form), allow_unknown_products=True)
+    rank_suggestions_later(result.article)
+    return result
 
 
 @bp.post("/articles/preview")
