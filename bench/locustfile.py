@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 
+import gevent
 from locust import FastHttpUser, between, constant_pacing, events, task
 
 DATA = json.loads(Path(os.environ["LARDER_MIXED_DATA"]).read_text()) if "LARDER_MIXED_DATA" in os.environ else {}
@@ -166,6 +167,22 @@ def page(user, kind: str, path: str, count_cache: bool = True) -> str | None:
             CACHE[kind][state] += 1
         SEEN.add(path)
         return response.text
+
+
+def fetch_panel(user, kind: str, path: str, tries: int = 40) -> None:
+    """What admin.js does with a panel a worker is still filling: a 202 says when to ask again."""
+    for _ in range(tries):
+        with user.client.get(path, name=kind, catch_response=True, headers=named(kind)) as response:
+            if response.status_code == 200:
+                response.success()
+                return
+            if response.status_code != 202:
+                response.failure(f"HTTP {response.status_code}")
+                return
+            response.success()
+            OUTCOMES["suggestions: come back later (202)"] += 1
+            wait = float(response.headers.get("Retry-After") or 1)
+        gevent.sleep(wait)  # Locust users are greenlets
 
 
 def collection_path() -> str:
@@ -365,7 +382,7 @@ class Staff(FastHttpUser):
         # them (not ranked yet), fetched apart while the editor is in use.
         later = SUGGESTIONS_SRC.search(html or "")
         if later:
-            page(self, f"Admin: {kind} suggestions (fetched by the page)", later.group(1), count_cache=False)
+            fetch_panel(self, f"Admin: {kind} suggestions (fetched by the page)", later.group(1))
         form = form_with(html or "", field)
         if form is None:
             return

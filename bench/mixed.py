@@ -8,7 +8,9 @@ sales and staff edits go on; p50/p95/p99 per page kind, requests/s, errors, page
 Same production setup as bench.run (gunicorn.conf.py, 2 sync workers, PostgreSQL, Redis page
 cache, fragments and rate-limit store), with three bench-only settings (bench/mixed_app.py): the
 demo payment gateway, session cookies without the Secure flag (plain HTTP on 127.0.0.1) and no
-rate limits (the whole crowd comes from one address). Before the run: customer and staff
+rate limits (the whole crowd comes from one address). A Celery worker (the Procfile's, solo pool)
+works the outbox as in production: order emails, the editor's suggestion rankings (`--no-worker`:
+none, the queue fills). Before the run: customer and staff
 accounts are created, and some bulk variants are set to 1-3 units so that checkouts sell out.
 The crowd: bench/locustfile.py. The report goes to bench/results/<UTC>-mixed.md.
 """
@@ -21,6 +23,7 @@ import json
 import os
 import random
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -164,6 +167,29 @@ def _redis_size(client) -> str:
     return f"{pages:,} pages and {fragments:,} fragments stored, {used / 2**20:,.0f} MiB used"
 
 
+class JobWorker:
+    """The Procfile's Celery worker on the bench's broker (its Redis): a store's jobs are worked
+    while it serves, on the same CPUs."""
+
+    def __init__(self, env: dict, logdir: Path) -> None:
+        self.log_path = logdir / "celery-worker.log"
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [str(BIN / "celery"), "-A", "storefront.worker", "worker", "--pool=solo", "--loglevel=warning",
+             "--without-gossip", "--without-mingle"],
+            env=env, cwd=ROOT, stdout=self.log_file, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.log_file.close()
+
+
 def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, seconds, redis_hits, stale=None,
            redis_size="", worker_times=None) -> str:
     lines = [
@@ -174,7 +200,8 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         f" Locust {args.users} users (spawn {args.spawn_rate}/s, stats reset once all are running), {seconds} s measured"
         f" after a {args.warmup} s warm-up of the same crowd, product / article / search / collection / facet"
         " popularity Zipf s=1,"
-        f" on 127.0.0.1; {os.cpu_count()} CPUs shared by Locust, gunicorn, PostgreSQL and Redis.",
+        f" on 127.0.0.1; {os.cpu_count()} CPUs shared by Locust, gunicorn, PostgreSQL and Redis"
+        + ("." if args.no_worker else ", and a Celery worker (solo pool) working the outbox."),
         f"Commit: {args.commit}. Label: {args.label or '-'}.",
     ]
     if seed_seconds is not None:
@@ -280,6 +307,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432"))
     parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database")
+    parser.add_argument("--no-worker", action="store_true",
+                        help="no Celery worker: jobs wait in the queue (the bench before its thirteenth round)")
     parser.add_argument("--label", default="", help="a note for the report, e.g. 'before narrow invalidation'")
     # bench.run's own options (--memory-requests, --connections...) may come along from `make bench`.
     args, _ = parser.parse_known_args(argv)
@@ -324,6 +353,7 @@ def main(argv=None) -> int:
     server_env = {**env, "REDIS_URL": args.redis, "LARDER_PAGE_CACHE": "on", **worker_time.gunicorn_args(access_log),
                   "GUNICORN_THREADS": str(args.threads)}
     server = Server("larder-mixed", "bench.mixed_app:app", server_env, args.workers, workdir)
+    worker = None if args.no_worker else JobWorker(server_env, workdir)
     loads = [("start", os.getloadavg()[0])]
     try:
         server.wait("/healthz")
@@ -344,6 +374,8 @@ def main(argv=None) -> int:
         loads.append(("end of the run", os.getloadavg()[0]))
     finally:
         server.stop()
+        if worker is not None:
+            worker.stop()
     if not (workdir / "mixed_stats.csv").exists():
         print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
         return 1
