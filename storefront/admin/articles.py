@@ -360,6 +360,13 @@ def kept_suggested_products(
     return _kept_suggestions(words, kept[0]) if kept[0] else []
 
 
+def ranking_kept(title: str, source: str, exclude: list[str] = (), limit: int = 6) -> bool:
+    """Whether `suggested_products` would find its ranking kept (one Redis read)."""
+    words = _article_words(title, source)
+    return not words or kept_fragment("article-suggestions", _suggestion_parts(words, sorted(exclude), limit),
+                                      load=list) is not None
+
+
 def _article_words(title: str, source: str) -> list[str]:
     return article_keywords(f"{title} {title} {source}")  # the title counts twice
 

@@ -6,24 +6,33 @@ behind it waited too (the mixed-load bench's slowest requests). So each save rec
 job in the outbox; the worker ranks the saved text and keeps the ranking
 (`suggested_products`), and the editor that opens the article next finds it kept.
 
-The panel's fetch (admin.js) that finds a ranking still under way is told to come back
-(202, Retry-After) rather than ranking the catalog a second time in the request. A ranking
-asked for long ago (a stopped worker) or never asked for (an article saved before this, one
-whose kept ranking ran out, or text only autosaved: autosaves come every few seconds while an
-editor types, and the panel is filled when the editor opens) is ranked in the request, as before.
+The panel's fetch (admin.js) that finds no kept ranking asks a worker for one (unless one is
+under way: an article saved a moment ago) and is told to come back (202, Retry-After), rather
+than ranking the catalog in the request: an article opened for the first time since its words
+were ranked, or only autosaved (autosaves come every few seconds while an editor types; the
+panel is filled when the editor opens). A ranking asked for over WAIT_FOR_WORKER ago and not
+done (a stopped worker) is done in the request after all; so is the panel's link without
+scripts (`?suggest=1`).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blog.models import Article
 from blog.review import review_target
 from storefront import jobs
-from storefront.admin.articles import Suggestion, kept_suggested_products, suggested_products
+from storefront.admin.articles import (
+    Suggestion,
+    kept_suggested_products,
+    ranking_kept,
+    suggested_products,
+)
+from storefront.caching.fragments import fragment_store
 from storefront.clock import as_utc, now
 from storefront.extensions import db
 from storefront.jobs.models import JobStatus, OutboxJob
@@ -40,53 +49,79 @@ def linked_slugs(article: Article) -> list[str]:
     return [link.product_slug for link in article.product_links]
 
 
-def _job_key(article: Article) -> str:
-    # One ranking per saved version: the digest of the text the editor opens with.
-    return f"article-suggestions:{article.id}:{review_target(article).digest}"
+def _version_key(article: Article) -> str:
+    """The saved version's rankings share this prefix: the digest of the text the editor opens with."""
+    return f"article-suggestions:{article.id}:{review_target(article).digest}:"
+
+
+def _ask_for_ranking(article: Article) -> None:
+    """Record a ranking job for the article's saved version; the caller commits. Each ask is a
+    job of its own (a version ranked before may need ranking again once its ranking ran out);
+    the version's prefix in the key is how `_asked_at` finds the ones under way."""
+    prefix = _version_key(article)
+    jobs.record(RANK_SUGGESTIONS, {"article_id": article.id, "version": prefix}, key=prefix + uuid4().hex,
+                max_attempts=2)
 
 
 def rank_suggestions_later(article: Article) -> None:
     """Ask a worker to rank the just-saved article's suggestions.
 
-    Its own small transaction after the save's: a lost job costs only a ranking in the
-    request, so it needs no share in the article's all-or-nothing."""
-    jobs.record(RANK_SUGGESTIONS, {"article_id": article.id, "key": _job_key(article)}, key=_job_key(article),
-                max_attempts=2)
-    db.session.commit()
+    Its own small transaction after the save's: a lost job costs only a ranking when the editor
+    opens, so it needs no share in the article's all-or-nothing. A save that changed none of
+    the words ranked (or whose ranking is already asked for) asks nothing."""
+    if not fragment_store().enabled:
+        return  # nothing could keep the ranking: the editor ranks when it opens
+    if _asked_at(article) is None and not ranking_kept(*_text(article)):
+        _ask_for_ranking(article)
+        db.session.commit()
+
+
+def _text(article: Article) -> tuple[str, str, list[str]]:
+    """What the editor's suggestions are ranked on: the version it opens with, and what to leave out."""
+    target = review_target(article)
+    return target.title or "", target.body or "", linked_slugs(article)
 
 
 @jobs.handler(RANK_SUGGESTIONS)
 def rank_article_suggestions(payload: dict) -> None:
     """Rank and keep the suggestions of the version saved; a later save asked for its own."""
     article = db.session.get(Article, payload["article_id"])
-    if article is None or _job_key(article) != payload["key"]:
+    if article is None or _version_key(article) != payload["version"]:
         return
-    target = review_target(article)
-    text, exclude = (target.title or "", target.body or ""), linked_slugs(article)
+    title, body, exclude = _text(article)
     # The fragment store reads the catalog's version and records what a value depends on in
     # request state (storefront.caching): the worker ranks inside a request of its own, the
     # editor page's, or nothing would be kept.
     with current_app.test_request_context(f"/admin/articles/{article.id}"):
-        suggested_products(*text, exclude=exclude)
+        suggested_products(title, body, exclude=exclude)
 
 
 def panel_suggestions(article: Article) -> list[Suggestion] | None:
-    """The suggestions for the editor's panel fetched alone: kept, or ranked now; None while a
-    worker is ranking them (the caller says to come back)."""
-    target = review_target(article)
-    text, exclude = (target.title or "", target.body or ""), linked_slugs(article)
+    """The suggestions for the editor's panel fetched alone: kept, else None while a worker ranks
+    them (asked for now if no one had; the caller says to come back). A worker that has not
+    ranked them within WAIT_FOR_WORKER is stopped or far behind: they are ranked in the request."""
+    title, body, exclude = _text(article)
+    text = (title, body)
     kept = kept_suggested_products(*text, exclude=exclude)
     if kept is not None:
         return kept
-    if _being_ranked(article):
-        return None
-    return suggested_products(*text, exclude=exclude)
+    asked_at = _asked_at(article)
+    if asked_at is not None:
+        return None if now() - asked_at < WAIT_FOR_WORKER else suggested_products(*text, exclude=exclude)
+    _ask_for_ranking(article)
+    db.session.commit()
+    # A worker may have been quicker than this response (tests run jobs at commit).
+    return kept_suggested_products(*text, exclude=exclude)
 
 
-def _being_ranked(article: Article) -> bool:
-    job = db.session.scalar(select(OutboxJob).where(OutboxJob.key == _job_key(article)))
-    return (
-        job is not None
-        and job.status in (JobStatus.PENDING, JobStatus.RUNNING)
-        and now() - as_utc(job.created_at) < WAIT_FOR_WORKER
+def _asked_at(article: Article) -> datetime | None:
+    """When a ranking of the article's saved version still waiting for (or held by) a worker was
+    asked for; None when none is. Jobs waiting or running are few: the status index finds them."""
+    asked = db.session.scalar(
+        select(func.min(OutboxJob.created_at)).where(
+            OutboxJob.status.in_((JobStatus.PENDING.value, JobStatus.RUNNING.value)),
+            OutboxJob.kind == RANK_SUGGESTIONS,
+            OutboxJob.key.startswith(_version_key(article), autoescape=True),
+        )
     )
+    return as_utc(asked) if asked is not None else None

@@ -230,3 +230,35 @@ def test_suggestions_not_ranked_yet_arrive_after_the_editor(browser, live_server
             assert page.get_by_label("Body (Markdown)").input_value() == "Ginger on travel days."
     finally:
         context.close()
+
+
+def test_a_panel_a_worker_is_still_ranking_fills_in_when_it_is_done(browser, live_server, app, fragment_store,
+                                                                     monkeypatch):
+    """Nothing kept for the article's words: the page's fetch asks a worker to rank them and is told
+    (202) to ask again; the panel fills in once the worker has done it."""
+    from blog.services import ArticleDraft, save_article
+    from storefront.admin.suggestion_ranking import RANK_SUGGESTIONS
+    from storefront.extensions import db
+    from storefront.jobs import run_job
+    from storefront.jobs.models import OutboxJob
+    from tests.factories import make_product
+
+    monkeypatch.setattr("storefront.jobs.queue.publish", lambda job_id, run_after=None: None)  # a busy worker
+    make_product("calm-ginger-chews", title="Calm Ginger Chews", price=650)
+    article = save_article(None, ArticleDraft(source="Ginger on travel days.", title="Ginger for travel", dek="d"),
+                           allow_unknown_products=True).article
+    context, page = _editor_signed_in(browser, live_server, scripts=True)
+    try:
+        fragment_store.flushdb()
+        with page.expect_response(lambda r: r.url.endswith("/suggestions") and r.status == 202):
+            page.goto(f"/admin/articles/{article.id}")
+        panel = page.locator("section.suggestions")
+        expect(panel).to_contain_text("Finding products that share words with this article")
+        expect(panel.locator(".picker-code")).to_have_count(0)
+
+        job_id = db.session.scalar(db.select(OutboxJob.id).where(OutboxJob.kind == RANK_SUGGESTIONS))
+        assert run_job(job_id) == "done"  # the worker gets to it
+
+        expect(panel.locator(".picker-code", has_text="[[product:calm-ginger-chews]]")).to_be_visible()
+    finally:
+        context.close()

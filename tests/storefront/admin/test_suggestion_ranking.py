@@ -1,9 +1,11 @@
 """The editor's suggested products are ranked by a worker when an article is saved: the editor
-opened next shows them at once, and the panel fetched while the worker is at it is told to come
-back rather than ranking the catalog in the request. (The tests run jobs eagerly, at commit.)"""
+opened next shows them at once, and the panel fetched while a worker is at it (or asked to be)
+is told to come back rather than ranking the catalog in the request. (The tests run jobs
+eagerly, at commit, unless `worker_not_there_yet` holds them in the outbox.)"""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from blog.models import Article
@@ -15,6 +17,12 @@ from storefront.jobs.models import JobStatus, OutboxJob
 FORM = {"title": "Magnesium for sleep", "slug": "", "dek": "A short guide.", "body": "Why magnesium glycinate at night?",
         "tags": "supplements", "author": "", "reviewer": "", "last_reviewed": "", "seo_title": "",
         "seo_description": "", "publish_at": "", "picker_q": "", "action": "save"}
+
+
+@pytest.fixture
+def worker_not_there_yet(monkeypatch):
+    """Jobs recorded stay in the outbox, as while a worker is busy with others."""
+    monkeypatch.setattr("storefront.jobs.queue.publish", lambda job_id, run_after=None: None)
 
 
 def _save(as_editor, article_id: int | None = None, **changes) -> Article:
@@ -54,7 +62,7 @@ def test_each_saved_version_gets_its_own_ranking(as_editor, product, fragment_st
     _save(as_editor, article.id, body="Magnesium glycinate or citrate: which one at night?")
     _save(as_editor, article.id, body="Magnesium glycinate or citrate: which one at night?")  # nothing new
     jobs = _ranking_jobs()
-    assert len(jobs) == 2 and jobs[0].payload["key"] != jobs[1].payload["key"]
+    assert len(jobs) == 2 and jobs[0].payload["version"] != jobs[1].payload["version"]
 
 
 def test_the_panel_waits_for_a_ranking_a_worker_has_started(as_editor, product, fragment_store, count_queries):
@@ -78,13 +86,38 @@ def test_the_panel_waits_for_a_ranking_a_worker_has_started(as_editor, product, 
     assert "[[product:magnesium-glycinate]]" in _panel(response.get_data(as_text=True))
 
 
-def test_a_ranking_asked_for_long_ago_is_done_in_the_request(as_editor, product, fragment_store):
+def test_a_panel_with_nothing_kept_asks_a_worker_and_is_told_to_come_back(
+    as_editor, product, fragment_store, worker_not_there_yet, count_queries
+):
+    """An article opened for the first time since its words were ranked: the fetch does not rank
+    the catalog, it asks a worker to, once however often the page asks again."""
+    article = _save(as_editor)
+    (saved,) = _ranking_jobs()
+    saved.status = JobStatus.DONE.value  # ranked when saved; the ranking has run out since
+    db.session.commit()
+    fragment_store.flushdb()
+    for _ in range(3):
+        with count_queries() as counter:
+            response = as_editor.get(f"/admin/articles/{article.id}/suggestions")
+        assert response.status_code == 202
+        assert not _searched(counter)
+    saved, asked = _ranking_jobs()
+    assert asked.status == JobStatus.PENDING and asked.payload == saved.payload
+
+    from storefront.jobs import run_job
+
+    assert run_job(asked.id) == "done"
+    response = as_editor.get(f"/admin/articles/{article.id}/suggestions")
+    assert response.status_code == 200
+    assert "[[product:magnesium-glycinate]]" in _panel(response.get_data(as_text=True))
+
+
+def test_a_ranking_asked_for_long_ago_is_done_in_the_request(as_editor, product, fragment_store,
+                                                             worker_not_there_yet):
     """A worker that has not ranked one article in half a minute is stopped or far behind."""
     article = _save(as_editor)
     (job,) = _ranking_jobs()
     fragment_store.flushdb()
-    job.status = JobStatus.PENDING.value
-    db.session.commit()
     job.created_at = now().replace(year=now().year - 1)
     db.session.commit()
 
