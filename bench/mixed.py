@@ -23,7 +23,6 @@ import json
 import os
 import random
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from bench.run import (
     recreate_database,
     run,
     seed,
+    stop_group,
 )
 
 PASSWORD = "bench-password-123"
@@ -181,12 +181,7 @@ class JobWorker:
         )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_group(self.process)
         self.log_file.close()
 
 

@@ -158,6 +158,20 @@ def auth(client):
     return AuthActions(client)
 
 
+@pytest.fixture
+def each_request_loads_its_own_user(app):
+    """For tests playing several browsers (test clients): the test's app context outlives their
+    requests, so the user Flask-Login cached on `g` for one client's request would be reused by
+    the next client's. Dropped at each request's start, as a real request starts without it."""
+    from flask import g, request_started
+
+    def forget(sender, **extra):
+        g.pop("_login_user", None)
+
+    with request_started.connected_to(forget, app):
+        yield
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []

@@ -201,17 +201,23 @@ def test_editor_previews_and_picks_products_without_javascript(browser, live_ser
         context.close()
 
 
+def _ginger_article():
+    """An article about ginger, saved straight through the blog (no ranking asked for), and the one
+    product that shares its words."""
+    from blog.services import ArticleDraft, save_article
+    from tests.factories import make_product
+
+    make_product("calm-ginger-chews", title="Calm Ginger Chews", price=650)
+    return save_article(None, ArticleDraft(source="Ginger on travel days.", title="Ginger for travel", dek="d"),
+                        allow_unknown_products=True).article
+
+
 @pytest.mark.parametrize("scripts", [True, False], ids=["with-scripts", "without-scripts"])
 def test_suggestions_not_ranked_yet_arrive_after_the_editor(browser, live_server, app, fragment_store, accessible,
                                                              scripts):
     """With Redis, the editor of an article whose suggestions were never ranked comes at once; the
     page fetches its panel (and its Insert buttons work), or, without scripts, a link asks for them."""
-    from blog.services import ArticleDraft, save_article
-    from tests.factories import make_product
-
-    make_product("calm-ginger-chews", title="Calm Ginger Chews", price=650)
-    article = save_article(None, ArticleDraft(source="Ginger on travel days.", title="Ginger for travel", dek="d"),
-                           allow_unknown_products=True).article
+    article = _ginger_article()
     context, page = _editor_signed_in(browser, live_server, scripts=scripts)
     try:
         fragment_store.flushdb()
@@ -236,17 +242,13 @@ def test_a_panel_a_worker_is_still_ranking_fills_in_when_it_is_done(browser, liv
                                                                      monkeypatch):
     """Nothing kept for the article's words: the page's fetch asks a worker to rank them and is told
     (202) to ask again; the panel fills in once the worker has done it."""
-    from blog.services import ArticleDraft, save_article
     from storefront.admin.suggestion_ranking import RANK_SUGGESTIONS
     from storefront.extensions import db
     from storefront.jobs import run_job
     from storefront.jobs.models import OutboxJob
-    from tests.factories import make_product
 
     monkeypatch.setattr("storefront.jobs.queue.publish", lambda job_id, run_after=None: None)  # a busy worker
-    make_product("calm-ginger-chews", title="Calm Ginger Chews", price=650)
-    article = save_article(None, ArticleDraft(source="Ginger on travel days.", title="Ginger for travel", dek="d"),
-                           allow_unknown_products=True).article
+    article = _ginger_article()
     context, page = _editor_signed_in(browser, live_server, scripts=True)
     try:
         fragment_store.flushdb()

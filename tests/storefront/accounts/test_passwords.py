@@ -4,7 +4,6 @@ in, and its hash is replaced then, without ending its other sessions."""
 from __future__ import annotations
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
@@ -16,15 +15,7 @@ from tests.factories import make_user
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(autouse=True)
-def _each_request_loads_its_own_user(app):
-    """Flask-Login caches the user on `g`, which the test's app context keeps between clients."""
-
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    with request_started.connected_to(forget, app):
-        yield
+pytestmark = pytest.mark.usefixtures("each_request_loads_its_own_user")
 
 
 def _stored_hash(email: str) -> str:

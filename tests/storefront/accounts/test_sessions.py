@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g, request_started
 from flask_login.utils import encode_cookie
 from sqlalchemy import select, update
 
@@ -24,16 +23,7 @@ PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a brand new secret"
 
 
-@pytest.fixture(autouse=True)
-def _each_request_loads_its_own_user(app):
-    """The test's app context outlives requests, so Flask-Login's user cached on `g` by one
-    client's request would otherwise be reused by the next client's: drop it, as a real request does."""
-
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    with request_started.connected_to(forget, app):
-        yield
+pytestmark = pytest.mark.usefixtures("each_request_loads_its_own_user")
 
 
 def _browser(app, email: str | None = None):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g, request_started
 
 from blog.services import ArticleDraft, publish_article, save_article
 from storefront.accounts.models import User
@@ -19,15 +18,7 @@ from tests.factories import make_order, make_paid_order, make_product, make_user
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(autouse=True)
-def _each_request_loads_its_own_user(app):
-    """Several clients share the test's app context: drop the user Flask-Login cached on `g`."""
-
-    def forget(sender, **extra):
-        g.pop("_login_user", None)
-
-    with request_started.connected_to(forget, app):
-        yield
+pytestmark = pytest.mark.usefixtures("each_request_loads_its_own_user")
 
 
 def _row(page: str, user: User) -> list[str]:
