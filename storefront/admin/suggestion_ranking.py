@@ -17,11 +17,13 @@ scripts (`?suggest=1`).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from uuid import uuid4
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from blog.models import Article
 from blog.review import review_target
@@ -36,6 +38,8 @@ from storefront.caching.fragments import fragment_store
 from storefront.clock import as_utc, now
 from storefront.extensions import db
 from storefront.jobs.models import JobStatus, OutboxJob
+
+log = logging.getLogger(__name__)
 
 RANK_SUGGESTIONS = "admin.rank_article_suggestions"
 # How long the panel waits for a worker before ranking in the request after all: a worker that
@@ -71,9 +75,14 @@ def rank_suggestions_later(article: Article) -> None:
     the words ranked (or whose ranking is already asked for) asks nothing."""
     if not fragment_store().enabled:
         return  # nothing could keep the ranking: the editor ranks when it opens
-    if _asked_at(article) is None and not ranking_kept(*_text(article)):
-        _ask_for_ranking(article)
-        db.session.commit()
+    try:
+        if _asked_at(article) is None and not ranking_kept(*_text(article)):
+            _ask_for_ranking(article)
+            db.session.commit()
+    except SQLAlchemyError:
+        # The article is saved; an editor must not be told otherwise for want of a ranking.
+        db.session.rollback()
+        log.warning("Could not ask for article %s's suggestions to be ranked", article.id, exc_info=True)
 
 
 def _text(article: Article) -> tuple[str, str, list[str]]:

@@ -133,3 +133,18 @@ def test_a_job_for_an_older_version_ranks_nothing(as_editor, product, fragment_s
     with count_queries() as counter:
         rank_article_suggestions(dict(first.payload))
     assert not _searched(counter)
+
+
+def test_a_save_whose_ranking_cannot_be_asked_for_is_still_saved(as_editor, product, fragment_store, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def outbox_down(*args, **kwargs):
+        raise OperationalError("INSERT INTO outbox_job", {}, Exception("the outbox table is locked"))
+
+    monkeypatch.setattr("storefront.admin.suggestion_ranking.jobs.record", outbox_down)
+    response = as_editor.post("/admin/articles/new", data=FORM, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Saved." in response.get_data(as_text=True)
+    article = db.session.scalar(select(Article).where(Article.slug == "magnesium-for-sleep"))
+    assert article is not None and article.body_source.strip() == FORM["body"]
+    assert _ranking_jobs() == []
