@@ -354,7 +354,7 @@ def kept_suggested_products(
     words = _article_words(title, source)
     if not words:
         return []
-    kept = kept_fragment("article-suggestions", _suggestion_parts(words, exclude, limit), load=list)
+    kept = _kept_ranking(words, exclude, limit)
     if kept is None:
         return None
     return _kept_suggestions(words, kept[0]) if kept[0] else []
@@ -363,8 +363,12 @@ def kept_suggested_products(
 def ranking_kept(title: str, source: str, exclude: list[str] = (), limit: int = 6) -> bool:
     """Whether `suggested_products` would find its ranking kept (one Redis read)."""
     words = _article_words(title, source)
-    return not words or kept_fragment("article-suggestions", _suggestion_parts(words, sorted(exclude), limit),
-                                      load=list) is not None
+    return not words or _kept_ranking(words, exclude, limit) is not None
+
+
+def _kept_ranking(words: list[str], exclude: list[str], limit: int) -> tuple[list[str]] | None:
+    """The kept ranking's slugs (as a 1-tuple: an empty ranking is kept too), None when none is."""
+    return kept_fragment("article-suggestions", _suggestion_parts(words, exclude, limit), load=list)
 
 
 def _article_words(title: str, source: str) -> list[str]:

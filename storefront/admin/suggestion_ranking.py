@@ -18,6 +18,7 @@ scripts (`?suggest=1`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import uuid4
 
@@ -53,18 +54,31 @@ def linked_slugs(article: Article) -> list[str]:
     return [link.product_slug for link in article.product_links]
 
 
-def _version_key(article: Article) -> str:
-    """The saved version's rankings share this prefix: the digest of the text the editor opens with."""
-    return f"article-suggestions:{article.id}:{review_target(article).digest}:"
+@dataclass(frozen=True)
+class _SavedVersion:
+    """What the editor's suggestions for an article are ranked on: the version it opens with
+    (the one waiting for review, else the article's), and the products to leave out. Its
+    rankings' job keys share `key_prefix` (the version's digest)."""
+
+    article_id: int
+    key_prefix: str
+    title: str
+    body: str
+    exclude: list[str]
 
 
-def _ask_for_ranking(article: Article) -> None:
-    """Record a ranking job for the article's saved version; the caller commits. Each ask is a
-    job of its own (a version ranked before may need ranking again once its ranking ran out);
-    the version's prefix in the key is how `_asked_at` finds the ones under way."""
-    prefix = _version_key(article)
-    jobs.record(RANK_SUGGESTIONS, {"article_id": article.id, "version": prefix}, key=prefix + uuid4().hex,
-                max_attempts=2)
+def _saved_version(article: Article) -> _SavedVersion:
+    target = review_target(article)
+    return _SavedVersion(article.id, f"article-suggestions:{article.id}:{target.digest}:", target.title or "",
+                         target.body or "", linked_slugs(article))
+
+
+def _ask_for_ranking(version: _SavedVersion) -> None:
+    """Record a ranking job for the saved version; the caller commits. Each ask is a job of its
+    own (a version ranked before may need ranking again once its ranking ran out); the version's
+    prefix in the key is how `_asked_at` finds the ones under way."""
+    jobs.record(RANK_SUGGESTIONS, {"article_id": version.article_id, "version": version.key_prefix},
+                key=version.key_prefix + uuid4().hex, max_attempts=2)
 
 
 def rank_suggestions_later(article: Article) -> None:
@@ -76,8 +90,9 @@ def rank_suggestions_later(article: Article) -> None:
     if not fragment_store().enabled:
         return  # nothing could keep the ranking: the editor ranks when it opens
     try:
-        if _asked_at(article) is None and not ranking_kept(*_text(article)):
-            _ask_for_ranking(article)
+        version = _saved_version(article)
+        if _asked_at(version) is None and not ranking_kept(version.title, version.body, version.exclude):
+            _ask_for_ranking(version)
             db.session.commit()
     except SQLAlchemyError:
         # The article is saved; an editor must not be told otherwise for want of a ranking.
@@ -85,52 +100,49 @@ def rank_suggestions_later(article: Article) -> None:
         log.warning("Could not ask for article %s's suggestions to be ranked", article.id, exc_info=True)
 
 
-def _text(article: Article) -> tuple[str, str, list[str]]:
-    """What the editor's suggestions are ranked on: the version it opens with, and what to leave out."""
-    target = review_target(article)
-    return target.title or "", target.body or "", linked_slugs(article)
-
-
 @jobs.handler(RANK_SUGGESTIONS)
 def rank_article_suggestions(payload: dict) -> None:
     """Rank and keep the suggestions of the version saved; a later save asked for its own."""
     article = db.session.get(Article, payload["article_id"])
-    if article is None or _version_key(article) != payload["version"]:
+    if article is None:
         return
-    title, body, exclude = _text(article)
+    version = _saved_version(article)
+    if version.key_prefix != payload["version"]:
+        return
     # The fragment store reads the catalog's version and records what a value depends on in
     # request state (storefront.caching): the worker ranks inside a request of its own, the
     # editor page's, or nothing would be kept.
     with current_app.test_request_context(f"/admin/articles/{article.id}"):
-        suggested_products(title, body, exclude=exclude)
+        suggested_products(version.title, version.body, exclude=version.exclude)
 
 
 def panel_suggestions(article: Article) -> list[Suggestion] | None:
     """The suggestions for the editor's panel fetched alone: kept, else None while a worker ranks
     them (asked for now if no one had; the caller says to come back). A worker that has not
     ranked them within WAIT_FOR_WORKER is stopped or far behind: they are ranked in the request."""
-    title, body, exclude = _text(article)
-    text = (title, body)
-    kept = kept_suggested_products(*text, exclude=exclude)
+    version = _saved_version(article)
+    kept = kept_suggested_products(version.title, version.body, exclude=version.exclude)
     if kept is not None:
         return kept
-    asked_at = _asked_at(article)
+    asked_at = _asked_at(version)
     if asked_at is not None:
-        return None if now() - asked_at < WAIT_FOR_WORKER else suggested_products(*text, exclude=exclude)
-    _ask_for_ranking(article)
+        if now() - asked_at < WAIT_FOR_WORKER:
+            return None
+        return suggested_products(version.title, version.body, exclude=version.exclude)
+    _ask_for_ranking(version)
     db.session.commit()
     # A worker may have been quicker than this response (tests run jobs at commit).
-    return kept_suggested_products(*text, exclude=exclude)
+    return kept_suggested_products(version.title, version.body, exclude=version.exclude)
 
 
-def _asked_at(article: Article) -> datetime | None:
+def _asked_at(version: _SavedVersion) -> datetime | None:
     """When a ranking of the article's saved version still waiting for (or held by) a worker was
     asked for; None when none is. Jobs waiting or running are few: the status index finds them."""
     asked = db.session.scalar(
         select(func.min(OutboxJob.created_at)).where(
             OutboxJob.status.in_((JobStatus.PENDING.value, JobStatus.RUNNING.value)),
             OutboxJob.kind == RANK_SUGGESTIONS,
-            OutboxJob.key.startswith(_version_key(article), autoescape=True),
+            OutboxJob.key.startswith(version.key_prefix, autoescape=True),
         )
     )
     return as_utc(asked) if asked is not None else None
