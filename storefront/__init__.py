@@ -72,6 +72,11 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             enable_sqlite_pragmas(db.engine)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from storefront.postgres import disable_jit
+
+        with app.app_context():
+            disable_jit(db.engine)
 
 
 def register_models() -> None:

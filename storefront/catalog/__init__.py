@@ -28,5 +28,5 @@ def init_app(app) -> None:
     audit.register_field_format("allergen_mask", describe_mask)
 
 
-# collection_sort_keys and price_from: their triggers join create_all (as search's index does via views).
-from storefront.catalog import collection_sort_keys, price_from, views  # noqa: E402, F401
+# certificate_window, collection_sort_keys and price_from: their triggers join create_all (as search's index does via views).
+from storefront.catalog import certificate_window, collection_sort_keys, price_from, views  # noqa: E402, F401

@@ -16,7 +16,7 @@ import enum
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, exists
+from sqlalchemy import and_, exists, false, or_, select
 
 from storefront.catalog.models import Certification, Product, ProductStatus, Variant
 
@@ -108,9 +108,35 @@ def is_certified(product: Product, day: date) -> bool:
     return certificate_on(product.certifications, day) is not None
 
 
-def certified_clause(day, product_id=Product.id):
-    """SQL form of is_certified, about the product whose id is `product_id`."""
-    return exists().where(Certification.product_id == product_id, certificate_in_force_clause(day))
+def certified_clause(day, product_id=Product.id, window=None):
+    """SQL form of is_certified, about the product whose id is `product_id`.
+
+    Asked of the product row's certificate window (kept by triggers: certificate_window.py),
+    so a listing filters and counts on the row it reads; the certificates themselves are read
+    only for a product whose window has a hole. `window`: the (from, until, gaps) columns to
+    use, when the product's are carried by a subquery (the facets' matches); by default the
+    Product row's. For another `product_id` without a window (a collection entry's walk in
+    its own order, which stops after a page), the certificates decide: a probe of the product
+    row instead made PostgreSQL hash every match before sorting (3.6 ms became 19-45 ms).
+    """
+    if window is None and product_id is not Product.id:
+        return exists().where(Certification.product_id == product_id, certificate_in_force_clause(day))
+    since, until, gaps = window or _window_of(Product)
+    # A probe, not EXISTS: PostgreSQL may hash every certificate in force for an EXISTS under
+    # an OR; products with a hole are few, and only they are probed.
+    in_force = (
+        select(Certification.id)
+        .where(Certification.product_id == product_id, certificate_in_force_clause(day))
+        .limit(1)
+        .scalar_subquery()
+    )
+    # `since IS NOT NULL` keeps the clause true or false, never NULL (no certificate at all),
+    # so its negation lists uncertified products too.
+    return and_(since.is_not(None), since <= day, until >= day, or_(gaps == false(), in_force.is_not(None)))
+
+
+def _window_of(product) -> tuple:
+    return product.certified_from, product.certified_until, product.certified_gaps
 
 
 __all__ = [

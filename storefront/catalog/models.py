@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -65,9 +66,13 @@ class Product(TimestampMixin, db.Model):
         Index("ix_product_status_price", "status", "price_from", "created_at", "id"),
         Index("ix_product_status_created", "status", "created_at", "id"),
         Index("ix_product_status_title", "status", "title", "created_at", "id"),
-        # The facet counts read every match's price and allergens: from this index alone (an
-        # index-only scan), not from the table (at 100,000 products, a sequential scan of it).
-        Index("ix_product_status_allergens", "status", "price_from", "allergen_mask", "id"),
+        # The facet counts read every match's price, allergens and certificate window: from
+        # this index alone (an index-only scan), not from the table (at 100,000 products, a
+        # sequential scan of it).
+        Index(
+            "ix_product_facets", "status", "price_from", "allergen_mask",
+            "certified_from", "certified_until", "certified_gaps", "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +105,13 @@ class Product(TimestampMixin, db.Model):
     # room's table (storefront/reviews/aggregate.py), so a card shows the average from its one row.
     review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     review_rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Its certificates' window, kept by database triggers (storefront/catalog/certificate_window.py):
+    # the first day of the earliest, the last of the latest (NULL with none), and whether their
+    # days leave a hole inside it. "Certified on a day" is then a test of this row for every
+    # product without a hole (availability.certified_clause).
+    certified_from: Mapped[date | None] = mapped_column(Date, default=None)
+    certified_until: Mapped[date | None] = mapped_column(Date, default=None)
+    certified_gaps: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     variants: Mapped[list[Variant]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="Variant.position"

@@ -38,7 +38,6 @@ from storefront.caching.tags import ADDED_TAG, declaring
 from storefront.catalog.allergens import ALLERGENS, mask_of
 from storefront.catalog.availability import (
     Unsellable,
-    certificate_in_force_clause,
     certified_clause,
     in_stock_clause,
     is_on_sale,
@@ -47,7 +46,6 @@ from storefront.catalog.availability import (
     why_not_sellable,
 )
 from storefront.catalog.models import (
-    Certification,
     Collection,
     CollectionProduct,
     DietTag,
@@ -319,13 +317,6 @@ def _card_columns() -> tuple:
         .order_by(Collection.position, Collection.id)
         .limit(1)
     )
-    # A LIMIT 1 probe, not EXISTS: PostgreSQL may turn an EXISTS in a select list into a hash
-    # of every valid certificate in the catalog, built for each page of 24 cards.
-    certified_flag = (
-        select(Certification.id)
-        .where(Certification.product_id == Product.id, certificate_in_force_clause(day))
-        .limit(1)
-    )
     collection_slug = first_collection.with_only_columns(Collection.slug)
     collection_title = first_collection.with_only_columns(Collection.title)
     return (
@@ -338,7 +329,7 @@ def _card_columns() -> tuple:
         Product.price_from.label("price"),
         compare_at.correlate(Product).scalar_subquery().label("compare_at_price"),
         stock.correlate(Product).scalar_subquery().label("stock"),
-        certified_flag.correlate(Product).scalar_subquery().is_not(None).label("certified"),
+        certified_clause(day).label("certified"),  # the row's certificate window
         image_path.correlate(Product).scalar_subquery().label("image_path"),
         func.coalesce(image_alt.correlate(Product).scalar_subquery(), "").label("image_alt"),
         default_variant.correlate(Product).scalar_subquery().label("variant_id"),
@@ -563,7 +554,11 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     day = today()
     stmt, _ = _matches(filters, collection, day)
     matching = stmt.add_columns(
-        Product.price_from.label("price_from"), Product.allergen_mask.label("allergen_mask")
+        Product.price_from.label("price_from"),
+        Product.allergen_mask.label("allergen_mask"),
+        Product.certified_from.label("certified_from"),
+        Product.certified_until.label("certified_until"),
+        Product.certified_gaps.label("certified_gaps"),
     ).cte("matching")
     # Counted from the matching products' side, so a narrow listing probes the tag links of
     # its few products instead of scanning every product's tags.
@@ -581,7 +576,8 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     )
     # Aggregated straight over the matches (no second pass over the product table); when every
     # match is certified already, counted without reading their certificates again.
-    certified = true() if _all_certified(filters, collection) else certified_clause(day, matching.c.id)
+    window = (matching.c.certified_from, matching.c.certified_until, matching.c.certified_gaps)
+    certified = true() if _all_certified(filters, collection) else certified_clause(day, matching.c.id, window)
     # "Free from X": the matches (already free of the chosen ones) that do not contain X either.
     free = [
         func.coalesce(func.sum(case((matching.c.allergen_mask.bitwise_and(a.flag) == 0, 1), else_=0)), 0)

@@ -91,6 +91,10 @@ def test_certified_on_a_day_is_the_same_in_python_and_sql(shelf, offset):
     day = today() + timedelta(days=offset)
     in_python = {p.id for p in shelf if is_certified(p, day)}
     assert in_python == _ids(select(Product.id).where(certified_clause(day)))
+    # Negated (the admin's "not certified"), products without any certificate included.
+    assert {p.id for p in shelf} - in_python == _ids(select(Product.id).where(~certified_clause(day)))
+    # About a product named by another table's column (a collection entry's, a variant's).
+    assert in_python == _ids(select(Variant.product_id).where(certified_clause(day, Variant.product_id)))
     certificates = [c for p in shelf for c in p.certifications]
     assert {c.id for c in certificates if certificate_in_force(c, day)} == _ids(
         select(Certification.id).where(certificate_in_force_clause(day))
