@@ -39,6 +39,7 @@ from storefront.catalog.allergens import ALLERGENS, mask_of
 from storefront.catalog.availability import (
     Unsellable,
     certified_clause,
+    holds_certificate_clause,
     in_stock_clause,
     is_on_sale,
     on_sale_clause,
@@ -260,7 +261,7 @@ def _member_of_any_clause(day):
             CollectionProduct.product_id == Product.id,
         ),
     )
-    certified = and_(Collection.rule == "certified", certified_clause(day))
+    certified = and_(Collection.rule == "certified", holds_certificate_clause(day))  # strips walk the newest
     link = product_diet_tags.alias()
     tagged = and_(
         Collection.rule.like("tag:%"),
@@ -274,8 +275,9 @@ def _member_of_any_clause(day):
 
 
 def _today_param():
-    # Evaluated at each execution, so statements built once still ask about today.
-    return bindparam("card_day", type_=Date, callable_=lambda: today())
+    # Evaluated at each execution, so statements built once still ask about today; written into
+    # the statement's text (availability.day_written_in says why).
+    return bindparam("card_day", type_=Date, callable_=lambda: today(), literal_execute=True)
 
 
 @cache
@@ -696,7 +698,7 @@ def _similar_card_statement(same_collection_first: bool) -> Select:
         .where(
             sellable_clause(),
             Product.slug.not_in(bindparam("exclude_slugs", expanding=True)),
-            certified_clause(_today_param()),
+            holds_certificate_clause(_today_param()),
         )
         .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(1)
@@ -768,7 +770,7 @@ def _related_statement(dialect: str) -> Select:
     limit = bindparam("related_limit")
     newest = (
         select(Product.id)
-        .where(sellable_clause(), Product.id != this, certified_clause(_today_param()))
+        .where(sellable_clause(), Product.id != this, holds_certificate_clause(_today_param()))
         .order_by(Product.created_at.desc(), Product.id.desc())
         .limit(limit)
     )
