@@ -174,6 +174,11 @@ PRODUCT_LISTING_COLUMNS = (
 )
 PRODUCT_DISPLAY_COLUMNS = (
     "nutrition", "seo_title", "seo_description", "option_names", "review_count", "review_rating_sum", "updated_at",
+    # The certificate window decides membership in certified listings, but only the triggers on
+    # certification write it (certificate_window.py), and that certificate's own write stamps the
+    # listings, the collections holding the product and the sets it may join (RULES below): as a
+    # product column, its change need only stamp the product's own pages and cards.
+    "certified_from", "certified_until", "certified_gaps",
 )
 _PRODUCT_LISTED_SAME = " AND ".join(f"OLD.{c} IS NOT DISTINCT FROM NEW.{c}" for c in PRODUCT_LISTING_COLUMNS)
 _PRICE_SAME = "OLD.price_from IS NOT DISTINCT FROM NEW.price_from"

@@ -423,6 +423,13 @@ CHANGES = [
     Change("product price_from", ("product.price_from",), put(Variant, "mag_v1", price=999),
            "UPDATE product SET price_from = 999 WHERE id = :magnesium",
            on(CARDS, shows("$9.99"))),
+    # Triggers keep the certificate window from the certificates (storefront/catalog/certificate_window.py);
+    # cards read it, the product page the certificates themselves.
+    Change("product certificate window", ("product.certified_from", "product.certified_until", "product.certified_gaps"),
+           lambda w: put(Certification, "cert", valid_from=w.ids["tomorrow"])(w),
+           "UPDATE product SET certified_from = :tomorrow, certified_until = :tomorrow, certified_gaps = true "
+           "WHERE id = :magnesium",
+           on(CARDS, drops("badge-certified"))),
     Change("product search keywords", ("product.search_keywords",), put(Product, "magnesium", brand="Quercetin Labs"),
            "UPDATE product SET search_keywords = 'quercetin' WHERE id = :magnesium",
            {"quercetin": IN_SEARCH_RESULTS}),
