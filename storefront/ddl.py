@@ -14,9 +14,20 @@ DialectStatements = Mapping[str, Sequence[str]]  # dialect name -> statements in
 
 def run_after_create(table: Table, statements: DialectStatements) -> None:
     """Run each dialect's statements right after `create_all` creates `table` there."""
+    _listen(table, "after_create", statements)
+
+
+def run_before_drop(table: Table, statements: DialectStatements) -> None:
+    """Run each dialect's statements right before `drop_all` drops `table` there: what
+    run_after_create made that dropping the table does not take with it (a PostgreSQL trigger
+    function, an SQLite full-text table)."""
+    _listen(table, "before_drop", statements)
+
+
+def _listen(table: Table, ddl_event: str, statements: DialectStatements) -> None:
     for dialect, dialect_statements in statements.items():
         for statement in dialect_statements:
-            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+            event.listen(table, ddl_event, DDL(statement).execute_if(dialect=dialect))
 
 
 def install(connection, statements: DialectStatements) -> None:

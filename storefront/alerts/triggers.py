@@ -16,10 +16,8 @@ Only variants somebody is waiting for (an active alert) get a job, so ordinary r
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event
-
 from storefront.alerts.models import StockAlert
-from storefront.ddl import install, run_after_create
+from storefront.ddl import install, run_after_create, run_before_drop
 
 KIND = "alerts.variant_restocked"
 MAX_ATTEMPTS = 8
@@ -98,11 +96,7 @@ DROP_DDL = {
 
 # stock_alert is created after variant and product (its foreign key), so both tables exist here.
 run_after_create(StockAlert.__table__, RESTOCK_DDL)
-event.listen(
-    StockAlert.__table__,
-    "before_drop",
-    DDL("DROP FUNCTION IF EXISTS larder_alerts_variant_restocked() CASCADE").execute_if(dialect="postgresql"),
-)
+run_before_drop(StockAlert.__table__, {"postgresql": ["DROP FUNCTION IF EXISTS larder_alerts_variant_restocked() CASCADE"]})
 
 
 def install_restock_triggers(connection) -> None:

@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask import current_app
-from sqlalchemy import DDL, event, text
+from sqlalchemy import event, text
 
 from storefront.caching.registry import TagRule, VersionedTable, versioned_tables
 from storefront.caching.version import CatalogVersion
+from storefront.ddl import run_before_drop
 from storefront.extensions import db
 
 PG_FUNCTION_HEAD = """
@@ -269,15 +270,7 @@ def _after_create_all(metadata, connection, tables=(), **kw) -> None:
     install_catalog_version_triggers(connection, {t.name for t in metadata.sorted_tables})
 
 
-event.listen(
-    CatalogVersion.__table__,
-    "before_drop",
-    DDL("DROP FUNCTION IF EXISTS larder_bump_catalog_version() CASCADE").execute_if(
-        dialect="postgresql"
-    ),
-)
-event.listen(
-    CatalogVersion.__table__,
-    "before_drop",
-    DDL("DROP FUNCTION IF EXISTS larder_stamp_cache_tags() CASCADE").execute_if(dialect="postgresql"),
-)
+run_before_drop(CatalogVersion.__table__, {"postgresql": [
+    "DROP FUNCTION IF EXISTS larder_bump_catalog_version() CASCADE",
+    "DROP FUNCTION IF EXISTS larder_stamp_cache_tags() CASCADE",
+]})

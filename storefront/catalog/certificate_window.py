@@ -15,10 +15,8 @@ psql keep the columns right too; each writes the product row only when the windo
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event
-
 from storefront.catalog.models import Certification
-from storefront.ddl import run_after_create
+from storefront.ddl import run_after_create, run_before_drop
 
 _COLUMNS = ("certified_from", "certified_until", "certified_gaps")
 
@@ -95,8 +93,4 @@ SQLITE_DDL = [
 CERTIFICATE_WINDOW_DDL = {"postgresql": PG_DDL, "sqlite": SQLITE_DDL}
 
 run_after_create(Certification.__table__, CERTIFICATE_WINDOW_DDL)
-event.listen(
-    Certification.__table__,
-    "before_drop",
-    DDL("DROP FUNCTION IF EXISTS larder_product_certificate_window() CASCADE").execute_if(dialect="postgresql"),
-)
+run_before_drop(Certification.__table__, {"postgresql": ["DROP FUNCTION IF EXISTS larder_product_certificate_window() CASCADE"]})

@@ -16,10 +16,10 @@ product's entries in the same statement.
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event, text
+from sqlalchemy import text
 
 from storefront.catalog.models import CollectionProduct, ProductStatus
-from storefront.ddl import install, run_after_create
+from storefront.ddl import install, run_after_create, run_before_drop
 
 ACTIVE = ProductStatus.ACTIVE.value
 
@@ -110,11 +110,7 @@ def backfill_collection_sort_keys(connection) -> None:
 
 
 run_after_create(CollectionProduct.__table__, SORT_KEY_DDL)
-event.listen(
-    CollectionProduct.__table__,
-    "before_drop",
-    DDL(
-        "DROP FUNCTION IF EXISTS larder_collection_entry_keys() CASCADE; "
-        "DROP FUNCTION IF EXISTS larder_product_sort_keys() CASCADE"
-    ).execute_if(dialect="postgresql"),
-)
+run_before_drop(CollectionProduct.__table__, {"postgresql": [
+    "DROP FUNCTION IF EXISTS larder_collection_entry_keys() CASCADE",
+    "DROP FUNCTION IF EXISTS larder_product_sort_keys() CASCADE",
+]})

@@ -11,12 +11,12 @@ index's and the collection entries' triggers).
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event, inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from storefront.catalog.models import Product, Variant
-from storefront.ddl import install, run_after_create
+from storefront.ddl import install, run_after_create, run_before_drop
 
 
 def _lowest(product_id: str) -> str:
@@ -70,11 +70,7 @@ SQLITE_DDL = [
 PRICE_FROM_DDL = {"postgresql": PG_DDL, "sqlite": SQLITE_DDL}
 
 run_after_create(Variant.__table__, PRICE_FROM_DDL)
-event.listen(
-    Variant.__table__,
-    "before_drop",
-    DDL("DROP FUNCTION IF EXISTS larder_product_price_from() CASCADE").execute_if(dialect="postgresql"),
-)
+run_before_drop(Variant.__table__, {"postgresql": ["DROP FUNCTION IF EXISTS larder_product_price_from() CASCADE"]})
 
 
 def install_price_from_triggers(connection) -> None:

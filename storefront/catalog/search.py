@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from sqlalchemy import DDL, Select, case, event, func, literal_column, select, text
+from sqlalchemy import Select, case, func, literal_column, select, text
 
 from storefront.catalog.availability import on_sale_clause
 from storefront.catalog.models import Product
-from storefront.ddl import install, run_after_create
+from storefront.ddl import install, run_after_create, run_before_drop
 from storefront.extensions import db
 
 MAX_QUERY_LENGTH = 200
@@ -64,11 +64,7 @@ def install_search_ddl(connection) -> None:
 
 
 run_after_create(Product.__table__, SEARCH_DDL)
-event.listen(
-    Product.__table__,
-    "before_drop",
-    DDL("DROP TABLE IF EXISTS product_fts").execute_if(dialect="sqlite"),
-)
+run_before_drop(Product.__table__, {"sqlite": ["DROP TABLE IF EXISTS product_fts"]})
 
 class SortKey(NamedTuple):
     """One ORDER BY term of a listing: the expression and its direction."""

@@ -11,9 +11,7 @@ cached page. Triggers, like price_from's, so raw SQL and bulk loads keep the col
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event
-
-from storefront.ddl import install, run_after_create
+from storefront.ddl import install, run_after_create, run_before_drop
 from storefront.reviews.models import Review
 
 APPROVED = "'approved'"
@@ -71,11 +69,7 @@ SQLITE_DDL = [
 AGGREGATE_DDL = {"postgresql": PG_DDL, "sqlite": SQLITE_DDL}
 
 run_after_create(Review.__table__, AGGREGATE_DDL)
-event.listen(
-    Review.__table__,
-    "before_drop",
-    DDL("DROP FUNCTION IF EXISTS larder_review_aggregate() CASCADE").execute_if(dialect="postgresql"),
-)
+run_before_drop(Review.__table__, {"postgresql": ["DROP FUNCTION IF EXISTS larder_review_aggregate() CASCADE"]})
 
 
 def install_aggregate_triggers(connection) -> None:

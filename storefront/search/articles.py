@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DDL, case, event, func, literal_column, select, text
+from sqlalchemy import case, func, literal_column, select, text
 
 from blog.models import Article, Author, public_clause
 from storefront.catalog.search import fts5_ranked_hits, search_terms
-from storefront.ddl import run_after_create
+from storefront.ddl import run_after_create, run_before_drop
 from storefront.extensions import db
 from storefront.pagination import PageNumbers
 
@@ -51,11 +51,7 @@ ARTICLE_SEARCH_DDL = {
 }
 
 run_after_create(Article.__table__, ARTICLE_SEARCH_DDL)
-event.listen(
-    Article.__table__,
-    "before_drop",
-    DDL("DROP TABLE IF EXISTS article_fts").execute_if(dialect="sqlite"),
-)
+run_before_drop(Article.__table__, {"sqlite": ["DROP TABLE IF EXISTS article_fts"]})
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ kept in step by an ORM hook on product and article saves (vocabulary.py) and reb
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, String, event
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.ddl import run_after_create
+from storefront.ddl import run_after_create, run_before_drop
 from storefront.extensions import db
 
 WORD_LENGTH = 40
@@ -42,8 +42,4 @@ VOCABULARY_DDL = {
 }
 
 run_after_create(SearchWord.__table__, VOCABULARY_DDL)
-event.listen(
-    SearchWord.__table__,
-    "before_drop",
-    DDL("DROP TABLE IF EXISTS search_word_trigram").execute_if(dialect="sqlite"),
-)
+run_before_drop(SearchWord.__table__, {"sqlite": ["DROP TABLE IF EXISTS search_word_trigram"]})
