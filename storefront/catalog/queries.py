@@ -276,7 +276,7 @@ def _member_of_any_clause(day):
 
 def _today_param():
     # Evaluated at each execution, so statements built once still ask about today; written into
-    # the statement's text (availability.day_written_in says why).
+    # the statement's text (availability._written_in says why).
     return bindparam("card_day", type_=Date, callable_=lambda: today(), literal_execute=True)
 
 
@@ -577,7 +577,7 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
         .subquery("tag_counts")
     )
     # Aggregated straight over the matches (no second pass over the product table); when every
-    # match is certified already, counted without reading their certificates again.
+    # match is certified already, counted without testing their certificate window again.
     window = (matching.c.certified_from, matching.c.certified_until, matching.c.certified_gaps)
     certified = true() if _all_certified(filters, collection) else certified_clause(day, matching.c.id, window)
     # "Free from X": the matches (already free of the chosen ones) that do not contain X either.
