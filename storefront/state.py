@@ -46,6 +46,7 @@ class LarderState:
     version_engine: Engine | None = None
     page_state_statement: TextClause | None = None
     page_state_driver_sql: str | None = None
+    driver_statements: dict[Any, Any] = field(default_factory=dict)  # version.read_first's, compiled
     # storefront.catalog.card_html: product tiles remembered by content (TileMemo)
     tiles: Any = None
     # storefront.hooks: what other packages add to storefront pages and commands

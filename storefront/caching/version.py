@@ -133,21 +133,38 @@ def _read_page_state_rows() -> list[tuple[str, str, str]]:
     raise AssertionError("unreachable")
 
 
-def read_first(statement, params: Mapping) -> tuple | None:
+def read_first(statement, params: Mapping, postgres_statement=None) -> tuple | None:
     """The first row of a read-only statement, on the page state's connection (no transaction
-    on PostgreSQL; retried once on a connection the server dropped)."""
+    on PostgreSQL; retried once on a connection the server dropped).
+
+    `postgres_statement`, when given, is what PostgreSQL runs instead: a statement whose SQL is
+    the same for every `params` (no expanding parameters), compiled once to the driver's SQL."""
     engine = _version_engine()
+    driver_sql = None
+    if postgres_statement is not None and engine is not db.engine:
+        driver_sql = _compiled_once(postgres_statement, engine)
+        params = driver_sql.construct_params(params)
     for attempt in (1, 2):
         try:
             with engine.connect() as connection:
                 if engine is db.engine:
                     connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-                row = connection.execute(statement, params).first()
+                if driver_sql is not None:
+                    row = connection.exec_driver_sql(driver_sql.string, params).first()
+                else:
+                    row = connection.execute(statement, params).first()
                 return tuple(row) if row is not None else None
         except DBAPIError as exc:
             if attempt == 2 or not exc.connection_invalidated:
                 raise
     raise AssertionError("unreachable")
+
+
+def _compiled_once(statement, engine):
+    compiled = larder_state().driver_statements.get(statement)
+    if compiled is None:
+        compiled = larder_state().driver_statements[statement] = statement.compile(dialect=engine.dialect)
+    return compiled
 
 
 @dataclass(frozen=True)
