@@ -28,5 +28,11 @@ def init_app(app) -> None:
     audit.register_field_format("allergen_mask", describe_mask)
 
 
-# certificate_window, collection_sort_keys and price_from: their triggers join create_all (as search's index does via views).
-from storefront.catalog import certificate_window, collection_sort_keys, price_from, views  # noqa: E402, F401
+# certificate_window, collection_sort_keys, diet_tag_bits and price_from: their triggers join create_all (as search's index does via views).
+from storefront.catalog import (  # noqa: E402, F401
+    certificate_window,
+    collection_sort_keys,
+    diet_tag_bits,
+    price_from,
+    views,
+)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from storefront import audit
 from storefront.audit.models import AuditEntry
 from storefront.catalog.availability import certified_clause
+from storefront.catalog.diet_tag_bits import TAG_BITS
 from storefront.catalog.image_sizes import record_image_sizes
 from storefront.catalog.images import StoredImage, delete_stored_image
 from storefront.catalog.models import (
@@ -466,6 +467,10 @@ def save_diet_tag(name: str, slug: str | None = None, tag: DietTag | None = None
     clash = db.session.scalar(select(DietTag.id).where(DietTag.slug == slug, DietTag.id != (tag.id if tag else 0)))
     if clash is not None:
         raise SlugTaken(f"A diet tag with the slug “{slug}” exists already.")
+    if tag is None and (db.session.scalar(select(func.count(DietTag.id))) or 0) >= TAG_BITS:
+        raise CatalogError(
+            f"The store has {TAG_BITS} diet tags, the most it can filter by; delete one you no longer use first."
+        )
     tag = tag or DietTag()
     tag.name, tag.slug = name.strip(), slug
     db.session.add(tag)

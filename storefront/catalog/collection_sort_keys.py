@@ -6,11 +6,13 @@ collection's members are rare at the start of that order (supplements are seldom
 products), the walk probes thousands of products for one page, more as the catalog grows
 (bench/README.md has the figures). With the product's status, price, creation time and title
 copied onto `collection_product`, the listing walks the collection's own index instead and
-stops after a page's worth of members.
+stops after a page's worth of members. The product's diet tag bits and certificate window are
+copied too: a collection's listing and facet counts filtered by diet tags or "certified" then
+read its entries alone (at 100,000 products, 6 ms instead of 29 for a two-facet count).
 
 Triggers, not ORM events: bulk imports, CSV updates and psql change products too, and a copy
 that drifted would put a product in the wrong place on a page. The entry takes the product's
-values when it is inserted, and every change of those four product columns is copied to the
+values when it is inserted, and every change of those product columns is copied to the
 product's entries in the same statement.
 """
 
@@ -24,14 +26,20 @@ from storefront.ddl import install, run_after_create, run_before_drop
 ACTIVE = ProductStatus.ACTIVE.value
 
 # The entry's copies, in order, and the product columns they are made of.
-ENTRY_COLUMNS = ("product_active", "sort_price", "sort_created", "sort_title")
-PRODUCT_COLUMNS = ("status", "price_from", "created_at", "title")
+ENTRY_COLUMNS = (
+    "product_active", "sort_price", "sort_created", "sort_title",
+    "diet_tag_bits", "certified_from", "certified_until", "certified_gaps",
+)
+PRODUCT_COLUMNS = (
+    "status", "price_from", "created_at", "title",
+    "diet_tag_bits", "certified_from", "certified_until", "certified_gaps",
+)
 _ENTRY = ", ".join(ENTRY_COLUMNS)
 
 
 def _copied_values(row: str) -> str:
     """The product row's values for ENTRY_COLUMNS, in order (`row` names the product row)."""
-    return f"{row}.status = '{ACTIVE}', {row}.price_from, {row}.created_at, {row}.title"
+    return f"{row}.status = '{ACTIVE}', " + ", ".join(f"{row}.{column}" for column in PRODUCT_COLUMNS[1:])
 
 
 def _product_columns(row: str) -> str:

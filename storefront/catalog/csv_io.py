@@ -47,6 +47,7 @@ from storefront.catalog.certificates_csv import (
     certificates_from_csv,
     certificates_to_csv,
 )
+from storefront.catalog.diet_tag_bits import TAG_BITS
 from storefront.catalog.models import (
     Certification,
     DietTag,
@@ -586,6 +587,7 @@ def import_products_csv(
         )
     }
     tags = {t.slug: t for t in db.session.scalars(select(DietTag))}
+    _refuse_too_many_tags(products, set(tags))
     try:
         for parsed in products:
             product = existing.get(parsed.handle)
@@ -668,6 +670,18 @@ def _cert_audit(cert: Certification) -> dict:
 def _audit_certificate(user, cert: Certification, product_id: int, action: str, before: dict, after: dict) -> None:
     audit.record_change(user, "certification", cert.id, f"{cert.body} {cert.licence_number}".strip(), action,
                         before, after, note=IMPORT_NOTE, parent=("product", product_id))
+
+
+def _refuse_too_many_tags(products: list[ParsedProduct], known: set[str]) -> None:
+    """A store filters by at most TAG_BITS diet tags (diet_tag_bits.py): refuse the file at the
+    row whose Tags would make one more, before anything is written."""
+    slugs = set(known)
+    for parsed in products:
+        slugs.update(slugify(name, max_length=64) for name in parsed.tags)
+        if len(slugs) > TAG_BITS:
+            raise CsvImportError([RowError(
+                parsed.row, f"Tags: this row's tags would make {len(slugs)} diet tags; a store has at most {TAG_BITS}"
+            )])
 
 
 def _apply_tags(product: Product, parsed: ParsedProduct, tags: dict[str, DietTag]) -> None:

@@ -9,15 +9,18 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -52,6 +55,9 @@ class DietTag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(80))
+    # The tag's bit in product.diet_tag_bits, 0-61: given by a database trigger when the tag is
+    # made (the lowest free one) and never changed (storefront/catalog/diet_tag_bits.py).
+    bit: Mapped[int | None] = mapped_column(SmallInteger, index=True, unique=True, server_default=FetchedValue())
 
     def __repr__(self) -> str:
         return f"<DietTag {self.slug}>"
@@ -71,7 +77,7 @@ class Product(TimestampMixin, db.Model):
         # sequential scan of it).
         Index(
             "ix_product_facets", "status", "price_from", "allergen_mask",
-            "certified_from", "certified_until", "certified_gaps", "id",
+            "certified_from", "certified_until", "certified_gaps", "diet_tag_bits", "id",
         ),
     )
 
@@ -112,6 +118,10 @@ class Product(TimestampMixin, db.Model):
     certified_from: Mapped[date | None] = mapped_column(Date, default=None)
     certified_until: Mapped[date | None] = mapped_column(Date, default=None)
     certified_gaps: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Its diet tags, one bit each (DietTag.bit), kept by database triggers on its tag links
+    # (storefront/catalog/diet_tag_bits.py): a listing filtered by a tag tests this row instead
+    # of joining every link of that tag.
+    diet_tag_bits: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     variants: Mapped[list[Variant]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="Variant.position"
@@ -276,6 +286,12 @@ class CollectionProduct(db.Model):
     sort_price: Mapped[int] = mapped_column(Integer, server_default="0")
     sort_created: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sort_title: Mapped[str] = mapped_column(String(200), server_default="")
+    # ...and of its diet tag bits and certificate window, so a collection's listing filters and
+    # counts on its own entries without reading the product rows.
+    diet_tag_bits: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    certified_from: Mapped[date | None] = mapped_column(Date)
+    certified_until: Mapped[date | None] = mapped_column(Date)
+    certified_gaps: Mapped[bool] = mapped_column(server_default=false())
 
     product: Mapped[Product] = relationship()
 

@@ -15,6 +15,7 @@ from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     Integer,
     Select,
@@ -46,6 +47,7 @@ from storefront.catalog.availability import (
     sellable_clause,
     why_not_sellable,
 )
+from storefront.catalog.diet_tag_bits import tag_flag
 from storefront.catalog.models import (
     Collection,
     CollectionProduct,
@@ -219,7 +221,14 @@ class ListingPage(PageNumbers):
 # listing walks the collection's own index.
 
 
-def tag_clause(tag_slug: str, product_id=Product.id):
+def tag_clause(tag_slug: str, product_id=Product.id, bits=None):
+    """The product is tagged `tag_slug`: a test of its diet tag bits (diet_tag_bits.py), the
+    Product row's or `bits` (a collection entry's copy); for another `product_id` without
+    bits, of its links."""
+    if bits is None and product_id is Product.id:
+        bits = Product.diet_tag_bits
+    if bits is not None:
+        return bits.bitwise_and(tag_flag(tag_slug)) != 0
     # An alias, so the clause never correlates with a DietTag of an enclosing query (facets).
     tag = aliased(DietTag)
     link = product_diet_tags.alias()
@@ -359,14 +368,15 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _filter_clauses(filters: ListingFilters, day: date, product_id, price) -> list:
-    """The shopper's facet choices as WHERE terms about `product_id` (priced by `price`)."""
+def _filter_clauses(filters: ListingFilters, day: date, product_id, price, bits=None, window=None) -> list:
+    """The shopper's facet choices as WHERE terms about `product_id` (priced by `price`; its
+    diet tag `bits` and certificate `window` when another row than Product's carries them)."""
     clauses = []
     if filters.certified:
-        clauses.append(certified_clause(day, product_id))
+        clauses.append(certified_clause(day, product_id, window))
     if filters.in_stock:
         clauses.append(in_stock_clause(product_id))
-    clauses.extend(tag_clause(tag, product_id) for tag in filters.tags)
+    clauses.extend(tag_clause(tag, product_id, bits) for tag in filters.tags)
     if filters.free_from:
         clauses.append(free_from_clause(mask_of(filters.free_from), product_id))
     if filters.price_min is not None:
@@ -379,10 +389,28 @@ def _filter_clauses(filters: ListingFilters, day: date, product_id, price) -> li
 def _filtered(filters: ListingFilters, collection: Collection | None, day: date) -> Select:
     """Active products matching every chosen filter (no ordering, no paging)."""
     stmt = select(Product.id).where(on_sale_clause())
+    if collection is not None and not collection.rule:
+        # A manual collection: its entries carry the product's price, diet tags and certificate
+        # window (collection_sort_keys.py), so its members are filtered on the entries alone
+        # and only the matches' product rows are read (a two-facet count at 100,000 products:
+        # 6 ms, against 29 probing the product rows of every member).
+        entry = aliased(CollectionProduct)
+        return stmt.where(
+            exists().where(
+                entry.collection_id == collection.id,
+                entry.product_id == Product.id,
+                entry.product_active == true(),
+                *_filter_clauses(filters, day, entry.product_id, entry.sort_price, entry.diet_tag_bits, _entry_window(entry)),
+            )
+        )
     if collection is not None:
         stmt = stmt.where(collection_clause(collection, day))
         filters = _beyond_rule(filters, collection)
     return stmt.where(*_filter_clauses(filters, day, Product.id, Product.price_from))
+
+
+def _entry_window(entry):
+    return entry.certified_from, entry.certified_until, entry.certified_gaps
 
 
 def _beyond_rule(filters: ListingFilters, collection: Collection) -> ListingFilters:
@@ -421,7 +449,7 @@ def _collection_entries(filters: ListingFilters, collection: Collection, day: da
     stmt = select(entry.product_id).where(
         entry.collection_id == collection.id,
         entry.product_active == true(),
-        *_filter_clauses(filters, day, entry.product_id, entry.sort_price),
+        *_filter_clauses(filters, day, entry.product_id, entry.sort_price, entry.diet_tag_bits),
     )
     keys = _sort_keys(
         filters, [], price=entry.sort_price, title=entry.sort_title, created=entry.sort_created,
@@ -561,14 +589,23 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
         Product.certified_from.label("certified_from"),
         Product.certified_until.label("certified_until"),
         Product.certified_gaps.label("certified_gaps"),
+        Product.diet_tag_bits.label("diet_tag_bits"),
     ).cte("matching")
-    # Counted from the matching products' side, so a narrow listing probes the tag links of
-    # its few products instead of scanning every product's tags.
+    # Counted on the matches' diet tag bits, not by joining the matches to the tag links (at
+    # 100,000 products that join read all 160,000 links for a listing of 7,000 matches, 35 of
+    # its 58 ms): the matches are grouped by their combination of tags first (about 150 of
+    # them among 97,000 products), then each combination counts for the tags in it.
+    combinations = (
+        select(matching.c.diet_tag_bits, func.count().label("n"))
+        .group_by(matching.c.diet_tag_bits)
+        .subquery("combinations")
+    )
+    tag = aliased(DietTag)
     counts = (
-        select(product_diet_tags.c.diet_tag_id, func.count().label("n"))
-        .select_from(product_diet_tags)
-        .join(matching, matching.c.id == product_diet_tags.c.product_id)
-        .group_by(product_diet_tags.c.diet_tag_id)
+        select(tag.id.label("diet_tag_id"), func.sum(combinations.c.n).label("n"))
+        .select_from(combinations)
+        .join(tag, combinations.c.diet_tag_bits.bitwise_and(literal(1, BigInteger).op("<<")(tag.bit)) != 0)
+        .group_by(tag.id)
         .subquery("counts")
     )
     tag_counts = (

@@ -179,6 +179,9 @@ PRODUCT_DISPLAY_COLUMNS = (
     # listings, the collections holding the product and the sets it may join (RULES below): as a
     # product column, its change need only stamp the product's own pages and cards.
     "certified_from", "certified_until", "certified_gaps",
+    # The same holds for the diet tag bits: only the triggers on product_diet_tag write them
+    # (diet_tag_bits.py), and that link's own write stamps the listings and sets.
+    "diet_tag_bits",
 )
 _PRODUCT_LISTED_SAME = " AND ".join(f"OLD.{c} IS NOT DISTINCT FROM NEW.{c}" for c in PRODUCT_LISTING_COLUMNS)
 _PRICE_SAME = "OLD.price_from IS NOT DISTINCT FROM NEW.price_from"

@@ -246,6 +246,16 @@ def test_diet_tag_is_renamed(as_admin):
     assert response.status_code == 422 and "exists already" in response.get_data(as_text=True)
 
 
+def test_a_63rd_diet_tag_is_a_form_error_naming_the_limit(as_admin):
+    for n in range(62):
+        make_tag(f"tag-{n}")
+    db.session.commit()
+    response = as_admin.post("/admin/tags", data={"name": "One too many", "slug": ""})
+    assert response.status_code == 422
+    assert "62 diet tags, the most it can filter by" in response.get_data(as_text=True)
+    assert "one-too-many" not in as_admin.get("/admin/tags").get_data(as_text=True)
+
+
 def test_a_page_past_the_end_still_counts_the_products(as_admin, product):
     page = as_admin.get("/admin/products?page=50").get_data(as_text=True)
     assert "1 product" in page and "No products match" in page

@@ -116,6 +116,15 @@ def test_one_bad_row_imports_nothing_and_names_its_row(app):
     assert product_count() == 0
 
 
+def test_tags_past_the_stores_62_diet_tags_are_refused_at_their_row(app):
+    rows = shopify_csv(40)
+    for n in range(40):  # two new tags on each product: the 32nd (spreadsheet row 95) brings the 63rd and 64th
+        rows[n * 3]["Tags"] = f"Diet {2 * n}, Diet {2 * n + 1}"
+    errors = errors_of(to_bytes(rows))
+    assert errors == ["Row 95: Tags: this row's tags would make 64 diet tags; a store has at most 62"]
+    assert product_count() == 0
+
+
 def test_every_error_is_reported_not_just_the_first(app):
     rows = shopify_csv(5)
     rows[0]["Variant Price"] = "-3.00"
