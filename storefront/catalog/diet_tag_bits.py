@@ -23,11 +23,16 @@ from storefront.ddl import run_after_create, run_before_drop
 TAG_BITS = 62  # bits 0-61: a shift by 63 would make the bigint negative on PostgreSQL
 
 
+def flag_of(bit):
+    """SQL: a bit position (a column or expression) as the number with that bit set."""
+    return literal(1, BigInteger).op("<<")(bit)
+
+
 def tag_flag(tag_slug: str):
-    """SQL: the tag's bit as a number (1 << bit), NULL when no tag has that slug (so the test
-    `bits & flag <> 0` holds for no product)."""
+    """SQL: the tag's bit as a number (1 << bit), NULL when no tag has that slug (so a test of
+    a product's bits against it holds for no product)."""
     tag = aliased(DietTag)
-    return select(literal(1, BigInteger).op("<<")(tag.bit)).where(tag.slug == tag_slug).scalar_subquery()
+    return select(flag_of(tag.bit)).where(tag.slug == tag_slug).scalar_subquery()
 
 
 def _bits_of(product_id: str, flag: str, total: str) -> str:

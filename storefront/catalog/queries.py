@@ -15,7 +15,6 @@ from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import (
-    BigInteger,
     Date,
     Integer,
     Select,
@@ -47,7 +46,7 @@ from storefront.catalog.availability import (
     sellable_clause,
     why_not_sellable,
 )
-from storefront.catalog.diet_tag_bits import tag_flag
+from storefront.catalog.diet_tag_bits import flag_of, tag_flag
 from storefront.catalog.models import (
     Collection,
     CollectionProduct,
@@ -407,7 +406,7 @@ def _filtered(filters: ListingFilters, collection: Collection | None, day: date,
         # A manual collection: its entries carry the product's price, diet tags and certificate
         # window (collection_sort_keys.py), so its members are filtered on the entries alone
         # and only the matches' product rows are read (a two-facet count at 100,000 products:
-        # 6 ms, against 29 probing the product rows of every member).
+        # 18 ms, against 36 testing the product row of each of the 16,700 members).
         entry = aliased(CollectionProduct)
         return stmt.where(
             exists().where(
@@ -626,7 +625,7 @@ def listing_facets(filters: ListingFilters, collection: Collection | None = None
     counts = (
         select(tag.id.label("diet_tag_id"), func.sum(combinations.c.n).label("n"))
         .select_from(combinations)
-        .join(tag, combinations.c.diet_tag_bits.bitwise_and(literal(1, BigInteger).op("<<")(tag.bit)) != 0)
+        .join(tag, combinations.c.diet_tag_bits.bitwise_and(flag_of(tag.bit)) != 0)
         .group_by(tag.id)
         .subquery("counts")
     )
