@@ -45,8 +45,7 @@ class LarderState:
     # caching: built on first use
     version_engine: Engine | None = None
     page_state_statement: TextClause | None = None
-    page_state_driver_sql: str | None = None
-    driver_statements: dict[Any, Any] = field(default_factory=dict)  # version.read_first's, compiled
+    driver_statements: dict[Any, Any] = field(default_factory=dict)  # statements compiled once (caching.version)
     # storefront.catalog.card_html: product tiles remembered by content (TileMemo)
     tiles: Any = None
     # storefront.hooks: what other packages add to storefront pages and commands

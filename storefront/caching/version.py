@@ -121,12 +121,11 @@ def _read_page_state_rows() -> list[tuple[str, str, str]]:
             return [tuple(row) for row in rows]
     # Compiled once to the driver's own SQL: a third of this read's cost was SQLAlchemy
     # compiling and processing the statement on each of the most frequent requests.
-    if state.page_state_driver_sql is None:
-        state.page_state_driver_sql = str(statement.compile(dialect=engine.dialect))
+    driver_sql = _compiled_once(statement, engine).string
     for attempt in (1, 2):
         try:
             with engine.connect() as connection:
-                return [tuple(row) for row in connection.exec_driver_sql(state.page_state_driver_sql, params)]
+                return [tuple(row) for row in connection.exec_driver_sql(driver_sql, params)]
         except DBAPIError as exc:
             if attempt == 2 or not exc.connection_invalidated:
                 raise
@@ -161,6 +160,7 @@ def read_first(statement, params: Mapping, postgres_statement=None) -> tuple | N
 
 
 def _compiled_once(statement, engine):
+    """`statement` compiled for `engine` once per app (the page state's read, the stale check)."""
     compiled = larder_state().driver_statements.get(statement)
     if compiled is None:
         compiled = larder_state().driver_statements[statement] = statement.compile(dialect=engine.dialect)

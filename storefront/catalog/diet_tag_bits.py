@@ -4,7 +4,7 @@ triggers on `product_diet_tag`.
 A listing filtered by a diet tag asked the links: a semi-join that, at 100,000 products, reads
 and hashes every link of the tag (17,000 for "vegan") on each cold count and page, twice for two
 tags. Asked of the product row (and of a collection entry's copy, collection_sort_keys.py), it is
-one AND on a row the listing reads anyway: a collection's two-facet count went from 29 ms to 6.
+one AND on a row the listing reads anyway: a collection's two-facet count went from 36 ms to 18.
 
 Each tag owns a bit (`diet_tag.bit`, 0-61), the lowest free one when the tag is made, given by a
 trigger so raw SQL inserts get one too; a store has at most 62 diet tags (the 63rd insert is
