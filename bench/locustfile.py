@@ -24,6 +24,8 @@ from pathlib import Path
 import gevent
 from locust import FastHttpUser, between, constant_pacing, events, task
 
+from bench import measured_window
+
 DATA = json.loads(Path(os.environ["LARDER_MIXED_DATA"]).read_text()) if "LARDER_MIXED_DATA" in os.environ else {}
 CACHE: dict[str, Counter] = defaultdict(Counter)
 # URLs already requested (in this run or its warm-up): a miss on one of them is a re-render after
@@ -63,6 +65,14 @@ def _reset(**_kwargs):
     CACHE.clear()
     OUTCOMES.clear()
     STALE.clear()
+
+
+# One crowd, measured after its warm-up (bench/measured_window.py).
+@events.test_start.add_listener
+def _schedule_window(environment, **_kwargs):
+    measure_after = float(os.environ.get(measured_window.MEASURE_AFTER) or 0)
+    if measure_after:
+        gevent.spawn_later(measure_after, measured_window.open_window, environment, DATA, os.environ)
 
 
 @events.quitting.add_listener
@@ -359,24 +369,38 @@ class Shopper(Browsing, Buying, FastHttpUser):
 
 
 class Customer(Browsing, Buying, FastHttpUser):
-    """Signed in: every page is rendered for them (never from the shared page cache)."""
+    """Signed in: browses and buys as themselves for a visit of VISIT_TASKS tasks, then leaves; the
+    next visit starts in a fresh browser (no cookies) with the sign-in form. Customers so sign in
+    all along the run, as in a store, not only when the crowd starts."""
 
     weight = 2
     wait_time = between(0.5, 2.0)
     signed_in = True
+    VISIT_TASKS = (8, 24)
 
     def on_start(self):
-        email = random.choice(DATA["customers"])
-        login(self, email, DATA["password"], "Customer")
+        self.new_visit()
+
+    def new_visit(self):
+        self.client.cookiejar.clear()
+        login(self, random.choice(DATA["customers"]), DATA["password"], "Customer")
+        self.tasks_left = random.randint(*self.VISIT_TASKS)
+
+    def visit_goes_on(self):
+        self.tasks_left -= 1
+        if self.tasks_left <= 0:
+            self.new_visit()
 
     @task(6)
     def browse(self):
         self.browse_once()
+        self.visit_goes_on()
 
     @task(2)
     def buy(self):
         if self.add_to_cart(low_stock=random.random() < 0.3) and random.random() < 0.5:
             self.check_out()
+        self.visit_goes_on()
 
 
 class Staff(FastHttpUser):

@@ -12,6 +12,7 @@ rate limits (the whole crowd comes from one address). A Celery worker (the Procf
 works the outbox as in production: order emails, the editor's suggestion rankings (`--no-worker`:
 none, the queue fills). Before the run: customer and staff
 accounts are created, and some bulk variants are set to 1-3 units so that checkouts sell out.
+One crowd runs the warm-up and the measured window after it (bench/measured_window.py).
 The crowd: bench/locustfile.py. The report goes to bench/results/<UTC>-mixed.md.
 """
 
@@ -29,7 +30,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import worker_time
+from bench import measured_window, worker_time
 from bench.run import (
     BIN,
     PYTHON,
@@ -131,10 +132,12 @@ def _title_words(database_url: str) -> list[str]:
 
 
 def locust(base: str, users: int, spawn_rate: float, seconds: int, workdir: Path, data_file: Path,
-           cache_out: Path, edit_seconds: float) -> subprocess.CompletedProcess:
+           cache_out: Path, edit_seconds: float, window: dict | None = None) -> subprocess.CompletedProcess:
+    """A crowd for `seconds`. `window` (a run of one crowd): the settings of its measured window,
+    which opens inside the run (bench/measured_window.py)."""
     env = {**os.environ, "LARDER_MIXED_DATA": str(data_file), "LARDER_MIXED_CACHE_OUT": str(cache_out),
            "LARDER_MIXED_SEEN": str(data_file.with_name("seen.json")),
-           "LARDER_MIXED_EDIT_SECONDS": str(edit_seconds), "PYTHONPATH": str(ROOT)}
+           "LARDER_MIXED_EDIT_SECONDS": str(edit_seconds), "PYTHONPATH": str(ROOT), **(window or {})}
     cmd = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
            "--host", base, "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s",
            "--csv", str(workdir / "mixed"), "--only-summary", "--reset-stats", "--stop-timeout", "10",
@@ -197,9 +200,8 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
         "",
         f"Catalog (products, articles): {catalog}. PostgreSQL, gunicorn {_workers(args)}, production config"
         " with the Redis page cache (+ demo gateway, plain-HTTP cookies, no rate limits: bench/mixed_app.py);"
-        f" Locust {args.users} users (spawn {args.spawn_rate}/s, stats reset once all are running), {seconds} s measured"
-        f" after a {args.warmup} s warm-up of the same crowd, product / article / search / collection / facet"
-        " popularity Zipf s=1,"
+        f" Locust {args.users} users (spawn {args.spawn_rate}/s), {_window(args, seconds)}, product / article / search /"
+        " collection / facet popularity Zipf s=1; customers sign in afresh every 8-24 tasks,"
         f" on 127.0.0.1; {os.cpu_count()} CPUs shared by Locust, gunicorn, PostgreSQL and Redis"
         + ("." if args.no_worker else ", and a Celery worker (solo pool) working the outbox."),
         f"Commit: {args.commit}. Label: {args.label or '-'}.",
@@ -273,6 +275,13 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
     return "\n".join(lines)
 
 
+def _window(args, seconds: int) -> str:
+    if args.warmup and not args.fresh_crowd:
+        return f"one crowd: {seconds} s measured after {args.warmup} s of warm-up and its ramp-up"
+    return (f"stats reset once all are running, {seconds} s measured after a {args.warmup} s warm-up of the same"
+            " crowd (a second crowd, arriving all at once: --fresh-crowd)")
+
+
 def _workers(args) -> str:
     return f"{args.workers} gthread workers of {args.threads} threads" if args.threads > 1 else f"{args.workers} sync workers"
 
@@ -297,6 +306,9 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=int, default=90, help="seconds measured after the ramp-up")
     parser.add_argument("--warmup", type=int, default=30,
                         help="seconds of the same crowd before the measured run (its figures are discarded)")
+    parser.add_argument("--fresh-crowd", action="store_true",
+                        help="a second crowd for the measured run, arriving all at once (the bench before issue 20's"
+                             " sixteenth round), instead of one crowd whose last --duration seconds are measured")
     parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--spawn-rate", type=float, default=20)
     parser.add_argument("--edit-seconds", type=float, default=3, help="the staff member's pace")
@@ -358,7 +370,7 @@ def main(argv=None) -> int:
     try:
         server.wait("/healthz")
         ramp = args.users / args.spawn_rate
-        if args.warmup:
+        if args.warmup and args.fresh_crowd:
             log(f"Warm-up: the same crowd for {args.warmup} s (discarded)")
             warm = workdir / "warmup"
             warm.mkdir()
@@ -366,10 +378,30 @@ def main(argv=None) -> int:
                    warmup_file, warm / "cache.json", args.edit_seconds)
         before = client.info("stats")
         measured_from = access_log.stat().st_size if access_log.exists() else 0
-        log(f"Locust: {args.users} users for {args.duration} s (+ ramp-up) on {server.base}")
-        result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
-                        data_file, workdir / "cache.json", args.edit_seconds)
+        window_file = workdir / "window.json"
+        one_crowd = bool(args.warmup) and not args.fresh_crowd
+        if one_crowd:
+            # One crowd: the warm-up's half of the low-stock variants first, the window's after.
+            crowd_file = workdir / "crowd-data.json"
+            crowd_file.write_text(json.dumps({**warmup_data, "measured_low_stock": data["low_stock"]}))
+            window = measured_window.settings(args.warmup + ramp, window_file, access_log, args.redis)
+            log(f"Locust: {args.users} users, {args.warmup} s warm-up (+ ramp-up), then {args.duration} s measured"
+                f" on {server.base}")
+            result = locust(server.base, args.users, args.spawn_rate, int(args.warmup + ramp + args.duration),
+                            workdir, crowd_file, workdir / "cache.json", args.edit_seconds, window)
+        else:
+            log(f"Locust: {args.users} users for {args.duration} s (+ ramp-up) on {server.base}")
+            result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
+                            data_file, workdir / "cache.json", args.edit_seconds)
         after = client.info("stats")
+        if one_crowd:
+            mark = measured_window.read_mark(window_file)
+            if mark is None:
+                print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
+                log("The crowd ended before its measured window opened")
+                return 1
+            before = mark.get("redis", before)
+            measured_from = mark.get("access_log_offset", measured_from)
         redis_size = _redis_size(client)
         loads.append(("end of the run", os.getloadavg()[0]))
     finally:

@@ -63,8 +63,8 @@ def section(times: Requests | None, locust_p99: dict[str, float]) -> list[str]:
         "",
         "From the server's access log (gunicorn's request time, `%(D)s`, per `X-Bench-Kind`): the time a worker spent on"
         " the request, from its first byte read to its last byte written. Locust's p99 (the table above) adds the time"
-        " the request waited for a free worker, and for Locust's own process. The log starts with the measured run's"
-        " ramp-up, a few seconds that Locust's figures leave out.",
+        " the request waited for a free worker, and for Locust's own process. The log starts where Locust's window does"
+        " (with --fresh-crowd: with the measured crowd's ramp-up, a few seconds that Locust's figures leave out).",
         "",
         "| Page kind | requests | p50 ms | p95 ms | p99 ms | max ms | Locust p99 ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
