@@ -194,7 +194,7 @@ class JobWorker:
 
 
 def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, seconds, redis_hits, stale=None,
-           redis_size="", worker_times=None) -> str:
+           redis_size="", worker_times=None, speeds=()) -> str:
     lines = [
         f"# Larder mixed-load benchmark, {started.strftime('%Y-%m-%d %H:%M UTC')}",
         "",
@@ -209,6 +209,10 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
     if seed_seconds is not None:
         lines.append(f"Seeding (create tables, demo data, bulk data): {seed_seconds:.0f} s.")
     lines.append("Machine load (1-minute load average): " + ", ".join(f"{n} {v:.1f}" for n, v in loads) + ".")
+    if speeds:
+        lines.append("Machine speed (one Argon2id password check, as a sign-in makes, median of 5 in the bench's own"
+                     " process, before the server starts and after it stops): "
+                     + ", ".join(f"{n} {v:.0f} ms" for n, v in speeds) + ".")
     lines += ["", "## Per page kind", "",
               "| Page kind | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | cache hit | hit, repeat visits |"
               " hits / misses / first visits |",
@@ -273,6 +277,24 @@ def render(args, started, seed_seconds, catalog, stats, cache, outcomes, loads, 
             lines.append(f"- {kind}: {reasons}")
         lines.append("")
     return "\n".join(lines)
+
+
+def machine_speed(checks: int = 5) -> float:
+    """Milliseconds of one password check, the CPU-only work of a sign-in: this machine's speed
+    moves with its neighbours' load (1.7 times between two runs of one session), and a report
+    that gives it tells a slower store from a slower machine."""
+    import statistics
+    import time
+
+    from storefront.accounts.passwords import hash_password, verify_password
+
+    stored = hash_password("bench-machine-speed")
+    times = []
+    for _ in range(checks):
+        started = time.perf_counter()
+        verify_password(stored, "bench-machine-speed")
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def _window(args, seconds: int) -> str:
@@ -367,6 +389,7 @@ def main(argv=None) -> int:
     server = Server("larder-mixed", "bench.mixed_app:app", server_env, args.workers, workdir)
     worker = None if args.no_worker else JobWorker(server_env, workdir)
     loads = [("start", os.getloadavg()[0])]
+    speeds = [("start", machine_speed())]
     try:
         server.wait("/healthz")
         ramp = args.users / args.spawn_rate
@@ -404,6 +427,7 @@ def main(argv=None) -> int:
             measured_from = mark.get("access_log_offset", measured_from)
         redis_size = _redis_size(client)
         loads.append(("end of the run", os.getloadavg()[0]))
+        speeds.append(("end of the run", machine_speed()))
     finally:
         server.stop()
         if worker is not None:
@@ -417,7 +441,7 @@ def main(argv=None) -> int:
     counts = json.loads((workdir / "cache.json").read_text()) if (workdir / "cache.json").exists() else {}
     report = render(args, started, seed_seconds, catalog, read_stats(workdir), counts.get("cache", {}),
                     counts.get("outcomes", {}), loads, args.duration, redis_hits, counts.get("stale"), redis_size,
-                    worker_time.read(access_log, measured_from))
+                    worker_time.read(access_log, measured_from), speeds)
     if result.returncode not in (0, 1):  # Locust exits 1 when any request failed
         report += f"\nLocust exited {result.returncode}:\n\n```\n{result.stderr[-2000:]}\n```\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
