@@ -386,10 +386,10 @@ def main(argv=None) -> int:
     access_log = workdir / "access.log"
     server_env = {**env, "REDIS_URL": args.redis, "LARDER_PAGE_CACHE": "on", **worker_time.gunicorn_args(access_log),
                   "GUNICORN_THREADS": str(args.threads)}
+    speeds = [("start", machine_speed())]
     server = Server("larder-mixed", "bench.mixed_app:app", server_env, args.workers, workdir)
     worker = None if args.no_worker else JobWorker(server_env, workdir)
     loads = [("start", os.getloadavg()[0])]
-    speeds = [("start", machine_speed())]
     try:
         server.wait("/healthz")
         ramp = args.users / args.spawn_rate
@@ -427,11 +427,11 @@ def main(argv=None) -> int:
             measured_from = mark.get("access_log_offset", measured_from)
         redis_size = _redis_size(client)
         loads.append(("end of the run", os.getloadavg()[0]))
-        speeds.append(("end of the run", machine_speed()))
     finally:
         server.stop()
         if worker is not None:
             worker.stop()
+    speeds.append(("end of the run", machine_speed()))
     if not (workdir / "mixed_stats.csv").exists():
         print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
         return 1
