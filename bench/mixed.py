@@ -297,8 +297,14 @@ def machine_speed(checks: int = 5) -> float:
     return statistics.median(times)
 
 
+def _one_crowd(args) -> bool:
+    """Whether the warm-up and the measured window are one crowd (with no warm-up, there is one
+    crowd measured from its ramp-up on, as with --fresh-crowd)."""
+    return bool(args.warmup) and not args.fresh_crowd
+
+
 def _window(args, seconds: int) -> str:
-    if args.warmup and not args.fresh_crowd:
+    if _one_crowd(args):
         return f"one crowd: {seconds} s measured after {args.warmup} s of warm-up and its ramp-up"
     return (f"stats reset once all are running, {seconds} s measured after a {args.warmup} s warm-up of the same"
             " crowd (a second crowd, arriving all at once: --fresh-crowd)")
@@ -370,11 +376,15 @@ def main(argv=None) -> int:
         recreate_database(f"{args.pg}/postgres", args.database)
         seed_seconds = seed(env, args.products, args.articles)
         log(f"Seeded in {seed_seconds:.0f} s")
+    one_crowd = _one_crowd(args)
     warmup_data, data = split_low_stock(prepare(env, database_url))
     data_file = workdir / "data.json"
-    data_file.write_text(json.dumps(data))
     warmup_file = workdir / "warmup-data.json"
-    warmup_file.write_text(json.dumps(warmup_data))
+    if one_crowd:  # the warm-up's half of the low-stock variants first, the window's after
+        data_file.write_text(json.dumps({**warmup_data, "measured_low_stock": data["low_stock"]}))
+    else:
+        data_file.write_text(json.dumps(data))
+        warmup_file.write_text(json.dumps(warmup_data))
     log(f"Crowd data: {len(data['products']):,} products, {len(data['articles']):,} articles, "
         f"{len(data['low_stock'])} low-stock variants")
     catalog = run([PYTHON, "-c", "import psycopg,sys; c=psycopg.connect(sys.argv[1]);"
@@ -393,7 +403,7 @@ def main(argv=None) -> int:
     try:
         server.wait("/healthz")
         ramp = args.users / args.spawn_rate
-        if args.warmup and args.fresh_crowd:
+        if args.warmup and not one_crowd:
             log(f"Warm-up: the same crowd for {args.warmup} s (discarded)")
             warm = workdir / "warmup"
             warm.mkdir()
@@ -402,16 +412,12 @@ def main(argv=None) -> int:
         before = client.info("stats")
         measured_from = access_log.stat().st_size if access_log.exists() else 0
         window_file = workdir / "window.json"
-        one_crowd = bool(args.warmup) and not args.fresh_crowd
         if one_crowd:
-            # One crowd: the warm-up's half of the low-stock variants first, the window's after.
-            crowd_file = workdir / "crowd-data.json"
-            crowd_file.write_text(json.dumps({**warmup_data, "measured_low_stock": data["low_stock"]}))
             window = measured_window.settings(args.warmup + ramp, window_file, access_log, args.redis)
             log(f"Locust: {args.users} users, {args.warmup} s warm-up (+ ramp-up), then {args.duration} s measured"
                 f" on {server.base}")
             result = locust(server.base, args.users, args.spawn_rate, int(args.warmup + ramp + args.duration),
-                            workdir, crowd_file, workdir / "cache.json", args.edit_seconds, window)
+                            workdir, data_file, workdir / "cache.json", args.edit_seconds, window)
         else:
             log(f"Locust: {args.users} users for {args.duration} s (+ ramp-up) on {server.base}")
             result = locust(server.base, args.users, args.spawn_rate, int(args.duration + ramp), workdir,
