@@ -46,6 +46,8 @@ class LarderState:
     version_engine: Engine | None = None
     page_state_statement: TextClause | None = None
     driver_statements: dict[Any, Any] = field(default_factory=dict)  # statements compiled once (caching.version)
+    # caching.tags: stored entries found fresh at one page state, (version, seq, entries); replaced whole
+    fresh_memo: tuple[str, int, set] = ("", -1, set())
     # storefront.catalog.card_html: product tiles remembered by content (TileMemo)
     tiles: Any = None
     # storefront.hooks: what other packages add to storefront pages and commands

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from flask import Flask, has_request_context
 
 from storefront.caching.store import PageCache, redis_url_unless_off
-from storefront.caching.tags import collecting, depend_on, stale
+from storefront.caching.tags import collecting, depend_on, fresh_at
 from storefront.caching.version import page_state
 from storefront.clock import today
 from storefront.config import DEFAULT_PAGE_CACHE_TTL
@@ -84,7 +84,7 @@ def _fresh(stored: Any, load: Callable[[Any], T]) -> tuple[T] | None:
         return None
     try:
         seq, tags = int(stored["seq"]), list(stored["tags"])
-        if seq >= page_state().seq or not stale(tags, seq):
+        if fresh_at(tags, seq, page_state()):
             value = load(stored["value"])
             depend_on(*tags)
             return (value,)

@@ -30,7 +30,7 @@ from flask.globals import request_ctx
 from storefront.caching import late
 from storefront.caching.holes import fill_holes, holes, init_holes
 from storefront.caching.store import PageCache, redis_url_unless_off
-from storefront.caching.tags import collecting, stale, stamped_since
+from storefront.caching.tags import collecting, fresh_at, stamped_since
 from storefront.caching.version import PageState, page_state
 from storefront.clock import now, today
 from storefront.config import DEFAULT_PAGE_CACHE_TTL
@@ -102,7 +102,7 @@ def fresh_entry(entry, state: PageState) -> bool:
         seq, tags = int(entry["seq"]), entry["tags"]
     except (KeyError, TypeError, ValueError):
         return False  # an entry of an older shape
-    return seq >= state.seq or not stale(tags, seq)
+    return fresh_at(tags, seq, state)
 
 
 def _why_stale(entry) -> str:

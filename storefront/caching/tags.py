@@ -30,12 +30,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storefront.caching.registry import ADDED_TAG, ANY_TAG, narrow_tables
-from storefront.caching.version import read_first
+from storefront.caching.version import PageState, read_first
 from storefront.extensions import db
+from storefront.state import larder_state
 
 __all__ = [
-    "ADDED_TAG", "ANY_TAG", "CacheTag", "collecting", "declared_reads", "declaring", "depend_on", "depend_on_all", "stale",
-    "stamped_since",
+    "ADDED_TAG", "ANY_TAG", "CacheTag", "collecting", "declared_reads", "declaring", "depend_on", "depend_on_all",
+    "fresh_at", "stale", "stamped_since",
 ]
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -125,6 +126,34 @@ def declaring(
         return declared
 
     return wrap
+
+
+# Entries remembered as fresh at one page state, per process: enough for every page and fragment
+# busy between two writes; a few tags each.
+FRESH_MEMO_LIMIT = 4096
+
+
+def fresh_at(tags: Iterable[str], seq: int, state: PageState) -> bool:
+    """Whether an entry made at change sequence `seq`, depending on `tags`, is fresh for a
+    request that read `state`. No query when no narrow write happened at all since `seq`, nor
+    when this process already found the same entry fresh at the same state: a reader that sees a
+    sequence sees every stamp up to it (same transaction), so a check made after reading it
+    holds until the sequence moves. A popular page then costs one query per write, not per hit."""
+    if seq >= state.seq:
+        return True
+    app_state = larder_state()
+    memo = app_state.fresh_memo
+    if memo[:2] != (state.version, state.seq):
+        # One tuple swapped whole: a thread still checking against the old state adds to the old set.
+        memo = app_state.fresh_memo = (state.version, state.seq, set())
+    entry = (seq, tuple(sorted(set(tags))))
+    if entry in memo[2]:
+        return True
+    if stale(entry[1], seq):
+        return False
+    if len(memo[2]) < FRESH_MEMO_LIMIT:
+        memo[2].add(entry)
+    return True
 
 
 def stale(tags: Iterable[str], seq: int) -> bool:

@@ -10,7 +10,8 @@ CTA sells it; product B's page, a collection without A and an article selling B 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import event, text, update
+from sqlalchemy.engine import Engine
 
 from blog.models import Article
 from blog.services import ArticleDraft, save_article
@@ -360,3 +361,47 @@ def test_an_article_leaving_the_journal_leaves_the_lists_showing_it(app, served,
         assert page.headers["X-Larder-Cache"] == "miss", SHOWING_X[name]
         assert "/blog/fibre-guide" not in page.get_data(as_text=True), SHOWING_X[name]
     assert client.get(NOT_SHOWING_X["b"]).headers["X-Larder-Cache"] == "hit"
+
+
+class _FreshnessChecks:
+    """Counts the stale checks (the query on cache_tag) the app's requests make."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, conn, cursor, statement, *_args) -> None:
+        if "FROM cache_tag" in statement:
+            self.count += 1
+
+
+def _checks_made(client, url: str) -> tuple[int, str, str]:
+    """How many stale checks a GET of `url` made, its cache header and its HTML."""
+    checks = _FreshnessChecks()
+    event.listen(Engine, "before_cursor_execute", checks)
+    try:
+        page = client.get(url)
+    finally:
+        event.remove(Engine, "before_cursor_execute", checks)
+    return checks.count, page.headers["X-Larder-Cache"], page.get_data(as_text=True)
+
+
+def test_a_page_found_fresh_is_not_checked_again_until_the_next_write(app, served, world):
+    client = served.test_client()
+    _warm(client)
+    url = SHOWING_A["a"]
+    # A write to B only: A's stored page must be checked once, then no more until the next write.
+    db.session.execute(text("UPDATE variant SET price = 1399 WHERE product_id = :b"), {"b": world["b"]})
+    db.session.commit()
+
+    first, cache, _ = _checks_made(client, url)
+    assert (cache, first > 0) == ("hit", True)
+    again, cache, html = _checks_made(client, url)
+    assert (cache, again) == ("hit", 0), "a page found fresh at this sequence was checked again"
+    assert "$19.99" in html
+
+    # The next write to A: the remembered check no longer answers, the page shows the new price.
+    db.session.execute(text("UPDATE variant SET price = 2899 WHERE id = :v"), {"v": world["a_variant"]})
+    db.session.commit()
+    _, cache, html = _checks_made(client, url)
+    assert cache == "miss"
+    assert "$28.99" in html and "$19.99" not in html
