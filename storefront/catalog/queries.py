@@ -1028,10 +1028,16 @@ def _manual_collection_id(per_page=None, collection: Collection | None = None, *
 
 
 def _listing_page_tags(page: ListingPage, filters: ListingFilters, *args, **kwargs) -> list[str]:
-    # What the cards show (a stock level, a price, a rating) is the cards' own products' tags;
-    # a price-sorted page also sees every price up to (or from) its last card's, since a price
-    # moving across that line moves products in or out of the page.
-    tags = _card_tags(page.cards)
+    # What the cards show (a stock level, a price, a rating) is the cards' own products' tags.
+    return [*_card_tags(page.cards), *_listing_order_tags(page, filters, *args, **kwargs)]
+
+
+def _listing_order_tags(page: ListingPage, filters: ListingFilters, *args, **kwargs) -> list[str]:
+    # Which products a page holds and in what order, beyond _listing_tags: a price-sorted page
+    # also sees every price up to (or from) its last card's, since a price moving across that
+    # line moves products in or out of the page. Not the cards' own tags: a sale or a price
+    # edit within the page's bands changes what a card shows, not where it stands.
+    tags: list[str] = []
     if page.cards:
         last, manual = page.cards[-1].price, _manual_collection_id(*args, **kwargs)
         if filters.sort == "price":
@@ -1078,6 +1084,11 @@ def _card_tags(cards, *args, **kwargs) -> list[str]:
     return [product_tag(card.id) for card in cards]
 
 
+def card_tags(cards: Iterable[ProductCard]) -> list[str]:
+    """What a page showing these cards depends on (their products' own tags)."""
+    return _card_tags(cards)
+
+
 def _cards_by_slug_tags(cards: dict, slugs: Sequence[str]) -> list[str]:
     tags = [product_tag(card.id) for card in cards.values()]
     if any(slug and slug not in cards for slug in slugs):
@@ -1112,6 +1123,9 @@ def _related_tags(cards: RelatedCards, product_id: int, limit: int = 4, *args, *
     return tags
 
 
+# The same read for a page's order alone (a search keeps its ranked slugs apart from the cards,
+# storefront/search/services.py): a caller showing its cards depends on them itself (card_tags).
+ranked_products = declaring(_listing_tags, _listing_order_tags)(list_products)
 list_products = declaring(_listing_tags, _listing_page_tags)(list_products)
 # The facets' own price range is not declared: it is shown only through listing_price_range's
 # fragment, whose tags follow the range's ends (storefront/catalog/facet_cache.py).

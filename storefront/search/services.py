@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from blog.queries import ArticleListPage, list_public_articles
 from storefront.caching.fragments import cached_fragment
 from storefront.caching.late import late_reads
+from storefront.caching.tags import depend_on
 from storefront.caching.version import page_state
 from storefront.catalog.card_cache import cards_by_slugs
 from storefront.catalog.facet_cache import facets_for
@@ -15,9 +16,11 @@ from storefront.catalog.queries import (
     Facets,
     ListingFilters,
     ListingPage,
+    card_tags,
     featured_collections,
     list_products,
     newest_cards,
+    ranked_products,
 )
 from storefront.catalog.search import product_suggestions, search_terms
 from storefront.search.articles import ArticleResults, article_suggestions, search_articles
@@ -78,18 +81,23 @@ def products_for(filters: ListingFilters, per_page: int, total: int) -> ListingP
     """A page of the product group: ranked once per catalog version (ranking reads every
     match), kept as the page's slugs in the fragment cache beside the facet counts; a request
     then reads only its 24 cards, by slug (from the fragment cache too, like an article's cards:
-    storefront.catalog.card_cache). One query either way."""
+    storefront.catalog.card_cache). One query either way.
+
+    The slugs depend on what orders the matches (ranked_products' tags), not on the cards: a
+    sale or a price edit of a product on the page reads its cards again (one query), not every
+    match again (50-100 ms for a common word at 100,000 products)."""
     if total == 0:
         return list_products(filters, per_page, total=total)
     ranked: dict[str, ListingPage] = {}
 
     def rank() -> list[str]:
-        ranked["page"] = list_products(filters, per_page, total=total)
+        ranked["page"] = ranked_products(filters, per_page, total=total)
         return [card.slug for card in ranked["page"].cards]
 
     parts = {**asdict(filters), "q": search_terms(filters.q), "per_page": per_page}
     slugs = cached_fragment("search-products", parts, rank, dump=list, load=list)
     if "page" in ranked:
+        depend_on(*card_tags(ranked["page"].cards))  # the page shows them
         return ranked["page"]
     cards = cards_by_slugs(slugs)
     return ListingPage([cards[s] for s in slugs if s in cards], total, filters.page, per_page)
