@@ -71,6 +71,9 @@ class RequestState:
     # storefront.caching.pieces: while a page's pieces are rendered for every visitor, what turns
     # links to this page (`url_with`) and late parts into holes; None otherwise
     piece_holes: Any = None
+    # storefront.caching.store: entries read ahead in one round trip (key -> raw value), each
+    # taken by the next read of its key
+    prefetched: dict[str, Any] = field(default_factory=dict)
 
 
 def larder_state(app: Flask | None = None) -> LarderState:

@@ -34,7 +34,7 @@ from flask import current_app, g, request, session
 from markupsafe import Markup, escape
 
 from storefront.caching.fragments import cached_fragment, fragment_store
-from storefront.caching.late import late_part_if_shaped
+from storefront.caching.late import late_part_if_shaped, read_ahead
 from storefront.site_urls import THIS_PAGE_PLACEHOLDER, this_page
 from storefront.state import request_state
 from storefront.templating import url_with
@@ -181,11 +181,13 @@ def _calls(holes: dict[str, str]) -> dict[str, str]:
     """This request's links and late parts for the holes made by `_Recorder` (a late part comes
     as Markup: `filled` leaves it unescaped)."""
     texts = {}
+    late = {name: json.loads(name[len(LATE):]) for name in holes if name.startswith(LATE)}
+    read_ahead([(part, args) for part, args, _ in late.values()])
     for name in holes:
         if name.startswith(URL_WITH):
             texts[name] = url_with(**json.loads(name[len(URL_WITH):]))
-        elif name.startswith(LATE):
-            part, args, shape = json.loads(name[len(LATE):])
+        elif name in late:
+            part, args, shape = late[name]
             html = late_part_if_shaped(part, args, shape)
             if html is None:
                 raise _ShapeChanged(part)

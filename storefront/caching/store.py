@@ -10,9 +10,10 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context
 
 from storefront.caching.guarded_redis import GuardedRedis
+from storefront.state import request_state
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,10 @@ class PageCache(GuardedRedis):
     def get(self, key: str) -> Any:
         if not self._available():
             return None
+        name = self.prefix + key
+        prefetched = request_state().prefetched if has_request_context() else {}
         try:
-            raw = self._redis().get(self.prefix + key)
+            raw = prefetched.pop(name) if name in prefetched else self._redis().get(name)
         except Exception as exc:  # noqa: BLE001 - any Redis trouble is a cache miss
             self._failed(exc)
             return None
@@ -47,10 +50,25 @@ class PageCache(GuardedRedis):
         except ValueError:
             return None
 
+    def prefetch(self, keys: list[str]) -> None:
+        """Read these entries in one round trip; this request's next `get` of each takes it from
+        there (once: a later `get` reads Redis again)."""
+        if not keys or not has_request_context() or not self._available():
+            return
+        names = [self.prefix + key for key in keys]
+        try:
+            raws = self._redis().mget(names)
+        except Exception as exc:  # noqa: BLE001
+            self._failed(exc)
+            return
+        request_state().prefetched.update(zip(names, raws, strict=True))
+
     def set(self, key: str, entry: Any, ttl: int | None = None) -> None:
         """Store `entry` for `ttl` seconds (the store's own lifetime when None)."""
         if not self._available():
             return
+        if has_request_context():
+            request_state().prefetched.pop(self.prefix + key, None)  # read ahead of this write
         try:
             self._redis().set(self.prefix + key, json.dumps(entry), ex=ttl or self.ttl)
         except Exception as exc:  # noqa: BLE001

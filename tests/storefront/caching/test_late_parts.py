@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from storefront.extensions import db
+from storefront.state import larder_state
 from tests.blog.helpers import make_article
 from tests.factories import make_product
 from tests.fixtures.page_cache import served_fixture
@@ -103,3 +104,42 @@ def test_an_edit_taking_an_article_out_of_the_results_renders_the_page_again(ser
     assert page.headers["X-Larder-Cache"] == "miss", "one article fewer: the page is built again"
     assert "Articles (1)" in html and "Articles (2)" not in html and "Iron for Cramps" not in html
     assert _get(client).headers["X-Larder-Cache"] == "hit"
+
+
+class _FragmentReads:
+    """The fragment cache's reads of Redis: how many single reads, and the keys of each read ahead."""
+
+    def __init__(self, app, monkeypatch) -> None:
+        self.gets = 0
+        self.mgets: list[int] = []
+        client = larder_state(app).fragment_cache._redis()
+        get, mget = client.get, client.mget
+
+        def counted_get(name):
+            self.gets += 1
+            return get(name)
+
+        def counted_mget(names, *more):
+            self.mgets.append(len(names))
+            return mget(names, *more)
+
+        monkeypatch.setattr(client, "get", counted_get)
+        monkeypatch.setattr(client, "mget", counted_mget)
+
+
+def test_a_stored_search_page_reads_its_late_parts_in_one_round_trip(served, shelf, monkeypatch):
+    client = served.test_client()
+    _get(client)
+    reads = _FragmentReads(served, monkeypatch)
+    page = _get(client)
+    html = page.get_data(as_text=True)
+    assert page.headers["X-Larder-Cache"] == "hit"
+    assert "Articles (2)" in html and 'name="price_max"' in html  # both late parts are on the page
+    assert (reads.gets, reads.mgets) == (0, [2]), "the price fields and the articles were read one by one"
+
+    # A part read ahead, found stale and rendered again, is what the next request reads.
+    db.session.execute(text("UPDATE article SET title = 'Magnesium and Better Sleep' WHERE id = :id"),
+                       {"id": shelf["sleep"]})
+    db.session.commit()
+    assert "Magnesium and Better Sleep" in _get(client).get_data(as_text=True)
+    assert "Magnesium and Better Sleep" in _get(client).get_data(as_text=True)
