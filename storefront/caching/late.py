@@ -115,8 +115,8 @@ def _part_key(name: str, args: dict) -> list:
 def read_ahead(parts: list[tuple[str, dict]]) -> None:
     """The stored HTML of a page's late parts (name, args), read from the fragment cache in one
     round trip instead of one each: a search page has two (its price fields, its articles)."""
-    store = fragment_store()
-    known = [(name, args) for name, args in parts if name in larder_state().late_parts]
+    store, registered = fragment_store(), larder_state().late_parts
+    known = [(name, args) for name, args in parts if name in registered]
     if len(known) > 1 and store.enabled:
         store.prefetch([fragment_key("late-part", _part_key(name, args)) for name, args in known])
 

@@ -1029,7 +1029,7 @@ def _manual_collection_id(per_page=None, collection: Collection | None = None, *
 
 def _listing_page_tags(page: ListingPage, filters: ListingFilters, *args, **kwargs) -> list[str]:
     # What the cards show (a stock level, a price, a rating) is the cards' own products' tags.
-    return [*_card_tags(page.cards), *_listing_order_tags(page, filters, *args, **kwargs)]
+    return [*card_tags(page.cards), *_listing_order_tags(page, filters, *args, **kwargs)]
 
 
 def _listing_order_tags(page: ListingPage, filters: ListingFilters, *args, **kwargs) -> list[str]:
@@ -1080,13 +1080,9 @@ def _strips_tags(slugs: Sequence[str], *args, **kwargs) -> tuple[str, ...]:
     return _first_matches() if slugs else ()
 
 
-def _card_tags(cards, *args, **kwargs) -> list[str]:
-    return [product_tag(card.id) for card in cards]
-
-
-def card_tags(cards: Iterable[ProductCard]) -> list[str]:
+def card_tags(cards, *args, **kwargs) -> list[str]:
     """What a page showing these cards depends on (their products' own tags)."""
-    return _card_tags(cards)
+    return [product_tag(card.id) for card in cards]
 
 
 def _cards_by_slug_tags(cards: dict, slugs: Sequence[str]) -> list[str]:
@@ -1114,7 +1110,7 @@ def _related_tags(cards: RelatedCards, product_id: int, limit: int = 4, *args, *
     # The kinship comes from the product's own collections and tags (its tag). A product
     # joining one of its collections may come first; one joining a diet tag only when the shared
     # collections did not fill the strip. With no card, the sets are unknown: any join.
-    tags = [product_tag(product_id), *_card_tags(cards)]
+    tags = [product_tag(product_id), *card_tags(cards)]
     if not cards:
         return [*tags, ADDED_TAG]
     tags += [joined_collection_tag(c) for c in cards.collections]
@@ -1132,7 +1128,7 @@ list_products = declaring(_listing_tags, _listing_page_tags)(list_products)
 listing_facets = declaring(_facet_tags)(listing_facets)
 listing_price_range = declaring(_facet_tags, price_range_tags)(listing_price_range)
 product_cards_by_slugs = declaring(_no_tags, _cards_by_slug_tags)(product_cards_by_slugs)
-newest_cards = declaring(_first_matches, _card_tags)(newest_cards)
+newest_cards = declaring(_first_matches, card_tags)(newest_cards)
 _similar_pick = declaring(_no_tags, _similar_pick_tags)(_similar_pick)
 related_cards = declaring(_no_tags, _related_tags)(related_cards)
 collection_strips = declaring(_strips_tags)(collection_strips)  # their slugs become cards

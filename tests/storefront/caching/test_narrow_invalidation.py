@@ -10,8 +10,7 @@ CTA sells it; product B's page, a collection without A and an article selling B 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, text, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import text, update
 
 from blog.models import Article
 from blog.services import ArticleDraft, save_article
@@ -363,29 +362,16 @@ def test_an_article_leaving_the_journal_leaves_the_lists_showing_it(app, served,
     assert client.get(NOT_SHOWING_X["b"]).headers["X-Larder-Cache"] == "hit"
 
 
-class _FreshnessChecks:
-    """Counts the stale checks (the query on cache_tag) the app's requests make."""
 
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, conn, cursor, statement, *_args) -> None:
-        if "FROM cache_tag" in statement:
-            self.count += 1
-
-
-def _checks_made(client, url: str) -> tuple[int, str, str]:
-    """How many stale checks a GET of `url` made, its cache header and its HTML."""
-    checks = _FreshnessChecks()
-    event.listen(Engine, "before_cursor_execute", checks)
-    try:
+def _checks_made(client, url: str, count_queries) -> tuple[int, str, str]:
+    """How many stale checks (the query on cache_tag) a GET of `url` made, its cache header and its HTML."""
+    with count_queries() as counter:
         page = client.get(url)
-    finally:
-        event.remove(Engine, "before_cursor_execute", checks)
-    return checks.count, page.headers["X-Larder-Cache"], page.get_data(as_text=True)
+    checks = sum("FROM cache_tag" in statement for statement in counter.statements)
+    return checks, page.headers["X-Larder-Cache"], page.get_data(as_text=True)
 
 
-def test_a_page_found_fresh_is_not_checked_again_until_the_next_write(app, served, world):
+def test_a_page_found_fresh_is_not_checked_again_until_the_next_write(app, served, world, count_queries):
     client = served.test_client()
     _warm(client)
     url = SHOWING_A["a"]
@@ -393,15 +379,15 @@ def test_a_page_found_fresh_is_not_checked_again_until_the_next_write(app, serve
     db.session.execute(text("UPDATE variant SET price = 1399 WHERE product_id = :b"), {"b": world["b"]})
     db.session.commit()
 
-    first, cache, _ = _checks_made(client, url)
+    first, cache, _ = _checks_made(client, url, count_queries)
     assert (cache, first > 0) == ("hit", True)
-    again, cache, html = _checks_made(client, url)
+    again, cache, html = _checks_made(client, url, count_queries)
     assert (cache, again) == ("hit", 0), "a page found fresh at this sequence was checked again"
     assert "$19.99" in html
 
     # The next write to A: the remembered check no longer answers, the page shows the new price.
     db.session.execute(text("UPDATE variant SET price = 2899 WHERE id = :v"), {"v": world["a_variant"]})
     db.session.commit()
-    _, cache, html = _checks_made(client, url)
+    _, cache, html = _checks_made(client, url, count_queries)
     assert cache == "miss"
     assert "$28.99" in html and "$19.99" not in html
