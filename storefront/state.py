@@ -46,6 +46,9 @@ class LarderState:
     version_engine: Engine | None = None
     page_state_statement: TextClause | None = None
     driver_statements: dict[Any, Any] = field(default_factory=dict)  # statements compiled once (caching.version)
+    # caching.late: per stored entry's key (a page's, kept pieces'), the late parts it held when
+    # last read, read with it next time in one round trip; emptied when full
+    late_parts_read_with: dict[str, list] = field(default_factory=dict)
     # caching.tags: stored entries found fresh at one page state, (version, seq, entries); replaced whole
     fresh_memo: tuple[str, int, set] = ("", -1, set())
     # storefront.catalog.card_html: product tiles remembered by content (TileMemo)

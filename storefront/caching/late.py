@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from storefront.caching.fragments import cached_fragment, fragment_key, fragment_store
 from storefront.caching.holes import punching_holes
+from storefront.caching.store import PageCache
 from storefront.caching.tags import collecting
 from storefront.caching.version import page_state
 from storefront.state import larder_state, request_state
@@ -115,10 +116,40 @@ def _part_key(name: str, args: dict) -> list:
 def read_ahead(parts: list[tuple[str, dict]]) -> None:
     """The stored HTML of a page's late parts (name, args), read from the fragment cache in one
     round trip instead of one each: a search page has two (its price fields, its articles)."""
+    keys = _stored_keys(parts)
+    if len(keys) > 1:
+        fragment_store().prefetch(keys)
+
+
+def _stored_keys(parts: list[tuple[str, dict]]) -> list[str]:
+    """The fragment keys of these late parts' stored HTML (none without the fragment cache)."""
     store, registered = fragment_store(), larder_state().late_parts
-    known = [(name, args) for name, args in parts if name in registered]
-    if len(known) > 1 and store.enabled:
-        store.prefetch([fragment_key("late-part", _part_key(name, args)) for name, args in known])
+    if not store.enabled:
+        return []
+    return [fragment_key("late-part", _part_key(name, args)) for name, args in parts if name in registered]
+
+
+READ_WITH_LIMIT = 20_000  # entries whose late parts a process remembers (a few MB at most)
+
+
+def read_with_its_parts(store: PageCache, key: str) -> None:
+    """Read the entry `key` of `store` (a stored page, kept pieces) and the late parts it held
+    when last read in this process, in one round trip: each is then taken by its next read.
+    Without this, an entry with late parts costs two reads in a row, its own and its parts'."""
+    parts = larder_state().late_parts_read_with.get(store.prefix + key)
+    fragments = fragment_store()
+    if parts and fragments.url == store.url:  # else the entry's own read is as quick
+        part_keys = _stored_keys(parts)
+        if part_keys:
+            store.prefetch([key], others=(fragments, part_keys))
+
+
+def remember_parts_of(store: PageCache, key: str, parts: list[tuple[str, dict]]) -> None:
+    """Note the late parts the entry `key` of `store` holds, for `read_with_its_parts`."""
+    memo = larder_state().late_parts_read_with
+    if len(memo) >= READ_WITH_LIMIT:
+        memo.clear()
+    memo[store.prefix + key] = [[name, args] for name, args in parts]
 
 
 def part_shape(name: str, args: dict, value: Any = None) -> Any:
@@ -177,12 +208,16 @@ def fill(body: str, parts: list[tuple[LatePart, str]]) -> str:
     return body
 
 
-def render_stored(stored: list[dict]) -> list[tuple[LatePart, str]] | None:
+def render_stored(stored: list[dict], read_with: tuple[PageCache, str] | None = None) -> list[tuple[LatePart, str]] | None:
     """The stored page's parts rendered for this response; None when one's shape changed
-    (the page must be rendered whole) or an entry is of an older shape."""
+    (the page must be rendered whole) or an entry is of an older shape. `read_with`: the page's
+    store and key, to read these parts with the page next time (`read_with_its_parts`)."""
     rendered = []
     try:
-        read_ahead([(item["name"], item["args"]) for item in stored])
+        calls = [(item["name"], item["args"]) for item in stored]
+        if read_with is not None:
+            remember_parts_of(*read_with, calls)
+        read_ahead(calls)
         for item in stored:
             part = LatePart(item["name"], item["args"], item["shape"])
             html = _html_if_shaped(part.name, part.args, part.shape)

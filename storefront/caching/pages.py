@@ -191,7 +191,10 @@ def conditional_page(view=None, *, on_cached=None):
         state = page_state()
         key = page_key(state)
         cache = page_cache()
-        entry = cache.get(key) if cache.enabled else None
+        entry = None
+        if cache.enabled:
+            late.read_with_its_parts(cache, key)
+            entry = cache.get(key)
         why_stale = None
         if entry is not None and not fresh_entry(entry, state):
             if current_app.config.get("PAGE_CACHE_EXPLAIN"):
@@ -199,7 +202,7 @@ def conditional_page(view=None, *, on_cached=None):
             entry = None
         parts: list = []
         if entry is not None and entry.get("late"):
-            parts = late.render_stored(entry["late"])
+            parts = late.render_stored(entry["late"], read_with=(cache, key))
             if parts is None:  # a part no longer fits the page built around it
                 why_stale, entry, parts = "late-part-shape", None, []
         # The sequence the visitor's copy was made at: the stored page's, else (about to be
@@ -245,6 +248,7 @@ def conditional_page(view=None, *, on_cached=None):
                 entry = {"body": body, "headers": headers, "seq": state.seq, "tags": sorted(collector.tags)}
                 if parts:
                     entry["late"] = late.to_entry(parts)
+                    late.remember_parts_of(cache, key, [(part.name, part.args) for part, _ in parts])
                 cache.set(key, entry)
                 response.headers["X-Larder-Cache"] = "miss"
                 if why_stale is not None:

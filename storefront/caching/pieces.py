@@ -33,8 +33,13 @@ from typing import Any
 from flask import current_app, g, request, session
 from markupsafe import Markup, escape
 
-from storefront.caching.fragments import cached_fragment, fragment_store
-from storefront.caching.late import late_part_if_shaped, read_ahead
+from storefront.caching.fragments import cached_fragment, fragment_key, fragment_store
+from storefront.caching.late import (
+    late_part_if_shaped,
+    read_ahead,
+    read_with_its_parts,
+    remember_parts_of,
+)
 from storefront.site_urls import THIS_PAGE_PLACEHOLDER, this_page
 from storefront.state import request_state
 from storefront.templating import url_with
@@ -75,17 +80,23 @@ def kept_pieces(
     alone (a flashed message, or no fragment cache). `values()` gives this request's text for the extra holes."""
     key = [*parts, request.host, request.script_root]
     extra = values() if values else None
+    store = fragment_store()
+    stored_key = fragment_key(name, key) if store.enabled else ""
 
     def for_everyone() -> dict:
         holes = new_holes(*extra_holes)
         return {**render(holes), "holes": holes}
 
     def kept(stored: dict) -> Kept:
+        if stored_key:
+            calls = [(part, args) for part, args, _ in _late_holes(stored["holes"]).values()]
+            remember_parts_of(store, stored_key, calls)
         pieces = filled(stored["pieces"], stored["holes"], extra)
         return Kept(pieces, {k: v for k, v in stored.items() if k not in ("pieces", "holes")})
 
     try:
-        if not for_this_visitor_only() and fragment_store().enabled:
+        if not for_this_visitor_only() and store.enabled:
+            read_with_its_parts(store, stored_key)
             # Once as kept; if a late part changed shape since, once rendered again and kept.
             for refresh in (False, True):
                 try:
@@ -181,7 +192,7 @@ def _calls(holes: dict[str, str]) -> dict[str, str]:
     """This request's links and late parts for the holes made by `_Recorder` (a late part comes
     as Markup: `filled` leaves it unescaped)."""
     texts = {}
-    late = {name: json.loads(name[len(LATE):]) for name in holes if name.startswith(LATE)}
+    late = _late_holes(holes)
     read_ahead([(part, args) for part, args, _ in late.values()])
     for name in holes:
         if name.startswith(URL_WITH):
@@ -193,6 +204,11 @@ def _calls(holes: dict[str, str]) -> dict[str, str]:
                 raise _ShapeChanged(part)
             texts[name] = html
     return texts
+
+
+def _late_holes(holes: dict[str, str]) -> dict[str, list]:
+    """The holes for late parts, each with its call: [part name, args, shape]."""
+    return {name: json.loads(name[len(LATE):]) for name in holes if name.startswith(LATE)}
 
 
 class _Recorder:

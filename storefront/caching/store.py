@@ -50,18 +50,26 @@ class PageCache(GuardedRedis):
         except ValueError:
             return None
 
-    def prefetch(self, keys: list[str]) -> None:
+    def prefetch(self, keys: list[str], others: tuple[PageCache, list[str]] | None = None) -> None:
         """Read these entries in one round trip; this request's next `get` of each takes it from
-        there (once: a later `get` reads Redis again)."""
-        if not keys or not has_request_context() or not self._available():
+        there (once: a later `get` reads Redis again). `others`: another store's entries read in
+        the same round trip when both are on one Redis database (else they are left unread).
+        Entries already read ahead are not read again."""
+        if not has_request_context() or not self._available():
             return
+        prefetched = request_state().prefetched
         names = [self.prefix + key for key in keys]
+        if others is not None and others[0].url == self.url:
+            names += [others[0].prefix + key for key in others[1]]
+        names = [name for name in dict.fromkeys(names) if name not in prefetched]
+        if not names:
+            return
         try:
             raws = self._redis().mget(names)
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)
             return
-        request_state().prefetched.update(zip(names, raws, strict=True))
+        prefetched.update(zip(names, raws, strict=True))
 
     def set(self, key: str, entry: Any, ttl: int | None = None) -> None:
         """Store `entry` for `ttl` seconds (the store's own lifetime when None)."""

@@ -892,7 +892,7 @@ def caches(app):
     """Both Redis stores on, in memory: pages and fragments (facet counts, journal totals)."""
     originals = larder_state(app).page_cache, larder_state(app).fragment_cache
     pages, fragments = PageCache("redis://fake", ttl=60), PageCache("redis://fake", ttl=60, prefix=FRAGMENT_PREFIX)
-    pages._client, fragments._client = FakeRedis(), FakeRedis()
+    pages._client = fragments._client = FakeRedis()  # one server, as their one URL says
     larder_state(app).page_cache, larder_state(app).fragment_cache = pages, fragments
     yield
     larder_state(app).page_cache, larder_state(app).fragment_cache = originals

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from storefront.extensions import db
 from storefront.state import larder_state
 from tests.blog.helpers import make_article
-from tests.factories import make_product
+from tests.factories import make_collection, make_product
 from tests.fixtures.page_cache import served_fixture
 from tests.fixtures.redis_server import redis_url
 
@@ -106,36 +106,38 @@ def test_an_edit_taking_an_article_out_of_the_results_renders_the_page_again(ser
     assert _get(client).headers["X-Larder-Cache"] == "hit"
 
 
-class _FragmentReads:
-    """The fragment cache's reads of Redis: how many single reads, and the keys of each read ahead."""
+class _RedisReads:
+    """Every read of Redis by the page store and the fragment store: (store, command, keys)."""
 
     def __init__(self, app, monkeypatch) -> None:
-        self.gets = 0
-        self.mgets: list[int] = []
-        client = larder_state(app).fragment_cache._redis()
+        self.reads: list[tuple[str, str, int]] = []
+        for label, store in (("pages", larder_state(app).page_cache), ("fragments", larder_state(app).fragment_cache)):
+            self._count(label, store._redis(), monkeypatch)
+
+    def _count(self, label, client, monkeypatch) -> None:
         get, mget = client.get, client.mget
 
         def counted_get(name):
-            self.gets += 1
+            self.reads.append((label, "get", 1))
             return get(name)
 
         def counted_mget(names, *more):
-            self.mgets.append(len(names))
+            self.reads.append((label, "mget", len(names)))
             return mget(names, *more)
 
         monkeypatch.setattr(client, "get", counted_get)
         monkeypatch.setattr(client, "mget", counted_mget)
 
 
-def test_a_stored_search_page_reads_its_late_parts_in_one_round_trip(served, shelf, monkeypatch):
+def test_a_stored_search_page_is_read_with_its_late_parts_in_one_round_trip(served, shelf, monkeypatch):
     client = served.test_client()
     _get(client)
-    reads = _FragmentReads(served, monkeypatch)
+    reads = _RedisReads(served, monkeypatch)
     page = _get(client)
     html = page.get_data(as_text=True)
     assert page.headers["X-Larder-Cache"] == "hit"
     assert "Articles (2)" in html and 'name="price_max"' in html  # both late parts are on the page
-    assert (reads.gets, reads.mgets) == (0, [2]), "the price fields and the articles were read one by one"
+    assert reads.reads == [("pages", "mget", 3)], "the page, its price fields and its articles were read one by one"
 
     # A part read ahead, found stale and rendered again, is what the next request reads.
     db.session.execute(text("UPDATE article SET title = 'Magnesium and Better Sleep' WHERE id = :id"),
@@ -143,3 +145,26 @@ def test_a_stored_search_page_reads_its_late_parts_in_one_round_trip(served, she
     db.session.commit()
     assert "Magnesium and Better Sleep" in _get(client).get_data(as_text=True)
     assert "Magnesium and Better Sleep" in _get(client).get_data(as_text=True)
+
+
+def test_a_listing_s_kept_pieces_are_read_with_their_price_fields_in_one_round_trip(served, monkeypatch):
+    """A listing URL not stored yet (another campaign tag) renders from the kept pieces: the
+    pieces and the price fields' late part come back in one read."""
+    make_product("magnesium-glycinate", title="Magnesium Glycinate", price=1999, stock=5,
+                 collection=make_collection("supplements"))
+    db.session.commit()
+    client = served.test_client()
+    _get(client, "/collections/supplements?utm_source=first")
+    reads = _RedisReads(served, monkeypatch)
+    page = _get(client, "/collections/supplements?utm_source=second")
+    html = page.get_data(as_text=True)
+    assert page.headers["X-Larder-Cache"] == "miss"
+    assert "Magnesium Glycinate" in html and 'name="price_max"' in html
+    assert reads.reads == [("pages", "get", 1), ("fragments", "mget", 2)], (
+        "the kept pieces and their price fields were read one by one"
+    )
+
+    # Pieces read ahead and found stale are rendered again, with the new price.
+    db.session.execute(text("UPDATE variant SET price = 2599"))
+    db.session.commit()
+    assert "$25.99" in _get(client, "/collections/supplements?utm_source=third").get_data(as_text=True)

@@ -180,6 +180,9 @@ class FakeRedis:
     def get(self, key):
         return self.store.get(key)
 
+    def mget(self, keys):
+        return [self.store.get(key) for key in keys]
+
     def set(self, key, value, ex=None):
         self.store[key] = value.encode() if isinstance(value, str) else value
 
