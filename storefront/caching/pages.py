@@ -259,6 +259,7 @@ def conditional_page(view=None, *, on_cached=None):
         # The render may have set the session.
         return _mark(response, state, page_etag(key, seq, late.digest(parts)))
 
+    wrapper.public_page = True  # read by the rate limiter's filter (storefront.extensions)
     return wrapper
 
 
