@@ -45,6 +45,7 @@ class LarderState:
     # caching: built on first use
     version_engine: Engine | None = None
     page_state_statement: TextClause | None = None
+    page_state_binds: tuple[str, ...] = ()  # which of :now and :today it takes
     driver_statements: dict[Any, Any] = field(default_factory=dict)  # statements compiled once (caching.version)
     # caching.late: per stored entry's key (a page's, kept pieces'), the late parts it held when
     # last read, read with it next time in one round trip; emptied when full

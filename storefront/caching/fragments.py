@@ -25,7 +25,6 @@ from flask import Flask, has_request_context
 from storefront.caching.store import PageCache, redis_url_unless_off
 from storefront.caching.tags import collecting, depend_on, fresh_at
 from storefront.caching.version import page_state
-from storefront.clock import today
 from storefront.config import DEFAULT_PAGE_CACHE_TTL
 from storefront.state import larder_state
 
@@ -34,9 +33,10 @@ FRAGMENT_PREFIX = "larder:fragment:"
 
 
 def fragment_key(name: str, parts: Any) -> str:
-    """Same for every request asking for this fragment while the catalog and day are unchanged."""
+    """Same for every request asking for this fragment while the catalog and the time markers
+    (a certificate starting or lapsing: storefront.catalog.certificate_days) are unchanged."""
     state = page_state()
-    raw = json.dumps([state.version, today().isoformat(), name, parts], sort_keys=True, default=str)
+    raw = json.dumps([state.version, state.markers, name, parts], sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

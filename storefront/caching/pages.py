@@ -1,8 +1,8 @@
 """Conditional GET and the Redis page store for public pages.
 
-A page's key = catalog version (storefront.caching.version) + today's UTC date (certificates
-are valid by the day) + time markers (e.g. the blog's "latest scheduled article now due": it
-goes live with no write) + the URL. The stored page also keeps the dependency tags it declared
+A page's key = catalog version (storefront.caching.version) + time markers (the blog's "latest
+scheduled article now due": it goes live with no write; the certificate days: a certificate is
+valid by the day) + the URL. The stored page also keeps the dependency tags it declared
 while rendering and the change sequence read before it (storefront.caching.tags): a write to a
 narrow table (a product, its stock) makes stale only the pages with one of its tags. Its ETag
 adds that sequence and the visitor's session (CSRF token, cart count), because the page embeds
@@ -56,15 +56,13 @@ def shared_page_allowed() -> bool:
 def page_key(state: PageState) -> str:
     """Same for every visitor of this URL while the catalog is unchanged.
 
-    Time enters only where pages depend on it: the date (a certificate is valid by the day)
-    and the time markers (an article scheduled for 09:00 is live from 09:00). No clock
-    buckets: every page's entry does not expire at the same instant, so no stampede of
-    renders when a bucket rolls over.
+    Time enters only where pages depend on it, through the time markers: an article scheduled
+    for 09:00 is live from 09:00; a certificate starting or lapsing changes the keys on that
+    day only (storefront.catalog.certificate_days), not every midnight. No clock buckets:
+    every page's entry does not expire at the same instant, so no stampede of renders when a
+    bucket rolls over.
     """
-    raw = (
-        f"{state.version}|{today().isoformat()}|{state.markers}|"
-        f"{request.endpoint}|{request.full_path}"
-    )
+    raw = f"{state.version}|{state.markers}|{request.endpoint}|{request.full_path}"
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -123,7 +121,8 @@ STORED_HEADERS = ("Content-Type", "X-Larder-Frameable", "Content-Language")
 
 def _changed(state: PageState) -> datetime | None:
     """When the page last changed, to the microsecond: the last write or time marker, or
-    midnight UTC if later (the key holds the date: a certificate lapses with no write)."""
+    midnight UTC if later (a certificate lapses at midnight with no write; its time marker is
+    a day, not a moment, so every page says it may have changed since midnight)."""
     if state.changed_at is None:
         return None
     return max(state.changed_at, datetime.combine(today(), time(), UTC))

@@ -11,15 +11,26 @@ any transaction: a cache hit then costs one round trip.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask import Flask
-from sqlalchemy import BigInteger, DateTime, Float, Integer, String, bindparam, create_engine, text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    create_engine,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storefront.clock import now
+from storefront.clock import now, today
 from storefront.extensions import db
 from storefront.state import larder_state, request_state
 
@@ -57,8 +68,10 @@ def register_time_marker(app: Flask, name: str, sql: str) -> None:
     """Make pages change when something becomes due with time alone, with no write at that
     moment: an article scheduled for 09:00 goes live at 09:00, though nothing touches the
     database then. `sql` is a scalar SELECT of the latest moment such a change happened up to
-    `:now` (compared with the stored column, so its values are stored times); it is read
-    in the page-state statement, so it costs no extra query.
+    `:now` (compared with the stored column, so its values are stored times), or of anything
+    that changes exactly when such a change is due (`:today` is the UTC date, for what is valid
+    by the day: storefront.catalog.certificate_days); it is read in the page-state statement,
+    so it costs no extra query.
     """
     larder_state(app).time_markers[name] = sql
 
@@ -78,9 +91,12 @@ def _page_state_statement():
             f"SELECT '{MARKER_ROW}', '{name}', CAST(({marker}) AS VARCHAR(64))"
             for name, marker in sorted(state.time_markers.items())
         ]
-        built = text(" UNION ALL ".join(parts))
-        if state.time_markers:
-            built = built.bindparams(bindparam("now", type_=DateTime(timezone=True)))
+        sql = " UNION ALL ".join(parts)
+        binds = {"now": DateTime(timezone=True), "today": Date}
+        state.page_state_binds = tuple(name for name in binds if re.search(rf"(?<!:):{name}\b", sql))
+        built = text(sql)
+        if state.page_state_binds:
+            built = built.bindparams(*(bindparam(name, type_=binds[name]) for name in state.page_state_binds))
         state.page_state_statement = built
     return state.page_state_statement
 
@@ -109,9 +125,9 @@ def _version_engine():
 def _read_page_state_rows() -> list[tuple[str, str, str]]:
     engine = _version_engine()
     statement = _page_state_statement()
-    state = larder_state()
-    # The statement asks for :now exactly when some package registered a time marker.
-    params = {"now": now()} if state.time_markers else {}
+    # The moment and day the time markers are judged at (:now, :today), when they ask.
+    binds = larder_state().page_state_binds
+    params = {name: (now() if name == "now" else today()) for name in binds}
     if engine is db.engine:
         with engine.connect() as connection:
             rows = connection.execution_options(isolation_level="AUTOCOMMIT").execute(

@@ -9,6 +9,7 @@ def init_app(app) -> None:
     from storefront import audit
     from storefront.catalog.allergens import ALLERGENS, allergens_in, describe_mask, free_from
     from storefront.catalog.card_html import init_tiles
+    from storefront.catalog.certificate_days import init_certificate_days
     from storefront.catalog.images import sized_path
     from storefront.catalog.nutrition import describe_nutrition
     from storefront.catalog.price_range import init_price_range
@@ -18,6 +19,7 @@ def init_app(app) -> None:
     register_catalog_tables(app)
     init_price_range(app)
     init_tiles(app)
+    init_certificate_days(app)
     app.jinja_env.globals["image_srcset"] = image_srcset
     app.jinja_env.globals["gallery_sizes"] = GALLERY_SIZES
     app.jinja_env.filters["sized_path"] = sized_path

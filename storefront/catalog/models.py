@@ -222,6 +222,10 @@ class Certification(db.Model):
     __table_args__ = (
         CheckConstraint("valid_until >= valid_from", name="valid_range"),
         Index("ix_certification_product_dates", "product_id", "valid_from", "valid_until"),
+        # The certificate-day marker's two maxima (storefront.catalog.certificate_days), read on
+        # every cacheable request: one index probe each.
+        Index("ix_certification_valid_from", "valid_from"),
+        Index("ix_certification_valid_until", "valid_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -412,6 +412,51 @@ def test_a_certificate_lapsing_overnight_is_not_answered_304(app, monkeypatch, s
     assert "badge-certified" not in again.get_data(as_text=True)
 
 
+def test_stored_pages_outlive_midnight_unless_a_certificate_starts_or_lapses(app, deployed, monkeypatch):
+    """The keys change on the days a certificate starts or lapses, not every midnight: a store
+    open past midnight keeps its stored pages (issue 20's mixed load lost a fifth of its hits
+    at 00:00 UTC), and a page showing a certificate that lapsed overnight is never served."""
+    from storefront import clock
+    from tests.factories import make_certification
+
+    day = clock.today()
+    steady = make_product("steady", title="Steady Oats", price=1999)
+    steady.certifications.append(make_certification(valid_from=day - timedelta(days=10), valid_until=day + timedelta(days=30)))
+    lapsing = make_product("lapsing", title="Lapsing Rice")
+    lapsing.certifications.append(make_certification(valid_from=day - timedelta(days=10), valid_until=day + timedelta(days=1)))
+    db.session.commit()
+    visitor = deployed.test_client()
+    for url in ("/products/steady", "/products/lapsing"):
+        assert visitor.get(url).headers["X-Larder-Cache"] == "miss"
+        assert visitor.get(url).headers["X-Larder-Cache"] == "hit"
+
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(days=1))  # midnight passed
+    for url in ("/products/steady", "/products/lapsing"):
+        page = visitor.get(url)
+        assert page.headers["X-Larder-Cache"] == "hit", f"{url}: no certificate started or lapsed today"
+        assert "badge-certified" in page.get_data(as_text=True)
+
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(days=2))  # Lapsing Rice's last day is over
+    page = visitor.get("/products/lapsing")
+    assert page.headers["X-Larder-Cache"] == "miss"
+    assert "badge-certified" not in page.get_data(as_text=True)
+    assert "does not currently hold a valid Low FODMAP certification" in page.get_data(as_text=True)
+    steady_page = visitor.get("/products/steady")
+    assert "badge-certified" in steady_page.get_data(as_text=True)
+
+    # A certificate starting on a later day changes the keys that morning.
+    starting = make_product("starting", title="Starting Millet")
+    starting.certifications.append(make_certification(valid_from=day + timedelta(days=3), valid_until=day + timedelta(days=60)))
+    db.session.commit()
+    assert "badge-certified" not in visitor.get("/products/starting").get_data(as_text=True)
+    assert visitor.get("/products/starting").headers["X-Larder-Cache"] == "hit"
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(days=3))
+    page = visitor.get("/products/starting")
+    assert page.headers["X-Larder-Cache"] == "miss"
+    assert "badge-certified" in page.get_data(as_text=True)
+
+
 def test_stored_pages_and_fragments_live_a_day_not_ten_minutes(app, deployed):
     """Their tags and keys keep them from ever being served stale, so only memory bounds their
     life: a tail product visited once an hour is still a hit (PAGE_CACHE_TTL, a day by default)."""

@@ -13,7 +13,6 @@ import pytest
 import redis
 from sqlalchemy import select, text
 
-from storefront.caching import fragments
 from storefront.caching.fragments import FRAGMENT_PREFIX
 from storefront.caching.store import PageCache
 from storefront.catalog.models import Product
@@ -73,7 +72,7 @@ def test_a_certificate_expiring_today_stops_counting_tomorrow(client, fragment_s
     assert "Low FODMAP Certified <span class=\"count\">(1)" in page
 
     tomorrow = today() + timedelta(days=1)
-    monkeypatch.setattr(fragments, "today", lambda: tomorrow)
+    monkeypatch.setattr("storefront.caching.version.today", lambda: tomorrow)
     monkeypatch.setattr("storefront.catalog.queries.today", lambda: tomorrow)
     page = client.get("/collections/teas?in_stock=1&sort=name").get_data(as_text=True)
     assert "Low FODMAP Certified <span class=\"count\">(0)" in page

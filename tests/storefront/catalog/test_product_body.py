@@ -106,7 +106,7 @@ def test_a_certificate_that_lapses_overnight_is_not_shown_the_next_day(client, m
     assert "Certified by" in page
 
     tomorrow = today + timedelta(days=1)
-    for module in ("storefront.catalog.product_page", "storefront.caching.fragments", "storefront.caching.pages"):
+    for module in ("storefront.catalog.product_page", "storefront.caching.version", "storefront.caching.pages"):
         monkeypatch.setattr(f"{module}.today", lambda: tomorrow)
     page, reads = _get(client, "/products/magnesium-glycinate", count_queries)
     assert reads == 1
