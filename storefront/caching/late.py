@@ -129,7 +129,7 @@ def _stored_keys(parts: list[tuple[str, dict]]) -> list[str]:
     return [fragment_key("late-part", _part_key(name, args)) for name, args in parts if name in registered]
 
 
-READ_WITH_LIMIT = 20_000  # entries whose late parts a process remembers (a few MB at most)
+READ_WITH_LIMIT = 10_000  # entries whose late parts a process remembers (a few MB at most)
 
 
 def read_with_its_parts(store: PageCache, key: str) -> None:
@@ -208,7 +208,9 @@ def fill(body: str, parts: list[tuple[LatePart, str]]) -> str:
     return body
 
 
-def render_stored(stored: list[dict], read_with: tuple[PageCache, str] | None = None) -> list[tuple[LatePart, str]] | None:
+def render_stored(
+    stored: list[dict], read_with: tuple[PageCache, str] | None = None
+) -> list[tuple[LatePart, str]] | None:
     """The stored page's parts rendered for this response; None when one's shape changed
     (the page must be rendered whole) or an entry is of an older shape. `read_with`: the page's
     store and key, to read these parts with the page next time (`read_with_its_parts`)."""
