@@ -1,4 +1,4 @@
-"""Product cards from the fragment cache, keyed by catalog version and day (issue 20).
+"""Product cards from the fragment cache, keyed by catalog version and time markers (issue 20).
 
 A card row is one statement with correlated sub-selects (price, stock, badge, image,
 collection): cheap to run, but PostgreSQL plans it on each call unless it settles on a generic
@@ -6,8 +6,8 @@ plan (1-3 ms; storefront.transactions keeps statements prepared across requests)
 its lite view, a product page and the home page each read one set of cards that changes only
 when the catalog does. Stored like the facet counts (storefront.caching.fragments): under the
 catalog version, which every visible change to a product, its variants, stock, images,
-certificates or collections bumps (database triggers), and the day (certificates lapse by the
-day). Without Redis every call reads the database as before.
+certificates or collections bumps (database triggers), and the time markers (a certificate
+starts or lapses by the day: storefront.catalog.certificate_days). Without Redis every call reads the database as before.
 """
 
 from __future__ import annotations
