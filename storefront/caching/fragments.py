@@ -3,11 +3,12 @@
 The page cache keeps whole pages per URL; a fragment outlives the URL that computed it. A
 listing's facet counts are the same for every sort order and every page of one set of filters,
 and at 100,000 products they are most of the listing's SQL time (aggregates over every match),
-so they are stored once per *catalog version and time markers*, with the dependency tags declared while
-computing them and the change sequence read before (like pages, storefront.caching.tags): a
-write to a product the fragment counts stamps one of its tags and the fragment is computed
-again; a certificate's validity changes with the day; a stale count is never served. A page
-using a fragment depends on the fragment's tags, whether it was computed or read.
+so they are stored once per *catalog version and time markers*, with the dependency tags
+declared while computing them and the change sequence read before (like pages,
+storefront.caching.tags): a write to a product the fragment counts stamps one of its tags and
+the fragment is computed again; a certificate starting or lapsing changes the time markers; a
+stale count is never served. A page using a fragment depends on the fragment's tags, whether it
+was computed or read.
 
 Only with REDIS_URL (and LARDER_FRAGMENT_CACHE not "off"); every Redis failure is a miss and
 the fragment is computed as if there were no cache.
@@ -49,7 +50,8 @@ def cached_fragment(
     refresh: bool = False,
     ttl: int | None = None,
 ) -> T:
-    """The fragment from Redis when stored under this version and these markers, else computed and stored.
+    """The fragment from Redis when stored under this version and these markers, else computed
+    and stored.
 
     `parts` identifies the fragment within `name` (JSON-serialisable); `dump` / `load` turn the
     value into JSON data and back. `refresh`: compute and store it whatever is stored. `ttl`:

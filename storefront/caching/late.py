@@ -107,7 +107,8 @@ def _rendered(name: str, args: dict, value: Any = None) -> tuple[str, Any]:
 
 
 def _part_key(name: str, args: dict) -> list:
-    """What a late part's stored HTML is kept under (within the fragment cache's version and markers)."""
+    """What a late part's stored HTML is kept under (within the fragment cache's version and
+    markers)."""
     url = [request.path, sorted(request.args.items(multi=True))] if name in larder_state().late_parts_per_url else None
     # The due-time markers: a scheduled article going live changes the search's article group.
     return [name, args, url, request.script_root, page_state().markers]

@@ -4,8 +4,8 @@ The product page and the article (and its lite view) show the same HTML to every
 every URL of theirs (`?ref=`, campaign tags, review sorts), but for a few values of the request:
 the CSRF token, the way back a form carries (`next`, this page) and what the page passes on (an
 article's `ref`). Their templates' blocks are rendered with placeholders ("holes") for those,
-kept in the fragment cache (storefront.caching.fragments: under the catalog version and time markers, with
-the dependency tags their reads declared, so never stale) and filled on every use.
+kept in the fragment cache (storefront.caching.fragments: under the catalog version and time
+markers, with the dependency tags their reads declared, so never stale) and filled on every use.
 
 A link to this page with some arguments changed (`url_with`: the reviews' "More reviews", a
 listing's pages and filter chips) is a hole too: it carries the request's other arguments (`ref`,

@@ -7,7 +7,8 @@ its lite view, a product page and the home page each read one set of cards that 
 when the catalog does. Stored like the facet counts (storefront.caching.fragments): under the
 catalog version, which every visible change to a product, its variants, stock, images,
 certificates or collections bumps (database triggers), and the time markers (a certificate
-starts or lapses by the day: storefront.catalog.certificate_days). Without Redis every call reads the database as before.
+starts or lapses by the day: storefront.catalog.certificate_days). Without Redis every call
+reads the database as before.
 """
 
 from __future__ import annotations
