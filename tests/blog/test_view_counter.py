@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import pytest
 import redis
@@ -18,7 +19,7 @@ from sqlalchemy import event, func, select
 import blog.view_counter as view_counter_module
 from blog.models import ArticleView
 from blog.services import unpublish_article
-from blog.view_counter import EXTENSION, FLUSH_LOCK, count_view, flush_views, view_counter
+from blog.view_counter import EXTENSION, FLUSH_LOCK, PENDING, count_view, flush_views, view_counter
 from storefront.caching.store import PageCache
 from storefront.clock import today
 from storefront.extensions import db
@@ -30,15 +31,19 @@ from tests.fixtures.redis_server import redis_url
 REDIS_URL = redis_url(14)
 
 
-def _use_redis(app, url: str):
-    """Point the counter and the page cache at `url`; returns a function that undoes it."""
+def _use_redis(app, url: str, push_seconds: int = 0):
+    """Point the counter and the page cache at `url`; returns a function that undoes it.
+    push_seconds: how long the process tallies views before sending them (0: each view at once,
+    the Redis side's protocol as these tests check it)."""
     saved = (app.config.get("REDIS_URL"), larder_state(app).page_cache,
-             app.extensions.pop(EXTENSION, None))
+             app.extensions.pop(EXTENSION, None), app.config.get("VIEW_PUSH_SECONDS"))
     app.config["REDIS_URL"] = url
+    app.config["VIEW_PUSH_SECONDS"] = push_seconds
     larder_state(app).page_cache = PageCache(url, ttl=60)
 
     def restore() -> None:
         app.config["REDIS_URL"], larder_state(app).page_cache = saved[0], saved[1]
+        app.config["VIEW_PUSH_SECONDS"] = saved[3]
         app.extensions.pop(EXTENSION, None)
         if saved[2] is not None:
             app.extensions[EXTENSION] = saved[2]
@@ -59,6 +64,14 @@ def store():
 @pytest.fixture
 def buffered(app, store):
     restore = _use_redis(app, REDIS_URL)
+    yield store
+    restore()
+
+
+@pytest.fixture
+def tallied(app, store):
+    """As deployed: each process tallies views for a second before sending them."""
+    restore = _use_redis(app, REDIS_URL, push_seconds=1)
     yield store
     restore()
 
@@ -255,3 +268,56 @@ def test_flush_views_command_without_redis_says_there_is_nothing_to_flush(runner
     result = runner.invoke(args=["larder", "flush-views"])
     assert result.exit_code == 0
     assert "REDIS_URL is not set" in result.output
+
+
+def pending(store) -> dict[str, int]:
+    return {field.decode(): int(n) for field, n in store.hgetall(PENDING).items()}
+
+
+def test_views_are_tallied_for_a_second_then_sent_by_the_next_request_in_one_go(client, tallied):
+    article = make_article("tallied")
+    read(client, "/blog/tallied")
+    read(client, "/blog/tallied/lite")
+    assert pending(tallied) == {}  # no round trip to Redis per view
+    time.sleep(1.1)
+
+    read(client, "/blog/")  # any page ends the second
+
+    assert pending(tallied) == {f"{today().isoformat()}|tallied": 2}
+    assert flush_views().views == 2
+    assert stored_views(article) == 2
+
+
+def test_a_flush_and_the_dashboard_include_the_views_this_process_holds(client, auth, tallied):
+    make_article("held")
+    for _ in range(3):
+        read(client, "/blog/held")
+    auth.login(make_user(role="admin"))
+
+    page = client.get("/admin/").get_data(as_text=True)
+
+    row = re.search(r'<tr data-article="held">(.*?)</tr>', page, re.S)
+    assert row and re.findall(r'<td class="num">(.*?)</td>', row.group(1))[0] == "3"
+
+
+def test_a_tally_redis_does_not_take_is_written_to_the_database(app, client, tallied, caplog):
+    article = make_article("redis-went-away")
+    read(client, "/blog/redis-went-away")
+    read(client, "/blog/redis-went-away")
+    counter = view_counter()
+    counter.url, counter._client = "redis://127.0.0.1:1/0", None  # Redis stops before the push
+
+    with caplog.at_level(logging.WARNING, logger="blog.view_counter"):
+        counter.push_tally()
+
+    assert stored_views(article) == 2
+    assert pending(tallied) == {}
+
+
+def test_a_stopping_worker_sends_what_it_holds(client, tallied):
+    make_article("last-views")
+    read(client, "/blog/last-views")
+
+    view_counter().push_at_exit()
+
+    assert pending(tallied) == {f"{today().isoformat()}|last-views": 1}
