@@ -78,6 +78,8 @@ class RequestState:
     # storefront.caching.store: entries read ahead in one round trip (key -> raw value), each
     # taken by the next read of its key
     prefetched: dict[str, Any] = field(default_factory=dict)
+    # storefront.caching.late: each late part's fragment key, worked out once (JSON call -> key)
+    late_part_keys: dict[str, str] = field(default_factory=dict)
 
 
 def larder_state(app: Flask | None = None) -> LarderState:

@@ -49,6 +49,7 @@ def cached_fragment(
     load: Callable[[Any], T],
     refresh: bool = False,
     ttl: int | None = None,
+    key: str | None = None,
 ) -> T:
     """The fragment from Redis when stored under this version and these markers, else computed
     and stored.
@@ -56,12 +57,13 @@ def cached_fragment(
     `parts` identifies the fragment within `name` (JSON-serialisable); `dump` / `load` turn the
     value into JSON data and back. `refresh`: compute and store it whatever is stored. `ttl`:
     seconds to keep it, for a fragment whose tags do not cover everything it depends on (the
-    store's lifetime, PAGE_CACHE_TTL, when None).
+    store's lifetime, PAGE_CACHE_TTL, when None). `key`: fragment_key(name, parts), when the
+    caller has it already (hashing the parts twice was measurable on a kept page's every hit).
     """
     store = fragment_store()
     if not store.enabled or not has_request_context():
         return compute()
-    key = fragment_key(name, parts)
+    key = key or fragment_key(name, parts)
     state = page_state()
     if not refresh:
         kept = _fresh(store.get(key), load)

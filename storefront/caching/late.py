@@ -103,7 +103,10 @@ def _rendered(name: str, args: dict, value: Any = None) -> tuple[str, Any]:
     render = state.late_parts[name]
     if value is not None or not fragment_store().enabled:
         return render(value, **args)
-    return cached_fragment("late-part", _part_key(name, args), lambda: render(None, **args), dump=list, load=tuple)
+    parts = _part_key(name, args)
+    return cached_fragment(
+        "late-part", parts, lambda: render(None, **args), dump=list, load=tuple, key=_stored_key(name, args, parts)
+    )
 
 
 def _part_key(name: str, args: dict) -> list:
@@ -127,7 +130,18 @@ def _stored_keys(parts: list[tuple[str, dict]]) -> list[str]:
     store, registered = fragment_store(), larder_state().late_parts
     if not store.enabled:
         return []
-    return [fragment_key("late-part", _part_key(name, args)) for name, args in parts if name in registered]
+    return [_stored_key(name, args) for name, args in parts if name in registered]
+
+
+def _stored_key(name: str, args: dict, parts: list | None = None) -> str:
+    """The fragment key of one late part's stored HTML, worked out once per request: a kept page
+    asks for it three times (its read with the page, the read ahead, the part's own read)."""
+    memo = request_state().late_part_keys
+    ident = json.dumps([name, args], sort_keys=True)
+    key = memo.get(ident)
+    if key is None:
+        key = memo[ident] = fragment_key("late-part", parts if parts is not None else _part_key(name, args))
+    return key
 
 
 READ_WITH_LIMIT = 10_000  # entries whose late parts a process remembers (a few MB at most)

@@ -88,10 +88,10 @@ def kept_pieces(
         return {**render(holes), "holes": holes}
 
     def kept(stored: dict) -> Kept:
+        late = _late_holes(stored["holes"])
         if stored_key:
-            calls = [(part, args) for part, args, _ in _late_holes(stored["holes"]).values()]
-            remember_parts_of(store, stored_key, calls)
-        pieces = filled(stored["pieces"], stored["holes"], extra)
+            remember_parts_of(store, stored_key, [(part, args) for part, args, _ in late.values()])
+        pieces = filled(stored["pieces"], stored["holes"], extra, late)
         return Kept(pieces, {k: v for k, v in stored.items() if k not in ("pieces", "holes")})
 
     try:
@@ -100,7 +100,7 @@ def kept_pieces(
             # Once as kept; if a late part changed shape since, once rendered again and kept.
             for refresh in (False, True):
                 try:
-                    return kept(cached_fragment(name, key, for_everyone, dict, dict, refresh=refresh))
+                    return kept(cached_fragment(name, key, for_everyone, dict, dict, refresh=refresh, key=stored_key))
                 except _ShapeChanged:
                     continue
         # Nothing would be kept, or a part changed shape again since: this visitor's own, no holes.
@@ -175,24 +175,27 @@ def punched(csrf_hole: str, next_hole: str) -> Iterator[None]:
                 g.pop(name, None)
 
 
-def filled(pieces: dict[str, str], holes: dict[str, str], values: dict[str, str] | None = None) -> dict[str, Markup]:
+def filled(
+    pieces: dict[str, str], holes: dict[str, str], values: dict[str, str] | None = None,
+    late: dict[str, list] | None = None,
+) -> dict[str, Markup]:
     """The pieces as Markup with this request's CSRF token, this page and `values` (name ->
     text, escaped here) in their holes. Raises _ShapeChanged when a late part's shape moved
-    (the pieces were built around the old one)."""
+    (the pieces were built around the old one). `late`: _late_holes(holes), when read already."""
     if holes:
         from flask_wtf.csrf import generate_csrf
 
-        texts = {CSRF: generate_csrf(), NEXT: this_page(), **(values or {}), **_calls(holes)}
+        texts = {CSRF: generate_csrf(), NEXT: this_page(), **(values or {}), **_calls(holes, late)}
         replacements = [(holes[name], str(escape(text))) for name, text in texts.items() if name in holes]
         pieces = {name: _replace(html, replacements) for name, html in pieces.items()}
     return {name: Markup(html) for name, html in pieces.items()}
 
 
-def _calls(holes: dict[str, str]) -> dict[str, str]:
+def _calls(holes: dict[str, str], late: dict[str, list] | None = None) -> dict[str, str]:
     """This request's links and late parts for the holes made by `_Recorder` (a late part comes
     as Markup: `filled` leaves it unescaped)."""
     texts = {}
-    late = _late_holes(holes)
+    late = _late_holes(holes) if late is None else late
     read_ahead([(part, args) for part, args, _ in late.values()])
     for name in holes:
         if name.startswith(URL_WITH):
