@@ -37,6 +37,7 @@ from storefront.orders.shipping import shipping_method
 from storefront.payments.base import PaymentError, PaymentUnavailable, ReturnUrls
 from storefront.payments.models import Payment, PaymentStatus
 from storefront.payments.registry import get_gateway
+from storefront.transactions import commit_keeping_loaded
 
 
 class CheckoutError(Exception):
@@ -91,12 +92,13 @@ def _line_title(variant: Variant) -> str:
 
 def place_order(
     cart: Cart, email: str, address: Address, shipping_method_code: str, user_id: int | None = None,
-    remind: bool = False,
+    remind: bool = False, *, keep_loaded: bool = False,
 ) -> Order:
     """Create a pending order from the cart at today's prices and reserve its stock, all or nothing.
 
     remind: the shopper ticked "email me a reminder if I don't finish"; the reminder job is recorded
-    with the order (reminders.schedule_reminder)."""
+    with the order (reminders.schedule_reminder). keep_loaded: the caller goes on with the order
+    (check_out hands it to the gateway): commit without expiring what was just written."""
     method = shipping_method(shipping_method_code)
     if method is None:
         raise UnknownShippingMethod()
@@ -137,6 +139,7 @@ def place_order(
         attribution=cart.attribution,
         gateway=current_app.config["PAYMENT_GATEWAY"],
         reminder_consent=bool(remind),
+        payments=[],  # known to be none: start_payment adds one without reading them
     )
     sold_out: list[str] = []
     try:
@@ -165,7 +168,7 @@ def place_order(
         if quote is not None:
             record_redemption(quote, order.id, order.email, order.discount_total, cart.discount_source)
         schedule_reminder(order)
-        db.session.commit()
+        commit_keeping_loaded() if keep_loaded else db.session.commit()
     except (IntegrityError, OutOfStock):
         # On SQLite the check above reads outside the write transaction, so a twin submit can get
         # past it: the unique index on pending orders per cart refuses its order, or the stock is
@@ -237,16 +240,24 @@ def check_out(
     waits for that order's payment page and sends the shopper there too; after JOIN_WAIT_SECONDS
     it raises CheckoutInProgress, which tells the shopper about that order.
     """
-    asked = _as_asked(cart, email, address, shipping_method_code, user_id, remind)
+    asked: list[tuple] = []  # worked out only when the cart has an earlier order to compare
+
+    def asked_again(order: Order) -> bool:
+        if not asked:
+            asked.append(_as_asked(cart, email, address, shipping_method_code, user_id, remind))
+        return _as_placed(order) == asked[0] and bool(_live_page(order))
+
     # Cancelling and re-placing the very same order would free its stock for a moment and hold it
     # again: a twin submit in between could be told "sold out" by the shopper's own order. So an
     # identical pending order with its payment page is kept, and place_order below joins it.
-    release_earlier_checkouts(cart, keep=lambda order: _as_placed(order) == asked and bool(_live_page(order)))
+    release_earlier_checkouts(cart, keep=asked_again)
     wait = current_app.config.get("CHECKOUT_JOIN_WAIT_SECONDS", JOIN_WAIT_SECONDS)
     deadline = time.monotonic() + wait
     while True:
         try:
-            order = place_order(cart, email, address, shipping_method_code, user_id=user_id, remind=remind)
+            order = place_order(
+                cart, email, address, shipping_method_code, user_id=user_id, remind=remind, keep_loaded=True
+            )
         except CheckoutInProgress as busy:
             page = _payment_page(busy.order)
             if page:
@@ -303,7 +314,8 @@ def start_payment(order: Order, urls: ReturnUrls) -> str:
     name = current_app.config["PAYMENT_GATEWAY"]
     payment = Payment(gateway=name, amount=order.total, currency=order.currency)
     order.payments.append(payment)
-    db.session.commit()
+    # Recorded before the provider is asked, so a crash in between leaves a trace to reconcile.
+    commit_keeping_loaded()
     try:
         redirect = get_gateway(name).create_checkout(order, urls)
     except PaymentError as error:

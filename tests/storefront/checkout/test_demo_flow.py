@@ -80,3 +80,21 @@ def test_demo_page_is_not_served_when_the_store_uses_stripe(client, app):
     finally:
         app.config["PAYMENT_GATEWAY"] = "demo"
     assert db.session.scalar(select(Order)).status == "pending_payment"
+
+
+def test_placing_an_order_never_reads_back_the_rows_it_just_wrote(client, count_queries):
+    variant = make_product(price=1000, stock=5).variants[0]
+    client.post("/cart/add", data={"variant_id": variant.id, "quantity": 1})
+
+    with count_queries() as placing:
+        response = client.post("/checkout", data=CHECKOUT)
+
+    assert response.status_code == 303 and "/checkout/demo/" in response.headers["Location"]
+    written = next(i for i, s in enumerate(placing.statements) if s.lstrip().upper().startswith("INSERT INTO SHOP_ORDER"))
+    read_back = [
+        s for s in placing.statements[written:]
+        if s.lstrip().upper().startswith("SELECT") and ("FROM shop_order" in s or "FROM payment" in s)
+    ]
+    assert read_back == [], read_back  # the order and its payment stay loaded between their commits
+    order = db.session.scalar(select(Order))
+    assert order.status == "pending_payment" and order.payments[0].redirect_url == response.headers["Location"]
