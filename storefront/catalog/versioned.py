@@ -64,6 +64,8 @@ def _band_steps():
         start = upto
 
 
+# Stamped when a price moves two bands or more at once (see price_range_end_tags).
+FAR_EDGE_TAG = "price-leap"
 PRICE_BAND_LAST = sum((upto - start) // width for start, upto, width, _ in _band_steps())  # the open band
 
 
@@ -120,17 +122,20 @@ def price_range_shown(low: int | None, high: int | None) -> tuple[int | None, in
 
 
 def price_range_end_tags(low: int, high: int, collection_id: int | None = None) -> list[str]:
-    """What a listing's range as shown (price_range_shown: its ends' bands) depends on: a member
-    moving into or out of an end's band or a band beyond it ("edge:<band>", stamped for the old
-    and the new band of a price that changed band); and, for an end in the open band (shown as
-    it is), any price change there. Prices moving within a band (most price edits, where prices
-    are dense) leave the range alone."""
+    """What a listing's range as shown (price_range_shown: its ends' bands) depends on.
+
+    A price moving to the next band up or down stamps "edge:<band>" for both bands; one leaping
+    further stamps FAR_EDGE_TAG too. The lowest band can only change when a member moves into it
+    from the band above or out of it to the band below or above (every member is at or above it),
+    or leaps: so the range depends on its two end bands' edge tags and FAR_EDGE_TAG. A price
+    crossing into a band next to another, beyond both ends (a product the listing does not hold:
+    a member would have set the end there), leaves it alone; it used to depend on every band
+    beyond its ends, and a staff member's price edits somewhere below $13 re-read the range of
+    every common word (16,000 matches: 30-40 ms). For an end in the open band (shown as it is),
+    any price change there."""
     first, last = price_band(low), price_band(high)
     price, edge = _band_prefix("price", collection_id), _band_prefix("edge", collection_id)
-    tags = [
-        *(f"{edge}{band}" for band in range(0, first + 1)),
-        *(f"{edge}{band}" for band in range(last, PRICE_BAND_LAST + 1)),
-    ]
+    tags = [f"{edge}{first}", f"{edge}{last}", FAR_EDGE_TAG]
     if last == PRICE_BAND_LAST:
         tags.append(f"{price}{PRICE_BAND_LAST}")
     return tags
@@ -209,6 +214,13 @@ def _price_bands_of(row: str) -> str:
     )
 
 
+def _far_edge() -> str:
+    """FAR_EDGE_TAG when price_from leaps over a band (two bands or more away), appears or goes."""
+    bands = f"({_price_band_sql('OLD.price_from')}) - ({_price_band_sql('NEW.price_from')})"
+    return (f"SELECT '{FAR_EDGE_TAG}' AS t WHERE NOT ({_PRICE_SAME}) AND (OLD.price_from IS NULL "
+            f"OR NEW.price_from IS NULL OR abs({bands}) >= 2)")
+
+
 # What can make a product join a set it was not in (the sets: on sale, in stock, certified,
 # newest first, a collection's or a diet tag's members, a slug a CTA names): a product's
 # status, creation date or slug; a variant coming back in stock; any certificate change; a new
@@ -224,7 +236,7 @@ RULES = {
         members_sql=_collections_of("{row}.id"),
         members_steady_when=_PRODUCT_LISTED_SAME,
         joined_sql=_sets_of("{row}.id"),
-        update_sql=" UNION ALL ".join(_price_bands_of(row) for row in ("OLD", "NEW")),
+        update_sql=" UNION ALL ".join([*(_price_bands_of(row) for row in ("OLD", "NEW")), _far_edge()]),
     ),
     # A variant's price reaches listings through product.price_from (kept by triggers), whose
     # UPDATE stamps the price bands; its stock through the "in stock" filter (STOCK_TAG when it

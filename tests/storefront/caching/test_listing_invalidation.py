@@ -227,3 +227,31 @@ def test_the_price_fields_round_a_range_out_to_its_bands(app):
     assert PriceRange.shown(2050, 2050) == (2000, 2499)
     assert PriceRange.shown(60000, 70001) == (60000, 70001)  # the open band, above $500: as they are
     assert PriceRange.shown(None, None) == (None, None)
+
+
+def test_a_price_moving_next_door_beyond_a_listings_ends_leaves_its_price_fields_unread(served, shelf, count_queries):
+    _set_price(shelf["oil"], 240)  # not a capsule: $2.40, below every capsule ($4.99 to $39.99)
+    served.config["PRODUCTS_PER_PAGE"] = 2
+    dearest = "/search?q=capsules&sort=price-desc"  # page 1: vitamin D and magnesium
+    client = served.test_client()
+    _warm(client, dearest)
+    assert 'placeholder="4"' in _cache(client, dearest)[1]
+
+    _set_price(shelf["oil"], 340)  # the next band up, still below the capsules' lowest band
+
+    with count_queries() as counter:
+        state, html = _cache(client, dearest)
+    assert state == "hit" and 'placeholder="4"' in html
+    assert not [s for s in counter.statements if "price_from" in s], "no capsule can have moved: the range was read again"
+
+    _set_price(shelf["iron"], 549)  # the cheapest capsule moves to the next band up, off page 1
+
+    state, html = _cache(client, dearest)
+    assert state == "hit", "page 1's cards and order did not change"
+    assert 'placeholder="5"' in html, "the price fields show a stale lowest price"
+
+    _set_price(shelf["zinc"], 299)  # $12.99 -> $2.99: a leap over many bands, off page 1
+
+    state, html = _cache(client, dearest)
+    assert state == "hit"
+    assert 'placeholder="2"' in html, "the price fields missed a price leaping bands"
