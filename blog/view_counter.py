@@ -23,8 +23,8 @@ and that delete would count a batch twice; losing every crashed flush is the wor
 Each process tallies its views for VIEW_PUSH_SECONDS (1 s) before sending them: the round trip
 per view was 13% of a rendered article's time (0.2 of 1.5 ms in-process). The tally is sent in
 one pipeline by the first request to end after that (any page: a worker that stops serving
-articles does not sit on its views), before a flush (the dashboard shows this process's views at once) and when the
-process exits. A worker killed outright loses at most that second of its views; views are an
+articles does not sit on its views), before a flush (the dashboard shows this process's views
+at once) and when the process exits. A worker killed outright loses at most that second of its views; views are an
 attribution figure, not money. With VIEW_PUSH_SECONDS = 0 every view is its own round trip.
 
 Without REDIS_URL, or while Redis fails (then left alone RETRY_AFTER seconds, as the page cache
@@ -101,7 +101,9 @@ class ViewCounter(GuardedRedis):
     LOG = log
     STALE_AFTER = 3600.0  # far beyond any flush: gunicorn kills a worker after 30 s
 
-    def __init__(self, url: str | None, interval: int, push_seconds: float = 0.0, app: Flask | None = None) -> None:
+    def __init__(
+        self, url: str | None, interval: int, push_seconds: float = 0.0, app: Flask | None = None
+    ) -> None:
         super().__init__(url)
         self.interval = max(int(interval), 1)
         self.push_seconds = max(float(push_seconds), 0.0)
@@ -152,7 +154,7 @@ class ViewCounter(GuardedRedis):
         return False
 
     def _send(self, counts: dict[str, int]) -> tuple[bool, bool]:
-        """HINCRBY each count into the pending hash, and try to win the flush lock: (sent, flush due)."""
+        """HINCRBY each count into the pending hash and try to win the flush lock: (sent, flush due)."""
         try:
             pipe = self._redis().pipeline(transaction=False)
             for field, views in counts.items():
@@ -219,7 +221,8 @@ class ViewCounter(GuardedRedis):
 
 def _parse(raw: list[bytes]) -> dict[tuple[str, date], int]:
     """HGETALL's flat [field, value, ...] as {(slug, day): views}."""
-    return _parse_fields((field.decode(), value) for field, value in zip(raw[::2], raw[1::2], strict=True))
+    pairs = zip(raw[::2], raw[1::2], strict=True)
+    return _parse_fields((field.decode(), value) for field, value in pairs)
 
 
 def _parse_fields(items) -> dict[tuple[str, date], int]:
@@ -268,7 +271,9 @@ def view_counter() -> ViewCounter:
     if counter is None:
         config = current_app.config
         counter = ViewCounter(
-            config.get("REDIS_URL"), config.get("VIEW_FLUSH_INTERVAL", 60), config.get("VIEW_PUSH_SECONDS", 0),
+            config.get("REDIS_URL"),
+            config.get("VIEW_FLUSH_INTERVAL", 60),
+            config.get("VIEW_PUSH_SECONDS", 0),
             app=current_app._get_current_object(),
         )
         counter = current_app.extensions.setdefault(EXTENSION, counter)
@@ -292,7 +297,8 @@ def _write_to_database(counts: dict[str, int]) -> None:
     try:
         add_article_views_by_slug(_parse_fields(counts.items()))
     except SQLAlchemyError:
-        log.error("could not write %d article views held by this process", sum(counts.values()), exc_info=True)
+        views = sum(counts.values())
+        log.error("could not write %d article views held by this process", views, exc_info=True)
 
 
 def count_view(slug: str, article_id: int | None = None) -> None:

@@ -104,9 +104,8 @@ def _rendered(name: str, args: dict, value: Any = None) -> tuple[str, Any]:
     if value is not None or not fragment_store().enabled:
         return render(value, **args)
     parts = _part_key(name, args)
-    return cached_fragment(
-        "late-part", parts, lambda: render(None, **args), dump=list, load=tuple, key=_stored_key(name, args, parts)
-    )
+    key = _stored_key(name, args, parts)
+    return cached_fragment("late-part", parts, lambda: render(None, **args), dump=list, load=tuple, key=key)
 
 
 def _part_key(name: str, args: dict) -> list:
@@ -140,7 +139,8 @@ def _stored_key(name: str, args: dict, parts: list | None = None) -> str:
     ident = json.dumps([name, args], sort_keys=True)
     key = memo.get(ident)
     if key is None:
-        key = memo[ident] = fragment_key("late-part", parts if parts is not None else _part_key(name, args))
+        parts = parts if parts is not None else _part_key(name, args)
+        key = memo[ident] = fragment_key("late-part", parts)
     return key
 
 

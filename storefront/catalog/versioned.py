@@ -236,7 +236,7 @@ RULES = {
         members_sql=_collections_of("{row}.id"),
         members_steady_when=_PRODUCT_LISTED_SAME,
         joined_sql=_sets_of("{row}.id"),
-        update_sql=" UNION ALL ".join([*(_price_bands_of(row) for row in ("OLD", "NEW")), _far_edge()]),
+        update_sql=" UNION ALL ".join([_price_bands_of("OLD"), _price_bands_of("NEW"), _far_edge()]),
     ),
     # A variant's price reaches listings through product.price_from (kept by triggers), whose
     # UPDATE stamps the price bands; its stock through the "in stock" filter (STOCK_TAG when it

@@ -256,7 +256,8 @@ def check_out(
     while True:
         try:
             order = place_order(
-                cart, email, address, shipping_method_code, user_id=user_id, remind=remind, keep_loaded=True
+                cart, email, address, shipping_method_code,
+                user_id=user_id, remind=remind, keep_loaded=True,
             )
         except CheckoutInProgress as busy:
             page = _payment_page(busy.order)
