@@ -24,8 +24,9 @@ Each process tallies its views for VIEW_PUSH_SECONDS (1 s) before sending them: 
 per view was 13% of a rendered article's time (0.2 of 1.5 ms in-process). The tally is sent in
 one pipeline by the first request to end after that (any page: a worker that stops serving
 articles does not sit on its views), before a flush (the dashboard shows this process's views
-at once) and when the process exits. A worker killed outright loses at most that second of its views; views are an
-attribution figure, not money. With VIEW_PUSH_SECONDS = 0 every view is its own round trip.
+at once) and when the process exits. A worker killed outright loses at most that second of its
+views; views are an attribution figure, not money. With VIEW_PUSH_SECONDS = 0 every view is its
+own round trip.
 
 Without REDIS_URL, or while Redis fails (then left alone RETRY_AFTER seconds, as the page cache
 does), a view is written straight to the database as before; a tally Redis does not take is
@@ -154,7 +155,7 @@ class ViewCounter(GuardedRedis):
         return False
 
     def _send(self, counts: dict[str, int]) -> tuple[bool, bool]:
-        """HINCRBY each count into the pending hash and try to win the flush lock: (sent, flush due)."""
+        """HINCRBY each count into the pending hash, bid for the flush lock: (sent, flush due)."""
         try:
             pipe = self._redis().pipeline(transaction=False)
             for field, views in counts.items():
@@ -168,8 +169,7 @@ class ViewCounter(GuardedRedis):
 
     def push_at_exit(self) -> None:
         """A worker stopping sends what it holds (gunicorn's graceful stop runs exit handlers)."""
-        if self._tally:
-            self.push_tally()
+        self.push_tally()
 
     def flush(self) -> FlushResult:
         """Move every pending count into article_view."""

@@ -100,7 +100,10 @@ def kept_pieces(
             # Once as kept; if a late part changed shape since, once rendered again and kept.
             for refresh in (False, True):
                 try:
-                    return kept(cached_fragment(name, key, for_everyone, dict, dict, refresh=refresh, key=stored_key))
+                    stored = cached_fragment(
+                        name, key, for_everyone, dict, dict, refresh=refresh, key=stored_key
+                    )
+                    return kept(stored)
                 except _ShapeChanged:
                     continue
         # Nothing would be kept, or a part changed shape again since: this visitor's own, no holes.

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -240,12 +241,11 @@ def check_out(
     waits for that order's payment page and sends the shopper there too; after JOIN_WAIT_SECONDS
     it raises CheckoutInProgress, which tells the shopper about that order.
     """
-    asked: list[tuple] = []  # worked out only when the cart has an earlier order to compare
+    # Worked out only when the cart has an earlier order to compare (its lines are read again).
+    asked = cache(lambda: _as_asked(cart, email, address, shipping_method_code, user_id, remind))
 
     def asked_again(order: Order) -> bool:
-        if not asked:
-            asked.append(_as_asked(cart, email, address, shipping_method_code, user_id, remind))
-        return _as_placed(order) == asked[0] and bool(_live_page(order))
+        return _as_placed(order) == asked() and bool(_live_page(order))
 
     # Cancelling and re-placing the very same order would free its stock for a moment and hold it
     # again: a twin submit in between could be told "sold out" by the shopper's own order. So an
